@@ -1,0 +1,84 @@
+"""The bot's data types: a retrieved ``Passage`` and the ``Answer`` every interface shows."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Audience = Literal["clinician", "patient"]
+Status = Literal["answered", "partial", "abstained", "emergency", "declined"]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with its provenance and the scores that ranked it."""
+
+    id: str
+    text: str
+    title: str
+    section: str
+    source: str
+    source_url: str = ""
+    page: int | None = None
+    start: int = 0
+    end: int = 0
+    audience: str = ""
+    score: float = 0.0
+    dense_score: float | None = None
+    bm25_score: float | None = None
+    rank: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """What ``[n]`` in an answer points to, down to the span that supports the claim."""
+
+    n: int
+    passage_id: str
+    title: str
+    section: str
+    source: str
+    source_url: str
+    page: int | None
+    text: str
+    span: tuple[int, int] | None = None  # supporting span within ``text``, for highlighting
+    start: int = 0  # the passage's offsets in its source file
+    end: int = 0
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of the answer with the passages it cites and the verifier's verdict."""
+
+    text: str
+    citations: tuple[int, ...]
+    supported: bool
+    score: float
+    factual: bool = True
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """Everything the CLI, UI, API and evals show or score about one reply."""
+
+    question: str
+    text: str
+    status: Status
+    audience: Audience
+    sentences: tuple[Sentence, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    followups: tuple[str, ...] = ()
+    notices: tuple[str, ...] = ()
+    disclaimer: str = ""
+    backend: str = "extractive"
+    query: str = ""
+    retrieved: tuple[Passage, ...] = ()
+    removed: tuple[Sentence, ...] = ()
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

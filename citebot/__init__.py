@@ -1,0 +1,1 @@
+"""citebot's front door: the ``citebot`` command dispatching to ingest, bot and evals."""

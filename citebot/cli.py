@@ -1,0 +1,39 @@
+"""The ``citebot`` command: parses arguments and dispatches; user errors are one line, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from bot import cli as bot_cli
+from ingest import cli as ingest_cli
+from ingest.errors import CitebotError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="citebot", description="Medical Q&A where every claim carries a verified citation."
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    ingest_cli.add_parser(sub)
+    bot_cli.add_parsers(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except CitebotError as err:
+        print(f"citebot: error: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("citebot: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

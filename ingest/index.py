@@ -1,0 +1,235 @@
+"""The chunk store: a Chroma collection (local or server), its build stamp, manifest and writer lock.
+
+The collection's metadata records how it was built (model, dimension, chunker); opening it with a
+different build stops with a message naming ``citebot ingest --rebuild`` instead of mixing vectors.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ingest.chunk import CHUNKER_VERSION
+from ingest.errors import IndexBusy, IndexCorrupt, IndexMismatch, IndexMissing
+from ingest.settings import Settings
+from ingest.types import Chunk
+
+MANIFEST = "manifest.json"
+LOCK = "ingest.lock"
+_GET_PAGE = 5000
+
+
+@dataclass(frozen=True)
+class BuildStamp:
+    """How an index was built; two indexes with different stamps must not be mixed."""
+
+    embed_model: str
+    dim: int
+    chunker: str = CHUNKER_VERSION
+
+    def as_metadata(self) -> dict[str, str | int]:
+        return {"embed_model": self.embed_model, "dim": self.dim, "chunker": self.chunker}
+
+
+@dataclass
+class Manifest:
+    """What was ingested from each file: its content hash and chunk ids, for incremental re-ingest."""
+
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, index_dir: Path) -> Manifest:
+        path = index_dir / MANIFEST
+        if not path.exists():
+            return cls()
+        try:
+            return cls(json.loads(path.read_text())["files"])
+        except (ValueError, KeyError, TypeError) as err:
+            raise IndexCorrupt(
+                f"manifest {path} is unreadable ({type(err).__name__}); run 'citebot ingest --rebuild'"
+            ) from None
+
+    def save(self, index_dir: Path) -> None:
+        """Atomic replace: a kill mid-write leaves the previous manifest intact."""
+        path = index_dir / MANIFEST
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"version": 1, "files": self.files}, indent=0, sort_keys=True))
+        os.replace(tmp, path)
+
+    def all_ids(self) -> set[str]:
+        return {cid for entry in self.files.values() for cid in entry["chunks"]}
+
+
+@contextmanager
+def writer_lock(index_dir: Path) -> Iterator[None]:
+    """Single writer per index: a second ingest fails at once rather than interleaving writes."""
+    from filelock import FileLock, Timeout
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(index_dir / LOCK), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise IndexBusy(
+            f"another ingest is running on {index_dir} (lock {index_dir / LOCK}); wait for it to finish"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _client(settings: Settings, create: bool) -> Any:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        from urllib.parse import urlparse
+
+        url = urlparse(settings.chroma_url)
+        try:
+            return chromadb.HttpClient(
+                host=url.hostname or "localhost",
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+        except Exception as err:
+            raise IndexMissing(f"cannot reach the Chroma server at {settings.chroma_url}: {err}") from None
+    path = settings.index / "chroma"
+    if not create and not path.exists():
+        raise IndexMissing(f"no index at {settings.index}; run 'citebot ingest PATH' first")
+    try:
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    except Exception as err:
+        raise IndexCorrupt(
+            f"the index at {settings.index} cannot be opened ({type(err).__name__}); "
+            "run 'citebot ingest --rebuild PATH'"
+        ) from None
+
+
+class ChunkStore:
+    """Reads and writes chunks with their vectors in one Chroma collection."""
+
+    def __init__(self, collection: Any, stamp: BuildStamp) -> None:
+        self.collection = collection
+        self.stamp = stamp
+
+    @classmethod
+    def open(cls, settings: Settings, stamp: BuildStamp, create: bool = False, rebuild: bool = False) -> ChunkStore:
+        client = _client(settings, create)
+        if rebuild:
+            try:
+                client.delete_collection(settings.collection)
+            except Exception:  # noqa: S110 - absent collection is fine when rebuilding
+                pass
+        try:
+            if create:
+                collection = client.get_or_create_collection(
+                    settings.collection,
+                    metadata=stamp.as_metadata(),
+                    configuration={
+                        "hnsw": {"space": "cosine", "ef_construction": 200, "ef_search": settings.hnsw_ef_search}
+                    },
+                )
+            else:
+                collection = client.get_collection(settings.collection)
+        except Exception as err:
+            if not create and "does not exist" in str(err).lower():
+                raise IndexMissing(f"no index at {settings.index}; run 'citebot ingest PATH' first") from None
+            raise IndexCorrupt(
+                f"the index at {settings.index} cannot be read ({type(err).__name__}: {str(err)[:120]}); "
+                "run 'citebot ingest --rebuild PATH'"
+            ) from None
+        found = collection.metadata or {}
+        wanted = stamp.as_metadata()
+        diff = {k: (found.get(k), v) for k, v in wanted.items() if found.get(k) != v}
+        if diff:
+            what = ", ".join(f"{k} {old!r} (now {new!r})" for k, (old, new) in diff.items())
+            raise IndexMismatch(
+                f"the index at {settings.index} was built with {what}; run 'citebot ingest --rebuild PATH'"
+            )
+        return cls(collection, stamp)
+
+    def count(self) -> int:
+        return int(self.collection.count())
+
+    def upsert(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:
+        if chunks:
+            self.collection.upsert(
+                ids=[c.id for c in chunks],
+                documents=[c.text for c in chunks],
+                metadatas=[c.metadata() for c in chunks],
+                embeddings=[list(v) for v in vectors],
+            )
+
+    def delete(self, ids: Sequence[str]) -> None:
+        for lo in range(0, len(ids), _GET_PAGE):
+            self.collection.delete(ids=list(ids[lo : lo + _GET_PAGE]))
+
+    def ids(self) -> set[str]:
+        out: set[str] = set()
+        for page in self._pages(include=[]):
+            out.update(page["ids"])
+        return out
+
+    def all_chunks(self) -> Iterator[Chunk]:
+        for page in self._pages(include=["documents", "metadatas"]):
+            for cid, text, meta in zip(page["ids"], page["documents"], page["metadatas"], strict=True):
+                yield chunk_from_record(cid, text, meta)
+
+    def get(self, ids: Sequence[str]) -> dict[str, Chunk]:
+        if not ids:
+            return {}
+        res = self.collection.get(ids=list(ids), include=["documents", "metadatas"])
+        return {
+            cid: chunk_from_record(cid, text, meta)
+            for cid, text, meta in zip(res["ids"], res["documents"], res["metadatas"], strict=True)
+        }
+
+    def query(self, vector: Sequence[float], k: int) -> list[tuple[Chunk, float]]:
+        """Nearest chunks with cosine similarity (Chroma returns cosine distance)."""
+        n = min(k, self.count())
+        if n <= 0:
+            return []
+        res = self.collection.query(
+            query_embeddings=[list(vector)], n_results=n, include=["documents", "metadatas", "distances"]
+        )
+        return [
+            (chunk_from_record(cid, text, meta), 1.0 - float(dist))
+            for cid, text, meta, dist in zip(
+                res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0], strict=True
+            )
+        ]
+
+    def _pages(self, include: list[str]) -> Iterator[dict[str, Any]]:
+        offset = 0
+        while True:
+            page = self.collection.get(include=include, limit=_GET_PAGE, offset=offset)
+            if not page["ids"]:
+                return
+            yield page
+            offset += len(page["ids"])
+
+
+def chunk_from_record(cid: str, text: str, meta: dict[str, Any]) -> Chunk:
+    page = meta.get("page")
+    return Chunk(
+        id=cid,
+        text=text,
+        source=str(meta.get("source", "")),
+        title=str(meta.get("title", "")),
+        section=str(meta.get("section", "")),
+        start=int(meta.get("start", 0)),
+        end=int(meta.get("end", 0)),
+        page=int(page) if page is not None else None,
+        source_url=str(meta.get("source_url", "")),
+        audience=str(meta.get("audience", "")),
+        ordinal=int(meta.get("ordinal", 0)),
+    )

@@ -1,0 +1,85 @@
+"""The BM25 side of hybrid retrieval, persisted beside the vector index.
+
+bm25s answers single queries at 100k chunks in well under a millisecond, where rank_bm25 takes
+hundreds; it is rebuilt from the stored chunks after any ingest that changed something.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+LEXICAL_DIR = "bm25"
+
+
+def _stemmer() -> Any:
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+class LexicalIndex:
+    """BM25 over chunk texts (with their title and section), returning chunk ids with scores."""
+
+    def __init__(self, retriever: Any, ids: list[str]) -> None:
+        self._bm25 = retriever
+        self.ids = ids
+        self._stem = _stemmer()
+
+    @classmethod
+    def build(cls, ids: Sequence[str], texts: Sequence[str]) -> LexicalIndex:
+        import bm25s
+
+        stem = _stemmer()
+        retriever = bm25s.BM25()
+        if ids:
+            tokens = bm25s.tokenize(list(texts), stopwords="en", stemmer=stem, show_progress=False)
+            retriever.index(tokens, show_progress=False)
+        return cls(retriever, list(ids))
+
+    def save(self, index_dir: Path) -> None:
+        """Write to a temporary folder, then swap it in, so a crash never leaves half an index."""
+        final = index_dir / LEXICAL_DIR
+        tmp = index_dir / (LEXICAL_DIR + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        if self.ids:
+            self._bm25.save(str(tmp))
+        (tmp / "ids.json").write_text(json.dumps(self.ids))
+        old = index_dir / (LEXICAL_DIR + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if final.exists():
+            final.rename(old)
+        tmp.rename(final)
+        shutil.rmtree(old, ignore_errors=True)
+
+    @classmethod
+    def load(cls, index_dir: Path) -> LexicalIndex | None:
+        import bm25s
+
+        folder = index_dir / LEXICAL_DIR
+        ids_file = folder / "ids.json"
+        if not ids_file.exists():
+            return None
+        ids = json.loads(ids_file.read_text())
+        retriever = bm25s.BM25.load(str(folder)) if ids else bm25s.BM25()
+        return cls(retriever, ids)
+
+    def search(self, query: str, k: int) -> list[tuple[str, float]]:
+        import bm25s
+
+        if not self.ids:
+            return []
+        tokens = bm25s.tokenize([query], stopwords="en", stemmer=self._stem, show_progress=False)
+        if not tokens.vocab:
+            return []
+        # Query terms unseen in the corpus would make bm25s raise; keep only known ones.
+        known = self._bm25.vocab_dict
+        words = [w for w in tokens.vocab if w in known]
+        if not words:
+            return []
+        docs, scores = self._bm25.retrieve([words], k=min(k, len(self.ids)), show_progress=False)
+        return [(self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]

@@ -1,0 +1,56 @@
+"""One place for every tunable, read from the environment (prefix ``CITEBOT_``).
+
+It lives in the bottom layer so every package above can import it without a cycle.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """citebot's configuration; every field can be set as ``CITEBOT_<FIELD>``."""
+
+    model_config = SettingsConfigDict(env_prefix="CITEBOT_", env_file=None, extra="ignore")
+
+    index: Path = Field(Path(".citebot/index"), description="Directory of the persistent Chroma index.")
+    chroma_url: str | None = Field(
+        None, description="URL of a Chroma server (chroma run); when set, vectors live there, not in --index."
+    )
+    collection: str = Field("citebot", description="Name of the Chroma collection holding the chunks.")
+    data_dir: Path = Field(
+        Path(".citebot/data"), description="Directory for the feedback database and other app state."
+    )
+    embed_model: str | None = Field(
+        None, description="Path to a sentence-transformers model; default: the bundled all-MiniLM-L6-v2."
+    )
+    embed_batch_size: int = Field(16, description="Chunks per embedding batch (16 was fastest on 2 cores).")
+    embed_dtype: Literal["auto", "float32", "bfloat16"] = Field(
+        "auto", description="Embedding precision; auto uses bfloat16 where the CPU has native bf16 (AMX)."
+    )
+    chunk_tokens: int = Field(
+        200, description="Token budget of a chunk's text, below the model's 256-word-piece window."
+    )
+    chunk_overlap_tokens: int = Field(40, description="Tokens of trailing sentences repeated in the next chunk.")
+    top_k: int = Field(6, description="Passages handed to the answerer.")
+    candidates: int = Field(30, description="Candidates taken from each of dense and BM25 before fusion.")
+    hnsw_ef_search: int = Field(128, description="HNSW search breadth set when the collection is created.")
+    llm: str | None = Field(
+        None,
+        description="LangChain init_chat_model id such as 'openai:gpt-4o-mini'; unset = offline answerer.",
+    )
+    llm_base_url: str | None = Field(
+        None, description="Base URL of an OpenAI-compatible server (vLLM, llama.cpp, LM Studio, Ollama)."
+    )
+    llm_api_key: str | None = Field(None, description="API key for the LLM; providers' own env vars also work.")
+    llm_timeout: float = Field(60.0, description="Seconds before an LLM request is abandoned.")
+    llm_max_tokens: int = Field(900, description="Upper bound on tokens the LLM may generate per answer.")
+    judge_llm: str | None = Field(None, description="init_chat_model id of an LLM judge for evals; unset = heuristic.")
+    max_question_chars: int = Field(4000, description="Longest question accepted; longer gets a clear message.")
+    audience: Literal["clinician", "patient"] = Field(
+        "patient", description="Default audience when none is chosen."
+    )
