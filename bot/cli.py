@@ -28,8 +28,13 @@ def run_search(args: argparse.Namespace) -> int:
         raise CitebotError("-k must be at least 1")
     passages = open_retriever(settings_from(args)).search(args.query, k=args.k, mode=args.mode)
     if args.json:
-        print(json.dumps({"query": args.query, "mode": args.mode, "passages": [p.to_dict() for p in passages]},
-                         indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                {"query": args.query, "mode": args.mode, "passages": [p.to_dict() for p in passages]},
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
         return 0
     for p in passages:
         where = f"{p.source}" + (f" p.{p.page}" if p.page else "") + f" [{p.start}:{p.end}]"

@@ -10,13 +10,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any, Literal
 
+from bot.types import Passage
 from ingest.embed import Embedder
 from ingest.index import ChunkStore
 from ingest.lexical import LexicalIndex
 from ingest.settings import Settings
 from ingest.types import Chunk
-
-from bot.types import Passage
 
 Mode = Literal["hybrid", "dense", "bm25"]
 RRF_K = 60
@@ -105,9 +104,7 @@ def as_langchain_retriever(retriever: Retriever, k: int = 6, mode: Mode = "hybri
     from langchain_core.retrievers import BaseRetriever
 
     class CitebotRetriever(BaseRetriever):
-        def _get_relevant_documents(
-            self, query: str, *, run_manager: CallbackManagerForRetrieverRun
-        ) -> list[Document]:
+        def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
             return [
                 Document(page_content=p.text, id=p.id, metadata={k: v for k, v in p.to_dict().items() if k != "text"})
                 for p in retriever.search(query, k=k, mode=mode)

@@ -20,8 +20,35 @@ MODEL_WINDOW = 256  # all-MiniLM-L6-v2's max_seq_length, including [CLS] and [SE
 TokenCounter = Callable[[Sequence[str]], list[int]]
 
 _ABBREV = {
-    "e.g", "i.e", "dr", "mr", "mrs", "ms", "vs", "etc", "fig", "no", "approx", "st", "al", "ref",
-    "u.s", "u.k", "e.u", "inc", "ltd", "sec", "min", "max", "wk", "wks", "mo", "yr", "yrs", "mg", "ml",
+    "e.g",
+    "i.e",
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "vs",
+    "etc",
+    "fig",
+    "no",
+    "approx",
+    "st",
+    "al",
+    "ref",
+    "u.s",
+    "u.k",
+    "e.u",
+    "inc",
+    "ltd",
+    "sec",
+    "min",
+    "max",
+    "wk",
+    "wks",
+    "mo",
+    "yr",
+    "yrs",
+    "mg",
+    "ml",
 }
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets/citation markers) and whitespace.
 _END = re.compile(r"[.!?][\"'”’)\]]*(?:\s*\[\d+(?:,\s*\d+)*\])?(?=\s+)")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -125,10 +125,8 @@ class ChunkStore:
     def open(cls, settings: Settings, stamp: BuildStamp, create: bool = False, rebuild: bool = False) -> ChunkStore:
         client = _client(settings, create)
         if rebuild:
-            try:
+            with suppress(Exception):
                 client.delete_collection(settings.collection)
-            except Exception:  # noqa: S110 - absent collection is fine when rebuilding
-                pass
         try:
             if create:
                 collection = client.get_or_create_collection(

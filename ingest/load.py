@@ -53,7 +53,7 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
             files.append(root)
             continue
 
-        def on_error(err: OSError) -> None:
+        def on_error(err: OSError, root: Path = root) -> None:
             skipped.append(Skipped(display_path(Path(err.filename or root)), f"unreadable: {err.strerror}"))
 
         for dirpath, dirnames, filenames in os.walk(root, onerror=on_error, followlinks=False):
@@ -84,7 +84,8 @@ def load(path: Path) -> Document | Skipped:
             if suffix in (".html", ".htm"):
                 doc = _load_html(source, text)
             elif suffix == ".txt":
-                doc = Document(source, text, (Section(text, 0),), {})
+                lead = len(text) - len(text.lstrip())
+                doc = Document(source, text, (Section(text.strip(), lead),), {})
             else:
                 doc = _load_markdown(source, text)
     except LoadError as err:
@@ -148,9 +149,7 @@ def _fenced_ranges(text: str) -> list[tuple[int, int]]:
 def markdown_sections(text: str, start: int = 0) -> Iterator[Section]:
     """Split at headings (not inside code fences), keeping the heading path as the section name."""
     fences = _fenced_ranges(text)
-    headings = [
-        m for m in _HEADING.finditer(text, start) if not any(a <= m.start() < b for a, b in fences)
-    ]
+    headings = [m for m in _HEADING.finditer(text, start) if not any(a <= m.start() < b for a, b in fences)]
     stack: list[tuple[int, str]] = []
     bounds = [(start, "")]
     for m in headings:

@@ -51,6 +51,4 @@ class Settings(BaseSettings):
     llm_max_tokens: int = Field(900, description="Upper bound on tokens the LLM may generate per answer.")
     judge_llm: str | None = Field(None, description="init_chat_model id of an LLM judge for evals; unset = heuristic.")
     max_question_chars: int = Field(4000, description="Longest question accepted; longer gets a clear message.")
-    audience: Literal["clinician", "patient"] = Field(
-        "patient", description="Default audience when none is chosen."
-    )
+    audience: Literal["clinician", "patient"] = Field("patient", description="Default audience when none is chosen.")

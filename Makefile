@@ -1,0 +1,31 @@
+# The two set-up commands of the README: `make run` (the chat app) and `make test` (the test suite).
+# Both create .venv and install on a fresh machine; torch is pinned to the CPU wheel.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+INDEX ?= .citebot/index
+HOST ?= 127.0.0.1
+PORT ?= 7860
+
+.PHONY: run test lint install
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q "torch==2.13.0"
+	$(PY) -m pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	test -f $(INDEX)/manifest.json || $(VENV)/bin/citebot ingest corpus --index $(INDEX)
+	$(VENV)/bin/citebot chat --index $(INDEX) --host $(HOST) --port $(PORT)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+test: $(STAMP) lint
+	$(PY) -m pytest -q -ra

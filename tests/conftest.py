@@ -1,0 +1,42 @@
+"""Shared fixtures: settings pointed at tmp_path, the fake and the real embedder, and ../shared."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from ingest.settings import Settings
+from tests.fakes import FakeEmbedder
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(index=tmp_path / "index", data_dir=tmp_path / "data", chroma_url=None)
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+@pytest.fixture(scope="session")
+def real_embedder():  # type: ignore[no-untyped-def]
+    from ingest.embed import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder()
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    """../shared beside the repo; absent → skip with the reason, except in CI where it must be there."""
+    if not (SHARED / "corpus-external").is_dir():
+        if IN_CI:
+            pytest.fail(f"CI=true but {SHARED} is missing: the shared data must be beside the repo in CI")
+        pytest.skip(f"needs {SHARED} (the read-only shared data beside the repo), which is absent")
+    return SHARED

@@ -1,0 +1,463 @@
+"""Tests for the deterministic pre-retrieval safety layer (``bot.safety``).
+
+The phrase lists are the specification: every positive must be flagged (with the right category for
+emergencies), every negative -- especially the near misses, which use the same words in an
+informational or past framing -- must not be.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.safety import (
+    MAX_QUESTION_CHARS,
+    SafetyVerdict,
+    check,
+    decline_message,
+    detect_dose_request,
+    detect_emergency,
+    disclaimer,
+    emergency_message,
+    validate_question,
+)
+
+EMERGENCY_POSITIVE = [
+    ("I'm having chest pain right now", "chest_pain"),
+    ("I have crushing chest pain and I'm sweating", "chest_pain"),
+    ("My chest hurts and my left arm feels numb", "chest_pain"),
+    ("My husband is having chest pain during his infusion", "chest_pain"),
+    ("I think I'm having a heart attack", "chest_pain"),
+    ("Chest pressure for the last 20 minutes, what do I do?", "chest_pain"),
+    ("Help! Chest pain!", "chest_pain"),
+    ("The pain is spreading down my left arm", "chest_pain"),
+    ("My face is drooping on one side", "stroke"),
+    ("My wife's speech is suddenly slurred", "stroke"),
+    ("I suddenly can't move my right arm", "stroke"),
+    ("He is slurring his words", "stroke"),
+    ("I have the worst headache of my life", "stroke"),
+    ("I think my dad is having a stroke", "stroke"),
+    ("I suddenly lost vision in my left eye", "stroke"),
+    ("I have sudden numbness on one side of my body", "stroke"),
+    ("My throat is closing up after the infusion", "anaphylaxis"),
+    ("I can't breathe", "anaphylaxis"),
+    ("My tongue and lips are swelling", "anaphylaxis"),
+    ("My throat feels tight and I'm wheezing", "anaphylaxis"),
+    ("I'm struggling to breathe", "anaphylaxis"),
+    ("She cannot breathe and her face is swollen", "anaphylaxis"),
+    ("I'm having a severe allergic reaction", "anaphylaxis"),
+    ("I'm wheezing after my infusion and my lips are swollen", "anaphylaxis"),
+    ("I think I'm going into anaphylactic shock", "anaphylaxis"),
+    ("I want to kill myself", "suicidal"),
+    ("I've been having suicidal thoughts", "suicidal"),
+    ("I don't want to live anymore", "suicidal"),
+    ("I just want to die", "suicidal"),
+    ("I keep thinking about ending my life", "suicidal"),
+    ("I've been cutting myself again", "suicidal"),
+    ("My son says he wants to kill himself", "suicidal"),
+    ("I feel suicidal since my diagnosis", "suicidal"),
+    ("I took too many pills", "overdose"),
+    ("My daughter swallowed a whole bottle of my pills", "overdose"),
+    ("I accidentally took a double dose of my medication", "overdose"),
+    ("He took way too much of his pain medication", "overdose"),
+    ("I think I overdosed on my muscle relaxants", "overdose"),
+    ("My husband is having a seizure and it won't stop", "seizure"),
+    ("She is seizing right now", "seizure"),
+    ("The seizure won't stop", "seizure"),
+    ("My wife passed out and won't wake up", "unconscious"),
+    ("He is unresponsive", "unconscious"),
+    ("My mom collapsed and isn't breathing", "unconscious"),
+    ("The patient is unconscious after the infusion", "unconscious"),
+    ("I'm bleeding heavily and it won't stop", "bleeding"),
+    ("My nose won't stop bleeding", "bleeding"),
+    ("I'm vomiting blood", "bleeding"),
+    ("I have a high fever and a stiff neck", "fever_stiff_neck"),
+    ("My son has a fever and is very confused", "fever_stiff_neck"),
+    ("i   CANT    breathe", "anaphylaxis"),
+    ("I’m having chest pain right now", "chest_pain"),
+    ("ｍｙ ｔｈｒｏａｔ ｉｓ ｃｌｏｓｉｎｇ", "anaphylaxis"),
+    ("Can you help, I think I'm having a heart attack", "chest_pain"),
+    ("Am I having a stroke? My face feels droopy", "stroke"),
+]
+
+EMERGENCY_NEAR_MISS = [
+    "Can Ocrevus cause chest pain as a side effect?",
+    "What are the signs of a stroke?",
+    "Is anaphylaxis a known infusion reaction?",
+    "How common is throat irritation during the infusion?",
+    "What is PML?",
+    "Does Ocrevus increase suicide risk?",
+    "What happens if someone overdoses on ocrelizumab in trials?",
+    "What should I do if I get chest pain during the infusion?",
+    "What should I do if my throat starts swelling during an infusion?",
+    "If a patient can't breathe during the infusion, what is the protocol?",
+    "I had a seizure five years ago; can I take Ocrevus?",
+    "My father had a stroke last year. Is Ocrevus safe for me?",
+    "I have a history of heart attack, is Ocrevus safe?",
+    "I have a question about chest pain after infusions",
+    "I'm worried about the risk of stroke on Ocrevus",
+    "I have a mild headache after my infusion, is that normal?",
+    "I have a sore throat after my infusion",
+    "My lips feel a bit dry after the infusion",
+    "Can I get a seizure from Ocrevus?",
+    "My husband is asking whether Ocrevus causes seizures",
+    "My MS is not responding to Ocrevus",
+    "We are seeing more seizures in our clinic, is that linked to Ocrevus?",
+    "My patient had anaphylaxis at the last infusion; can she be rechallenged?",
+    "Is suicidal ideation listed as an adverse event?",
+    "Can you overdose on ocrelizumab?",
+]
+
+EMERGENCY_NEGATIVE_GENERAL = [
+    "What are the symptoms of anaphylaxis?",
+    "Is chest pain a common infusion reaction?",
+    "How is a severe allergic reaction to Ocrevus treated?",
+    "Can Ocrevus cause seizures?",
+    "Is heavy bleeding a side effect of Ocrevus?",
+    "Were there any suicides in the Ocrevus trials?",
+    "Does Ocrevus make it hard to breathe?",
+    "What are the warning signs of a heart attack in women?",
+    "Is shortness of breath during the infusion common?",
+    "What is the risk of overdose with Ocrevus?",
+    "What happens if I miss my infusion?",
+    "Should I call my doctor if I develop a rash?",
+    "Does premedication help prevent anaphylaxis?",
+    "Explain the stroke risk in older patients",
+    "Why do some patients not respond to treatment?",
+    "What is the treatment for status epilepticus?",
+    "How do I recognise a stroke in someone else?",
+    "I read that Ocrevus can cause breathing problems",
+    "Tell me about the risk of suicidal thoughts on MS drugs",
+    "Is it normal to feel tired after the infusion?",
+    "What is the approved dose of Ocrevus?",
+    "How long does the infusion take?",
+    "Does Ocrevus cause hair loss?",
+    "Can I get vaccinated while on Ocrevus?",
+    "Is a stiff neck a symptom of meningitis?",
+]
+
+DOSE_POSITIVE = [
+    "How much Ocrevus should I take?",
+    "Can I double my dose?",
+    "Should I skip my next infusion?",
+    "Can I give myself the infusion at home?",
+    "What dose should I give my 50 kg patient?",
+    "I missed my infusion, how much should I take now?",
+    "Can I split the 600 mg dose into smaller ones myself?",
+    "how many mg should my daughter get",
+    "What dose should I take?",
+    "How much ocrelizumab do I need?",
+    "What's the right dose for me?",
+    "Is it ok to skip my next infusion?",
+    "Is it safe to delay my next dose by a month?",
+    "Can I reduce my dose because of side effects?",
+    "Should I lower my dose?",
+    "Can I take half the dose?",
+    "Should I take 300 mg or 600 mg?",
+    "Can I take an extra dose?",
+    "I want to skip my next infusion, is that fine?",
+    "I missed my last dose, what should I do?",
+    "My son missed his infusion; what should we do?",
+    "How many milligrams should my husband receive?",
+    "What dose does my 12 year old need?",
+    "Can I inject myself with Ocrevus?",
+    "Can I self-administer the subcutaneous injection at home?",
+    "How much should I give my patient who weighs 45 kg?",
+    "My patient weighs 40 kg. What dose should I use?",
+    "Should my wife get a higher dose?",
+    "Can I increase my dose to 900 mg?",
+    "Can I space out my infusions to once a year?",
+    "Is it okay if I stop my infusions for a while?",
+    "Can I postpone my infusion until after my vacation?",
+    "Do I need to take a higher dose since I weigh 130 kg?",
+    "Can I take my next dose early?",
+    "What amount should my mother receive?",
+    "Should I change my dosage?",
+    "Could I halve the dose to reduce side effects?",
+    "Please adjust my dose.",
+    "I want to give myself the shot.",
+    "how much ocrevus do i take if i weigh 60 kg",
+    "Which dose should I start with?",
+    "How many doses should I take?",
+    "Should I move my infusion earlier because I'm travelling?",
+    "Can I double up on my next injection?",
+    "What dose do I give a 30 kg child?",
+    "can i skip the second 300 mg infusion",
+    "CAN I DOUBLE MY DOSE",
+    "Is the standard dose ok for me? I weigh 45 kg.",
+]
+
+DOSE_NEGATIVE = [
+    "What is the approved dose of Ocrevus?",
+    "How is Ocrevus dosed?",
+    "How often is Ocrevus given?",
+    "What is the initial dose of ocrelizumab?",
+    "Is the subcutaneous dose different from the IV dose?",
+    "Is Ocrevus given every 3 months?",
+    "What premedication is given before an infusion?",
+    "What is the recommended infusion rate for the first dose?",
+    "How long does an Ocrevus infusion take?",
+    "Why is the first dose split into two 300 mg infusions?",
+    "What does the label say about a missed dose?",
+    "What happens if a planned infusion is missed?",
+    "Is dose adjustment needed in renal impairment?",
+    "Is Ocrevus dosed by body weight?",
+    "What is the maintenance dose and how often is it given?",
+    "How many infusions are given in the first year?",
+    "Can the infusion rate be reduced if a patient has an infusion reaction?",
+    "How much does Ocrevus cost?",
+    "How many mg are in one vial of Ocrevus?",
+    "What is the concentration of the diluted infusion solution?",
+    "What is the dose of Ocrevus Zunovo?",
+    "Is Ocrevus Zunovo injected under the skin?",
+    "How long should patients be observed after the infusion?",
+    "What are the common side effects of Ocrevus?",
+    "Does Ocrevus interact with vaccines?",
+    "How long does my infusion usually take?",
+    "What should I expect at my first infusion?",
+    "How many infusions will I have in the first year?",
+    "My neurologist prescribed 600 mg, is that the standard maintenance dose?",
+    "I'm starting Ocrevus next month; what is the usual first dose?",
+    "Why do I need steroids before my infusion?",
+    "Can I drive home after my infusion?",
+    "Can I get the flu vaccine while on Ocrevus?",
+    "Is it safe to breastfeed while on Ocrevus?",
+    "How many patients in the trials received the 600 mg dose?",
+    "What dose was used in the OPERA trials?",
+    "Was a higher dose of ocrelizumab studied?",
+    "What is the maximum dose studied?",
+    "Can Ocrevus be self-administered?",
+    "What is the interval between the two initial infusions?",
+    "How is the dose prepared by the pharmacy?",
+    "Is there a loading dose?",
+    "Do children get a different dose of Ocrevus?",
+    "Is the dose the same for men and women?",
+    "Can the dose be split into two infusions?",
+    "Will the subcutaneous injection replace the IV infusion?",
+    "My doctor doubled the infusion time, why?",
+    "How much time do I need to set aside for my infusion?",
+]
+
+
+EMERGENCY_NEGATIVE = EMERGENCY_NEAR_MISS + EMERGENCY_NEGATIVE_GENERAL
+EMERGENCY_CATEGORIES = sorted({category for _, category in EMERGENCY_POSITIVE})
+
+
+def test_list_sizes_meet_the_spec() -> None:
+    assert len(EMERGENCY_POSITIVE) >= 45
+    assert len(EMERGENCY_NEGATIVE) >= 45
+    assert len(EMERGENCY_NEAR_MISS) >= 15
+    assert len(DOSE_POSITIVE) >= 45
+    assert len(DOSE_NEGATIVE) >= 45
+    for phrases in (EMERGENCY_NEGATIVE, DOSE_POSITIVE, DOSE_NEGATIVE):
+        assert len(set(phrases)) == len(phrases)
+
+
+# ---------------------------------------------------------------------------- red flags
+
+
+@pytest.mark.parametrize(("text", "category"), EMERGENCY_POSITIVE)
+def test_emergency_detected(text: str, category: str) -> None:
+    assert detect_emergency(text) == category
+
+
+@pytest.mark.parametrize("text", EMERGENCY_NEAR_MISS)
+def test_near_miss_is_not_an_emergency(text: str) -> None:
+    assert detect_emergency(text) is None
+
+
+@pytest.mark.parametrize("text", EMERGENCY_NEGATIVE_GENERAL)
+def test_general_question_is_not_an_emergency(text: str) -> None:
+    assert detect_emergency(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'M HAVING CHEST PAIN RIGHT NOW",
+        "  i'm \t having   CHEST  pain right now\n",
+        "I\u2019m having chest pain right now",
+    ],
+)
+def test_emergency_is_case_whitespace_and_unicode_insensitive(text: str) -> None:
+    assert detect_emergency(text) == "chest_pain"
+
+
+def test_emergency_needs_cue_in_same_sentence_as_symptom() -> None:
+    # The bare symptom is not enough; a first-person present cue turns it into an emergency.
+    assert detect_emergency("chest pain") is None
+    assert detect_emergency("I have chest pain") == "chest_pain"
+    assert detect_emergency("I have chest pain. Is that a side effect?") == "chest_pain"
+
+
+def test_hypothetical_framing_suppresses_but_present_marker_restores() -> None:
+    assert detect_emergency("What should I do if I have chest pain during the infusion?") is None
+    assert detect_emergency("What should I do? I have chest pain now") == "chest_pain"
+
+
+# ---------------------------------------------------------------------------- dose requests
+
+
+@pytest.mark.parametrize("text", DOSE_POSITIVE)
+def test_dose_request_detected(text: str) -> None:
+    assert detect_dose_request(text) is True
+
+
+@pytest.mark.parametrize("text", DOSE_NEGATIVE)
+def test_general_dosing_question_is_not_a_dose_request(text: str) -> None:
+    assert detect_dose_request(text) is False
+
+
+@pytest.mark.parametrize("text", EMERGENCY_NEAR_MISS + EMERGENCY_NEGATIVE_GENERAL)
+def test_emergency_negatives_are_not_dose_requests(text: str) -> None:
+    assert detect_dose_request(text) is False
+
+
+def test_pronoun_follow_up_uses_history() -> None:
+    assert check("Can I double it?", "patient").kind == "ok"
+    verdict = check("Can I double it?", "patient", history=["What is the usual dose of Ocrevus?"])
+    assert verdict.kind == "dose_request"
+    assert check("Can I double it?", "patient", history=["Which exercises help with fatigue?"]).kind == "ok"
+
+
+# ---------------------------------------------------------------------------- validation
+
+
+def test_empty_question_is_invalid() -> None:
+    verdict = validate_question("")
+    assert (verdict.kind, verdict.category) == ("invalid", "empty")
+    assert verdict.message
+
+
+@pytest.mark.parametrize("text", ["   ", "\n\t  \r\n", "\x00\x00", " \x00 \x07 "])
+def test_whitespace_or_control_only_question_is_invalid(text: str) -> None:
+    verdict = validate_question(text)
+    assert (verdict.kind, verdict.category) == ("invalid", "empty")
+
+
+def test_exactly_max_chars_is_ok() -> None:
+    assert MAX_QUESTION_CHARS == 4000
+    assert validate_question("a" * 4000) == SafetyVerdict(kind="ok", category="", message="")
+
+
+def test_one_over_max_chars_is_too_long_and_message_gives_limit_and_length() -> None:
+    verdict = validate_question("a" * 4001)
+    assert (verdict.kind, verdict.category) == ("invalid", "too_long")
+    assert "4000" in verdict.message
+    assert "4001" in verdict.message
+
+
+def test_custom_max_chars() -> None:
+    assert validate_question("abcdef", max_chars=5).category == "too_long"
+    assert validate_question("abcde", max_chars=5).kind == "ok"
+
+
+def test_nul_bytes_are_stripped_before_length_check() -> None:
+    # 4000 real characters plus NULs and other control characters is still within the limit.
+    text = "a" * 2000 + "\x00" * 50 + "\x1b" + "a" * 2000 + "\x00"
+    assert validate_question(text).kind == "ok"
+    assert validate_question("a" * 4000 + "\x00a").category == "too_long"
+
+
+def test_nul_bytes_do_not_hide_red_flags() -> None:
+    assert detect_emergency("I can\x00t bre\x00athe") == "anaphylaxis"
+    assert check("I want to kill\x00 myself", "patient").kind == "emergency"
+
+
+# ---------------------------------------------------------------------------- check()
+
+
+def test_check_ok_for_general_question() -> None:
+    assert check("What is the approved dose of Ocrevus?", "patient") == SafetyVerdict("ok", "", "")
+
+
+def test_check_invalid_comes_first() -> None:
+    assert check("   ", "patient").category == "empty"
+    assert check("I can't breathe " + "a" * 4000, "patient").category == "too_long"
+
+
+def test_emergency_wins_over_dose_request() -> None:
+    question = "I'm having chest pain right now, should I skip my next dose?"
+    assert detect_dose_request(question)
+    verdict = check(question, "patient")
+    assert verdict.kind == "emergency"
+    assert verdict.category == "chest_pain"
+    assert verdict.message == emergency_message("chest_pain", "patient")
+
+
+def test_check_dose_request_uses_decline_message() -> None:
+    for audience in ("patient", "clinician"):
+        verdict = check("How much Ocrevus should I take?", audience)
+        assert verdict == SafetyVerdict("dose_request", "dose_request", decline_message(audience))
+
+
+def test_check_emergency_message_is_per_audience() -> None:
+    patient = check("I can't breathe", "patient")
+    clinician = check("I can't breathe", "clinician")
+    assert patient.kind == clinician.kind == "emergency"
+    assert patient.message != clinician.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "¿Cuál es la dosis aprobada de Ocrevus? 💉",
+        "Ocrevus 是什么？",
+        "Was ist PML? 🤔",
+        "オクレバスの副作用は何ですか？",
+        "👍🙂",
+        "Ocrevus نصائح",
+    ],
+)
+def test_non_english_and_emoji_text_is_ok(text: str) -> None:
+    assert check(text, "patient").kind == "ok"
+
+
+# ---------------------------------------------------------------------------- fixed texts
+
+
+def test_disclaimers_differ_per_audience_and_are_non_empty() -> None:
+    clinician = disclaimer("clinician")
+    patient = disclaimer("patient")
+    assert clinician.strip() and patient.strip()
+    assert clinician != patient
+    assert "healthcare professional" in clinician.lower()
+    assert "judgement" in clinician.lower()
+    assert "not medical advice" in patient.lower()
+    assert "emergency number" in patient.lower()
+    assert "pharmacist" in patient.lower()
+
+
+@pytest.mark.parametrize("category", [*EMERGENCY_CATEGORIES, "unknown_category"])
+@pytest.mark.parametrize("audience", ["patient", "clinician"])
+def test_emergency_message_mentions_an_emergency_number(category: str, audience: str) -> None:
+    message = emergency_message(category, audience)  # type: ignore[arg-type]
+    assert "emergency number" in message
+    for number in ("911", "112", "999"):
+        assert number in message
+
+
+def test_suicidal_message_mentions_a_crisis_line() -> None:
+    for audience in ("patient", "clinician"):
+        message = emergency_message("suicidal", audience)
+        assert "988" in message
+        assert "crisis line" in message.lower()
+    assert "988" not in emergency_message("chest_pain", "patient")
+
+
+def test_overdose_message_mentions_poison_control() -> None:
+    message = emergency_message("overdose", "patient")
+    assert "poison control" in message.lower()
+    assert "1-800-222-1222" in message
+
+
+def test_anaphylaxis_message_mentions_infusion_staff() -> None:
+    assert "infusion staff" in emergency_message("anaphylaxis", "patient")
+
+
+def test_decline_message_points_to_prescriber_and_offers_labelled_dosing() -> None:
+    for audience in ("patient", "clinician"):
+        message = decline_message(audience).lower()
+        assert "prescrib" in message
+        assert "labelled dosing" in message
+    assert "care team" in decline_message("patient").lower()
+    assert decline_message("patient") != decline_message("clinician")
