@@ -49,7 +49,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-Audience = Literal["clinician", "patient"]
+from bot.types import Audience
 
 MAX_QUESTION_CHARS = 4000
 

@@ -51,7 +51,7 @@ _ABBREV = {
     "ml",
 }
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets/citation markers) and whitespace.
-_END = re.compile(r"[.!?][\"'”’)\]]*(?:\s*\[\d+(?:,\s*\d+)*\])?(?=\s+)")
+_END = re.compile(r"[.!?][\"'”’)\]]*(?:\s*\[\d+(?:,\s*\d+)*\])*(?=\s|$)")
 _BLOCK_BREAK = re.compile(r"\n[ \t]*\n|\n(?=[ \t]*(?:[-*+•]|\d+[.)]|#{1,6}|\|)[ \t])")
 
 

@@ -1,0 +1,267 @@
+"""``Bot``: the one code path behind the CLI, the UI, the API and the evals.
+
+safety check → standalone query → hybrid retrieval → injection guard → answerer (LLM or offline
+extractive) → claim-by-claim verification → output guard → ``Answer``. ``stream`` yields verified
+text as it grows, so a user never sees a sentence the verifier would remove.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Generator, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Literal, Protocol
+
+from bot import safety
+from bot.cite import HeuristicJudge, Judge, Judgement, Verified, verify
+from bot.extractive import ExtractiveAnswerer
+from bot.followup import condense_offline, suggest
+from bot.guard import clean_output, strip_injections
+from bot.llm import LLMAnswerer, LLMError, make_chat_model
+from bot.retrieve import Retriever, open_retriever
+from bot.types import Answer, Audience, Passage, Status
+from ingest.errors import CitebotError
+from ingest.settings import Settings
+
+
+class InvalidQuestion(CitebotError):
+    """Empty, too long or otherwise unusable input: shown as a message, nothing is embedded."""
+
+
+class Answerer(Protocol):
+    name: str
+
+    def generate(
+        self, question: str, passages: Sequence[Passage], audience: Audience, history: Sequence[str] = ()
+    ) -> Iterator[str]: ...
+
+
+@dataclass(frozen=True)
+class Event:
+    """A streaming update: ``delta`` carries the verified text so far; ``answer`` the final Answer."""
+
+    kind: Literal["status", "delta", "answer"]
+    text: str = ""
+    answer: Answer | None = None
+
+
+def user_turns(history: Sequence[Any]) -> list[str]:
+    """Earlier user messages from plain strings or ``{"role", "content"}`` messages."""
+    out: list[str] = []
+    for item in history:
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, dict) and item.get("role", "user") == "user" and isinstance(item.get("content"), str):
+            out.append(item["content"])
+    return [safety.clean_question(t) for t in out if t.strip()]
+
+
+_UNIT = r"(months?|weeks?|days?|years?|hours?|minutes?|mg|ml|%)"
+_NUM = r"(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve)"
+
+
+def premise_notices(question: str, passages: Sequence[Passage]) -> list[str]:
+    """A figure the user asserts that no passage states: flag it so the cited figures read as a correction."""
+    notes = []
+    shown = " ".join(p.text.lower() for p in passages)
+    for num, unit in re.findall(rf"\b{_NUM}[\s-]*{_UNIT}", question.lower()):
+        stem = unit.rstrip("s")
+        if not re.search(rf"\b{re.escape(num)}[\s-]*{re.escape(stem)}", shown):
+            notes.append(f"The sources do not state “{num} {unit}”; the cited passages give the figures they support.")
+    return notes
+
+
+class _CachedJudge:
+    """Streaming re-verifies a growing prefix; judge each sentence once."""
+
+    def __init__(self, judge: Judge) -> None:
+        self.inner = judge
+        self.name = judge.name
+        self.cache: dict[tuple[str, tuple[str, ...]], Judgement] = {}
+
+    def judge(self, claim: str, passages: Sequence[Passage]) -> Judgement:
+        key = (claim, tuple(p.id for p in passages))
+        if key not in self.cache:
+            self.cache[key] = self.inner.judge(claim, passages)
+        return self.cache[key]
+
+
+class Bot:
+    """Answers questions from one index with verified citations; see the module docstring."""
+
+    def __init__(
+        self,
+        retriever: Retriever,
+        settings: Settings | None = None,
+        answerer: Answerer | None = None,
+        judge: Judge | None = None,
+    ) -> None:
+        self.settings = settings or Settings()
+        self.retriever = retriever
+        self.offline = ExtractiveAnswerer(retriever.embedder)
+        self.answerer: Answerer = answerer or self.offline
+        self.judge: Judge = judge or HeuristicJudge(retriever.embedder)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, chat_model: Any = None, retriever: Retriever | None = None) -> Bot:
+        """Open the index; use the configured LLM (or ``chat_model``), else the offline answerer."""
+        retriever = retriever or open_retriever(settings)
+        answerer: Answerer | None = None
+        if chat_model is not None or settings.llm or settings.llm_base_url:
+            model = chat_model if chat_model is not None else make_chat_model(settings)
+            answerer = LLMAnswerer(model, f"llm:{settings.llm or type(model).__name__}")
+        return cls(retriever, settings, answerer)
+
+    def ask(self, question: str, audience: Audience | None = None, history: Sequence[Any] = ()) -> Answer:
+        final = None
+        for event in self.stream(question, audience, history):
+            if event.answer is not None:
+                final = event.answer
+        assert final is not None
+        return final
+
+    def stream(self, question: str, audience: Audience | None = None, history: Sequence[Any] = ()) -> Iterator[Event]:
+        audience = audience or self.settings.audience
+        if audience not in ("clinician", "patient"):
+            raise InvalidQuestion(f"unknown audience '{audience}' (use clinician or patient)")
+        turns = user_turns(history)
+        verdict = safety.check(question, audience, turns)
+        if verdict.kind == "invalid":
+            raise InvalidQuestion(verdict.message)
+        question = safety.clean_question(question)
+        base = Answer(question=question, text="", status="answered", audience=audience,
+                      disclaimer=safety.disclaimer(audience), backend=self.answerer.name)  # fmt: skip
+        if verdict.kind in ("emergency", "dose_request"):
+            status: Status = "emergency" if verdict.kind == "emergency" else "declined"
+            yield Event("answer", verdict.message, replace(base, text=verdict.message, status=status, backend="safety"))
+            return
+
+        timings: dict[str, float] = {}
+        notices: list[str] = []
+        t0 = time.perf_counter()
+        query = self._standalone(question, turns, notices)
+        passages = self.retriever.search(query, k=self.settings.top_k)
+        shown = [strip_injections(p)[0] for p in passages]
+        timings["retrieve"] = time.perf_counter() - t0
+        yield Event("status", f"Found {len(shown)} passages; writing the answer…")
+
+        judge = _CachedJudge(self.judge)
+        answerer = self.answerer
+        t1 = time.perf_counter()
+        verify_time = 0.0
+        raw = ""
+        try:
+            raw, verify_time = yield from self._generate(answerer, question, shown, audience, turns, judge)
+        except LLMError as err:
+            notices.append(f"{err} — showing the offline extractive answer instead.")
+            answerer = self.offline
+            raw, verify_time = yield from self._generate(answerer, question, shown, audience, turns, judge)
+        t2 = time.perf_counter()
+        result = verify(clean_output(raw), shown, judge)
+        if result.removed and isinstance(answerer, LLMAnswerer):
+            result = self._regenerate(answerer, question, shown, audience, turns, raw, result, judge, notices)
+        timings["generate"] = t2 - t1 - verify_time
+        timings["verify"] = verify_time + time.perf_counter() - t2
+
+        if answerer is self.offline:
+            notices.append("Extractive answer: no language model is configured, so these are quoted source sentences.")
+        if result.removed:
+            notices.append(
+                f"{len(result.removed)} statement(s) were removed because the cited sources did not support them."
+            )
+        if result.dropped_markers:
+            notices.append(f"{result.dropped_markers} citation(s) to sources that were not retrieved were removed.")
+        answer = replace(
+            base,
+            query=query,
+            backend=answerer.name,
+            retrieved=tuple(passages),
+            removed=result.removed,
+            timings=timings,
+        )
+        if result.supported_claims == 0:
+            text = self._abstain_text(audience)
+            answer = replace(answer, text=text, status="abstained", notices=tuple(notices))
+        else:
+            notices[:0] = premise_notices(question, shown)
+            answer = replace(
+                answer,
+                text=result.text,
+                status="partial" if result.removed else "answered",
+                sentences=result.sentences,
+                citations=result.citations,
+                notices=tuple(notices),
+                followups=suggest(question, turns, passages, audience),
+            )
+        yield Event("answer", answer.text, answer)
+
+    def _standalone(self, question: str, turns: list[str], notices: list[str]) -> str:
+        if not turns:
+            return question
+        if isinstance(self.answerer, LLMAnswerer):
+            try:
+                return self.answerer.condense(question, turns)
+            except LLMError as err:
+                notices.append(f"{err}; the follow-up was resolved without the model.")
+        return condense_offline(question, turns)
+
+    def _generate(
+        self,
+        answerer: Answerer,
+        question: str,
+        passages: list[Passage],
+        audience: Audience,
+        turns: list[str],
+        judge: Judge,
+    ) -> Generator[Event, None, tuple[str, float]]:
+        """Stream: after each completed line, re-verify the text so far and emit what survives."""
+        raw = ""
+        shown = ""
+        spent = 0.0
+        for piece in answerer.generate(question, passages, audience, turns):
+            raw += piece
+            if "\n" in piece:
+                t = time.perf_counter()
+                done = raw[: raw.rfind("\n")]
+                text = verify(clean_output(done), passages, judge).text
+                spent += time.perf_counter() - t
+                if text != shown:
+                    shown = text
+                    yield Event("delta", text)
+        return raw, spent
+
+    def _regenerate(
+        self,
+        answerer: LLMAnswerer,
+        question: str,
+        passages: list[Passage],
+        audience: Audience,
+        turns: list[str],
+        raw: str,
+        first: Verified,
+        judge: Judge,
+        notices: list[str],
+    ) -> Verified:
+        """One retry with the verifier's findings; keep whichever version has more supported claims."""
+        problems = [f"“{s.text}” — {s.reason}" for s in first.removed]
+        try:
+            second = verify(clean_output(answerer.regenerate(question, passages, audience, turns, raw, problems)),
+                            passages, judge)  # fmt: skip
+        except LLMError as err:
+            notices.append(f"{err} (during the retry)")
+            return first
+        better = (second.supported_claims, -len(second.removed)) > (first.supported_claims, -len(first.removed))
+        return second if better else first
+
+    @staticmethod
+    def _abstain_text(audience: Audience) -> str:
+        if audience == "patient":
+            return (
+                "I could not find an answer to this in the sources I have. "
+                "Please ask your doctor, nurse or pharmacist. The closest passages I found are listed below."
+            )
+        return (
+            "The sources provided do not answer this question. "
+            "The closest retrieved passages are listed below; verify against primary literature."
+        )

@@ -1,0 +1,138 @@
+"""The offline answerer: no LLM, so it quotes the retrieved sentences that best answer the question.
+
+Grounded by construction: every sentence it writes is a sentence of a retrieved passage, cited to
+that passage. It ranks sentences by similarity to the question, prefers the audience's documents
+and, for patients, plainer sentences; it picks diverse ones (maximal marginal relevance) so the
+answer is not the same fact five times, and abstains when nothing retrieved is close enough.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from bot.cite import attach_citations, is_factual
+from bot.text import sentences
+from bot.types import Audience, Passage
+from ingest.embed import Embedder
+
+# Calibrated on evals/datasets/demo.jsonl: out-of-scope questions score below, answerable ones above.
+MIN_PASSAGE_SIMILARITY = 0.30
+MIN_SENTENCE_SIMILARITY = 0.32
+_ANAPHORIC = re.compile(r"^(?:this|that|these|those|it|they|such|here)\b", re.IGNORECASE)
+_MARKUP = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+|\*\*|__|`")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    passage: int  # 1-based number of the passage in the list given to the answerer
+    text: str
+    start: int
+    score: float
+    vector: tuple[float, ...]
+
+
+def _cos(a: Sequence[float], b: Sequence[float]) -> float:
+    na = math.sqrt(sum(x * x for x in a))
+    nb = math.sqrt(sum(x * x for x in b))
+    return sum(x * y for x, y in zip(a, b, strict=True)) / (na * nb or 1.0)
+
+
+def _plainness(text: str) -> float:
+    """0..1, higher for short sentences of short words: a cheap stand-in for reading grade."""
+    words = re.findall(r"[A-Za-z]+", text)
+    if not words:
+        return 0.0
+    long_words = sum(1 for w in words if len(w) >= 10) / len(words)
+    return max(0.0, 1.0 - max(0, len(words) - 18) / 30 - long_words * 2)
+
+
+class ExtractiveAnswerer:
+    """Composes a short answer from passage sentences, each with its exact citation."""
+
+    name = "extractive"
+
+    def __init__(self, embedder: Embedder, max_sentences: dict[str, int] | None = None) -> None:
+        self.embedder = embedder
+        self.max_sentences = max_sentences or {"clinician": 7, "patient": 5}
+
+    def candidates(self, question: str, passages: Sequence[Passage], audience: Audience) -> list[Candidate]:
+        raw: list[tuple[int, str, int]] = []
+        for number, p in enumerate(passages, start=1):
+            for start, end in sentences(p.text):
+                text = _MARKUP.sub("", p.text[start:end]).strip()
+                if len(text.split()) < 5 or not is_factual(text) or text.lstrip().startswith("#"):
+                    continue
+                raw.append((number, text, start))
+        if not raw:
+            return []
+        vecs = self.embedder.embed_documents([question] + [t for _, t, _ in raw])
+        q = vecs[0]
+        out = []
+        for (number, text, start), vec in zip(raw, vecs[1:], strict=True):
+            p = passages[number - 1]
+            score = _cos(q, vec)
+            if p.audience in (audience, "both"):
+                score += 0.04
+            if audience == "patient":
+                score += 0.06 * _plainness(text) - (0.05 if p.audience == "clinician" else 0.0)
+            elif p.audience == "patient":
+                score -= 0.06
+            if _ANAPHORIC.match(text):
+                score -= 0.05  # "This means..." leans on a sentence the reader will not see
+            score -= 0.005 * (number - 1)
+            out.append(Candidate(number, text, start, score, tuple(vec)))
+        return out
+
+    def select(self, candidates: list[Candidate], audience: Audience) -> list[Candidate]:
+        """Maximal marginal relevance: relevant, but not a near-repeat of what is already chosen."""
+        limit = self.max_sentences[audience]
+        chosen: list[Candidate] = []
+        pool = sorted(candidates, key=lambda c: -c.score)
+        best = pool[0].score if pool else 0.0
+        while pool and len(chosen) < limit:
+
+            def mmr(c: Candidate) -> float:
+                redundancy = max((_cos(c.vector, s.vector) for s in chosen), default=0.0)
+                return 0.7 * c.score - 0.3 * redundancy
+
+            pick = max(pool, key=mmr)
+            pool.remove(pick)
+            if pick.score < max(MIN_SENTENCE_SIMILARITY, best - 0.25):
+                break
+            if any(_cos(pick.vector, s.vector) > 0.92 for s in chosen):
+                continue
+            chosen.append(pick)
+        return chosen
+
+    def in_scope(self, passages: Sequence[Passage], candidates: list[Candidate]) -> bool:
+        top_passage = max((p.dense_score or 0.0 for p in passages), default=0.0)
+        top_sentence = max((c.score for c in candidates), default=0.0)
+        return top_passage >= MIN_PASSAGE_SIMILARITY and top_sentence >= MIN_SENTENCE_SIMILARITY
+
+    def generate(
+        self, question: str, passages: Sequence[Passage], audience: Audience, history: Sequence[str] = ()
+    ) -> Iterator[str]:
+        """Yield the answer text in pieces; an empty answer means: abstain."""
+        cands = self.candidates(question, passages, audience)
+        if not cands or not self.in_scope(passages, cands):
+            return
+        chosen = self.select(cands, audience)
+        if not chosen:
+            return
+        first, rest = chosen[0], sorted(chosen[1:], key=lambda c: (c.passage, c.start))
+        if audience == "clinician":
+            yield f"**Answer:** {attach_citations(first.text, [first.passage])}\n"
+            if rest:
+                yield "\n**What the sources say**\n"
+                for c in rest:
+                    yield f"- {attach_citations(c.text, [c.passage])}\n"
+        else:
+            yield f"{attach_citations(first.text, [first.passage])}\n"
+            if rest:
+                yield "\n"
+                for c in rest:
+                    yield f"- {attach_citations(c.text, [c.passage])}\n"
+            yield "\nTalk to your care team about what this means for you.\n"

@@ -1,0 +1,43 @@
+"""How an ``Answer`` is shown on text outputs (the CLI); the UI and API have their own views."""
+
+from __future__ import annotations
+
+import json
+
+from bot.types import Answer
+
+_BANNERS = {
+    "emergency": "EMERGENCY",
+    "declined": "Cannot advise on personal dosing",
+    "abstained": "Not answered by the sources",
+    "partial": "Partly answered",
+}
+
+
+def answer_text(answer: Answer) -> str:
+    """Answer, notices, numbered sources with their supporting sentence, follow-ups, disclaimer."""
+    lines = []
+    if answer.status in _BANNERS:
+        lines += [f"[{_BANNERS[answer.status]}]", ""]
+    lines += [answer.text, ""]
+    lines += [f"Note: {n}" for n in answer.notices]
+    if answer.citations:
+        lines += ["", "Sources:"]
+        for c in answer.citations:
+            where = c.source_url or c.source
+            page = f", p. {c.page}" if c.page else ""
+            lines.append(f"[{c.n}] {c.title} — {c.section}{page} ({where})")
+            if c.span:
+                lines.append("    “" + " ".join(c.text[c.span[0] : c.span[1]].split()) + "”")
+    elif answer.status == "abstained" and answer.retrieved:
+        lines += ["", "Closest passages:"]
+        lines += [f"- {p.title} — {p.section} ({p.source})" for p in answer.retrieved[:3]]
+    if answer.followups:
+        lines += ["", "You could also ask:"] + [f"- {q}" for q in answer.followups]
+    if answer.disclaimer:
+        lines += ["", answer.disclaimer]
+    return "\n".join(lines).strip()
+
+
+def answer_json(answer: Answer) -> str:
+    return json.dumps(answer.to_dict(), indent=2, ensure_ascii=False)

@@ -1,0 +1,189 @@
+"""Small text utilities shared by the answerers and the verifier: sentences, content words, numbers."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+from ingest.chunk import split_sentences
+
+CITE = re.compile(r"\[(\d+(?:\s*[-–,]\s*\d+)*)\]")
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9']*|\d+(?:[.,]\d+)*")
+_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?![\w])|(?<![\w.])\d+(?:\.\d+)?(?=%|mg|ml|kg|x)")
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
+    "fifty": 50, "sixty": 60, "hundred": 100,
+}  # fmt: skip
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "being",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "him",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "me",
+        "more",
+        "most",
+        "my",
+        "no",
+        "nor",
+        "not",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "about",
+        "also",
+        "after",
+        "again",
+        "against",
+        "all",
+        "am",
+        "any",
+        "because",
+        "before",
+        "below",
+        "between",
+        "both",
+        "during",
+        "each",
+        "few",
+        "further",
+        "here",
+        "just",
+        "may",
+        "might",
+        "must",
+        "per",
+        "s",
+        "t",
+        "via",
+        "whether",
+    ]
+)
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of ``text`` (the chunker's splitter, so spans agree with the index)."""
+    return [(u.start, u.end) for u in split_sentences(text)]
+
+
+def strip_citations(text: str) -> str:
+    return re.sub(r"\s*" + CITE.pattern, "", text).strip()
+
+
+def parse_citations(text: str) -> list[int]:
+    """Numbers in ``[1]``, ``[1, 3]`` and ``[2-4]`` markers, in order, without repeats."""
+    out: list[int] = []
+    for group in CITE.findall(text):
+        for part in re.split(r"\s*,\s*", group):
+            if re.search(r"[-–]", part):
+                lo, hi = (int(x) for x in re.split(r"\s*[-–]\s*", part))
+                nums = list(range(lo, hi + 1)) if 0 < hi - lo < 20 else [lo, hi]
+            else:
+                nums = [int(part)]
+            out.extend(n for n in nums if n not in out)
+    return out
+
+
+@cache
+def _stemmer() -> Any:
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def content_words(text: str) -> list[str]:
+    """Stemmed, lower-cased words that carry meaning (stopwords and citation markers dropped)."""
+    words = [w.lower().strip("-'") for w in _WORD.findall(strip_citations(text))]
+    words = [w for w in words if w and w not in STOPWORDS and not w[0].isdigit()]
+    return list(_stemmer().stemWords(words))
+
+
+def numbers(text: str) -> set[str]:
+    """Numbers a claim asserts (digits and number words), normalised so "six" and "6" match."""
+    text = strip_citations(text)
+    found = {m.group(0).replace(",", "") for m in _NUMBER.finditer(text)}
+    found |= {str(v) for w, v in _NUMBER_WORDS.items() if re.search(rf"\b{w}\b", text, re.IGNORECASE)}
+    return {n[:-2] if n.endswith(".0") else n for n in found}
