@@ -72,6 +72,16 @@ def premise_notices(question: str, passages: Sequence[Passage]) -> list[str]:
     return notes
 
 
+def prefer_audience(passages: Sequence[Passage], audience: Audience) -> list[Passage]:
+    """The audience's own documents first among equally relevant ones: a rank bonus, not a filter."""
+    other = "patient" if audience == "clinician" else "clinician"
+
+    def key(p: Passage) -> float:
+        return p.rank + (3 if p.audience == other else 0)
+
+    return sorted(passages, key=key)
+
+
 class _CachedJudge:
     """Streaming re-verifies a growing prefix; judge each sentence once."""
 
@@ -99,7 +109,7 @@ class Bot:
     ) -> None:
         self.settings = settings or Settings()
         self.retriever = retriever
-        self.offline = ExtractiveAnswerer(retriever.embedder)
+        self.offline = ExtractiveAnswerer(retriever.embedder, retriever.lexical)
         self.answerer: Answerer = answerer or self.offline
         self.judge: Judge = judge or HeuristicJudge(retriever.embedder)
 
@@ -141,7 +151,8 @@ class Bot:
         notices: list[str] = []
         t0 = time.perf_counter()
         query = self._standalone(question, turns, notices)
-        passages = self.retriever.search(query, k=self.settings.top_k)
+        passages = prefer_audience(self.retriever.search(query, k=2 * self.settings.top_k), audience)
+        passages = passages[: self.settings.top_k]
         shown = [strip_injections(p)[0] for p in passages]
         timings["retrieve"] = time.perf_counter() - t0
         yield Event("status", f"Found {len(shown)} passages; writing the answer…")
@@ -152,11 +163,11 @@ class Bot:
         verify_time = 0.0
         raw = ""
         try:
-            raw, verify_time = yield from self._generate(answerer, question, shown, audience, turns, judge)
+            raw, verify_time = yield from self._generate(answerer, question, query, shown, audience, turns, judge)
         except LLMError as err:
             notices.append(f"{err} — showing the offline extractive answer instead.")
             answerer = self.offline
-            raw, verify_time = yield from self._generate(answerer, question, shown, audience, turns, judge)
+            raw, verify_time = yield from self._generate(answerer, question, query, shown, audience, turns, judge)
         t2 = time.perf_counter()
         result = verify(clean_output(raw), shown, judge)
         if result.removed and isinstance(answerer, LLMAnswerer):
@@ -210,15 +221,22 @@ class Bot:
         self,
         answerer: Answerer,
         question: str,
+        query: str,
         passages: list[Passage],
         audience: Audience,
         turns: list[str],
         judge: Judge,
     ) -> Generator[Event, None, tuple[str, float]]:
-        """Stream: after each completed line, re-verify the text so far and emit what survives."""
+        """Stream: after each completed line, re-verify the text so far and emit what survives.
+
+        An LLM reads the conversation itself; the extractive answerer matches sentences against
+        the standalone query, which already carries the conversation's topic.
+        """
         raw = ""
         shown = ""
         spent = 0.0
+        if isinstance(answerer, ExtractiveAnswerer):
+            question, turns = query, []
         for piece in answerer.generate(question, passages, audience, turns):
             raw += piece
             if "\n" in piece:

@@ -14,13 +14,16 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from bot.cite import attach_citations, is_factual
+from bot.followup import topic_terms
 from bot.text import sentences
 from bot.types import Audience, Passage
 from ingest.embed import Embedder
+from ingest.lexical import LexicalIndex
 
 # Calibrated on evals/datasets/demo.jsonl: out-of-scope questions score below, answerable ones above.
 MIN_PASSAGE_SIMILARITY = 0.30
 MIN_SENTENCE_SIMILARITY = 0.32
+ANCHOR_SHARE = 0.2
 _ANAPHORIC = re.compile(r"^(?:this|that|these|those|it|they|such|here)\b", re.IGNORECASE)
 _MARKUP = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+|\*\*|__|`")
 
@@ -54,8 +57,11 @@ class ExtractiveAnswerer:
 
     name = "extractive"
 
-    def __init__(self, embedder: Embedder, max_sentences: dict[str, int] | None = None) -> None:
+    def __init__(
+        self, embedder: Embedder, lexical: LexicalIndex | None = None, max_sentences: dict[str, int] | None = None
+    ) -> None:
         self.embedder = embedder
+        self.lexical = lexical
         self.max_sentences = max_sentences or {"clinician": 7, "patient": 5}
 
     def candidates(self, question: str, passages: Sequence[Passage], audience: Audience) -> list[Candidate]:
@@ -107,17 +113,34 @@ class ExtractiveAnswerer:
             chosen.append(pick)
         return chosen
 
-    def in_scope(self, passages: Sequence[Passage], candidates: list[Candidate]) -> bool:
+    def in_scope(self, question: str, passages: Sequence[Passage], candidates: list[Candidate]) -> bool:
+        """Close enough in meaning, and not about something the corpus never mentions.
+
+        Dense similarity alone lets "side effects of metformin" through on Ocrevus side-effect
+        passages. So a question is out of scope when most of its topic words are unknown to the
+        corpus, or when it has an unknown word and none of the corpus's own topic words (those in
+        at least ``ANCHOR_SHARE`` of chunks, such as the drug name of a single-topic corpus).
+        """
         top_passage = max((p.dense_score or 0.0 for p in passages), default=0.0)
         top_sentence = max((c.score for c in candidates), default=0.0)
-        return top_passage >= MIN_PASSAGE_SIMILARITY and top_sentence >= MIN_SENTENCE_SIMILARITY
+        if top_passage < MIN_PASSAGE_SIMILARITY or top_sentence < MIN_SENTENCE_SIMILARITY:
+            return False
+        if self.lexical is None:
+            return True
+        terms = [w for t in topic_terms(question) for w in t.split("-") if len(w) > 2]
+        if not terms:
+            return True
+        share = self.lexical.doc_freq(terms)
+        unknown = sum(1 for f in share if f == 0.0)
+        has_anchor = any(f >= ANCHOR_SHARE for f in share)
+        return not (unknown / len(terms) > 0.5 or (unknown and not has_anchor))
 
     def generate(
         self, question: str, passages: Sequence[Passage], audience: Audience, history: Sequence[str] = ()
     ) -> Iterator[str]:
         """Yield the answer text in pieces; an empty answer means: abstain."""
         cands = self.candidates(question, passages, audience)
-        if not cands or not self.in_scope(passages, cands):
+        if not cands or not self.in_scope(question, passages, cands):
             return
         chosen = self.select(cands, audience)
         if not chosen:

@@ -14,51 +14,10 @@ from bot.text import STOPWORDS
 from bot.types import Passage
 
 _GENERIC = frozenset(
-    [
-        "tell",
-        "know",
-        "explain",
-        "mean",
-        "means",
-        "meaning",
-        "happen",
-        "happens",
-        "work",
-        "works",
-        "thing",
-        "things",
-        "get",
-        "got",
-        "make",
-        "makes",
-        "made",
-        "take",
-        "takes",
-        "taking",
-        "patient",
-        "patients",
-        "people",
-        "someone",
-        "person",
-        "question",
-        "questions",
-        "like",
-        "really",
-        "much",
-        "many",
-        "right",
-        "okay",
-        "ok",
-        "yes",
-        "please",
-        "thanks",
-        "thank",
-        "also",
-        "still",
-        "wrong",
-        "true",
-        "sure",
-    ]
+    """tell know explain mean means meaning happen happens work works thing things get got make makes made take
+    takes taking patient patients people someone person question questions like really much many right okay ok
+    yes please thanks thank also still wrong true sure actually exactly just simply basically correct isn
+    said""".split()
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]+")
 _ANAPHORA = re.compile(

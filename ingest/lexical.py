@@ -83,3 +83,15 @@ class LexicalIndex:
             return []
         docs, scores = self._bm25.retrieve([words], k=min(k, len(self.ids)), show_progress=False)
         return [(self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
+
+    def doc_freq(self, words: Sequence[str]) -> list[float]:
+        """Share of chunks containing each word (after stemming); 0.0 for words the corpus never uses."""
+        if not self.ids:
+            return [0.0 for _ in words]
+        vocab = self._bm25.vocab_dict
+        indptr = self._bm25.scores["indptr"]
+        out = []
+        for word in self._stem.stemWords([w.lower() for w in words]):
+            i = vocab.get(word)
+            out.append(0.0 if i is None or i + 1 >= len(indptr) else float(indptr[i + 1] - indptr[i]) / len(self.ids))
+        return out

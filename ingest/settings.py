@@ -52,3 +52,11 @@ class Settings(BaseSettings):
     judge_llm: str | None = Field(None, description="init_chat_model id of an LLM judge for evals; unset = heuristic.")
     max_question_chars: int = Field(4000, description="Longest question accepted; longer gets a clear message.")
     audience: Literal["clinician", "patient"] = Field("patient", description="Default audience when none is chosen.")
+    chat_concurrency: int = Field(
+        4,
+        description="Answers computed at once per chat view and for the API; the bot is CPU bound on a few cores, "
+        "so more only adds latency to everyone, while 4 lets LLM-backed (network-bound) answers overlap.",
+    )
+    chat_queue_size: int = Field(
+        64, description="Chat requests allowed to wait in the UI queue; beyond it users get 'busy' instead of a hang."
+    )
