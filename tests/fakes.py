@@ -6,6 +6,7 @@ import hashlib
 import math
 import re
 from collections.abc import Callable, Sequence
+from typing import Any
 
 _WORD = re.compile(r"\w+|[^\w\s]")
 
@@ -72,3 +73,28 @@ def make_pdf(pages: Sequence[str]) -> bytes:
         out += b"%010d 00000 n \n" % off
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+def failing_chat_model(message: str = "connection refused") -> Any:
+    """A LangChain chat model whose every call fails, as a dead or misconfigured server would."""
+    from langchain_core.language_models.chat_models import BaseChatModel
+
+    class FailingChatModel(BaseChatModel):
+        error: str = message
+
+        @property
+        def _llm_type(self) -> str:
+            return "failing-fake"
+
+        def _generate(self, *args: Any, **kwargs: Any) -> Any:
+            raise ConnectionError(self.error)
+
+    return FailingChatModel()
+
+
+def scripted_chat_model(*replies: str) -> Any:
+    """LangChain's own fake chat model, answering each call with the next scripted reply (streams too)."""
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+    from langchain_core.messages import AIMessage
+
+    return GenericFakeChatModel(messages=iter([AIMessage(content=r) for r in replies]))

@@ -1,0 +1,325 @@
+"""The web app: an OpenAI-compatible ``/v1`` API beside the Gradio chat (``/``) and widget (``/widget``).
+
+Every interface goes through the same ``Bot.stream``; this module adds what serving from many threads
+needs (a lock around the embedding model and retrieval) and the OpenAI wire format, so existing
+OpenAI clients get cited answers with the structured citations in an extra ``citations`` field.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.answer import Bot, Event, InvalidQuestion
+from bot.cite import HeuristicJudge
+from bot.retrieve import Mode, Retriever
+from bot.types import Answer, Audience, Passage
+from ingest.embed import Embedder, Progress
+from ingest.errors import CitebotError
+from ingest.settings import Settings
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+log = logging.getLogger("citebot.api")
+T = TypeVar("T")
+MODEL_ID = "citebot"
+
+
+class LockedEmbedder:
+    """Serialises calls into the embedding model.
+
+    Hugging Face fast tokenizers raise "Already borrowed" when one instance is used from two threads,
+    and on a 2-core machine parallel forward passes only contend; one lock costs nothing and makes
+    the model safe for the UI's and the API's worker threads.
+    """
+
+    def __init__(self, inner: Embedder, lock: threading.RLock) -> None:
+        self.inner = inner
+        self.lock = lock
+        self.name = inner.name
+        self.dim = inner.dim
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        with self.lock:
+            return self.inner.count_tokens(texts)
+
+    def embed_documents(self, texts: Sequence[str], progress: Progress | None = None) -> list[list[float]]:
+        with self.lock:
+            return self.inner.embed_documents(texts, progress)
+
+    def embed_query(self, text: str) -> list[float]:
+        with self.lock:
+            return self.inner.embed_query(text)
+
+
+class SerialRetriever(Retriever):
+    """Retrieval under the model's lock: the BM25 stemmer and the Chroma client are not documented thread-safe."""
+
+    def __init__(self, base: Retriever, lock: threading.RLock) -> None:
+        super().__init__(base.store, base.embedder, base.lexical, base.candidates)
+        self.lock = lock
+
+    def search(self, query: str, k: int = 6, mode: Mode = "hybrid") -> list[Passage]:
+        with self.lock:
+            return super().search(query, k, mode)
+
+
+def make_thread_safe(bot: Bot) -> Bot:
+    """Route every model call of ``bot`` (retriever, extractive answerer, judge) through one lock; idempotent."""
+    if isinstance(bot.retriever, SerialRetriever):
+        return bot
+    lock = threading.RLock()
+    raw = bot.retriever.embedder
+    locked = raw if isinstance(raw, LockedEmbedder) else LockedEmbedder(raw, lock)
+    if isinstance(locked, LockedEmbedder):
+        lock = locked.lock
+    bot.retriever.embedder = locked
+    bot.retriever = SerialRetriever(bot.retriever, lock)
+    if bot.offline.embedder is raw:
+        bot.offline.embedder = locked
+    if isinstance(bot.judge, HeuristicJudge) and bot.judge.embedder is raw:
+        bot.judge.embedder = locked
+    return bot
+
+
+def answer_dict(answer: Answer) -> dict[str, Any]:
+    """The Answer as JSON-ready data (tuples become lists)."""
+    return json.loads(json.dumps(answer.to_dict(), ensure_ascii=False))
+
+
+def sources_text(answer: Answer) -> str:
+    """The "Sources:" block appended to API replies, for clients that only show ``content``."""
+    if not answer.citations:
+        return ""
+    lines = ["Sources:"]
+    for c in answer.citations:
+        page = f", p. {c.page}" if c.page else ""
+        where = c.source_url or c.source
+        section = f" — {c.section}" if c.section else ""
+        lines.append(f"[{c.n}] {c.title}{section}{page} ({where})")
+    return "\n".join(lines)
+
+
+def reply_content(answer: Answer) -> str:
+    """Answer text, then its sources and the audience's disclaimer: what a plain chat client shows."""
+    parts = [answer.text, sources_text(answer), answer.disclaimer]
+    return "\n\n".join(p for p in parts if p)
+
+
+# ---------------------------------------------------------------- OpenAI-compatible wire format
+
+
+class ChatMessage(BaseModel):
+    """One OpenAI message; ``content`` may be a string or a list of typed parts."""
+
+    model_config = ConfigDict(extra="allow")
+    role: str
+    content: str | list[dict[str, Any]] | None = None
+
+    def text(self) -> str:
+        if isinstance(self.content, str):
+            return self.content
+        if isinstance(self.content, list):
+            return "\n".join(str(p.get("text", "")) for p in self.content if p.get("type") == "text")
+        return ""
+
+
+class ChatRequest(BaseModel):
+    """The subset of OpenAI's chat-completions request citebot uses; unknown fields are ignored."""
+
+    model_config = ConfigDict(extra="allow")
+    model: str = MODEL_ID
+    messages: list[ChatMessage] = Field(min_length=1)
+    stream: bool = False
+    audience: Literal["clinician", "patient"] | None = Field(
+        None, description="citebot extension: answer style; else a system message naming clinicians, else patient."
+    )
+
+
+def parse_request(req: ChatRequest, default: Audience = "patient") -> tuple[str, list[str], Audience]:
+    """Last user message = question, earlier user messages = history, audience from the extra field or system."""
+    users = [m.text() for m in req.messages if m.role == "user"]
+    if not users:
+        raise InvalidQuestion("the request has no user message")
+    audience: Audience = default
+    system = " ".join(m.text().lower() for m in req.messages if m.role in ("system", "developer"))
+    if "clinician" in system or "healthcare professional" in system:
+        audience = "clinician"
+    if req.audience is not None:
+        audience = req.audience
+    return users[-1], users[:-1], audience
+
+
+def _extras(answer: Answer) -> dict[str, Any]:
+    data = answer_dict(answer)
+    return {
+        "citations": data["citations"],
+        "citebot": {
+            "status": answer.status,
+            "audience": answer.audience,
+            "backend": answer.backend,
+            "notices": list(answer.notices),
+            "followups": list(answer.followups),
+            "disclaimer": answer.disclaimer,
+        },
+    }
+
+
+def completion(answer: Answer, model: str) -> dict[str, Any]:
+    """A ``chat.completion`` object carrying the cited answer."""
+    return {
+        "id": f"chatcmpl-{uuid.uuid4().hex}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": reply_content(answer)},
+                "finish_reason": "stop",
+            }
+        ],
+        "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+        **_extras(answer),
+    }
+
+
+def completion_chunks(events: Iterator[Event], model: str) -> Iterator[dict[str, Any]]:
+    """``chat.completion.chunk`` objects from bot events.
+
+    The bot's deltas are the verified text so far, while OpenAI deltas append; we send the new suffix.
+    Should the verified text ever stop extending what was sent (a sentence removed after it streamed),
+    the final answer is sent again after a rule, so a client never ends with unverified text alone.
+    """
+    cid = f"chatcmpl-{uuid.uuid4().hex}"
+    created = int(time.time())
+
+    def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> dict[str, Any]:
+        body = {"index": 0, "delta": delta, "finish_reason": finish}
+        return {"id": cid, "object": "chat.completion.chunk", "created": created, "model": model,
+                "choices": [body], **extra}  # fmt: skip
+
+    yield chunk({"role": "assistant", "content": ""})
+    sent = ""
+    diverged = False
+    final: Answer | None = None
+    for event in events:
+        if event.kind == "status":
+            continue
+        text = event.text
+        if event.answer is not None:
+            final = event.answer
+            text = final.text
+        if diverged:
+            continue
+        if text.startswith(sent):
+            if len(text) > len(sent):
+                yield chunk({"content": text[len(sent) :]})
+                sent = text
+        elif event.answer is None:
+            diverged = True
+    assert final is not None
+    if diverged or not final.text.startswith(sent):
+        yield chunk({"content": "\n\n---\n\n" + final.text})
+    tail = "\n\n".join(p for p in (sources_text(final), final.disclaimer) if p)
+    if tail:
+        yield chunk({"content": "\n\n" + tail})
+    yield chunk({}, "stop", **_extras(final))
+
+
+def openai_error(message: str, status: int, kind: str = "invalid_request_error") -> Any:
+    from fastapi.responses import JSONResponse
+
+    return JSONResponse({"error": {"message": message, "type": kind, "param": None, "code": None}}, status)
+
+
+# ---------------------------------------------------------------- the app
+
+
+def build_bot(settings: Settings) -> Bot:
+    """The served bot: opened from settings, with the model behind a lock, warmed up before the first user."""
+    bot = make_thread_safe(Bot.from_settings(settings))
+    bot.retriever.embedder.embed_query("warm up")
+    return bot
+
+
+def create_app(bot: Bot, settings: Settings) -> FastAPI:
+    """FastAPI app: ``/v1`` (OpenAI-compatible), ``/widget`` (embeddable Gradio), ``/`` (the chat)."""
+    import anyio
+    import gradio as gr
+    from fastapi import FastAPI
+    from fastapi.responses import StreamingResponse
+
+    from bot.feedback import FeedbackStore
+    from bot.ui import CSS, HEAD, THEME, WIDGET_CSS, build_chat
+
+    bot = make_thread_safe(bot)
+    store = FeedbackStore.in_dir(settings.data_dir)
+    # The API's share of the CPU: waiting requests hold no worker thread, so a burst cannot starve the UI.
+    limiter = anyio.CapacityLimiter(settings.chat_concurrency)
+    app = FastAPI(title="citebot", docs_url="/v1/docs", openapi_url="/v1/openapi.json", redoc_url=None)
+
+    async def run(fn: Callable[..., T], *args: Any) -> T:
+        return await anyio.to_thread.run_sync(fn, *args, limiter=limiter)
+
+    @app.get("/v1/models")
+    def models() -> dict[str, Any]:
+        return {
+            "object": "list",
+            "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "citebot"}],
+        }
+
+    @app.post("/v1/chat/completions", response_model=None)
+    async def chat_completions(req: ChatRequest) -> Any:
+        try:
+            question, history, audience = parse_request(req, settings.audience)
+            if not req.stream:
+                answer = await run(bot.ask, question, audience, history)
+                return completion(answer, req.model)
+            # Validate (and raise InvalidQuestion) before the 200 status line goes out.
+            events = bot.stream(question, audience, history)
+            first = await run(next, events)
+        except CitebotError as err:
+            return openai_error(str(err), 400)
+
+        async def sse() -> AsyncIterator[str]:
+            def rest() -> Iterator[Event]:
+                yield first
+                yield from events
+
+            chunks = completion_chunks(rest(), req.model)
+            try:
+                while True:
+                    item = await run(next, chunks, None)
+                    if item is None:
+                        break
+                    yield f"data: {json.dumps(item, ensure_ascii=False)}\n\n"
+            except Exception as err:  # the status line is gone; report in-band like OpenAI does
+                log.exception("streamed answer failed")
+                yield f"data: {json.dumps({'error': {'message': str(err), 'type': 'server_error'}})}\n\n"
+            yield "data: [DONE]\n\n"
+
+        return StreamingResponse(sse(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+
+    blocked = [str(settings.data_dir.resolve()), str(settings.index.resolve())]
+    common: dict[str, Any] = {"theme": THEME, "head": HEAD, "ssr_mode": False, "blocked_paths": blocked,
+                              "footer_links": ["api"]}  # fmt: skip
+    widget = build_chat(bot, settings, store, compact=True)
+    gr.mount_gradio_app(app, widget, path="/widget", css=WIDGET_CSS, **common)
+    main = build_chat(bot, settings, store, compact=False)
+    gr.mount_gradio_app(app, main, path="/", css=CSS, **common)
+    return app
+
+
+def citation_dicts(answer: Answer) -> list[dict[str, Any]]:
+    """Citations as plain dicts, as stored with feedback."""
+    return [asdict(c) for c in answer.citations]
