@@ -151,8 +151,10 @@ class Bot:
         notices: list[str] = []
         t0 = time.perf_counter()
         query = self._standalone(question, turns, notices)
-        passages = prefer_audience(self.retriever.search(query, k=2 * self.settings.top_k), audience)
-        passages = passages[: self.settings.top_k]
+        # The extractive answerer picks sentences itself, so it gets the wider candidate set.
+        wide = 2 * self.settings.top_k
+        passages = prefer_audience(self.retriever.search(query, k=wide), audience)
+        passages = passages[: wide if self.answerer is self.offline else self.settings.top_k]
         shown = [strip_injections(p)[0] for p in passages]
         timings["retrieve"] = time.perf_counter() - t0
         yield Event("status", f"Found {len(shown)} passages; writing the answer…")
@@ -163,11 +165,11 @@ class Bot:
         verify_time = 0.0
         raw = ""
         try:
-            raw, verify_time = yield from self._generate(answerer, question, query, shown, audience, turns, judge)
+            raw, verify_time = yield from self._generate(answerer, question, shown, audience, turns, judge)
         except LLMError as err:
             notices.append(f"{err} — showing the offline extractive answer instead.")
             answerer = self.offline
-            raw, verify_time = yield from self._generate(answerer, question, query, shown, audience, turns, judge)
+            raw, verify_time = yield from self._generate(answerer, question, shown, audience, turns, judge)
         t2 = time.perf_counter()
         result = verify(clean_output(raw), shown, judge)
         if result.removed and isinstance(answerer, LLMAnswerer):
@@ -221,22 +223,15 @@ class Bot:
         self,
         answerer: Answerer,
         question: str,
-        query: str,
         passages: list[Passage],
         audience: Audience,
         turns: list[str],
         judge: Judge,
     ) -> Generator[Event, None, tuple[str, float]]:
-        """Stream: after each completed line, re-verify the text so far and emit what survives.
-
-        An LLM reads the conversation itself; the extractive answerer matches sentences against
-        the standalone query, which already carries the conversation's topic.
-        """
+        """Stream: after each completed line, re-verify the text so far and emit what survives."""
         raw = ""
         shown = ""
         spent = 0.0
-        if isinstance(answerer, ExtractiveAnswerer):
-            question, turns = query, []
         for piece in answerer.generate(question, passages, audience, turns):
             raw += piece
             if "\n" in piece:

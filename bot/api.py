@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
+from fastapi import Request  # at module level: FastAPI resolves handler annotations from these globals
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.answer import Bot, Event, InvalidQuestion
@@ -245,9 +246,11 @@ def openai_error(message: str, status: int, kind: str = "invalid_request_error")
 # ---------------------------------------------------------------- the app
 
 
-def build_bot(settings: Settings) -> Bot:
+def build_bot(settings: Settings, embedder: Embedder | None = None) -> Bot:
     """The served bot: opened from settings, with the model behind a lock, warmed up before the first user."""
-    bot = make_thread_safe(Bot.from_settings(settings))
+    from bot.retrieve import open_retriever
+
+    bot = make_thread_safe(Bot.from_settings(settings, retriever=open_retriever(settings, embedder)))
     bot.retriever.embedder.embed_query("warm up")
     return bot
 
@@ -257,7 +260,7 @@ def create_app(bot: Bot, settings: Settings) -> FastAPI:
     import anyio
     import gradio as gr
     from fastapi import FastAPI
-    from fastapi.responses import StreamingResponse
+    from fastapi.responses import RedirectResponse, StreamingResponse
 
     from bot.feedback import FeedbackStore
     from bot.ui import CSS, HEAD, THEME, WIDGET_CSS, build_chat
@@ -310,9 +313,17 @@ def create_app(bot: Bot, settings: Settings) -> FastAPI:
 
         return StreamingResponse(sse(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
 
+    @app.get("/widget", include_in_schema=False)
+    def widget_slash(request: Request) -> RedirectResponse:
+        """Embed snippets often drop the trailing slash; the mount only matches /widget/."""
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(f"widget/{query}", status_code=307)
+
     blocked = [str(settings.data_dir.resolve()), str(settings.index.resolve())]
+    # show_error=False: an unexpected exception reaches the browser as a generic error, never its message;
+    # the handlers turn every expected problem (bad input, missing index) into a clear message themselves.
     common: dict[str, Any] = {"theme": THEME, "head": HEAD, "ssr_mode": False, "blocked_paths": blocked,
-                              "footer_links": ["api"]}  # fmt: skip
+                              "footer_links": ["api"], "show_error": False}  # fmt: skip
     widget = build_chat(bot, settings, store, compact=True)
     gr.mount_gradio_app(app, widget, path="/widget", css=WIDGET_CSS, **common)
     main = build_chat(bot, settings, store, compact=False)

@@ -14,8 +14,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from bot.cite import attach_citations, is_factual
-from bot.followup import topic_terms
-from bot.text import sentences
+from bot.followup import condense_offline, topic_terms
+from bot.text import collapse_acronyms, content_words, sentences
 from bot.types import Audience, Passage
 from ingest.embed import Embedder
 from ingest.lexical import LexicalIndex
@@ -24,7 +24,15 @@ from ingest.lexical import LexicalIndex
 MIN_PASSAGE_SIMILARITY = 0.30
 MIN_SENTENCE_SIMILARITY = 0.32
 ANCHOR_SHARE = 0.2
-_ANAPHORIC = re.compile(r"^(?:this|that|these|those|it|they|such|here)\b", re.IGNORECASE)
+LEAD_PASSAGE_BONUS = 0.35
+MAX_PER_SOURCE = 2
+FOCUS_WEIGHT = 0.5  # how much rare question words found in a sentence add to its similarity
+_ANAPHORIC = re.compile(
+    r"^(?:this|that|these|those|it|its|they|such|here|because of (?:this|that)|as a result|so|therefore|however|but|and|also)\b",
+    re.IGNORECASE,
+)
+_YES_NO_QUESTION = re.compile(r"^\s*(?:does|do|is|are|can|could|will|would|should|may|must|has|have)\b", re.I)
+_VERDICT = re.compile(r"^(?:yes|no)\b", re.IGNORECASE)
 _MARKUP = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+|\*\*|__|`")
 
 
@@ -64,22 +72,30 @@ class ExtractiveAnswerer:
         self.lexical = lexical
         self.max_sentences = max_sentences or {"clinician": 7, "patient": 5}
 
-    def candidates(self, question: str, passages: Sequence[Passage], audience: Audience) -> list[Candidate]:
+    def candidates(
+        self, question: str, passages: Sequence[Passage], audience: Audience, history: Sequence[str] = ()
+    ) -> list[Candidate]:
+        """Every usable passage sentence, scored against the standalone query and the question's focus."""
         raw: list[tuple[int, str, int]] = []
         for number, p in enumerate(passages, start=1):
             for start, end in sentences(p.text):
-                text = _MARKUP.sub("", p.text[start:end]).strip()
+                text = " ".join(_MARKUP.sub("", p.text[start:end]).split())
                 if len(text.split()) < 5 or not is_factual(text) or text.lstrip().startswith("#"):
                     continue
                 raw.append((number, text, start))
         if not raw:
             return []
-        vecs = self.embedder.embed_documents([question] + [t for _, t, _ in raw])
+        query = condense_offline(question, history)
+        yes_no = bool(_YES_NO_QUESTION.match(question))
+        vecs = self.embedder.embed_documents([query] + [t for _, t, _ in raw])
         q = vecs[0]
+        weights = self._term_weights(question, query)
+        total = sum(weights.values()) or 1.0
         out = []
         for (number, text, start), vec in zip(raw, vecs[1:], strict=True):
             p = passages[number - 1]
-            score = _cos(q, vec)
+            words = set(content_words(text))
+            score = _cos(q, vec) + FOCUS_WEIGHT * sum(w for t, w in weights.items() if t in words) / total
             if p.audience in (audience, "both"):
                 score += 0.04
             if audience == "patient":
@@ -87,29 +103,56 @@ class ExtractiveAnswerer:
             elif p.audience == "patient":
                 score -= 0.06
             if _ANAPHORIC.match(text):
-                score -= 0.05  # "This means..." leans on a sentence the reader will not see
+                score -= 0.1  # "This means..." leans on a sentence the reader will not see
+            if yes_no and _VERDICT.match(text):
+                score += 0.1  # a yes/no question is best opened by a sentence that says yes or no
             score -= 0.005 * (number - 1)
             out.append(Candidate(number, text, start, score, tuple(vec)))
         return out
 
-    def select(self, candidates: list[Candidate], audience: Audience) -> list[Candidate]:
-        """Maximal marginal relevance: relevant, but not a near-repeat of what is already chosen."""
-        limit = self.max_sentences[audience]
-        chosen: list[Candidate] = []
+    def _term_weights(self, question: str, query: str) -> dict[str, float]:
+        """Inverse document frequency of the topic words: the rare ones say what a question is about.
+
+        Words the follow-up itself uses count fully; words carried from earlier turns count half,
+        so "What about vaccines?" is about vaccines, in the context of the earlier topic.
+        """
+        own = {s for t in topic_terms(collapse_acronyms(question)) for s in content_words(t)}
+        carried = {s for t in topic_terms(collapse_acronyms(query)) for s in content_words(t)} - own
+        stems = sorted(own | carried)
+        if self.lexical is None or not stems:
+            return {}
+        share = self.lexical.doc_freq(stems, stemmed=True)
+        return {t: math.log(1.0 / f) * (1.0 if t in own else 0.5) for t, f in zip(stems, share, strict=True) if f > 0}
+
+    def select(self, candidates: list[Candidate], audience: Audience, sources: Sequence[str]) -> list[Candidate]:
+        """Lead with the best self-contained sentence, then maximal marginal relevance.
+
+        Sentences from the lead's own passage get a bonus: sources put the key statement first
+        and elaborate right after it, so its neighbours usually carry the evidence for it.
+        """
+        if not candidates:
+            return []
         pool = sorted(candidates, key=lambda c: -c.score)
-        best = pool[0].score if pool else 0.0
-        while pool and len(chosen) < limit:
+        lead = next((c for c in pool if not _ANAPHORIC.match(c.text)), pool[0])
+        pool.remove(lead)
+        chosen = [lead]
+        floor = max(MIN_SENTENCE_SIMILARITY, lead.score - 0.55)
 
-            def mmr(c: Candidate) -> float:
-                redundancy = max((_cos(c.vector, s.vector) for s in chosen), default=0.0)
-                return 0.7 * c.score - 0.3 * redundancy
+        def relevance(c: Candidate) -> float:
+            return c.score + (LEAD_PASSAGE_BONUS if c.passage == lead.passage else 0.0)
 
-            pick = max(pool, key=mmr)
+        while pool and len(chosen) < self.max_sentences[audience]:
+            pick = max(pool, key=lambda c: 0.7 * relevance(c) - 0.3 * max(_cos(c.vector, s.vector) for s in chosen))
             pool.remove(pick)
-            if pick.score < max(MIN_SENTENCE_SIMILARITY, best - 0.25):
+            if relevance(pick) < floor:
                 break
             if any(_cos(pick.vector, s.vector) > 0.92 for s in chosen):
                 continue
+            same_source = sum(1 for s in chosen if sources[s.passage] == sources[pick.passage])
+            if same_source >= (
+                MAX_PER_SOURCE + 1 if sources[pick.passage] == sources[lead.passage] else MAX_PER_SOURCE
+            ):
+                continue  # breadth: one document's angle should not crowd out the others
             chosen.append(pick)
         return chosen
 
@@ -139,13 +182,13 @@ class ExtractiveAnswerer:
         self, question: str, passages: Sequence[Passage], audience: Audience, history: Sequence[str] = ()
     ) -> Iterator[str]:
         """Yield the answer text in pieces; an empty answer means: abstain."""
-        cands = self.candidates(question, passages, audience)
-        if not cands or not self.in_scope(question, passages, cands):
+        cands = self.candidates(question, passages, audience, history)
+        if not cands or not self.in_scope(condense_offline(question, history), passages, cands):
             return
-        chosen = self.select(cands, audience)
+        chosen = self.select(cands, audience, [""] + [p.source for p in passages])
         if not chosen:
             return
-        first, rest = chosen[0], sorted(chosen[1:], key=lambda c: (c.passage, c.start))
+        first, rest = chosen[0], chosen[1:]
         if audience == "clinician":
             yield f"**Answer:** {attach_citations(first.text, [first.passage])}\n"
             if rest:

@@ -140,6 +140,11 @@ class FeedbackStore:
         with self._connect() as db:
             return db.execute("UPDATE feedback SET rating = ? WHERE id = ?", (rating, item_id)).rowcount > 0
 
+    def delete(self, item_id: int) -> bool:
+        """A user who clicks their thumb again takes the rating back."""
+        with self._connect() as db:
+            return db.execute("DELETE FROM feedback WHERE id = ?", (item_id,)).rowcount > 0
+
     def items(self, rating: Rating | None = None) -> list[Feedback]:
         query = "SELECT id, created, question, history, audience, answer, citations, rating, comment FROM feedback"
         args: tuple[str, ...] = ()

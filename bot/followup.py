@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.text import STOPWORDS
+from bot.text import STOPWORDS, collapse_acronyms
 from bot.types import Passage
 
 _GENERIC = frozenset(
@@ -20,6 +20,7 @@ _GENERIC = frozenset(
     said""".split()
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]+")
+MAX_CARRIED = 4  # more carried words drown the follow-up's own topic
 _ANAPHORA = re.compile(
     r"^\s*(?:and|but|so|also|what about|how about|and what about|what if|then)\b"
     r"|\b(?:it|its|this|that|these|those|they|them|this drug|the drug|the medicine|the treatment)\b",
@@ -49,12 +50,13 @@ def condense_offline(question: str, history: Sequence[str]) -> str:
     present = set(topic_terms(question))
     carried: list[str] = []
     for turn in reversed(history[-3:]):
-        for term in topic_terms(turn):
+        # "Ocrevus (ocrelizumab) for multiple sclerosis (MS)": aliases in brackets add words, not topics
+        for term in topic_terms(re.sub(r"\([^)]*\)", " ", collapse_acronyms(turn))):
             if term not in present and term not in carried:
                 carried.append(term)
-        if len(carried) >= 6:
+        if len(carried) >= MAX_CARRIED:
             break
-    return f"{question} ({' '.join(carried[:6])})" if carried else question
+    return f"{question} ({' '.join(carried[:MAX_CARRIED])})" if carried else question
 
 
 CONDENSE_PROMPT = (
@@ -80,17 +82,31 @@ _TOPICS: tuple[tuple[str, str, str], ...] = (
 def suggest(question: str, history: Sequence[str], passages: Sequence[Passage], audience: str) -> tuple[str, ...]:
     """Two or three next questions: topics the passages cover that the conversation has not asked."""
     asked = " ".join([*history, question]).lower()
+    asked_terms = set(topic_terms(asked))
     covered = " ".join(f"{p.section} {p.text}" for p in passages).lower()
     out: list[str] = []
+
+    def fresh(candidate: str) -> bool:
+        terms = set(topic_terms(candidate))
+        return candidate not in out and len(terms & asked_terms) <= len(terms) / 2
+
     for key, clinician_q, patient_q in _TOPICS:
-        if key in covered and key not in asked:
-            out.append(clinician_q if audience == "clinician" else patient_q)
+        suggestion = clinician_q if audience == "clinician" else patient_q
+        if key in covered and key not in asked and fresh(suggestion):
+            out.append(suggestion)
     for p in passages:  # any corpus: fall back to the sections the answer did not open
         if len(out) >= 3:
             break
         section = p.section.split(" > ")[-1].strip()
-        if section and section.lower() not in asked and not section.lower().startswith("page "):
+        if section and not _BLAND_SECTION.search(section):
             candidate = f"Tell me more about {section[0].lower() + section[1:]}"
-            if candidate not in out:
+            if fresh(candidate):
                 out.append(candidate)
     return tuple(out[:3])
+
+
+_BLAND_SECTION = re.compile(
+    r"^(?:page \d+|the short answer|short answer|overview|introduction|summary|key points|references?|sources?)$"
+    r"|\?$",
+    re.IGNORECASE,
+)

@@ -69,3 +69,19 @@ def numbers(text: str) -> set[str]:
     found = {m.group(0).replace(",", "") for m in _NUMBER.finditer(text)}
     found |= {str(v) for w, v in _NUMBER_WORDS.items() if re.search(rf"\b{w}\b", text, re.IGNORECASE)}
     return {n[:-2] if n.endswith(".0") else n for n in found}
+
+
+_EXPANSION = re.compile(r"((?:[A-Za-z][\w-]*\s+){1,6})\(([A-Za-z][A-Za-z0-9]{1,7})\)")
+
+
+def collapse_acronyms(text: str) -> str:
+    """ "multiple sclerosis (MS)" → "MS": one concept should not count as three rare words."""
+
+    def repl(m: re.Match[str]) -> str:
+        words, acronym = m.group(1).split(), m.group(2)
+        tail = words[-len(acronym) :] if len(acronym) <= len(words) else []
+        if tail and "".join(w[0] for w in tail).lower() == acronym.lower():
+            return " ".join([*words[: -len(acronym)], acronym]) + " "
+        return m.group(0)
+
+    return _EXPANSION.sub(repl, text)

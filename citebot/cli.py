@@ -7,6 +7,7 @@ import os
 import sys
 
 from bot import cli as bot_cli
+from evals import cli as evals_cli
 from ingest import cli as ingest_cli
 from ingest.errors import CitebotError
 
@@ -18,6 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     ingest_cli.add_parser(sub)
     bot_cli.add_parsers(sub)
+    evals_cli.add_parser(sub)
     return parser
 
 
@@ -30,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     except CitebotError as err:
         print(f"citebot: error: {err}", file=sys.stderr)
         return err.exit_code
+    except BrokenPipeError:  # output piped into `head` and closed early
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("citebot: interrupted", file=sys.stderr)
         return 130

@@ -94,7 +94,10 @@ def parse_verdict(content: Any) -> bool | None:
 
 
 def make_judge(settings: Settings, embedder: Embedder | None, chat_model: Any = None) -> EvalJudge:
-    """The LLM judge when ``settings.judge_llm`` (or ``chat_model``) is given, else the heuristic one."""
+    """The LLM judge when ``settings.judge_llm`` (or ``chat_model``) is given, else the heuristic one.
+
+    The judge model is built like the answer model (``CITEBOT_LLM_BASE_URL``/``_API_KEY`` apply to it too).
+    """
     heuristic = HeuristicJudge(embedder)
     if chat_model is None and not settings.judge_llm:
         return EvalJudge(heuristic, "heuristic", HEURISTIC_DESCRIPTION)

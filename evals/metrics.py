@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from typing import Any
 
 from bot.cite import Judge, is_factual
@@ -50,9 +51,13 @@ COUNT_METRICS = (
     "judge_failures",
 )
 LATENCY_METRICS = tuple(f"latency_{stage}_{q}" for stage in STAGES for q in ("p50", "p95"))
+# Per expected behavior, so CI can demand e.g. every emergency recognised (--fail-under only gates "below").
+BEHAVIOR_METRICS = tuple(f"behavior_accuracy_{b}" for b in BEHAVIORS)
 OVERALL_METRICS = (
     "cases",
-    *MEAN_METRICS,
+    MEAN_METRICS[0],
+    *BEHAVIOR_METRICS,
+    *MEAN_METRICS[1:],
     "reading_grade_patient",
     "reading_grade_clinician",
     *COUNT_METRICS,
@@ -221,13 +226,28 @@ def plain_text(text: str) -> str:
 
 
 def reading_grade(text: str) -> float | None:
-    """Flesch-Kincaid grade of the plain answer text; None for an empty text."""
+    """Flesch-Kincaid grade of the plain answer text (None for an empty text).
+
+    textstat's formula and sentence counter, with syllables from pyphen (textstat's own fallback):
+    ``textstat.flesch_kincaid_grade`` would first try to download NLTK's cmudict, which fails
+    offline and would make the grade depend on whether a machine happens to have it.
+    """
     import textstat
 
     plain = plain_text(text)
-    if not re.search(r"[A-Za-z]", plain):
+    words = re.findall(r"[A-Za-z]+(?:'[A-Za-z]+)?", plain)
+    if not words:
         return None
-    return float(textstat.flesch_kincaid_grade(plain))
+    sentence_count = max(1, int(textstat.sentence_count(plain)))
+    syllables = sum(len(_hyphenator().positions(w.lower())) + 1 for w in words)
+    return round(0.39 * len(words) / sentence_count + 11.8 * syllables / len(words) - 15.59, 2)
+
+
+@cache
+def _hyphenator() -> Any:
+    import pyphen
+
+    return pyphen.Pyphen(lang="en_US")
 
 
 # --- aggregation ---------------------------------------------------------------------------------
@@ -270,6 +290,8 @@ def aggregate(rows: Sequence[Mapping[str, Any]]) -> dict[str, float | int | None
     out: dict[str, float | int | None] = {"cases": len(rows)}
     for name in MEAN_METRICS:
         out[name] = _mean(m.get(name) for m in metrics)
+    for behavior, name in zip(BEHAVIORS, BEHAVIOR_METRICS, strict=True):
+        out[name] = _mean(r["metrics"].get("behavior_accuracy") for r in rows if r.get("expected_behavior") == behavior)
     for audience in ("patient", "clinician"):
         out[f"reading_grade_{audience}"] = _mean(
             r["metrics"].get("reading_grade") for r in rows if r.get("audience") == audience

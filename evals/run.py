@@ -84,7 +84,8 @@ def case_record(case: Case, answer: Answer | None, error: str, wall: float, judg
         "backend": answer.backend if answer is not None else "",
         "query": answer.query if answer is not None else "",
         "retrieved": [
-            {"id": p.id, "source": p.source, "rank": p.rank, "score": p.score} for p in (answer.retrieved if answer else ())
+            {"id": p.id, "source": p.source, "rank": p.rank, "score": p.score}
+            for p in (answer.retrieved if answer else ())
         ],
         "answer": answer.text if answer is not None else "",
         "citations": [
@@ -134,7 +135,7 @@ def _grouped(records: Sequence[Mapping[str, Any]], key: str) -> dict[str, dict[s
 
 
 def summarize(records: Sequence[Mapping[str, Any]], meta: Mapping[str, Any]) -> dict[str, Any]:
-    """summary.json: run metadata, the overall metrics (what --fail-under gates), the breakdowns and the confusion table."""
+    """summary.json: run metadata, overall metrics (what --fail-under gates), breakdowns, confusion table."""
     return {
         "run": dict(meta),
         "overall": m.aggregate(records),

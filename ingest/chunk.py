@@ -14,42 +14,13 @@ from dataclasses import dataclass
 
 from ingest.types import Chunk, Document, Section
 
-CHUNKER_VERSION = "sentences-v1"
+CHUNKER_VERSION = "sentences-v3"
 MODEL_WINDOW = 256  # all-MiniLM-L6-v2's max_seq_length, including [CLS] and [SEP]
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
 
-_ABBREV = {
-    "e.g",
-    "i.e",
-    "dr",
-    "mr",
-    "mrs",
-    "ms",
-    "vs",
-    "etc",
-    "fig",
-    "no",
-    "approx",
-    "st",
-    "al",
-    "ref",
-    "u.s",
-    "u.k",
-    "e.u",
-    "inc",
-    "ltd",
-    "sec",
-    "min",
-    "max",
-    "wk",
-    "wks",
-    "mo",
-    "yr",
-    "yrs",
-    "mg",
-    "ml",
-}
+# Words whose trailing period is not a sentence end. Units ("600 mg.") and "MS." end sentences here.
+_ABBREV = frozenset("e.g i.e dr mr mrs vs fig approx st al ref u.s u.k e.u inc ltd cf".split())
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets/citation markers) and whitespace.
 _END = re.compile(r"[.!?][\"'”’)\]]*(?:\s*\[\d+(?:,\s*\d+)*\])*(?=\s|$)")
 _BLOCK_BREAK = re.compile(r"\n[ \t]*\n|\n(?=[ \t]*(?:[-*+•]|\d+[.)]|#{1,6}|\|)[ \t])")

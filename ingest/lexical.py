@@ -84,14 +84,17 @@ class LexicalIndex:
         docs, scores = self._bm25.retrieve([words], k=min(k, len(self.ids)), show_progress=False)
         return [(self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
 
-    def doc_freq(self, words: Sequence[str]) -> list[float]:
-        """Share of chunks containing each word (after stemming); 0.0 for words the corpus never uses."""
+    def doc_freq(self, words: Sequence[str], stemmed: bool = False) -> list[float]:
+        """Share of chunks containing each word; 0.0 for words the corpus never uses.
+
+        Words are stemmed here unless ``stemmed`` says they already are (stemming twice can change them).
+        """
         if not self.ids:
             return [0.0 for _ in words]
         vocab = self._bm25.vocab_dict
         indptr = self._bm25.scores["indptr"]
         out = []
-        for word in self._stem.stemWords([w.lower() for w in words]):
+        for word in words if stemmed else self._stem.stemWords([w.lower() for w in words]):
             i = vocab.get(word)
             out.append(0.0 if i is None or i + 1 >= len(indptr) else float(indptr[i + 1] - indptr[i]) / len(self.ids))
         return out

@@ -168,3 +168,14 @@ def test_history_accepts_role_messages_and_condenses(retriever: Retriever, setti
     ]
     answer = Bot(retriever, settings).ask("And what about vaccines?", "patient", history)
     assert "ocrelizumab" in answer.query and "dosed" in answer.query
+
+
+def test_premise_notice_when_no_passage_states_the_asserted_figure() -> None:
+    from bot.answer import premise_notices
+    from bot.types import Passage
+
+    shown = [Passage("a", "Ocrelizumab is given every 6 months.", "T", "S", "d.md")]
+    assert premise_notices("It's every 3 months, right?", shown) == [
+        "The sources do not state “3 months”; the cited passages give the figures they support."
+    ]
+    assert premise_notices("Is it every 6 months?", shown) == []

@@ -1,0 +1,511 @@
+"""The Gradio chat (``/``) and its compact, embeddable twin (``/widget``).
+
+Both stream ``Bot.stream`` into a chat, list the cited passages with the supporting span marked, and
+link every ``[n]`` to its source. Everything from the index (titles, passages, URLs) is untrusted: it is
+HTML-escaped here and the Chatbot keeps Gradio's sanitizer on, so a poisoned document renders as text.
+Per-session state lives in ``gr.State`` (never module globals), so browser sessions never share history.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any
+from urllib.parse import urlparse
+
+import gradio as gr
+
+from bot.answer import Bot, InvalidQuestion
+from bot.feedback import FeedbackStore
+from bot.types import Answer, Audience, Citation, Passage
+from ingest.errors import CitebotError
+from ingest.settings import Settings
+
+log = logging.getLogger("citebot.ui")
+
+AUDIENCES: list[tuple[str, str]] = [("Healthcare professional", "clinician"), ("Patient or caregiver", "patient")]
+EXAMPLES = [
+    "Does Ocrevus (ocrelizumab) infusion for multiple sclerosis (MS) make a patient immunocompromised?",
+    "Does Ocrevus lower white blood cell count?",
+]
+MAX_FOLLOWUPS = 3
+_MARKER = re.compile(r"\[(\d+)\]")
+
+# System fonts only: a medical app should not call out to a font CDN on every page view.
+THEME = gr.themes.Soft(
+    primary_hue="blue",
+    font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "sans-serif"],
+    font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "monospace"],
+)
+
+CSS = """
+.gradio-container { max-width: 1280px !important; }
+#cb-header h1 { margin: 0; font-size: 1.6rem; }
+#cb-header p { margin: .2rem 0 0; color: var(--body-text-color-subdued); }
+.cb-cite { text-decoration: none !important; font-weight: 600; color: #1d4ed8 !important; }
+.cb-banner { border-radius: 8px; padding: .6rem .8rem; margin: .3rem 0; border: 1px solid; font-size: .95rem; }
+.cb-banner.emergency { background: #b91c1c; border-color: #7f1d1d; color: #fff; font-size: 1.1rem; font-weight: 700; }
+.cb-banner.declined, .cb-banner.partial { background: #fffbeb; border-color: #f59e0b; color: #78350f; }
+.cb-banner.abstained { background: #f3f4f6; border-color: #9ca3af; color: #1f2937; }
+.cb-banner.extractive { background: #eff6ff; border-color: #93c5fd; color: #1e3a8a; }
+.cb-banner.error { background: #fef2f2; border-color: #f87171; color: #7f1d1d; }
+.cb-notices { margin: .2rem 0 .2rem 1.1rem; padding: 0; font-size: .9rem; color: #374151; }
+.cb-disclaimer { font-size: .85rem; color: #4b5563; border-top: 1px solid #e5e7eb;
+                 padding-top: .4rem; margin-top: .4rem; }
+.cb-sources h3 { margin: 0 0 .5rem; font-size: 1.05rem; }
+.cb-src { border: 1px solid #e5e7eb; border-radius: 8px; padding: .55rem .7rem; margin-bottom: .6rem;
+          background: #fff; scroll-margin-top: 80px; transition: box-shadow .3s, border-color .3s; }
+.cb-src.cb-flash { border-color: #2563eb; box-shadow: 0 0 0 3px #bfdbfe; }
+.cb-src-head { font-size: .95rem; color: #111827; }
+.cb-src-n { display: inline-block; min-width: 1.8rem; font-weight: 700; color: #1d4ed8; }
+.cb-src-where { font-size: .8rem; color: #6b7280; margin: .15rem 0 .35rem; overflow-wrap: anywhere; }
+.cb-src-text { white-space: pre-wrap; font-size: .88rem; line-height: 1.45; color: #374151; margin: 0;
+               max-height: 16rem; overflow-y: auto; }
+.cb-src-text mark { background: #fde68a; color: inherit; padding: 0 .1rem; border-radius: 2px; }
+.cb-earlier > summary { cursor: pointer; color: #4b5563; margin: .4rem 0; }
+.cb-empty { color: #6b7280; font-size: .9rem; }
+#cb-followups button { font-size: .88rem; }
+"""
+
+WIDGET_CSS = (
+    CSS
+    + """
+.gradio-container { max-width: 100% !important; padding: 0 !important; }
+.gradio-container .main.app { padding: 6px 8px !important; }
+#cb-audience .wrap { gap: 4px; }
+#cb-audience label { padding: 4px 8px; font-size: .85rem; }
+footer { display: none !important; }
+.cb-src { padding: .4rem .55rem; margin-bottom: .4rem; }
+.cb-src > details > summary { cursor: pointer; }
+.cb-src-text { max-height: 10rem; }
+.cb-banner { font-size: .82rem; padding: .35rem .55rem; }
+.cb-banner.emergency { font-size: .95rem; }
+.cb-disclaimer { font-size: .76rem; }
+.cb-sources h3 { font-size: .95rem; }
+#cb-followups button { font-size: .8rem; }
+"""
+)
+
+# Citation links scroll to their source (opening collapsed ones) and flash it. Capture phase, so the
+# Chatbot's own link handling (which opens links in a new tab) never sees these in-page anchors.
+HEAD = """
+<script>
+document.addEventListener("click", function (e) {
+  var a = e.target && e.target.closest ? e.target.closest('a[href^="#src-"]') : null;
+  if (!a) return;
+  var el = document.getElementById(a.getAttribute("href").slice(1));
+  if (!el) return;
+  e.preventDefault();
+  e.stopPropagation();
+  for (var d = el; d; d = d.parentElement) { if (d.tagName === "DETAILS") d.open = true; }
+  var inner = el.querySelector("details"); if (inner) inner.open = true;
+  el.scrollIntoView({ behavior: "smooth", block: "center" });
+  el.classList.remove("cb-flash"); void el.offsetWidth; el.classList.add("cb-flash");
+  setTimeout(function () { el.classList.remove("cb-flash"); }, 2000);
+}, true);
+</script>
+"""
+
+
+@dataclass
+class Turn:
+    """One question and its answer in a session; ``markdown`` is what the chat shows for the answer."""
+
+    question: str
+    audience: Audience
+    history: list[str]
+    markdown: str = ""
+    answer: Answer | None = None
+    feedback_id: int | None = None
+    rating: str | None = None
+    failed: bool = False
+
+
+@dataclass
+class Session:
+    """A browser session's conversation; held in ``gr.State`` so each session has its own."""
+
+    turns: list[Turn] = field(default_factory=list)
+
+    def history(self) -> list[str]:
+        """Earlier questions that were answered (failed or refused input does not steer follow-ups)."""
+        return [t.question for t in self.turns if t.answer is not None]
+
+
+# ---------------------------------------------------------------- rendering (pure; tested without a browser)
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def anchor_id(turn_no: int, n: int) -> str:
+    return f"src-{turn_no}-{n}"
+
+
+def answer_markdown(text: str, turn_no: int) -> str:
+    """Answer text for the Chatbot: HTML escaped (shown, never parsed), each ``[n]`` a link to its source."""
+    safe = html.escape(text, quote=False)
+    return _MARKER.sub(
+        lambda m: f'<a class="cb-cite" href="#{anchor_id(turn_no, int(m.group(1)))}">[{m.group(1)}]</a>', safe
+    )
+
+
+def status_prefix(answer: Answer) -> str:
+    """A marker kept inside the message itself, so an emergency reply stays flagged in the history."""
+    if answer.status == "emergency":
+        return "**Possible emergency: get help now.**\n\n"
+    if answer.status == "declined":
+        return "**I can't advise on personal dosing.**\n\n"
+    return ""
+
+
+def safe_url(url: str) -> str | None:
+    """Only http(s) links leave the page: a ``javascript:`` or ``data:`` source URL stays plain text."""
+    url = url.strip()
+    parsed = urlparse(url)
+    if parsed.scheme.lower() in ("http", "https") and parsed.netloc and not re.search(r"\s", url):
+        return url
+    return None
+
+
+def highlighted(text: str, span: tuple[int, int] | list[int] | None) -> str:
+    """Passage text escaped, with the supporting span wrapped in ``<mark>``."""
+    if not span or not (0 <= span[0] < span[1] <= len(text)):
+        return _e(text)
+    s, e = int(span[0]), int(span[1])
+    return f"{_e(text[:s])}<mark>{_e(text[s:e])}</mark>{_e(text[e:])}"
+
+
+def _where(source: str, source_url: str, page: int | None) -> str:
+    url = safe_url(source_url) if source_url else None
+    parts = []
+    if url:
+        parts.append(f'<a href="{_e(url)}" target="_blank" rel="noopener noreferrer nofollow">{_e(url)}</a>')
+    elif source_url:
+        parts.append(_e(source_url))
+    parts.append(f"<code>{_e(source)}</code>")
+    if page:
+        parts.append(f"p. {int(page)}")
+    return " · ".join(parts)
+
+
+def citation_html(c: Citation, turn_no: int, compact: bool) -> str:
+    head = f'<span class="cb-src-n">[{c.n}]</span><strong>{_e(c.title)}</strong>' + (
+        f" — {_e(c.section)}" if c.section else ""
+    )
+    where = f'<div class="cb-src-where">{_where(c.source, c.source_url, c.page)}</div>'
+    body = f'<div class="cb-src-text">{highlighted(c.text, c.span)}</div>'
+    inner = (
+        f"<details><summary class='cb-src-head'>{head}</summary>{where}{body}</details>"
+        if compact
+        else f'<div class="cb-src-head">{head}</div>{where}{body}'
+    )
+    return f'<div class="cb-src" id="{anchor_id(turn_no, c.n)}" data-n="{c.n}">{inner}</div>'
+
+
+def passage_html(p: Passage) -> str:
+    """An uncited nearby passage (shown when the bot abstains), escaped like a citation."""
+    head = f"<strong>{_e(p.title)}</strong>" + (f" — {_e(p.section)}" if p.section else "")
+    return (
+        f'<div class="cb-src cb-near"><div class="cb-src-head">{head}</div>'
+        f'<div class="cb-src-where">{_where(p.source, p.source_url, p.page)}</div>'
+        f'<div class="cb-src-text">{_e(p.text)}</div></div>'
+    )
+
+
+def turn_sources_html(turn: Turn, turn_no: int, compact: bool) -> str:
+    a = turn.answer
+    if a is None:
+        return ""
+    if a.citations:
+        return "".join(citation_html(c, turn_no, compact) for c in a.citations)
+    if a.status == "abstained" and a.retrieved:
+        near = "".join(passage_html(p) for p in a.retrieved[:3])
+        return f'<p class="cb-empty">No passage answered this. The closest ones:</p>{near}'
+    return '<p class="cb-empty">No sources for this reply.</p>'
+
+
+def sources_html(session: Session, compact: bool = False) -> str:
+    """The latest answer's cited passages; earlier answers' sources folded away (their links still work)."""
+    done = [(i + 1, t) for i, t in enumerate(session.turns) if t.answer is not None]
+    if not done:
+        return (
+            '<div class="cb-sources" id="cb-sources"><h3>Sources</h3>'
+            '<p class="cb-empty">Cited passages appear here, with the supporting sentence highlighted.</p></div>'
+        )
+    last_no, last = done[-1]
+    parts = ['<div class="cb-sources" id="cb-sources">', f"<h3>Sources for: {_e(last.question)}</h3>"]
+    parts.append(f'<div class="cb-turn" data-turn="{last_no}">{turn_sources_html(last, last_no, compact)}</div>')
+    for no, t in reversed(done[:-1]):
+        parts.append(
+            f'<details class="cb-earlier"><summary>Sources for earlier question: {_e(t.question)}</summary>'
+            f'<div class="cb-turn" data-turn="{no}">{turn_sources_html(t, no, compact)}</div></details>'
+        )
+    parts.append("</div>")
+    return "".join(parts)
+
+
+_BANNERS = {
+    "emergency": "This may be a medical emergency. Call your local emergency number now; citebot cannot help here.",
+    "declined": "citebot cannot advise on personal doses. Your prescriber or pharmacist can.",
+    "abstained": "Not answered: the sources do not cover this question. The closest passages are listed.",
+    "partial": "Partly answered: statements the sources did not support were removed.",
+}
+_EXTRACTIVE = "Offline mode: no language model is configured, so the answer quotes sentences from the sources."
+
+
+def meta_html(answer: Answer | None, disclaimer: str, error: str = "", note: str = "") -> str:
+    """Banners for the latest answer's status, its notices, and the fixed disclaimer under it."""
+    parts = ['<div class="cb-meta">']
+    if error:
+        parts.append(f'<div class="cb-banner error" role="alert">{_e(error)}</div>')
+    if answer is not None:
+        if answer.status in _BANNERS:
+            role = ' role="alert"' if answer.status == "emergency" else ""
+            parts.append(f'<div class="cb-banner {answer.status}"{role}>{_e(_BANNERS[answer.status])}</div>')
+        if answer.backend == "extractive" and answer.status not in ("emergency", "declined"):
+            parts.append(f'<div class="cb-banner extractive">{_e(_EXTRACTIVE)}</div>')
+        notes = [n for n in answer.notices if not n.startswith("Extractive answer")]
+        if notes:
+            parts.append('<ul class="cb-notices">' + "".join(f"<li>{_e(n)}</li>" for n in notes) + "</ul>")
+    if note:
+        parts.append(f'<div class="cb-notices">{_e(note)}</div>')
+    parts.append(f'<div class="cb-disclaimer">{_e(disclaimer)}</div></div>')
+    return "".join(parts)
+
+
+def chat_messages(session: Session) -> list[dict[str, str]]:
+    """Chatbot messages (user, assistant) per turn; the like event maps message index // 2 to the turn."""
+    out: list[dict[str, str]] = []
+    for t in session.turns:
+        out.append({"role": "user", "content": html.escape(t.question, quote=False)})
+        out.append({"role": "assistant", "content": t.markdown or "…"})
+    return out
+
+
+def audience_label(audience: str) -> str:
+    return next((label for label, value in AUDIENCES if value == audience), audience)
+
+
+# ---------------------------------------------------------------- the Blocks
+
+
+def build_chat(bot: Bot, settings: Settings, store: FeedbackStore, compact: bool = False) -> gr.Blocks:
+    """The main chat view, or with ``compact`` the widget: patient by default, sources inline and folded."""
+    from bot import safety
+
+    default_audience: Audience = "patient" if compact else settings.audience
+
+    def disclaimer_for(session: Session, audience: Audience) -> str:
+        last = next((t.answer for t in reversed(session.turns) if t.answer is not None), None)
+        return last.disclaimer if last is not None else safety.disclaimer(audience)
+
+    def followup_updates(session: Session) -> list[Any]:
+        last = session.turns[-1].answer if session.turns else None
+        ups = list(last.followups[:MAX_FOLLOWUPS]) if last is not None else []
+        ups += [""] * (MAX_FOLLOWUPS - len(ups))
+        return [gr.update(value=q, visible=True) if q else gr.update(visible=False) for q in ups]
+
+    def view(session: Session, audience: Audience, error: str = "", box: Any = None) -> tuple[Any, ...]:
+        """All outputs of an answer event, in the order of ``answer_outputs``."""
+        last = session.turns[-1].answer if session.turns else None
+        return (
+            chat_messages(session),
+            sources_html(session, compact),
+            meta_html(last, disclaimer_for(session, audience), error),
+            *followup_updates(session),
+            gr.update() if box is None else box,
+            session,
+        )
+
+    def respond(message: str, audience: Audience, session: Session) -> Iterator[tuple[Any, ...]]:
+        """Stream one answer into the chat; bad input is a banner, never a traceback."""
+        question = (message or "").strip()
+        if not question:
+            yield view(session, audience, "Please type a question.")
+            return
+        if len(question) > settings.max_question_chars:
+            yield view(
+                session,
+                audience,
+                f"Your question is {len(question)} characters long; the limit is {settings.max_question_chars}. "
+                "Please shorten it.",
+            )
+            return
+        turn = Turn(question, audience, session.history(), markdown="_Searching the sources…_")
+        session.turns.append(turn)
+        turn_no = len(session.turns)
+        yield view(session, audience, box="")
+        try:
+            for event in bot.stream(question, audience, turn.history):
+                if event.kind == "status":
+                    turn.markdown = f"_{html.escape(event.text, quote=False)}_"
+                elif event.kind == "delta":
+                    turn.markdown = answer_markdown(event.text, turn_no)
+                elif event.answer is not None:
+                    turn.answer = event.answer
+                    turn.markdown = status_prefix(event.answer) + answer_markdown(event.answer.text, turn_no)
+                yield view(session, audience)
+        except InvalidQuestion as err:
+            session.turns.pop()
+            yield view(session, audience, str(err), box=question)
+        except CitebotError as err:
+            turn.failed, turn.markdown = True, "_No answer: see the message below._"
+            yield view(session, audience, str(err))
+        except Exception:
+            log.exception("answering %r failed", question)
+            turn.failed, turn.markdown = True, "_Sorry, something went wrong while answering._"
+            yield view(session, audience, "Something went wrong while answering. Please try again.")
+
+    def ask_example(audience: Audience, session: Session, evt: gr.SelectData) -> Iterator[tuple[Any, ...]]:
+        value = evt.value
+        text = value.get("text", "") if isinstance(value, dict) else str(value)
+        yield from respond(text, audience, session)
+
+    def on_audience(audience: Audience, session: Session) -> str:
+        last = session.turns[-1].answer if session.turns else None
+        note = f"Next answers will be written for: {audience_label(audience)}." if last is not None else ""
+        return meta_html(last, disclaimer_for(session, audience), note=note)
+
+    def on_like(session: Session, evt: gr.LikeData) -> tuple[Any, Any, Any]:
+        """Store the rating at once (a comment is optional and may never come); then offer the comment box."""
+        index = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
+        n = int(index) // 2
+        if not (0 <= n < len(session.turns)) or session.turns[n].answer is None:
+            return gr.update(), None, gr.update()
+        turn = session.turns[n]
+        answer = turn.answer
+        assert answer is not None
+        if evt.liked in ("", None):  # the frontend sends "" when a thumb is clicked again to unselect it
+            if turn.feedback_id is not None:
+                store.delete(turn.feedback_id)
+            turn.feedback_id = turn.rating = None
+            return gr.update(visible=False), None, gr.update(value="")
+        rating: Any = "up" if evt.liked is True or evt.liked == "Like" else "down"
+        if turn.feedback_id is not None:
+            store.set_rating(turn.feedback_id, rating)
+        else:
+            turn.feedback_id = store.record(
+                turn.question,
+                turn.history,
+                turn.audience,
+                answer.text,
+                [asdict(c) for c in answer.citations],
+                rating,
+            )
+        turn.rating = rating
+        label = "Thanks! What was wrong or missing? (optional)" if rating == "down" else "Thanks! Anything to add?"
+        return gr.update(visible=True), turn.feedback_id, gr.update(value="", label=label)
+
+    def on_comment(comment: str, feedback_id: int | None) -> tuple[Any, Any]:
+        if feedback_id is not None and comment.strip():
+            store.set_comment(feedback_id, comment)
+            gr.Info("Thanks — your comment was saved.")
+        return gr.update(visible=False), gr.update(value="")
+
+    def clear() -> tuple[Any, ...]:
+        return view(Session(), default_audience, box="")
+
+    title = "citebot" if not compact else "citebot widget"
+    with gr.Blocks(title=title, analytics_enabled=False) as demo:
+        session = gr.State(Session())
+        pending_feedback = gr.State(None)
+        if not compact:
+            gr.HTML(
+                "<h1>citebot</h1><p>Answers from a curated set of medical sources. Every statement cites the "
+                "passage that supports it; click a [number] to see it.</p>",
+                elem_id="cb-header",
+            )
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3, min_width=320):
+                audience = gr.Radio(
+                    AUDIENCES,
+                    value=default_audience,
+                    label="Which best describes you?",
+                    elem_id="cb-audience",
+                    container=not compact,
+                    show_label=not compact,
+                )
+                chatbot = gr.Chatbot(
+                    label="citebot",
+                    show_label=False,
+                    elem_id="cb-chat",
+                    height=320 if compact else 480,
+                    examples=[{"text": q} for q in EXAMPLES],
+                    placeholder=None if compact else "Ask a question, or pick one of the examples.",
+                    sanitize_html=True,
+                    allow_tags=False,
+                    feedback_options=("Like", "Dislike"),
+                    buttons=["copy"],
+                    autoscroll=True,
+                    layout="bubble",
+                )
+                meta = gr.HTML(meta_html(None, safety.disclaimer(default_audience)), elem_id="cb-meta")
+                with gr.Row(elem_id="cb-followups"):
+                    followups = [
+                        gr.Button(visible=False, size="sm", variant="secondary", elem_classes=["cb-followup"])
+                        for _ in range(MAX_FOLLOWUPS)
+                    ]
+                with gr.Row(visible=False, elem_id="cb-comment-row") as comment_row:
+                    comment = gr.Textbox(label="Comment (optional)", scale=4, max_lines=4, elem_id="cb-comment")
+                    send_comment = gr.Button("Send", scale=1, elem_id="cb-comment-send")
+                textbox = gr.Textbox(
+                    placeholder="Ask a question…",
+                    show_label=False,
+                    max_length=settings.max_question_chars,
+                    submit_btn="Ask",
+                    lines=1,
+                    max_lines=6,
+                    elem_id="cb-input",
+                )
+                new_chat = gr.Button("New conversation", size="sm", variant="secondary", elem_id="cb-clear")
+                if compact:
+                    sources = gr.HTML(sources_html(Session(), compact=True), elem_id="cb-sources-panel")
+            if not compact:
+                with gr.Column(scale=2, min_width=300):
+                    sources = gr.HTML(sources_html(Session()), elem_id="cb-sources-panel")
+
+        answer_outputs = [chatbot, sources, meta, *followups, textbox, session]
+        # One concurrency group for every way of asking (typed, example, follow-up): the limit is per Blocks.
+        answering: dict[str, Any] = {
+            "outputs": answer_outputs,
+            "concurrency_limit": settings.chat_concurrency,
+            "concurrency_id": "answer",
+            "api_visibility": "private",
+            "show_progress": "hidden",
+        }
+        textbox.submit(respond, [textbox, audience, session], **answering)
+        chatbot.example_select(ask_example, [audience, session], **answering)
+        for button in followups:
+            button.click(respond, [button, audience, session], **answering)
+        audience.change(on_audience, [audience, session], meta, api_visibility="private", queue=False)
+        chatbot.like(on_like, [session], [comment_row, pending_feedback, comment], api_visibility="private")
+        send_comment.click(on_comment, [comment, pending_feedback], [comment_row, comment], api_visibility="private")
+        comment.submit(on_comment, [comment, pending_feedback], [comment_row, comment], api_visibility="private")
+        new_chat.click(clear, None, answer_outputs, api_visibility="private", queue=False)
+        chatbot.clear(clear, None, answer_outputs, api_visibility="private", queue=False)
+
+        if not compact:
+
+            def ask(question: str, audience: str = "patient", history: list[str] | None = None) -> dict[str, Any]:
+                """Answer ``question`` for ``audience`` (patient|clinician) after earlier user ``history``.
+
+                Returns the Answer as a dict: text with [n] markers, status, citations, followups, disclaimer.
+                """
+                from bot.api import answer_dict
+
+                if audience not in ("patient", "clinician"):
+                    raise gr.Error("audience must be 'patient' or 'clinician'")
+                try:
+                    return answer_dict(bot.ask(question, audience, history or []))  # type: ignore[arg-type]
+                except CitebotError as err:
+                    raise gr.Error(str(err)) from None
+
+            gr.api(ask, api_name="ask", concurrency_limit=settings.chat_concurrency, concurrency_id="answer")
+
+    demo.queue(max_size=settings.chat_queue_size, default_concurrency_limit=settings.chat_concurrency)
+    return demo

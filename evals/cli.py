@@ -1,0 +1,182 @@
+"""``citebot eval``: the gold-set eval with its CI gates, and the public retrieval benchmarks.
+
+    citebot eval [DATASET.jsonl ...] [--index DIR] [--out DIR] [--compare RUN_DIR]
+                 [--fail-under METRIC=VALUE ...] [--export-ragas FILE] [--limit N]
+    citebot eval pubmedqa PATH/ori_pqal.json [--limit N] [--out DIR]
+    citebot eval medquad PATH.jsonl [--limit N] [--out DIR]
+
+Exit codes: 0 done, 1 a --fail-under gate failed, 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from evals.datasets import DEFAULT_DATASET
+from evals.metrics import OVERALL_METRICS
+from ingest.cli import add_index_options, settings_from
+from ingest.errors import CitebotError
+
+BENCHMARKS = ("pubmedqa", "medquad")
+
+
+def gate(text: str) -> tuple[str, float]:
+    """Parse ``METRIC=VALUE`` for --fail-under; an unknown metric is a usage error (exit 2)."""
+    name, sep, value = text.partition("=")
+    name = name.strip()
+    if not sep:
+        raise argparse.ArgumentTypeError(f"expected METRIC=VALUE, got '{text}'")
+    if name not in OVERALL_METRICS:
+        raise argparse.ArgumentTypeError(f"unknown metric '{name}' (known: {', '.join(OVERALL_METRICS)})")
+    try:
+        return name, float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a number in '{text}'") from None
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "eval",
+        help="score the bot on a gold set (or run a public retrieval benchmark)",
+        description="Run gold cases through the bot and write results.jsonl, summary.json, report.md and "
+        "report.html to --out. 'citebot eval pubmedqa PATH' and 'citebot eval medquad PATH' measure "
+        "retrieval on those public datasets instead. Exit codes: 0 done, 1 a --fail-under gate failed, "
+        "2 usage or input error.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="metric names for --fail-under (summary.json 'overall'):\n  " + ", ".join(OVERALL_METRICS),
+    )
+    p.add_argument(
+        "datasets",
+        nargs="*",
+        metavar="DATASET",
+        help=f"gold JSONL files (default {DEFAULT_DATASET}), or 'pubmedqa PATH' / 'medquad PATH'",
+    )
+    p.add_argument("--out", type=Path, help="output folder (default runs/<UTC timestamp>/)")
+    p.add_argument("--limit", type=int, help="only the first N cases (medquad: N sampled pairs, default 2000)")
+    p.add_argument("--compare", type=Path, metavar="RUN_DIR", help="print and write deltas against an earlier run")
+    p.add_argument(
+        "--fail-under",
+        type=gate,
+        action="append",
+        default=[],
+        metavar="METRIC=VALUE",
+        help="exit 1 when an overall metric is below VALUE (repeatable)",
+    )
+    p.add_argument(
+        "--export-ragas",
+        type=Path,
+        metavar="FILE",
+        help="also write a ragas EvaluationDataset JSONL (reference = the gold facts in words for answer "
+        "cases, else the expected behavior; reference_contexts = indexed chunks of the gold sources)",
+    )
+    p.add_argument("--test-split", type=Path, help="pubmedqa: test_ground_truth.json (default: beside PATH)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_index_options(p)
+    p.set_defaults(func=run, _parser=p)
+
+
+def open_bot(settings: Any) -> Any:
+    """The bot under test, exactly as the CLI and UI open it (tests replace this with a fake-embedder bot)."""
+    from bot.answer import Bot
+
+    return Bot.from_settings(settings)
+
+
+def run(args: argparse.Namespace) -> int:
+    parser: argparse.ArgumentParser = args._parser
+    if args.limit is not None and args.limit < 1:
+        parser.error("--limit must be at least 1")
+    if args.datasets and args.datasets[0] in BENCHMARKS and not Path(args.datasets[0]).is_file():
+        extra = [flag for flag, v in (("--compare", args.compare), ("--export-ragas", args.export_ragas),
+                                      ("--fail-under", args.fail_under)) if v]  # fmt: skip
+        if extra:
+            parser.error(f"{', '.join(extra)} cannot be used with '{args.datasets[0]}'")
+        if len(args.datasets) != 2:
+            parser.error(f"usage: citebot eval {args.datasets[0]} PATH [--limit N] [--out DIR]")
+        return run_benchmark(args.datasets[0], Path(args.datasets[1]), args)
+    return run_gold(args)
+
+
+def run_gold(args: argparse.Namespace) -> int:
+    from evals import run as runner
+    from evals.datasets import load_datasets
+    from evals.judge import make_judge
+    from evals.report import overall_table
+
+    paths = [Path(d) for d in args.datasets] or [DEFAULT_DATASET]
+    cases = load_datasets(paths)
+    if args.limit:
+        cases = cases[: args.limit]
+    baseline = runner.load_run(args.compare) if args.compare else None  # fail before the run, not after
+    settings = settings_from(args)
+    bot = open_bot(settings)
+    judge = make_judge(settings, bot.retriever.embedder)
+    ragas_rows: list[dict[str, Any]] = []
+    on_answer = None
+    if args.export_ragas:
+        chunks = list(bot.retriever.store.all_chunks())
+
+        def on_answer(case: Any, answer: Any) -> None:
+            ragas_rows.append(runner.ragas_row(case, answer, runner.gold_contexts(chunks, case.sources)))
+
+    records = runner.run_cases(cases, bot, judge, progress=not args.quiet, on_answer=on_answer)
+    summary = runner.summarize(records, runner.run_meta(paths, bot, judge, records, args.limit))
+    out = args.out or runner.default_out_dir()
+    runner.write_run(out, records, summary)
+    if args.export_ragas:
+        runner.write_jsonl(args.export_ragas, ragas_rows)
+    print(f"wrote {out}/results.jsonl, summary.json, report.md, report.html (judge: {judge.name})")
+    if judge.failures:
+        print(f"judge: {len(judge.failures)} failure(s) recorded; see summary.json run.judge_failures")
+    if baseline is not None:
+        result = runner.compare_runs(summary, records, *baseline)
+        (out / "compare.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        text = runner.compare_markdown(result, args.compare)
+        (out / "compare.md").write_text(text, encoding="utf-8")
+        print(text)
+    print(overall_table(summary))
+    return check_gates(summary["overall"], args.fail_under)
+
+
+def check_gates(overall: dict[str, Any], gates: list[tuple[str, float]]) -> int:
+    """One line per failed gate on stderr; 1 if any failed."""
+    failed = 0
+    for name, threshold in gates:
+        value = overall.get(name)
+        if value is None:
+            print(f"citebot: eval: {name} is undefined in this run (needs >= {threshold:g})", file=sys.stderr)
+            failed += 1
+        elif value < threshold:
+            print(f"citebot: eval: {name} = {value:.4g} is below --fail-under {threshold:g}", file=sys.stderr)
+            failed += 1
+    return 1 if failed else 0
+
+
+def run_benchmark(name: str, path: Path, args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from evals import public
+    from ingest.embed import make_embedder
+
+    if not path.is_file():
+        raise CitebotError(f"no such file: {path}")
+    settings = settings_from(args)
+    embedder = make_embedder(settings.embed_model, settings.embed_batch_size, settings.embed_dtype)
+    progress = not args.quiet
+    if name == "pubmedqa":
+        result = public.run_pubmedqa(path, settings, embedder, args.limit, args.test_split, progress=progress)
+    else:
+        limit = args.limit or public.MEDQUAD_DEFAULT_LIMIT
+        result = public.run_medquad(path, settings, embedder, limit, progress=progress)
+    out = args.out or Path("runs") / f"{name}-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}"
+    out.mkdir(parents=True, exist_ok=True)
+    text = public.summary_markdown(result)
+    (out / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    (out / f"{name}.md").write_text(text, encoding="utf-8")
+    print(text)
+    print(f"wrote {out / (name + '.json')}")
+    return 0

@@ -1,0 +1,460 @@
+"""The served app end to end: Debian's Chromium through Playwright, and real API clients, against a live server.
+
+One uvicorn server (in a thread, on a free port) serves a real index of corpus/ for the whole module;
+the untrusted-HTML test gets its own small index and server. Screenshots land in docs/.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+
+from bot.answer import Bot
+from bot.api import build_bot, create_app, reply_content
+from bot.feedback import FeedbackStore
+from bot.ui import EXAMPLES
+from citebot.cli import main
+from evals.datasets import FIELDS, parse_case
+from ingest.embed import Embedder, make_embedder
+from ingest.pipeline import ingest
+from ingest.settings import Settings
+from tests.conftest import IN_CI, ROOT
+
+Q_IMMUNO, Q_WBC = EXAMPLES
+DOCS = ROOT / "docs"
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+BOT_MSG = '#cb-chat [data-testid="bot"]'
+BUSY = re.compile(r"Searching the sources|writing the answer")
+
+
+@dataclass
+class Live:
+    url: str
+    bot: Bot
+    settings: Settings
+
+
+def _settings(root: Path) -> Settings:
+    """Offline and deterministic whatever CITEBOT_* the developer has set."""
+    return Settings(index=root / "index", data_dir=root / "data", chroma_url=None, llm=None, llm_base_url=None)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def serve(bot: Bot, settings: Settings) -> Iterator[str]:
+    """The real app under uvicorn in a background thread, as ``citebot chat`` runs it."""
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(bot, settings),
+            host="127.0.0.1",
+            port=_free_port(),
+            log_level="warning",
+            timeout_graceful_shutdown=2,  # browsers keep Gradio's event streams open
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{server.config.port}"
+    finally:
+        server.should_exit = True
+        thread.join(15)
+
+
+@pytest.fixture(scope="module")
+def embedder() -> Embedder:
+    return make_embedder()
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterator[Live]:
+    settings = _settings(tmp_path_factory.mktemp("ui"))
+    ingest([ROOT / "corpus"], settings, embedder, progress=False)
+    bot = build_bot(settings, embedder)
+    with serve(bot, settings) as url:
+        yield Live(url, bot, settings)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    exe = shutil.which("chromium")
+    if exe is None:
+        reason = "Debian's chromium is not installed (apt-get install -y chromium)"
+        if IN_CI:
+            pytest.fail(f"CI=true but {reason}: the browser tests must run in CI")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, headless=True, args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    yield pg
+    context.close()
+
+
+def open_chat(page: Any, url: str) -> None:
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector("#cb-input textarea")
+
+
+def wait_answer(page: Any, turn: int) -> str:
+    """The sources panel shows turn ``turn`` once its answer is final; return the answer's text."""
+    page.wait_for_selector(f'#cb-sources-panel .cb-turn[data-turn="{turn}"]')
+    page.wait_for_function(
+        "([sel, n]) => { const m = document.querySelectorAll(sel); return m.length >= n &&"
+        " !/Searching the sources|writing the answer/.test(m[m.length - 1].innerText); }",
+        arg=[BOT_MSG, turn],
+    )
+    return str(page.locator(BOT_MSG).last.inner_text())
+
+
+def ask(page: Any, question: str, turn: int) -> str:
+    page.fill("#cb-input textarea", question)
+    page.press("#cb-input textarea", "Enter")
+    return wait_answer(page, turn)
+
+
+def markers(page: Any) -> list[str]:
+    """Hrefs of the [n] links in the latest answer."""
+    return list(page.locator(BOT_MSG).last.locator("a.cb-cite").evaluate_all("els => els.map(e => e.hash)"))
+
+
+WATCH_STREAM = """() => {
+  window.__seen = [];
+  new MutationObserver(() => {
+    const m = document.querySelectorAll('#cb-chat [data-testid="bot"]');
+    if (!m.length) return;
+    const t = m[m.length - 1].innerText;
+    if (window.__seen[window.__seen.length - 1] !== t) window.__seen.push(t);
+  }).observe(document.querySelector('#cb-chat'), {subtree: true, childList: true, characterData: true});
+}"""
+
+
+@pytest.mark.browser
+def test_streamed_answer_links_each_marker_to_its_cited_source(live: Live, page: Any) -> None:
+    open_chat(page, live.url)
+    assert page.get_attribute("#cb-input textarea", "maxlength") == str(live.settings.max_question_chars)
+    assert page.is_checked("input[value='patient']")
+    page.evaluate(WATCH_STREAM)
+    text = ask(page, Q_IMMUNO, 1)
+    seen = [t for t in page.evaluate("window.__seen") if t.strip()]
+    assert len(seen) >= 2 and BUSY.search(seen[0]), seen  # status first, then the growing answer
+    assert re.search(r"\[\d+\]", text)
+
+    expected = live.bot.ask(Q_IMMUNO, "patient")
+    hrefs = markers(page)
+    cited = {f"#src-1-{c.n}" for c in expected.citations}
+    assert set(hrefs) == cited
+    panel = page.locator('#cb-sources-panel .cb-turn[data-turn="1"] .cb-src')
+    assert {f"#{i}" for i in panel.evaluate_all("els => els.map(e => e.id)")} == cited  # exactly the cited ones
+    assert panel.count() == len(expected.citations)
+    for i, c in enumerate(expected.citations):
+        card = panel.nth(i)
+        assert c.title in card.inner_text() and c.source in card.inner_text()
+        assert card.locator("mark").count() == 1
+    assert "Talk to your care team" in text
+    assert "not medical advice" in page.inner_text("#cb-meta")
+    assert page.locator(".cb-banner.extractive").is_visible()
+
+    last = max(expected.citations, key=lambda c: c.n).n
+    page.locator(BOT_MSG).last.locator(f'a[href="#src-1-{last}"]').first.click()
+    target = page.locator(f"#src-1-{last}")
+    page.wait_for_function(
+        "id => { const r = document.getElementById(id).getBoundingClientRect();"
+        " return r.top >= 0 && r.bottom <= window.innerHeight; }",
+        arg=f"src-1-{last}",
+    )
+    assert "cb-flash" in (target.get_attribute("class") or "")
+    assert len(page.context.pages) == 1  # an in-page jump, not a new tab
+    page.evaluate("window.scrollTo(0, 0)")
+    page.wait_for_timeout(400)
+    DOCS.mkdir(exist_ok=True)
+    page.screenshot(path=str(DOCS / "screenshot-main.png"), full_page=True)
+
+
+@pytest.mark.browser
+def test_followup_button_asks_its_question_on_topic(live: Live, page: Any) -> None:
+    open_chat(page, live.url)
+    ask(page, Q_IMMUNO, 1)
+    button = page.locator("button.cb-followup").first
+    question = button.inner_text().strip()
+    assert question
+    button.click()
+    text = wait_answer(page, 2)
+    assert page.locator(BOT_MSG).count() == 2
+    assert question in page.inner_text("#cb-sources-panel h3")
+    assert re.search(r"ocrevus|ocrelizumab", text, re.IGNORECASE), text
+    assert page.locator(".cb-banner.abstained").count() == 0
+    assert page.locator('#cb-sources-panel details.cb-earlier .cb-turn[data-turn="1"] .cb-src').count() >= 1
+
+
+@pytest.mark.browser
+def test_audience_switch_changes_the_answer_style(live: Live, page: Any) -> None:
+    open_chat(page, live.url)
+    patient = ask(page, Q_WBC, 1)
+    assert "Talk to your care team" in patient
+    page.get_by_text("Healthcare professional", exact=True).click()
+    page.wait_for_function("() => document.querySelector('#cb-meta').innerText.includes('Next answers')")
+    clinician = ask(page, Q_WBC, 2)
+    assert clinician != patient
+    assert "Talk to your care team" not in clinician
+    assert "healthcare professionals" in page.inner_text("#cb-meta").lower()
+
+
+@pytest.mark.browser
+def test_sessions_have_their_own_history(live: Live, browser: Any) -> None:
+    contexts = [browser.new_context() for _ in range(2)]
+    try:
+        pages = [c.new_page() for c in contexts]
+        for pg in pages:
+            pg.set_default_timeout(30_000)
+            open_chat(pg, live.url)
+        for pg, q in zip(pages, (Q_IMMUNO, Q_WBC), strict=True):
+            pg.fill("#cb-input textarea", q)
+        for pg in pages:
+            pg.press("#cb-input textarea", "Enter")
+        for pg, q in zip(pages, (Q_IMMUNO, Q_WBC), strict=True):
+            wait_answer(pg, 1)
+            assert pg.locator(BOT_MSG).count() == 1
+            assert q in pg.inner_text("#cb-sources-panel h3")
+    finally:
+        for c in contexts:
+            c.close()
+
+
+@pytest.mark.browser
+def test_thumbs_down_is_stored_and_exported_as_an_eval_case(live: Live, page: Any, tmp_path: Path) -> None:
+    open_chat(page, live.url)
+    ask(page, Q_WBC, 1)
+    page.locator('#cb-chat button[aria-label="Dislike"]').last.click()
+    page.wait_for_selector("#cb-comment-row", state="visible")
+    page.fill("#cb-comment textarea", "Missed the neutrophil numbers")
+    page.click("#cb-comment-send")
+    page.wait_for_selector("#cb-comment-row", state="hidden")
+
+    store = FeedbackStore.in_dir(live.settings.data_dir)
+    rows = [f for f in store.items() if f.question == Q_WBC]
+    assert len(rows) == 1 and rows[0].rating == "down"
+    row = rows[0]
+    assert row.comment == "Missed the neutrophil numbers" and row.audience == "patient" and row.history == []
+    expected = live.bot.ask(Q_WBC, "patient")
+    assert row.answer == expected.text and [c["n"] for c in row.citations] == [c.n for c in expected.citations]
+
+    out = tmp_path / "feedback.jsonl"
+    assert main(["feedback", "export", str(out), "--data-dir", str(live.settings.data_dir)]) == 0
+    case = next(c for c in map(json.loads, out.read_text().splitlines()) if c["turns"][-1] == Q_WBC)
+    assert set(case) == {*FIELDS[:6], "comment", "answer", "created"}
+    assert case["behavior"] == "answer" and case["facts"] == [] and case["comment"] == row.comment
+    assert case["sources"] == list(dict.fromkeys(c.source for c in expected.citations))
+    parse_case({k: v for k, v in case.items() if k in FIELDS})  # a valid gold-set case once extras are dropped
+
+    page.locator('#cb-chat button[aria-label="Disliked"]').last.click()  # a second click takes the rating back
+    deadline = time.monotonic() + 10
+    while any(f.question == Q_WBC for f in store.items()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(f.question == Q_WBC for f in store.items())
+
+
+EVIL_DOC = """---
+title: "Zorblax guide <img src=x onerror=alert('title')><script>alert('title2')</script>"
+source_url: "javascript:alert('url')"
+---
+# Zorblax <svg onload=alert('h1')></svg>
+
+## Taking zorblax <img src=x onerror=alert('section')>
+
+Zorblax tablets are taken once a day with food <svg onload=alert('svg')></svg>.
+Zorblax tablets are swallowed whole <details open ontoggle=alert('toggle')>with water</details>.
+Read about zorblax at <a href="javascript:alert('link')">this link</a> or [here](javascript:alert('md')).
+<script>alert('body')</script>
+<iframe src="javascript:alert('iframe')"></iframe>
+<img src=x onerror=alert('img')>
+Zorblax can cause mild headaches in some people.
+"""
+
+WATCH_NODES = """() => {
+  window.__added = [];
+  new MutationObserver(ms => { for (const m of ms) for (const n of m.addedNodes) {
+    if (n.nodeType !== 1) continue;
+    for (const el of [n, ...n.querySelectorAll('*')])
+      if (['SCRIPT', 'IFRAME', 'OBJECT', 'EMBED'].includes(el.tagName)) window.__added.push(el.outerHTML);
+  } }).observe(document.documentElement, {subtree: true, childList: true});
+}"""
+
+
+@pytest.mark.browser
+def test_untrusted_html_in_passages_renders_inert(tmp_path: Path, embedder: Embedder, page: Any) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "zorblax.md").write_text(EVIL_DOC)
+    (corpus / "other.md").write_text("# Vitamin D\n\nVitamin D is made in the skin in sunlight.\n")
+    settings = _settings(tmp_path)
+    ingest([corpus], settings, embedder, progress=False)
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    with serve(build_bot(settings, embedder), settings) as url:
+        open_chat(page, url)
+        page.evaluate(WATCH_NODES)
+        for turn, q in enumerate(("How are zorblax tablets taken?", "What is in the zorblax guide link?"), 1):
+            ask(page, q, turn)
+        page.wait_for_timeout(1000)  # give any onerror/onload/ontoggle a chance to fire
+        panel = page.inner_text("#cb-sources-panel")
+        assert "onerror=alert('title')" in panel  # the markup reached the page, as text
+        assert dialogs == []
+        assert page.evaluate("window.__added") == []
+        for region in ("#cb-chat", "#cb-sources-panel", "#cb-meta"):
+            live_attrs = page.locator(f"{region} *").evaluate_all(
+                "els => els.flatMap(e => [...e.attributes].filter(a => /^on/i.test(a.name) ||"
+                " /^\\s*javascript:/i.test(a.value)).map(a => e.tagName + ' ' + a.name + '=' + a.value))"
+            )
+            assert live_attrs == [], region
+            assert page.locator(f"{region} script, {region} iframe, {region} svg[onload], {region} img").count() == 0
+        assert page.locator('a[href^="javascript:" i]').count() == 0
+        page.goto("about:blank")
+
+
+HOST_PAGE = """<!doctype html><html><head><title>Clinic</title><style>
+body {{ font-family: system-ui, sans-serif; margin: 0; background: #f1f5f9; }}
+header {{ background: #0f766e; color: #fff; padding: 14px 24px; font-size: 20px; }}
+main {{ display: flex; gap: 32px; padding: 24px; }} article {{ flex: 1; color: #334155; }}
+</style></head><body><header>Example MS clinic</header><main><article><h2>Your Ocrevus infusions</h2>
+<p>Questions between visits? Ask citebot. Every answer links to the source it comes from.</p></article>
+<iframe src="{url}/widget/" title="citebot" width="400" height="640"
+ style="border:1px solid #cbd5e1;border-radius:12px;background:#fff"></iframe></main></body></html>"""
+
+
+@pytest.mark.browser
+def test_widget_answers_inside_an_iframe(live: Live, browser: Any) -> None:
+    context = browser.new_context(viewport={"width": 1000, "height": 760})
+    try:
+        pg = context.new_page()
+        pg.set_default_timeout(30_000)
+        pg.set_content(HOST_PAGE.format(url=live.url), wait_until="domcontentloaded")
+        frame = pg.frame_locator("iframe")
+        frame.locator("#cb-input textarea").wait_for()
+        assert frame.locator("input[value='patient']").is_checked()
+        frame.locator("#cb-input textarea").fill(Q_WBC)
+        frame.locator("#cb-input textarea").press("Enter")
+        frame.locator('#cb-sources-panel .cb-turn[data-turn="1"] .cb-src').first.wait_for()
+        answer = frame.locator(BOT_MSG).last
+        expected = live.bot.ask(Q_WBC, "patient")
+        assert {f"#src-1-{c.n}" for c in expected.citations} == set(
+            answer.locator("a.cb-cite").evaluate_all("els => els.map(e => e.hash)")
+        )
+        assert "not medical advice" in frame.locator("#cb-meta").inner_text()
+        pg.wait_for_timeout(300)
+        DOCS.mkdir(exist_ok=True)
+        pg.screenshot(path=str(DOCS / "screenshot-widget.png"))
+        card = frame.locator("#src-1-1")
+        assert card.locator("details").get_attribute("open") is None  # folded until its marker is clicked
+        answer.locator('a[href="#src-1-1"]').first.click()
+        frame.locator("#src-1-1 details[open]").wait_for()
+        assert card.locator("mark").count() == 1
+    finally:
+        context.close()
+
+
+def test_openai_client_gets_cited_answers(live: Live) -> None:
+    from openai import OpenAI
+
+    client = OpenAI(base_url=f"{live.url}/v1", api_key="unused", max_retries=0, timeout=120)
+    assert "citebot" in [m.id for m in client.models.list()]
+    reply = client.chat.completions.create(model="any-name", messages=[{"role": "user", "content": Q_IMMUNO}])
+    content = reply.choices[0].message.content or ""
+    citations = (reply.model_extra or {})["citations"]
+    assert reply.model == "any-name" and citations
+    assert "Sources:" in content and all(f"[{c['n']}]" in content for c in citations)
+    assert content == reply_content(live.bot.ask(Q_IMMUNO, "patient"))
+
+    messages: Any = [
+        {"role": "system", "content": "The user is a clinician."},
+        {"role": "user", "content": Q_IMMUNO},
+        {"role": "assistant", "content": "(earlier answer)"},
+        {"role": "user", "content": Q_WBC},
+    ]
+    chunks = list(client.chat.completions.create(model="citebot", messages=messages, stream=True))
+    streamed = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert len([c for c in chunks if c.choices and c.choices[0].delta.content]) >= 3
+    expected = live.bot.ask(Q_WBC, "clinician", [Q_IMMUNO])
+    assert streamed == reply_content(expected)
+    final = chunks[-1].model_extra or {}
+    assert [c["n"] for c in final["citations"]] == [c.n for c in expected.citations]
+    assert final["citebot"]["audience"] == "clinician"
+
+
+def test_gradio_client_calls_the_named_endpoint(live: Live) -> None:
+    from gradio_client import Client
+
+    client = Client(f"{live.url}/", verbose=False)
+    result = client.predict(Q_WBC, "clinician", [], api_name="/ask")
+    assert result["audience"] == "clinician" and result["status"] in ("answered", "partial")
+    assert result["citations"] and re.search(r"\[\d+\]", result["text"])
+    assert result["text"] == live.bot.ask(Q_WBC, "clinician").text
+    with pytest.raises(Exception, match=r"(?i)type a question"):
+        client.predict("  ", "patient", [], api_name="/ask")
+
+
+def test_twenty_simultaneous_users_each_get_their_own_answer(live: Live) -> None:
+    questions = [
+        Q_IMMUNO,
+        Q_WBC,
+        "Can I get the flu vaccine while on Ocrevus?",
+        "Is hepatitis B screening needed before ocrelizumab?",
+        "Can I breastfeed while taking Ocrevus?",
+    ]
+    jobs = [(q, aud) for q in questions for aud in ("patient", "clinician")] * 2
+
+    def call(job: tuple[str, str]) -> tuple[tuple[str, str], httpx.Response]:
+        q, aud = job
+        body = {"model": "citebot", "audience": aud, "messages": [{"role": "user", "content": q}]}
+        return job, httpx.post(f"{live.url}/v1/chat/completions", json=body, timeout=180)
+
+    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+        results = list(pool.map(call, jobs))
+    assert len(results) == 20
+    assert [r.status_code for _, r in results] == [200] * 20
+    contents: dict[tuple[str, str], set[str]] = {}
+    for job, r in results:
+        contents.setdefault(job, set()).add(r.json()["choices"][0]["message"]["content"])
+    for (q, aud), got in contents.items():
+        assert got == {reply_content(live.bot.ask(q, aud))}, (q, aud)  # what this question alone gets
+    assert len({next(iter(v)) for v in contents.values()}) == len(contents)
