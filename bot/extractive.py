@@ -28,7 +28,8 @@ LEAD_PASSAGE_BONUS = 0.35
 MAX_PER_SOURCE = 2
 FOCUS_WEIGHT = 0.5  # how much rare question words found in a sentence add to its similarity
 _ANAPHORIC = re.compile(
-    r"^(?:this|that|these|those|it|its|they|such|here|because of (?:this|that)|as a result|so|therefore|however|but|and|also)\b",
+    r"^(?:this|that|these|those|it|its|they|such|here|because of (?:this|that)|as a result|so|therefore"
+    r"|however|but|and|also)\b",
     re.IGNORECASE,
 )
 _YES_NO_QUESTION = re.compile(r"^\s*(?:does|do|is|are|can|could|will|would|should|may|must|has|have)\b", re.I)
