@@ -66,10 +66,8 @@ def parse_case(obj: Any) -> Case:
     """Validate one decoded line; ``ValueError`` says which field is wrong."""
     if not isinstance(obj, dict):
         raise ValueError("a case must be a JSON object")
-    unknown = sorted(set(obj) - set(FIELDS))
-    if unknown:
-        raise ValueError(f"unknown field(s) {', '.join(unknown)} (known: {', '.join(FIELDS)})")
-    for name in ("id", "audience", "turns", "behavior"):
+    # Extra fields are allowed (the schema says so; feedback exports carry comment, answer, created).
+    for name in ("id", "audience", "turns", "behavior", "sources", "facts"):
         if name not in obj:
             raise ValueError(f"missing required field '{name}'")
     if not isinstance(obj["id"], str) or not obj["id"].strip():

@@ -302,7 +302,7 @@ def aggregate(rows: Sequence[Mapping[str, Any]]) -> dict[str, float | int | None
         vals = [float(v) for m in metrics if (v := m.get(f"latency_{stage}")) is not None]
         out[f"latency_{stage}_p50"] = percentile(vals, 50)
         out[f"latency_{stage}_p95"] = percentile(vals, 95)
-    return out
+    return {name: out[name] for name in OVERALL_METRICS}
 
 
 def confusion(rows: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, int]]:

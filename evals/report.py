@@ -143,7 +143,8 @@ METRIC_NOTES = [
     "needed; a marker past the citation list never counts.",
     "uncited_claim_rate: factual sentences of the shown text without a [n] marker (recomputed from the text).",
     "fact_recall: share of the gold fact regexes found in the answer (answer cases; an abstention scores 0).",
-    "reading_grade: Flesch-Kincaid grade of answered/partial answers without markers or markdown.",
+    "reading_grade: Flesch-Kincaid grade (textstat formula, pyphen syllables) of answered/partial answers "
+    "without markers or markdown.",
     "latency_*: seconds per stage from Answer.timings; total is wall time of bot.ask.",
 ]
 

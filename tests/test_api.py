@@ -31,7 +31,7 @@ from bot.retrieve import open_retriever
 from bot.types import Answer, Citation, Passage
 from bot.ui import Session, Turn, answer_markdown, highlighted, meta_html, safe_url, sources_html
 from citebot.cli import main
-from evals.datasets import FIELDS, parse_case
+from evals.datasets import parse_case
 from ingest.errors import CitebotError
 from ingest.pipeline import ingest
 from ingest.settings import Settings
@@ -210,7 +210,7 @@ def test_feedback_store_and_export(settings: Settings, tmp_path: Path, monkeypat
     assert case["turns"] == ["Good?", "And this?"] and case["behavior"] == "answer" and case["facts"] == []
     assert case["sources"] == ["corpus/a.md", "corpus/b.md"]
     assert case["comment"] == "wrong dose" and case["audience"] == "clinician"
-    parsed = parse_case({k: v for k, v in case.items() if k in FIELDS})
+    parsed = parse_case(case)
     assert parsed.question == "And this?" and parsed.history == ("Good?",)
 
 
