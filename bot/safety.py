@@ -494,7 +494,7 @@ _CHANGE = (
     r"stretch|increase|decrease|reduce|lower|raise|up|adjust|change|stop|cut|taper|repeat|redo|bring\W+forward|"
     r"take\W+(?:an\W+)?extra|take\W+more|take\W+less|take\W+half|take\W+(?:my|his|her)\W+next|"
     r"give\W+myself|give\W+(?:him|her)|inject\W+myself|infuse\W+myself|self\W+administer|self\W+inject|"
-    r"double\W+up\W+on|do)"
+    r"double\W+up\W+on)"
 )
 _OK_TO = (
     r"(?:is\W+it\W+(?:ok|okay|safe|fine|alright|all\W+right|possible|bad|dangerous|better|wise)\W+"

@@ -187,6 +187,7 @@ DOSE_POSITIVE = [
 ]
 
 DOSE_NEGATIVE = [
+    "What do I do with the infusion rate for a mild Ocrevus infusion reaction?",
     "What is the approved dose of Ocrevus?",
     "How is Ocrevus dosed?",
     "How often is Ocrevus given?",
