@@ -20,6 +20,7 @@ from bot.followup import condense_offline, suggest
 from bot.guard import clean_output, strip_injections
 from bot.llm import LLMAnswerer, LLMError, make_chat_model
 from bot.retrieve import Retriever, open_retriever
+from bot.text import CITE
 from bot.types import Answer, Audience, Passage, Status
 from ingest.errors import CitebotError
 from ingest.settings import Settings
@@ -166,6 +167,8 @@ class Bot:
         raw = ""
         try:
             raw, verify_time = yield from self._generate(answerer, question, shown, audience, turns, judge)
+            if not raw.strip():
+                raise LLMError("the LLM returned an empty answer")
         except LLMError as err:
             notices.append(f"{err} — showing the offline extractive answer instead.")
             answerer = self.offline
@@ -174,6 +177,13 @@ class Bot:
         result = verify(clean_output(raw), shown, judge)
         if result.removed and isinstance(answerer, LLMAnswerer):
             result = self._regenerate(answerer, question, shown, audience, turns, raw, result, judge, notices)
+        if answerer is not self.offline and result.removed and not result.supported_claims and not CITE.search(raw):
+            # Not a wrong citation but no citation at all: the model ignored the format (or sent garbage).
+            notices.append("The language model's answer cited no sources — showing the offline extractive answer.")
+            answerer = self.offline
+            raw, more = yield from self._generate(answerer, question, shown, audience, turns, judge)
+            verify_time += more
+            result = verify(clean_output(raw), shown, judge)
         timings["generate"] = t2 - t1 - verify_time
         timings["verify"] = verify_time + time.perf_counter() - t2
 

@@ -246,6 +246,21 @@ def openai_error(message: str, status: int, kind: str = "invalid_request_error")
 # ---------------------------------------------------------------- the app
 
 
+class RefuseNulPaths:
+    """ASGI middleware: a path with a NUL byte is a 400 before any route sees it (Gradio's proxy route 500s on it)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and "\x00" in scope.get("path", ""):
+            from fastapi.responses import PlainTextResponse
+
+            await PlainTextResponse("Bad request: NUL byte in the path.", 400)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
 def build_bot(settings: Settings, embedder: Embedder | None = None) -> Bot:
     """The served bot: opened from settings, with the model behind a lock, warmed up before the first user."""
     from bot.retrieve import open_retriever
@@ -271,8 +286,35 @@ def create_app(bot: Bot, settings: Settings) -> FastAPI:
     limiter = anyio.CapacityLimiter(settings.chat_concurrency)
     app = FastAPI(title="citebot", docs_url="/v1/docs", openapi_url="/v1/openapi.json", redoc_url=None)
 
+    # Requests computing or waiting for a worker (a stream counts until its first event is ready).
+    pending = [0]
+    capacity = settings.chat_concurrency + settings.chat_queue_size
+
     async def run(fn: Callable[..., T], *args: Any) -> T:
         return await anyio.to_thread.run_sync(fn, *args, limiter=limiter)
+
+    app.add_middleware(RefuseNulPaths)
+    from fastapi.exceptions import RequestValidationError
+    from starlette.exceptions import HTTPException
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Any:
+        """A malformed body (not JSON, no messages, wrong types) is a 400 in OpenAI's error shape, not a 422."""
+        errors = exc.errors()
+        first = errors[0] if errors else {}
+        where = ".".join(str(x) for x in first.get("loc", ())[1:])
+        return openai_error(
+            f"invalid request: {where + ': ' if where else ''}{first.get('msg', 'malformed body')}", 400
+        )
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Any:
+        """API clients get OpenAI-shaped errors (e.g. a body that is not UTF-8); everything else FastAPI's."""
+        from fastapi.exception_handlers import http_exception_handler
+
+        if request.url.path.startswith("/v1/"):
+            return openai_error(str(exc.detail), exc.status_code)
+        return await http_exception_handler(request, exc)
 
     @app.get("/v1/models")
     def models() -> dict[str, Any]:
@@ -283,6 +325,13 @@ def create_app(bot: Bot, settings: Settings) -> FastAPI:
 
     @app.post("/v1/chat/completions", response_model=None)
     async def chat_completions(req: ChatRequest) -> Any:
+        if pending[0] >= capacity:  # bounded queue: beyond it a clear 503 at once, never an endless wait
+            busy = openai_error(
+                "citebot is busy: too many questions are waiting. Please retry in a few seconds.", 503, "server_busy"
+            )
+            busy.headers["Retry-After"] = "5"
+            return busy
+        pending[0] += 1  # only touched on the event loop, so no lock is needed
         try:
             question, history, audience = parse_request(req, settings.audience)
             if not req.stream:
@@ -293,6 +342,8 @@ def create_app(bot: Bot, settings: Settings) -> FastAPI:
             first = await run(next, events)
         except CitebotError as err:
             return openai_error(str(err), 400)
+        finally:
+            pending[0] -= 1
 
         async def sse() -> AsyncIterator[str]:
             def rest() -> Iterator[Event]:

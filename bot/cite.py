@@ -8,7 +8,8 @@ Rules (documented in the README, tested in tests/test_cite.py):
 2. Citations to passages that were not shown (``[9]`` with six passages) are removed.
 3. Each factual sentence is judged against the passages it cites by a pluggable ``Judge``. The
    default ``HeuristicJudge`` requires every number in the sentence (digits or number words, so
-   doses, percentages and intervals) to appear in the cited passages, and content-word support
+   doses, percentages and intervals) and every identifier-like code (``CD20``, all-caps words such
+   as an injected canary) to appear in the cited passages, and content-word support
    (share of the sentence's stemmed content words found in the cited passages, or semantic
    similarity with the best passage sentence when an embedder is given) above a threshold.
    Known failure modes: it cannot see negation flips ("is" vs "is not") or a claim assembled from
@@ -28,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.text import CITE, content_words, numbers, parse_citations, sentences, strip_citations
+from bot.text import CITE, codes, content_words, numbers, parse_citations, sentences, strip_citations
 from bot.types import Citation, Passage, Sentence
 from ingest.embed import Embedder
 
@@ -73,6 +74,8 @@ class HeuristicJudge:
     def judge(self, claim: str, passages: Sequence[Passage]) -> Judgement:
         claim_text = strip_citations(claim)
         missing = numbers(claim_text) - set().union(*(numbers(p.text) for p in passages))
+        cited_text = " ".join(p.text for p in passages).lower()
+        unknown = {c for c in codes(claim_text) if not re.search(rf"(?<![\w-]){re.escape(c)}(?![\w-])", cited_text)}
         words = set(content_words(claim_text))
         best: tuple[float, int, tuple[int, int]] | None = None
         pooled: set[str] = set()
@@ -91,6 +94,9 @@ class HeuristicJudge:
         span_passage = best[1] if best else None
         if missing:
             return Judgement(False, score, f"number(s) not in the cited passages: {', '.join(sorted(missing))}",
+                             span, span_passage)  # fmt: skip
+        if unknown:
+            return Judgement(False, score, f"code(s) not in the cited passages: {', '.join(sorted(unknown))}",
                              span, span_passage)  # fmt: skip
         ok = coverage >= self.threshold or (score >= SEMANTIC_THRESHOLD and coverage >= 0.35)
         reason = "" if ok else f"weak support ({score:.2f} < {self.threshold:.2f})"

@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from bot.cite import attach_citations, is_factual
 from bot.followup import condense_offline, topic_terms
 from bot.text import collapse_acronyms, content_words, sentences
@@ -46,10 +48,15 @@ class Candidate:
     vector: tuple[float, ...]
 
 
-def _cos(a: Sequence[float], b: Sequence[float]) -> float:
-    na = math.sqrt(sum(x * x for x in a))
-    nb = math.sqrt(sum(x * x for x in b))
-    return sum(x * y for x, y in zip(a, b, strict=True)) / (na * nb or 1.0)
+def _cos_matrix(a: Sequence[Sequence[float]], b: Sequence[Sequence[float]]) -> np.ndarray:
+    """All cosines at once in numpy; pure-Python pairwise loops over 384-d vectors cost tens of ms per answer."""
+    x = np.asarray(a, dtype=np.float64)
+    y = np.asarray(b, dtype=np.float64)
+    nx = np.linalg.norm(x, axis=1)
+    ny = np.linalg.norm(y, axis=1)
+    denom = np.outer(nx, ny)
+    denom[denom == 0] = 1.0
+    return (x @ y.T) / denom
 
 
 def _plainness(text: str) -> float:
@@ -89,14 +96,14 @@ class ExtractiveAnswerer:
         query = condense_offline(question, history)
         yes_no = bool(_YES_NO_QUESTION.match(question))
         vecs = self.embedder.embed_documents([query] + [t for _, t, _ in raw])
-        q = vecs[0]
+        sims = _cos_matrix(vecs[:1], vecs[1:])[0]
         weights = self._term_weights(question, query)
         total = sum(weights.values()) or 1.0
         out = []
-        for (number, text, start), vec in zip(raw, vecs[1:], strict=True):
+        for (number, text, start), vec, sim in zip(raw, vecs[1:], sims, strict=True):
             p = passages[number - 1]
             words = set(content_words(text))
-            score = _cos(q, vec) + FOCUS_WEIGHT * sum(w for t, w in weights.items() if t in words) / total
+            score = float(sim) + FOCUS_WEIGHT * sum(w for t, w in weights.items() if t in words) / total
             if p.audience in (audience, "both"):
                 score += 0.04
             if audience == "patient":
@@ -134,6 +141,12 @@ class ExtractiveAnswerer:
         if not candidates:
             return []
         pool = sorted(candidates, key=lambda c: -c.score)
+        sim = _cos_matrix([c.vector for c in pool], [c.vector for c in pool])
+        row = {id(c): i for i, c in enumerate(pool)}
+
+        def cos(a: Candidate, b: Candidate) -> float:
+            return float(sim[row[id(a)], row[id(b)]])
+
         lead = next((c for c in pool if not _ANAPHORIC.match(c.text)), pool[0])
         pool.remove(lead)
         chosen = [lead]
@@ -143,11 +156,11 @@ class ExtractiveAnswerer:
             return c.score + (LEAD_PASSAGE_BONUS if c.passage == lead.passage else 0.0)
 
         while pool and len(chosen) < self.max_sentences[audience]:
-            pick = max(pool, key=lambda c: 0.7 * relevance(c) - 0.3 * max(_cos(c.vector, s.vector) for s in chosen))
+            pick = max(pool, key=lambda c: 0.7 * relevance(c) - 0.3 * max(cos(c, s) for s in chosen))
             pool.remove(pick)
             if relevance(pick) < floor:
                 break
-            if any(_cos(pick.vector, s.vector) > 0.92 for s in chosen):
+            if any(cos(pick, s) > 0.92 for s in chosen):
                 continue
             same_source = sum(1 for s in chosen if sources[s.passage] == sources[pick.passage])
             if same_source >= (

@@ -71,6 +71,20 @@ def numbers(text: str) -> set[str]:
     return {n[:-2] if n.endswith(".0") else n for n in found}
 
 
+_CODE = re.compile(r"(?<![\w-])(?=[\w-]*[A-Za-z])(?=[\w-]*\d)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*(?![\w-])|\b[A-Z]{4,}\b")
+_EMPHASIS = frozenset({"note", "important", "warning", "caution", "always", "never", "only", "must", "yes"})
+
+
+def codes(text: str) -> set[str]:
+    """Identifier-like tokens a claim asserts (``CD20``, ``ZQX0731``, ``KESTREL``), lower-cased.
+
+    Like numbers they must be copied from a passage: a code a passage never states is how an injected
+    canary or a made-up trial name rides along in an otherwise supported sentence.
+    """
+    found = {m.group(0).lower() for m in _CODE.finditer(strip_citations(text))}
+    return {c for c in found if c not in _EMPHASIS}
+
+
 _EXPANSION = re.compile(r"((?:[A-Za-z][\w-]*\s+){1,6})\(([A-Za-z][A-Za-z0-9]{1,7})\)")
 
 

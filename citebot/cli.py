@@ -7,6 +7,7 @@ import os
 import sys
 
 from bot import cli as bot_cli
+from evals import bench as bench_cli
 from evals import cli as evals_cli
 from ingest import cli as ingest_cli
 from ingest.errors import CitebotError
@@ -20,6 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest_cli.add_parser(sub)
     bot_cli.add_parsers(sub)
     evals_cli.add_parser(sub)
+    bench_cli.add_parser(sub)
     return parser
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
@@ -36,7 +37,11 @@ def bundled_model_path() -> Path:
 
 
 def cpu_has_native_bf16() -> bool:
-    """AMX or AVX512-BF16 make bfloat16 matmuls faster than float32; elsewhere bf16 is emulated and slow."""
+    """AMX or AVX512-BF16 make bfloat16 matmuls faster than float32; elsewhere bf16 is emulated and slow.
+
+    Measured on a 2-core AMD EPYC with avx512_bf16 but no AMX (``citebot bench``, docs/PERFORMANCE.md):
+    bf16 embeds 1.5-1.7x faster than float32, so AVX512-BF16 alone qualifies.
+    """
     try:
         flags = Path("/proc/cpuinfo").read_text()
     except OSError:
@@ -47,17 +52,27 @@ def cpu_has_native_bf16() -> bool:
 class SentenceTransformerEmbedder:
     """A sentence-transformers model from a local directory (the bundled MiniLM by default)."""
 
-    def __init__(self, path: str | Path | None = None, batch_size: int = 16, dtype: str = "auto") -> None:
+    def __init__(
+        self, path: str | Path | None = None, batch_size: int = 16, dtype: str = "auto", cache_size: int = 8192
+    ) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+        # Must be set before torch loads OpenMP. Spinning OpenMP workers stall for ~0.5 s whenever
+        # another thread (Chroma's, another process) holds a core: on a shared 2-core machine PASSIVE
+        # made query p95 drop from ~500 ms to ~8 ms and bulk embedding 1.7x faster (docs/PERFORMANCE.md).
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         self.path = Path(path) if path else bundled_model_path()
         self.name = BUNDLED_NAME if path is None else self.path.name
         self.dim = _read_dim(self.path)
         self.batch_size = batch_size
         self.dtype = ("bfloat16" if cpu_has_native_bf16() else "float32") if dtype == "auto" else dtype
         self._model: Any = None
+        # Text -> float32 vector. The offline answerer and the verifier re-embed the same passage
+        # sentences for every question about a topic; this turns a warm ask from seconds into ms.
+        self._cache: OrderedDict[str, Any] = OrderedDict()
+        self.cache_size = cache_size
 
     @property
     def model(self) -> Any:
@@ -77,26 +92,48 @@ class SentenceTransformerEmbedder:
         return [len(e.ids) for e in tok.encode_batch(list(texts), add_special_tokens=False)]
 
     def embed_documents(self, texts: Sequence[str], progress: Progress | None = None) -> list[list[float]]:
-        """Length-sorted batches waste no padding; results come back in input order."""
+        """Cached texts are reused; the rest go in length-sorted batches (no padding waste), in input order."""
+        out: list[list[float]] = [[] for _ in texts]
+        todo: dict[str, list[int]] = {}
+        for i, text in enumerate(texts):
+            hit = self._cache.get(text)
+            if hit is not None:
+                self._cache.move_to_end(text)
+                out[i] = hit.tolist()
+            else:
+                todo.setdefault(text, []).append(i)
+        if progress and len(todo) < len(texts):
+            progress(len(texts) - sum(len(v) for v in todo.values()))
+        if not todo:
+            return out
         import torch
 
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        out: list[list[float]] = [[] for _ in texts]
+        unique = sorted(todo, key=len)
         with torch.inference_mode():
-            for lo in range(0, len(order), self.batch_size):
-                idx = order[lo : lo + self.batch_size]
+            for lo in range(0, len(unique), self.batch_size):
+                batch = unique[lo : lo + self.batch_size]
                 vecs = self.model.encode(
-                    [texts[i] for i in idx],
+                    batch,
                     batch_size=self.batch_size,
                     normalize_embeddings=True,
                     convert_to_tensor=True,
                     show_progress_bar=False,
                 )
-                for i, v in zip(idx, vecs.float().cpu().tolist(), strict=True):
-                    out[i] = v
+                for text, v in zip(batch, vecs.float().cpu().numpy(), strict=True):
+                    self._remember(text, v)
+                    for i in todo[text]:
+                        out[i] = v.tolist()
                 if progress:
-                    progress(len(idx))
+                    progress(sum(len(todo[t]) for t in batch))
         return out
+
+    def _remember(self, text: str, vector: Any) -> None:
+        """Bounded LRU: at most ``cache_size`` vectors (1.5 KB each) stay."""
+        if self.cache_size <= 0:
+            return
+        self._cache[text] = vector
+        if len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]

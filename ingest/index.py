@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -48,8 +49,14 @@ class Manifest:
         if not path.exists():
             return cls()
         try:
-            return cls(json.loads(path.read_text())["files"])
-        except (ValueError, KeyError, TypeError) as err:
+            files = json.loads(path.read_text())["files"]
+            if not isinstance(files, dict) or not all(
+                isinstance(e, dict) and isinstance(e.get("sha256"), str) and isinstance(e.get("chunks"), list)
+                for e in files.values()
+            ):
+                raise TypeError("unexpected structure")
+            return cls(files)
+        except (ValueError, KeyError, TypeError, OSError) as err:
             raise IndexCorrupt(
                 f"manifest {path} is unreadable ({type(err).__name__}); run 'citebot ingest --rebuild'"
             ) from None
@@ -114,6 +121,15 @@ def _client(settings: Settings, create: bool) -> Any:
         ) from None
 
 
+def _wipe_local(settings: Settings) -> Any:
+    """Delete a local Chroma folder that cannot even be opened, and start an empty one."""
+    from chromadb.api.client import SharedSystemClient
+
+    shutil.rmtree(settings.index / "chroma", ignore_errors=True)
+    SharedSystemClient.clear_system_cache()  # forget any handle this process holds on the deleted files
+    return _client(settings, create=True)
+
+
 class ChunkStore:
     """Reads and writes chunks with their vectors in one Chroma collection."""
 
@@ -123,7 +139,12 @@ class ChunkStore:
 
     @classmethod
     def open(cls, settings: Settings, stamp: BuildStamp, create: bool = False, rebuild: bool = False) -> ChunkStore:
-        client = _client(settings, create)
+        try:
+            client = _client(settings, create)
+        except IndexCorrupt:
+            if not (rebuild and create and not settings.chroma_url):
+                raise
+            client = _wipe_local(settings)  # --rebuild is the advertised fix, so it must work on a corrupt index
         if rebuild:
             with suppress(Exception):
                 client.delete_collection(settings.collection)

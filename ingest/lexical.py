@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ingest.errors import IndexCorrupt
+
 LEXICAL_DIR = "bm25"
 
 
@@ -64,8 +66,15 @@ class LexicalIndex:
         ids_file = folder / "ids.json"
         if not ids_file.exists():
             return None
-        ids = json.loads(ids_file.read_text())
-        retriever = bm25s.BM25.load(str(folder)) if ids else bm25s.BM25()
+        try:
+            ids = json.loads(ids_file.read_text())
+            if not isinstance(ids, list):
+                raise TypeError("ids.json is not a list")
+            retriever = bm25s.BM25.load(str(folder)) if ids else bm25s.BM25()
+        except Exception as err:  # truncated or hand-edited files; bm25s raises assorted errors
+            raise IndexCorrupt(
+                f"the keyword index {folder} is unreadable ({type(err).__name__}); run 'citebot ingest --rebuild PATH'"
+            ) from None
         return cls(retriever, ids)
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:

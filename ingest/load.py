@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,9 +40,13 @@ class LoadError(Exception):
 def display_path(path: Path) -> str:
     """Paths relative to the working directory read better and match gold-set substrings."""
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        resolved = path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop cannot be resolved; name it as given
+        resolved = Path(os.path.abspath(path))
+    try:
+        return resolved.relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
-        return path.resolve().as_posix()
+        return resolved.as_posix()
 
 
 def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
@@ -71,7 +76,10 @@ def load(path: Path) -> Document | Skipped:
     if suffix not in SUPPORTED:
         return Skipped(source, f"unsupported file type '{suffix or path.name}'")
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return Skipped(source, "not a regular file (a pipe, device or socket)")
+        size = info.st_size
         if size == 0:
             return Skipped(source, "empty file")
         if size > MAX_FILE_BYTES:

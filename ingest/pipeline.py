@@ -9,6 +9,7 @@ batch, so a killed ingest resumes where it stopped and ends equal to a clean one
 from __future__ import annotations
 
 import hashlib
+import stat
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from ingest.embed import Embedder
 from ingest.errors import CitebotError
 from ingest.index import BuildStamp, ChunkStore, Manifest, writer_lock
 from ingest.lexical import LexicalIndex
-from ingest.load import Skipped, discover, display_path, load
+from ingest.load import MAX_FILE_BYTES, Skipped, discover, display_path, load
 from ingest.settings import Settings
 from ingest.types import Chunk
 
@@ -82,6 +83,10 @@ def ingest(
             source = display_path(path)
             seen.add(source)
             try:
+                info = path.stat()
+                if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+                    todo.append((path, source, ""))  # never read a FIFO (it blocks) or a huge file; load() says why
+                    continue
                 digest = hashlib.sha256(path.read_bytes()).hexdigest()
             except OSError as err:
                 summary.skipped.append(Skipped(source, f"unreadable: {err.strerror or err}"))
