@@ -162,33 +162,44 @@ class Bot:
 
         judge = _CachedJudge(self.judge)
         answerer = self.answerer
-        t1 = time.perf_counter()
-        verify_time = 0.0
-        raw = ""
+        spent = {"generate": 0.0, "verify": 0.0}
+
+        def generate(answerer: Answerer) -> Generator[Event, None, str]:
+            start = time.perf_counter()
+            raw, verifying = yield from self._generate(answerer, question, shown, audience, turns, judge)
+            spent["generate"] += time.perf_counter() - start - verifying
+            spent["verify"] += verifying
+            return raw
+
         try:
-            raw, verify_time = yield from self._generate(answerer, question, shown, audience, turns, judge)
+            raw = yield from generate(answerer)
             if not raw.strip():
                 raise LLMError("the LLM returned an empty answer")
         except LLMError as err:
             notices.append(f"{err} — showing the offline extractive answer instead.")
             answerer = self.offline
-            raw, verify_time = yield from self._generate(answerer, question, shown, audience, turns, judge)
-        t2 = time.perf_counter()
+            raw = yield from generate(answerer)
+        start = time.perf_counter()
         result = verify(clean_output(raw), shown, judge)
+        spent["verify"] += time.perf_counter() - start
         if result.removed and isinstance(answerer, LLMAnswerer):
+            start = time.perf_counter()  # the retry is mostly the model writing again
             result = self._regenerate(answerer, question, shown, audience, turns, raw, result, judge, notices)
+            spent["generate"] += time.perf_counter() - start
         if answerer is not self.offline and result.removed and not result.supported_claims and not CITE.search(raw):
             # Not a wrong citation but no citation at all: the model ignored the format (or sent garbage).
             notices.append("The language model's answer cited no sources — showing the offline extractive answer.")
             answerer = self.offline
-            raw, more = yield from self._generate(answerer, question, shown, audience, turns, judge)
-            verify_time += more
+            raw = yield from generate(answerer)
+            start = time.perf_counter()
             result = verify(clean_output(raw), shown, judge)
-        timings["generate"] = t2 - t1 - verify_time
-        timings["verify"] = verify_time + time.perf_counter() - t2
+            spent["verify"] += time.perf_counter() - start
+        timings.update(spent)
 
-        if answerer is self.offline:
+        if answerer is self.offline and self.answerer is self.offline:
             notices.append("Extractive answer: no language model is configured, so these are quoted source sentences.")
+        elif answerer is self.offline:
+            notices.append("Extractive answer: these are quoted source sentences.")
         if result.removed:
             notices.append(
                 f"{len(result.removed)} statement(s) were removed because the cited sources did not support them."
