@@ -168,18 +168,42 @@ class ChildRun:
     stderr: str
 
 
+# A tiny launcher between the benchmark and each child: a child forked straight from the benchmark
+# (hundreds of MB resident) inherits that high-water mark in ru_maxrss, even across exec. Forked from
+# this ~10 MB launcher, the child's ru_maxrss is its own peak.
+_LAUNCHER = """
+import json, os, subprocess, sys, time
+t0 = time.perf_counter()
+proc = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(proc.pid, 0)
+seconds = time.perf_counter() - t0
+with open(sys.argv[1], "w") as f:
+    json.dump({"seconds": seconds, "max_rss_kb": usage.ru_maxrss}, f)
+sys.exit(os.waitstatus_to_exitcode(status) & 255)
+"""
+
+
 def run_child(cmd: Sequence[str], cwd: Path = ROOT, env: dict[str, str] | None = None) -> ChildRun:
-    """Run ``cmd`` and read its own rusage with ``wait4``: ``ru_maxrss`` of exactly that process."""
+    """Run ``cmd`` via the launcher: wall time from spawn to exit, and that process's own peak RSS."""
     full_env = {**os.environ, **CHILD_ENV, **(env or {})}
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(list(cmd), cwd=cwd, env=full_env, stdout=out, stderr=err, text=True)
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)
+    with (
+        tempfile.TemporaryFile("w+") as out,
+        tempfile.TemporaryFile("w+") as err,
+        tempfile.NamedTemporaryFile("r", suffix=".json") as stats,
+    ):
+        proc = subprocess.run(
+            [sys.executable, "-S", "-c", _LAUNCHER, stats.name, *cmd],
+            cwd=cwd,
+            env=full_env,
+            stdout=out,
+            stderr=err,
+            text=True,
+            check=False,
+        )
         out.seek(0)
         err.seek(0)
-        return ChildRun(seconds, usage.ru_maxrss / 1024, proc.returncode, out.read(), err.read())
+        got = json.loads(Path(stats.name).read_text() or '{"seconds": 0, "max_rss_kb": 0}')
+        return ChildRun(got["seconds"], got["max_rss_kb"] / 1024, proc.returncode, out.read(), err.read())
 
 
 def citebot_cmd(*args: str) -> list[str]:
