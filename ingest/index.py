@@ -213,12 +213,14 @@ class ChunkStore:
         }
 
     def query(self, vector: Sequence[float], k: int) -> list[tuple[Chunk, float]]:
-        """Nearest chunks with cosine similarity (Chroma returns cosine distance)."""
-        n = min(k, self.count())
-        if n <= 0:
+        """Nearest chunks with cosine similarity (Chroma returns cosine distance).
+
+        Chroma 1.x returns fewer results when fewer exist, so no count() round trip per query.
+        """
+        if k <= 0:
             return []
         res = self.collection.query(
-            query_embeddings=[list(vector)], n_results=n, include=["documents", "metadatas", "distances"]
+            query_embeddings=[list(vector)], n_results=k, include=["documents", "metadatas", "distances"]
         )
         return [
             (chunk_from_record(cid, text, meta), 1.0 - float(dist))
