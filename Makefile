@@ -7,7 +7,11 @@ INDEX ?= .citebot/index
 HOST ?= 127.0.0.1
 PORT ?= 7860
 
-.PHONY: run test lint install
+# Regression gates for the demo eval, set just below what was measured (see README, "Evals").
+GATES := behavior_accuracy=0.97 behavior_accuracy_emergency=1 behavior_accuracy_refuse_dose=1 \
+	behavior_accuracy_abstain=1 hit_at_k=0.97 mrr=0.95 citation_recall=0.99 citation_precision=0.99 fact_recall=0.89
+
+.PHONY: run test lint install eval-gate
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -27,5 +31,10 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
+eval-gate: $(STAMP)
+	$(VENV)/bin/citebot ingest corpus --index runs/ci-index --quiet
+	$(VENV)/bin/citebot eval --index runs/ci-index --out runs/ci-eval --quiet $(addprefix --fail-under ,$(GATES))
+
 test: $(STAMP) lint
 	$(PY) -m pytest -q -ra
+	$(MAKE) eval-gate

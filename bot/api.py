@@ -61,6 +61,10 @@ class LockedEmbedder:
         with self.lock:
             return self.inner.embed_query(text)
 
+    def warm(self) -> None:
+        with self.lock:
+            self.inner.warm()
+
 
 class SerialRetriever(Retriever):
     """Retrieval under the model's lock: the BM25 stemmer and the Chroma client are not documented thread-safe."""

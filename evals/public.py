@@ -74,6 +74,9 @@ class _CachedQueries:
             self.cache[text] = self.inner.embed_query(text)
         return self.cache[text]
 
+    def warm(self) -> None:
+        self.inner.warm()
+
 
 def build_retriever(
     docs: Sequence[tuple[str, str]], settings: Settings, embedder: Embedder, progress: bool = True

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from functools import cache
@@ -28,6 +29,10 @@ class Embedder(Protocol):
     def embed_documents(self, texts: Sequence[str], progress: Progress | None = None) -> list[list[float]]: ...
 
     def embed_query(self, text: str) -> list[float]: ...
+
+    def warm(self) -> None:
+        """Load the model now (ingest calls it in a background thread while it reads and chunks files)."""
+        ...
 
 
 def bundled_model_path() -> Path:
@@ -69,23 +74,31 @@ class SentenceTransformerEmbedder:
         self.batch_size = batch_size
         self.dtype = ("bfloat16" if cpu_has_native_bf16() else "float32") if dtype == "auto" else dtype
         self._model: Any = None
+        self._load_lock = threading.Lock()
         # Text -> float32 vector. The offline answerer and the verifier re-embed the same passage
         # sentences for every question about a topic; this turns a warm ask from seconds into ms.
         self._cache: OrderedDict[str, Any] = OrderedDict()
         self.cache_size = cache_size
 
+    def warm(self) -> None:
+        _ = self.model
+
     @property
     def model(self) -> Any:
-        if self._model is None:
-            import torch
-            from sentence_transformers import SentenceTransformer
-
-            model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
-            if self.dtype == "bfloat16":
-                model = model.to(torch.bfloat16)
-            model.eval()
-            self._model = model
+        with self._load_lock:  # ingest warms the model in a thread; the first batch must not load it twice
+            if self._model is None:
+                self._model = self._load()
         return self._model
+
+    def _load(self) -> Any:
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
+        if self.dtype == "bfloat16":
+            model = model.to(torch.bfloat16)
+        model.eval()
+        return model
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         tok = _tokenizer(str(self.path))

@@ -39,6 +39,9 @@ class FakeEmbedder:
     def embed_query(self, text: str) -> list[float]:
         return self._vector(text)
 
+    def warm(self) -> None:
+        """Nothing to load."""
+
 
 def make_pdf(pages: Sequence[str]) -> bytes:
     """A minimal valid PDF with one line of Helvetica text per page (enough for pypdf to extract)."""
