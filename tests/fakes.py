@@ -6,6 +6,7 @@ import hashlib
 import math
 import re
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 _WORD = re.compile(r"\w+|[^\w\s]")
@@ -101,3 +102,15 @@ def scripted_chat_model(*replies: str) -> Any:
     from langchain_core.messages import AIMessage
 
     return GenericFakeChatModel(messages=iter([AIMessage(content=r) for r in replies]))
+
+
+def small_index(root: Path, docs: dict[str, str], settings: Any, embedder: FakeEmbedder) -> Any:
+    """Write ``docs`` (name → text) under ``root``, ingest them with the fake embedder, return a Retriever."""
+    from bot.retrieve import open_retriever
+    from ingest.pipeline import ingest
+
+    root.mkdir(parents=True, exist_ok=True)
+    for name, text in docs.items():
+        (root / name).write_text(text)
+    ingest([root], settings, embedder, progress=False)
+    return open_retriever(settings, embedder=embedder)

@@ -27,15 +27,13 @@ from bot.api import (
     reply_content,
 )
 from bot.feedback import FeedbackStore
-from bot.retrieve import open_retriever
 from bot.types import Answer, Citation, Passage
 from bot.ui import Session, Turn, answer_markdown, highlighted, meta_html, safe_url, sources_html
 from citebot.cli import main
 from evals.datasets import parse_case
 from ingest.errors import CitebotError
-from ingest.pipeline import ingest
 from ingest.settings import Settings
-from tests.fakes import FakeEmbedder
+from tests.fakes import FakeEmbedder, small_index
 
 DOCS = {
     "dosing.md": "# Dosing\n\nOcrelizumab is given as a 600 mg infusion every 6 months after the first dose.\n",
@@ -47,12 +45,7 @@ EXPORT_KEYS = {"id", "audience", "turns", "behavior", "sources", "facts", "comme
 
 @pytest.fixture
 def bot(tmp_path: Path, settings: Settings, fake_embedder: FakeEmbedder) -> Bot:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for name, text in DOCS.items():
-        (corpus / name).write_text(text)
-    ingest([corpus], settings, fake_embedder, progress=False)
-    return Bot(open_retriever(settings, embedder=fake_embedder), settings)
+    return Bot(small_index(tmp_path / "corpus", DOCS, settings, fake_embedder), settings)
 
 
 @pytest.fixture

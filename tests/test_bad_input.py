@@ -21,11 +21,10 @@ from fastapi.testclient import TestClient
 
 from bot.answer import Bot, InvalidQuestion
 from bot.api import create_app
-from bot.retrieve import open_retriever
 from citebot.cli import main
 from ingest.pipeline import ingest
 from ingest.settings import Settings
-from tests.fakes import FakeEmbedder, make_pdf
+from tests.fakes import FakeEmbedder, make_pdf, small_index
 
 DOCS = {
     "dosing.md": "# Dosing\n\nOcrelizumab is given as a 600 mg infusion every 6 months after the first dose.\n",
@@ -52,12 +51,7 @@ QUESTIONS: list[tuple[str, str, str]] = [
 
 @pytest.fixture
 def bot(tmp_path: Path, settings: Settings, fake_embedder: FakeEmbedder) -> Bot:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for name, text in DOCS.items():
-        (corpus / name).write_text(text)
-    ingest([corpus], settings, fake_embedder, progress=False)
-    return Bot(open_retriever(settings, embedder=fake_embedder), settings)
+    return Bot(small_index(tmp_path / "corpus", DOCS, settings, fake_embedder), settings)
 
 
 @pytest.fixture

@@ -12,10 +12,9 @@ import pytest
 
 from bot.answer import Bot, InvalidQuestion
 from bot.llm import LLMAnswerer
-from bot.retrieve import Retriever, open_retriever
-from ingest.pipeline import ingest
+from bot.retrieve import Retriever
 from ingest.settings import Settings
-from tests.fakes import FakeEmbedder, failing_chat_model, scripted_chat_model
+from tests.fakes import FakeEmbedder, failing_chat_model, scripted_chat_model, small_index
 
 DOCS = {
     "dosing.md": "# Dosing\n\nOcrelizumab is given as a 600 mg infusion every 6 months after the first dose.\n",
@@ -27,12 +26,7 @@ DOCS = {
 
 @pytest.fixture
 def retriever(tmp_path: Path, settings: Settings, fake_embedder: FakeEmbedder) -> Retriever:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for name, text in DOCS.items():
-        (corpus / name).write_text(text)
-    ingest([corpus], settings, fake_embedder, progress=False)
-    return open_retriever(settings, embedder=fake_embedder)
+    return small_index(tmp_path / "corpus", DOCS, settings, fake_embedder)
 
 
 def llm_bot(retriever: Retriever, settings: Settings, *replies: str) -> Bot:
