@@ -35,6 +35,6 @@ eval-gate: $(STAMP)
 	$(VENV)/bin/citebot ingest corpus --index runs/ci-index --quiet
 	$(VENV)/bin/citebot eval --index runs/ci-index --out runs/ci-eval --quiet $(addprefix --fail-under ,$(GATES))
 
-test: $(STAMP) lint
+# The eval gate runs before pytest so that pytest's summary is the last thing printed.
+test: $(STAMP) lint eval-gate
 	$(PY) -m pytest -q -ra
-	$(MAKE) eval-gate
