@@ -80,10 +80,8 @@ class ExtractiveAnswerer:
         self.lexical = lexical
         self.max_sentences = max_sentences or {"clinician": 7, "patient": 5}
 
-    def candidates(
-        self, question: str, passages: Sequence[Passage], audience: Audience, history: Sequence[str] = ()
-    ) -> list[Candidate]:
-        """Every usable passage sentence, scored against the standalone query and the question's focus."""
+    def candidates(self, question: str, query: str, passages: Sequence[Passage], audience: Audience) -> list[Candidate]:
+        """Every usable passage sentence, scored against the standalone ``query`` and the question's focus."""
         raw: list[tuple[int, str, int]] = []
         for number, p in enumerate(passages, start=1):
             for start, end in sentences(p.text):
@@ -93,7 +91,6 @@ class ExtractiveAnswerer:
                 raw.append((number, text, start))
         if not raw:
             return []
-        query = condense_offline(question, history)
         yes_no = bool(_YES_NO_QUESTION.match(question))
         vecs = self.embedder.embed_documents([query] + [t for _, t, _ in raw])
         sims = _cos_matrix(vecs[:1], vecs[1:])[0]
@@ -196,8 +193,9 @@ class ExtractiveAnswerer:
         self, question: str, passages: Sequence[Passage], audience: Audience, history: Sequence[str] = ()
     ) -> Iterator[str]:
         """Yield the answer text in pieces; an empty answer means: abstain."""
-        cands = self.candidates(question, passages, audience, history)
-        if not cands or not self.in_scope(condense_offline(question, history), passages, cands):
+        query = condense_offline(question, history)
+        cands = self.candidates(question, query, passages, audience)
+        if not cands or not self.in_scope(query, passages, cands):
             return
         chosen = self.select(cands, audience, [""] + [p.source for p in passages])
         if not chosen:

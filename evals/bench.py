@@ -546,19 +546,7 @@ class Bench:
                 "latency_ms": lat,
                 "max_rss_mb": child.max_rss_mb,
             }
-            for mode in MODES:
-                p = lat[mode]
-                self.retrieval_rows.append(
-                    [
-                        f"{n:,}",
-                        mode,
-                        f"{p['p50']:.1f}",
-                        f"{p['p95']:.1f}",
-                        f"{p['p99']:.1f}",
-                        f"{child.max_rss_mb:.0f} MB",
-                        f"{recall:.3f}" if mode == "dense" else "",
-                    ]
-                )
+            self.latency_rows(f"{n:,}", lat, f"{child.max_rss_mb:.0f} MB", recall)
             hp95 = lat["hybrid"]["p95"]
             if n == max(sizes):
                 self.rows.append(
@@ -575,6 +563,15 @@ class Bench:
                 )
             if n == 10000 or (n == max(sizes) and 10000 not in sizes):
                 self.server(settings, stamp, chunks, allvecs, qfile, n)
+
+    def latency_rows(self, size: str, lat: dict[str, dict[str, float]], rss: str, recall: float | None) -> None:
+        """One table row per retrieval mode; HNSW recall belongs to the dense row only."""
+        for mode in MODES:
+            p = lat[mode]
+            shown_recall = f"{recall:.3f}" if recall is not None and mode == "dense" else ""
+            self.retrieval_rows.append(
+                [size, mode, f"{p['p50']:.1f}", f"{p['p95']:.1f}", f"{p['p99']:.1f}", rss, shown_recall]
+            )
 
     def server(
         self, local: Settings, stamp: BuildStamp, chunks: Sequence[Chunk], vecs: Any, qfile: Path, n: int
@@ -598,19 +595,7 @@ class Bench:
             return
         lat = _last_json(child.stdout)
         self.results["server"] = {"chunks": n, "upload_seconds": upload, "latency_ms": lat}
-        for mode in MODES:
-            p = lat[mode]
-            self.retrieval_rows.append(
-                [
-                    f"{n:,} (Chroma server)",
-                    mode,
-                    f"{p['p50']:.1f}",
-                    f"{p['p95']:.1f}",
-                    f"{p['p99']:.1f}",
-                    f"{child.max_rss_mb:.0f} MB (client)",
-                    "",
-                ]
-            )
+        self.latency_rows(f"{n:,} (Chroma server)", lat, f"{child.max_rss_mb:.0f} MB (client)", None)
         self.rows.append(
             Row(
                 f"Dense retrieval via Chroma server (HttpClient), {n:,} chunks",

@@ -14,10 +14,13 @@ import pytest
 
 from bot.answer import Bot
 from bot.llm import LLMError, make_chat_model
-from bot.retrieve import open_retriever
-from ingest.pipeline import ingest
 from ingest.settings import Settings
-from tests.fakes import FakeEmbedder
+from tests.fakes import FakeEmbedder, small_index
+
+DOCS = {
+    "d.md": "# Dosing\n\nOcrelizumab is given as a 600 mg infusion every 6 months.\n",
+    "v.md": "# Vaccines\n\nLive vaccines are not recommended during treatment.\n",
+}
 
 
 class FakeOpenAI(BaseHTTPRequestHandler):
@@ -77,13 +80,9 @@ def server() -> Iterator[str]:
 def test_openai_compatible_server_streams_a_cited_answer(
     server: str, tmp_path: Path, settings: Settings, fake_embedder: FakeEmbedder
 ) -> None:
-    corpus = tmp_path / "c"
-    corpus.mkdir()
-    (corpus / "d.md").write_text("# Dosing\n\nOcrelizumab is given as a 600 mg infusion every 6 months.\n")
-    (corpus / "v.md").write_text("# Vaccines\n\nLive vaccines are not recommended during treatment.\n")
-    ingest([corpus], settings, fake_embedder, progress=False)
+    retriever = small_index(tmp_path / "c", DOCS, settings, fake_embedder)
     settings = settings.model_copy(update={"llm": "local-model", "llm_base_url": server, "llm_timeout": 10})
-    bot = Bot.from_settings(settings, retriever=open_retriever(settings, embedder=fake_embedder))
+    bot = Bot.from_settings(settings, retriever=retriever)
     events = list(bot.stream("How often is ocrelizumab given?", "clinician"))
     answer = events[-1].answer
     assert answer is not None and answer.status == "answered", answer
@@ -102,12 +101,9 @@ def test_openai_compatible_server_streams_a_cited_answer(
 def test_follow_up_is_condensed_by_the_llm(
     server: str, tmp_path: Path, settings: Settings, fake_embedder: FakeEmbedder
 ) -> None:
-    corpus = tmp_path / "c"
-    corpus.mkdir()
-    (corpus / "d.md").write_text("# Dosing\n\nOcrelizumab is given as a 600 mg infusion every 6 months.\n")
-    ingest([corpus], settings, fake_embedder, progress=False)
+    retriever = small_index(tmp_path / "c", DOCS, settings, fake_embedder)
     settings = settings.model_copy(update={"llm": "openai:m", "llm_base_url": server})
-    bot = Bot.from_settings(settings, retriever=open_retriever(settings, embedder=fake_embedder))
+    bot = Bot.from_settings(settings, retriever=retriever)
     bot.ask("And how often?", "patient", ["Tell me about ocrelizumab"])
     condense = FakeOpenAI.requests[0]
     assert "standalone question" in condense["messages"][0]["content"]
