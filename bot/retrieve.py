@@ -118,6 +118,6 @@ def open_retriever(settings: Settings, embedder: Embedder | None = None) -> Retr
     from ingest.embed import make_embedder
     from ingest.pipeline import build_stamp
 
-    embedder = embedder or make_embedder(settings.embed_model, settings.embed_batch_size, settings.embed_dtype)
+    embedder = embedder or make_embedder(settings)
     store = ChunkStore.open(settings, build_stamp(embedder))
     return Retriever(store, embedder, LexicalIndex.load(settings.index), settings.candidates)

@@ -165,7 +165,7 @@ def run_benchmark(name: str, path: Path, args: argparse.Namespace) -> int:
     if not path.is_file():
         raise CitebotError(f"no such file: {path}")
     settings = settings_from(args)
-    embedder = make_embedder(settings.embed_model, settings.embed_batch_size, settings.embed_dtype)
+    embedder = make_embedder(settings)
     progress = not args.quiet
     if name == "pubmedqa":
         result = public.run_pubmedqa(path, settings, embedder, args.limit, args.test_split, progress=progress)

@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     from ingest.pipeline import ingest
 
     settings = settings_from(args)
-    embedder = make_embedder(settings.embed_model, settings.embed_batch_size, settings.embed_dtype)
+    embedder = make_embedder(settings)
     summary = ingest(args.paths, settings, embedder, rebuild=args.rebuild, progress=not args.quiet)
     print(summary.report())
     if summary.chunks_total == 0:

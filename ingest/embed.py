@@ -14,6 +14,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
+from ingest.settings import Settings
+
 BUNDLED_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 Progress = Callable[[int], None]
 
@@ -174,6 +176,7 @@ def _read_dim(path: Path) -> int:
     raise FileNotFoundError(f"no embedding dimension found in {path}")
 
 
-def make_embedder(model: str | None = None, batch_size: int = 16, dtype: str = "auto") -> Embedder:
+def make_embedder(settings: Settings | None = None) -> Embedder:
     """The configured embedder; today only local sentence-transformers models exist here."""
-    return SentenceTransformerEmbedder(model, batch_size=batch_size, dtype=dtype)
+    settings = settings or Settings()
+    return SentenceTransformerEmbedder(settings.embed_model, settings.embed_batch_size, settings.embed_dtype)
