@@ -85,7 +85,7 @@ def _read_history(path: Path | None) -> list[Any]:
 
 def run_ask(args: argparse.Namespace) -> int:
     from bot.answer import Bot
-    from bot.render import answer_json, answer_text
+    from bot.web.render import answer_json, answer_text
 
     settings = settings_from(args)
     history = _read_history(args.history)
@@ -99,7 +99,7 @@ def run_chat(args: argparse.Namespace) -> int:
     """Open the index once, then serve every interface from that one bot."""
     import uvicorn
 
-    from bot.api import build_bot, create_app
+    from bot.web.api import build_bot, create_app
     from ingest.errors import CitebotError
 
     if not 0 < args.port < 65536:
@@ -113,7 +113,7 @@ def run_chat(args: argparse.Namespace) -> int:
 
 
 def run_feedback_export(args: argparse.Namespace) -> int:
-    from bot.feedback import FeedbackStore
+    from bot.web.feedback import FeedbackStore
     from ingest.settings import Settings
 
     settings = Settings()

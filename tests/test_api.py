@@ -16,7 +16,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.answer import Bot, Event
-from bot.api import (
+from bot.types import Answer, Citation, Passage
+from bot.web.api import (
     ChatRequest,
     LockedEmbedder,
     SerialRetriever,
@@ -24,11 +25,10 @@ from bot.api import (
     create_app,
     make_thread_safe,
     parse_request,
-    reply_content,
 )
-from bot.feedback import FeedbackStore
-from bot.types import Answer, Citation, Passage
-from bot.ui import Session, Turn, answer_markdown, highlighted, meta_html, safe_url, sources_html
+from bot.web.feedback import FeedbackStore
+from bot.web.render import reply_content
+from bot.web.ui import Session, Turn, answer_markdown, highlighted, meta_html, safe_url, sources_html
 from citebot.cli import main
 from evals.datasets import parse_case
 from ingest.errors import CitebotError
@@ -152,7 +152,7 @@ def test_pages_are_served_and_data_is_not(client: TestClient, settings: Settings
 
 
 def test_ui_concurrency_and_queue_are_set(bot: Bot, settings: Settings) -> None:
-    from bot.ui import build_chat
+    from bot.web.ui import build_chat
 
     s = settings.model_copy(update={"chat_concurrency": 3, "chat_queue_size": 17})
     demo = build_chat(bot, s, FeedbackStore.in_dir(settings.data_dir))

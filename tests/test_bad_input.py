@@ -20,7 +20,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.answer import Bot, InvalidQuestion
-from bot.api import create_app
+from bot.web.api import create_app
 from citebot.cli import main
 from ingest.pipeline import ingest
 from ingest.settings import Settings

@@ -19,8 +19,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.answer import Bot
-from bot.api import create_app
 from bot.retrieve import open_retriever
+from bot.web.api import create_app
 from ingest.pipeline import ingest
 from ingest.settings import Settings
 from tests.fakes import FakeEmbedder

@@ -19,8 +19,8 @@ from urllib.parse import quote, urlparse
 import pytest
 
 from bot.answer import Bot
-from bot.feedback import FeedbackStore
 from bot.retrieve import open_retriever
+from bot.web.feedback import FeedbackStore
 from ingest.pipeline import ingest
 from ingest.settings import Settings
 from tests.conftest import ROOT

@@ -23,6 +23,7 @@ from bot.answer import Bot, Event, InvalidQuestion
 from bot.cite import HeuristicJudge
 from bot.retrieve import Mode, Retriever
 from bot.types import Answer, Audience, Passage
+from bot.web.render import answer_dict, reply_content, sources_text
 from ingest.embed import Embedder, Progress
 from ingest.errors import CitebotError
 from ingest.settings import Settings
@@ -94,30 +95,6 @@ def make_thread_safe(bot: Bot) -> Bot:
     if isinstance(bot.judge, HeuristicJudge) and bot.judge.embedder is raw:
         bot.judge.embedder = locked
     return bot
-
-
-def answer_dict(answer: Answer) -> dict[str, Any]:
-    """The Answer as JSON-ready data (tuples become lists)."""
-    return json.loads(json.dumps(answer.to_dict(), ensure_ascii=False))
-
-
-def sources_text(answer: Answer) -> str:
-    """The "Sources:" block appended to API replies, for clients that only show ``content``."""
-    if not answer.citations:
-        return ""
-    lines = ["Sources:"]
-    for c in answer.citations:
-        page = f", p. {c.page}" if c.page else ""
-        where = c.source_url or c.source
-        section = f" — {c.section}" if c.section else ""
-        lines.append(f"[{c.n}] {c.title}{section}{page} ({where})")
-    return "\n".join(lines)
-
-
-def reply_content(answer: Answer) -> str:
-    """Answer text, then its sources and the audience's disclaimer: what a plain chat client shows."""
-    parts = [answer.text, sources_text(answer), answer.disclaimer]
-    return "\n\n".join(p for p in parts if p)
 
 
 # ---------------------------------------------------------------- OpenAI-compatible wire format
@@ -281,8 +258,8 @@ def create_app(bot: Bot, settings: Settings) -> FastAPI:
     from fastapi import FastAPI
     from fastapi.responses import RedirectResponse, StreamingResponse
 
-    from bot.feedback import FeedbackStore
-    from bot.ui import CSS, HEAD, THEME, WIDGET_CSS, build_chat
+    from bot.web.feedback import FeedbackStore
+    from bot.web.ui import CSS, HEAD, THEME, WIDGET_CSS, build_chat
 
     bot = make_thread_safe(bot)
     store = FeedbackStore.in_dir(settings.data_dir)

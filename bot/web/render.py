@@ -1,8 +1,9 @@
-"""How an ``Answer`` is shown on text outputs (the CLI); the UI and API have their own views."""
+"""How an ``Answer`` is shown as text and JSON: the CLI, the API's ``content`` and its extra fields."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from bot.types import Answer
 
@@ -41,3 +42,27 @@ def answer_text(answer: Answer) -> str:
 
 def answer_json(answer: Answer) -> str:
     return json.dumps(answer.to_dict(), indent=2, ensure_ascii=False)
+
+
+def answer_dict(answer: Answer) -> dict[str, Any]:
+    """The Answer as JSON-ready data (tuples become lists)."""
+    return json.loads(json.dumps(answer.to_dict(), ensure_ascii=False))
+
+
+def sources_text(answer: Answer) -> str:
+    """The "Sources:" block appended to API replies, for clients that only show ``content``."""
+    if not answer.citations:
+        return ""
+    lines = ["Sources:"]
+    for c in answer.citations:
+        page = f", p. {c.page}" if c.page else ""
+        where = c.source_url or c.source
+        section = f" — {c.section}" if c.section else ""
+        lines.append(f"[{c.n}] {c.title}{section}{page} ({where})")
+    return "\n".join(lines)
+
+
+def reply_content(answer: Answer) -> str:
+    """Answer text, then its sources and the audience's disclaimer: what a plain chat client shows."""
+    parts = [answer.text, sources_text(answer), answer.disclaimer]
+    return "\n\n".join(p for p in parts if p)

@@ -19,8 +19,9 @@ from urllib.parse import urlparse
 import gradio as gr
 
 from bot.answer import Bot, InvalidQuestion
-from bot.feedback import FeedbackStore
 from bot.types import Answer, Audience, Citation, Passage
+from bot.web.feedback import FeedbackStore
+from bot.web.render import answer_dict
 from ingest.errors import CitebotError
 from ingest.settings import Settings
 
@@ -496,8 +497,6 @@ def build_chat(bot: Bot, settings: Settings, store: FeedbackStore, compact: bool
 
                 Returns the Answer as a dict: text with [n] markers, status, citations, followups, disclaimer.
                 """
-                from bot.api import answer_dict
-
                 if audience not in ("patient", "clinician"):
                     raise gr.Error("audience must be 'patient' or 'clinician'")
                 try:
