@@ -9,19 +9,11 @@ import numpy as np
 import pytest
 
 from bot.retrieve import open_retriever
-from evals.bench import (
-    MODES,
-    Row,
-    _variants,
-    build_index,
-    flops_per_token,
-    hnsw_recall,
-    measure_retrieval,
-    percentiles,
-    render_table,
-    summary_table,
-    synthetic_chunks,
-)
+from evals.bench.common import MODES, Row, percentiles
+from evals.bench.corpus import synthetic_chunks, variants
+from evals.bench.ingest_timing import flops_per_token
+from evals.bench.latency import build_index, hnsw_recall, measure_retrieval
+from evals.bench.report import render_table, summary_table
 from ingest.chunk import Chunker
 from ingest.index import BuildStamp
 from ingest.settings import Settings
@@ -54,7 +46,7 @@ def test_tables_render_as_markdown_and_escape_pipes() -> None:
 
 
 def test_variants_are_distinct_and_as_many_as_asked() -> None:
-    out = _variants(["a b c", "d e"], 7)
+    out = variants(["a b c", "d e"], 7)
     assert len(out) == 7 and out[:2] == ["a b c", "d e"] and out[2] == "b c a"
 
 
@@ -98,7 +90,7 @@ def test_retrieval_latency_path_at_500_chunks(tmp_path: Path) -> None:
 
     retriever = open_retriever(settings, embedder)
     assert retriever.store.count() == 500
-    queries = _variants(["Does drug 3 lower marker 2?", "condition 4 daily dose", "marker 5 in patients"], 12)
+    queries = variants(["Does drug 3 lower marker 2?", "condition 4 daily dose", "marker 5 in patients"], 12)
     lat = measure_retrieval(retriever, queries, warmup=2)
     assert set(lat) == set(MODES)
     for mode in MODES:
