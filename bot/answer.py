@@ -107,9 +107,13 @@ class Bot:
         settings: Settings | None = None,
         answerer: Answerer | None = None,
         judge: Judge | None = None,
+        screen: safety.Screen | None = None,
     ) -> None:
         self.settings = settings or Settings()
         self.retriever = retriever
+        # The exemplar stage shares the retriever's embedder: the question's vector is then computed
+        # once (the embedder caches it) and used both to screen and to retrieve.
+        self.screen = screen or safety.Screen.for_embedder(retriever.embedder, self.settings.cache_dir)
         self.offline = ExtractiveAnswerer(retriever.embedder, retriever.lexical)
         self.answerer: Answerer = answerer or self.offline
         self.judge: Judge = judge or HeuristicJudge(retriever.embedder)
@@ -137,18 +141,20 @@ class Bot:
         if audience not in ("clinician", "patient"):
             raise InvalidQuestion(f"unknown audience '{audience}' (use clinician or patient)")
         turns = user_turns(history)
-        verdict = safety.check(question, audience, turns)
+        t0 = time.perf_counter()
+        verdict = self.screen.check(question, audience, turns)
         if verdict.kind == "invalid":
             raise InvalidQuestion(verdict.message)
+        timings: dict[str, float] = {"safety": time.perf_counter() - t0}
         question = safety.clean_question(question)
-        base = Answer(question=question, text="", status="answered", audience=audience,
-                      disclaimer=safety.disclaimer(audience), backend=self.answerer.name)  # fmt: skip
+        base = Answer(question=question, text="", status="answered", audience=audience, timings=timings,
+                      disclaimer=safety.disclaimer(audience), backend=self.answerer.name,
+                      safety=verdict.decision)  # fmt: skip
         if verdict.kind in ("emergency", "dose_request"):
             status: Status = "emergency" if verdict.kind == "emergency" else "declined"
             yield Event("answer", verdict.message, replace(base, text=verdict.message, status=status, backend="safety"))
             return
 
-        timings: dict[str, float] = {}
         notices: list[str] = []
         t0 = time.perf_counter()
         query = self._standalone(question, turns, notices)

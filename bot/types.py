@@ -62,6 +62,24 @@ class Sentence:
 
 
 @dataclass(frozen=True)
+class SafetyDecision:
+    """Why the pre-retrieval safety check stopped a question or let it through: the audit trail.
+
+    ``stage`` "rule" names the rule that fired ("<category>.<name>"); "exemplar" names the bank
+    exemplar whose embedding similarity crossed the threshold; "none" means nothing fired, and
+    ``exemplar``/``similarity`` then give the nearest flagged exemplar, so a near miss can be audited too.
+    """
+
+    category: str  # "ok", "dose_request", or an emergency category such as "anaphylaxis"
+    stage: Literal["rule", "exemplar", "none"]
+    rule: str = ""
+    exemplar: str = ""
+    similarity: float | None = None
+    threshold: float | None = None
+    wording: Audience | None = None  # which fixed message was shown (emergencies and declines)
+
+
+@dataclass(frozen=True)
 class Answer:
     """Everything the CLI, UI, API and evals show or score about one reply."""
 
@@ -79,6 +97,7 @@ class Answer:
     retrieved: tuple[Passage, ...] = ()
     removed: tuple[Sentence, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
+    safety: SafetyDecision | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

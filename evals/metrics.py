@@ -28,7 +28,7 @@ STATUS_BEHAVIOR = {
     "declined": "refuse_dose",
 }
 STATUSES = ("answered", "partial", "abstained", "emergency", "declined", "error")
-STAGES = ("retrieve", "generate", "verify", "total")
+STAGES = ("safety", "retrieve", "generate", "verify", "total")
 
 # Per-case values averaged over the cases where they are defined (None = not applicable).
 MEAN_METRICS = (

@@ -57,7 +57,7 @@ def case_metrics(case: Case, answer: Answer | None, wall: float, judge: EvalJudg
         out.update(citation_recall=None, citation_precision=None, uncited_claim_rate=None, reading_grade=None)
     out["fact_recall"] = m.fact_recall(answer.text if answer else "", case.facts) if case.behavior == "answer" else None
     timings = answer.timings if answer is not None else {}
-    for stage in ("retrieve", "generate", "verify"):
+    for stage in m.STAGES[:-1]:
         out[f"latency_{stage}"] = timings.get(stage)
     out["latency_total"] = wall
     out.update(m.named_failures(case.behavior, status))

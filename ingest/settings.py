@@ -25,6 +25,11 @@ class Settings(BaseSettings):
     data_dir: Path = Field(
         Path(".citebot/data"), description="Directory for the feedback database and other app state."
     )
+    cache_dir: Path | None = Field(
+        None,
+        description="Directory for derived files that can be rebuilt, such as the safety exemplars' embeddings; "
+        "default $XDG_CACHE_HOME/citebot (~/.cache/citebot).",
+    )
     embed_model: str | None = Field(
         None, description="Path to a sentence-transformers model; default: the bundled all-MiniLM-L6-v2."
     )

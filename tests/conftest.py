@@ -17,7 +17,7 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(index=tmp_path / "index", data_dir=tmp_path / "data", chroma_url=None)
+    return Settings(index=tmp_path / "index", data_dir=tmp_path / "data", cache_dir=tmp_path / "cache", chroma_url=None)
 
 
 @pytest.fixture

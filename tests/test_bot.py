@@ -55,7 +55,7 @@ def test_fully_cited_answer_passes_untouched(retriever: Retriever, settings: Set
         "Live vaccines are not recommended during treatment with ocrelizumab [2]."
     )
     assert [c.title for c in answer.citations] == ["Dosing", "Vaccines"]
-    assert answer.backend == "fake" and set(answer.timings) == {"retrieve", "generate", "verify"}
+    assert answer.backend == "fake" and set(answer.timings) == {"safety", "retrieve", "generate", "verify"}
 
 
 def test_uncited_claim_is_removed_after_one_regeneration(retriever: Retriever, settings: Settings) -> None:
@@ -131,18 +131,28 @@ def test_llm_failure_falls_back_to_the_offline_answer(retriever: Retriever, sett
 
 
 @pytest.mark.parametrize(
-    ("question", "status"),
+    ("question", "status", "rule"),
     [
-        ("I'm having crushing chest pain right now", "emergency"),
-        ("How much Ocrevus should I take?", "declined"),
+        ("I'm having crushing chest pain right now", "emergency", "chest_pain.chest_pain_word"),
+        ("How much Ocrevus should I take?", "declined", "dose.how_much_should_i_take"),
     ],
 )
-def test_safety_answers_before_retrieval(retriever: Retriever, settings: Settings, question: str, status: str) -> None:
+def test_safety_answers_before_retrieval(
+    retriever: Retriever, settings: Settings, question: str, status: str, rule: str
+) -> None:
     calls: list[Any] = []
     retriever.search = lambda *a, **k: calls.append(a) or []  # type: ignore[method-assign]
     answer = Bot(retriever, settings).ask(question, "patient")
     assert answer.status == status and answer.citations == () and calls == []
     assert answer.disclaimer and answer.text
+    # The decision is auditable from the Answer and travels in to_dict (so --json and the API carry it).
+    assert answer.safety is not None and (answer.safety.stage, answer.safety.rule) == ("rule", rule)
+    assert answer.to_dict()["safety"]["rule"] == rule
+
+
+def test_an_ordinary_answer_records_that_no_safety_rule_fired(retriever: Retriever, settings: Settings) -> None:
+    answer = Bot(retriever, settings).ask("How is ocrelizumab dosed?", "patient")
+    assert answer.safety is not None and (answer.safety.category, answer.safety.stage) == ("ok", "none")
 
 
 @pytest.mark.parametrize("question", ["", "   ", "x" * 4001])

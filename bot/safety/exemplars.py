@@ -1,0 +1,185 @@
+"""Second, deterministic stage: embedding similarity against a bank of written exemplars.
+
+Why: the rules catch the phrasings someone thought of; a caregiver who writes "I can't keep him
+awake" or "she's giving her things away" uses none of their words. The bank (``exemplars.jsonl``
+beside this file) holds emergency and personal-dose messages in many voices, and ORDINARY near misses
+("what are the signs of anaphylaxis?", "what does the leaflet say about a missed dose?") as negatives.
+A message is flagged as class C when its nearest C exemplar is at least ``floor`` similar AND beats
+the nearest ordinary exemplar by ``margin``. Same model + same bank + same thresholds = same answer.
+
+The thresholds are per model (``CALIBRATED``) and were chosen on the DEVELOPMENT part of the phrasing
+corpus only (``citebot eval safety --calibrate``); an embedder without calibrated thresholds gets the
+rule stage alone. The bank's embeddings are cached on disk keyed by the model and the bank's content
+hash, so a cold process loads ~1 MB instead of re-embedding the bank.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from ingest.embed import Embedder
+
+Label = Literal["emergency", "dose", "ordinary"]
+LABELS: tuple[Label, ...] = ("emergency", "dose", "ordinary")
+
+
+@dataclass(frozen=True)
+class Exemplar:
+    """One bank message: ``category`` is the emergency category ("anaphylaxis", ...) or the label."""
+
+    id: str
+    text: str
+    label: Label
+    category: str
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Per class: the nearest exemplar must reach ``floor`` and beat the nearest ordinary one by ``margin``."""
+
+    emergency_floor: float
+    emergency_margin: float
+    dose_floor: float
+    dose_margin: float
+
+    def for_label(self, label: Label) -> tuple[float, float]:
+        return (self.emergency_floor, self.emergency_margin) if label == "emergency" else (
+            self.dose_floor, self.dose_margin)  # fmt: skip
+
+
+# Chosen on evals/datasets/safety/dev.jsonl only; see docs/SAFETY.md ("How the thresholds were chosen").
+CALIBRATED: dict[str, Thresholds] = {}
+
+
+@dataclass(frozen=True)
+class Match:
+    """The outcome for one message: the best flagged class (if any) and the evidence for it."""
+
+    label: Label | None  # "emergency" or "dose" when flagged, else None
+    exemplar: Exemplar  # nearest exemplar of the flagged class, or of the closest flaggable class
+    similarity: float
+    ordinary_similarity: float
+    floor: float
+    margin: float
+
+
+def load_bank(text: str | None = None) -> tuple[Exemplar, ...]:
+    """The packaged bank (or ``text`` in the same JSON Lines format); a malformed line is a bug, so it raises."""
+    if text is None:
+        text = resources.files("bot.safety").joinpath("exemplars.jsonl").read_text(encoding="utf-8")
+    bank = []
+    for line in text.splitlines():
+        if line.strip():
+            row = json.loads(line)
+            label = row["label"]
+            if label not in LABELS:
+                raise ValueError(f"exemplar {row['id']}: unknown label {label!r}")
+            bank.append(Exemplar(row["id"], row["text"], label, row.get("category", label)))
+    return tuple(bank)
+
+
+def bank_hash(bank: Sequence[Exemplar]) -> str:
+    """Content hash of the texts in order: a changed bank never reuses stale vectors."""
+    digest = hashlib.sha256()
+    for ex in bank:
+        digest.update(ex.text.encode("utf-8") + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def default_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/citebot`` (``~/.cache/citebot``): derived files that can always be rebuilt."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "citebot"
+
+
+class ExemplarStage:
+    """Nearest-exemplar classifier over one embedder; the bank is embedded (or loaded) on first use."""
+
+    def __init__(
+        self,
+        embedder: Embedder,
+        thresholds: Thresholds,
+        cache_dir: Path | None = None,
+        bank: Sequence[Exemplar] | None = None,
+    ) -> None:
+        self.embedder = embedder
+        self.thresholds = thresholds
+        self.cache_dir = cache_dir
+        self.bank = tuple(bank) if bank is not None else load_bank()
+        self._vectors: np.ndarray | None = None
+        self._rows = {label: np.array([i for i, ex in enumerate(self.bank) if ex.label == label]) for label in LABELS}
+
+    @classmethod
+    def for_embedder(cls, embedder: Embedder, cache_dir: Path | None = None) -> ExemplarStage | None:
+        """The stage with the thresholds calibrated for this model, or None when it has none."""
+        thresholds = CALIBRATED.get(embedder.name)
+        return cls(embedder, thresholds, cache_dir) if thresholds else None
+
+    def cache_path(self) -> Path:
+        key = hashlib.sha256(f"{self.embedder.name}\0{self.embedder.dim}\0{bank_hash(self.bank)}".encode())
+        return (self.cache_dir or default_cache_dir()) / f"safety-exemplars-{key.hexdigest()[:20]}.npy"
+
+    @property
+    def vectors(self) -> np.ndarray:
+        if self._vectors is None:
+            self._vectors = self._load_or_embed()
+        return self._vectors
+
+    def _load_or_embed(self) -> np.ndarray:
+        path = self.cache_path()
+        try:
+            vectors = np.load(path, allow_pickle=False)
+            if vectors.shape == (len(self.bank), self.embedder.dim):
+                return vectors
+        except (OSError, ValueError):
+            pass  # missing or unreadable: rebuild it
+        vectors = np.asarray(self.embedder.embed_documents([ex.text for ex in self.bank]), dtype=np.float32)
+        _save_atomically(path, vectors)
+        return vectors
+
+    def classify(self, text: str) -> Match:
+        """Compare the message with the bank; the highest-margin flaggable class decides."""
+        query = np.asarray(self.embedder.embed_query(text), dtype=np.float32)
+        sims = self.vectors @ query
+        ordinary_i = self._best(sims, "ordinary")
+        ordinary = float(sims[ordinary_i]) if ordinary_i is not None else -1.0
+        best: Match | None = None
+        for label in ("emergency", "dose"):
+            i = self._best(sims, label)
+            if i is None:
+                continue
+            floor, margin = self.thresholds.for_label(label)
+            sim = float(sims[i])
+            fired = sim >= floor and sim - ordinary >= margin
+            candidate = Match(label if fired else None, self.bank[i], sim, ordinary, floor, margin)
+            if best is None or (fired, sim - floor) > (best.label is not None, best.similarity - best.floor):
+                best = candidate
+        if best is None:
+            raise ValueError("the exemplar bank has no emergency or dose exemplars")
+        return best
+
+    def _best(self, sims: np.ndarray, label: Label) -> int | None:
+        rows = self._rows[label]
+        return int(rows[int(np.argmax(sims[rows]))]) if len(rows) else None
+
+
+def _save_atomically(path: Path, vectors: np.ndarray) -> None:
+    """Write-then-rename so a concurrent reader never sees half a file; a read-only cache is not an error."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npy.tmp")
+        with os.fdopen(fd, "wb") as handle:
+            np.save(handle, vectors, allow_pickle=False)
+        os.replace(tmp, path)
+    except OSError:
+        pass

@@ -1,0 +1,214 @@
+"""The deterministic rule stage: normalisation, validation, and how the rule tables are applied.
+
+Text is normalised first (``normalise``): NUL/control characters dropped, Unicode NFKC, casefold,
+curly quotes folded and apostrophes removed (``can't`` -> ``cant``, ``I'm`` -> ``im``), hyphens and
+dashes turned into spaces, whitespace collapsed. Newlines become sentence breaks. English only.
+
+Red-flag rules (``find_emergency``). The same words appear in emergencies ("I'm having chest pain")
+and in ordinary questions ("Can Ocrevus cause chest pain?"), so a symptom alone never decides.
+Each sentence is scanned with two kinds of pattern (tables in ``bot.safety.rules``):
+
+* STRONG patterns carry their own first-person / present-situation framing: "my throat is closing",
+  "I can't breathe", "worst headache of my life", "took too many pills", "won't wake up",
+  "kill myself". They fire unless the clause is hypothetical ("if", "in case", "what if",
+  "suppose", "when a patient ..."). First-person suicidal statements fire even then.
+* CONTEXT patterns are bare symptoms ("chest pain", "stroke", "seizure", "anaphylaxis",
+  "suicidal"). They fire only with a situational cue: an experiencer plus a present verb just before
+  the symptom ("I'm having", "my husband is", "she has", "I feel"; at most four intervening words,
+  none of them a blocker such as question/risk/history/worried/read/had/not), OR a present-time
+  marker ("right now", "for the last 20 minutes", "... now"), OR an imperative call for help
+  ("help me", "call 911"). They are suppressed by hypotheticals, by inverted possibility questions
+  ("can I get ...", "will he have ...", "does it ...") and by past framing ("ago", "last year",
+  "history of") unless a present marker or a call for help overrides.
+
+So informational framing -- "can X cause", "what are the signs of", "is X a side effect",
+"how common is", "does X increase the risk of", "what happens if someone ..." -- never fires,
+because it has no experiencer cue and the strong patterns need first-person present wording.
+When in doubt between two readings of a first-person present statement, the layer errs towards
+the emergency message: a spurious "call your emergency number" costs less than a missed one.
+
+Dose-request rules (``find_dose_request``): a request is personal when it names a person who will
+receive the dose (I / we / he / she / my daughter / my 50 kg patient / for me) together with a
+quantity question ("how much ... should I take", "what dose should I give") or a change to a dose or
+infusion (double, skip, delay, split, give myself, self-inject, lower ...). Questions about the
+labelled dose with no such person ("What is the approved dose?", "How often is it given?") are
+answered normally. A short follow-up such as "Can I double it?" counts when an earlier turn in
+``history`` talked about a dose or infusion (``find_dose_follow_up``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot.safety import rules
+from bot.types import SafetyDecision
+
+MAX_QUESTION_CHARS = 4000
+
+
+@dataclass(frozen=True)
+class SafetyVerdict:
+    """Outcome of the pre-retrieval safety check; ``message`` is fixed text, never model output.
+
+    ``decision`` is the audit trail (which stage and rule or exemplar decided); it is left out of
+    equality so two verdicts that decide the same thing compare equal.
+    """
+
+    kind: Literal["ok", "emergency", "dose_request", "invalid"]
+    category: str
+    message: str
+    decision: SafetyDecision | None = field(default=None, compare=False)
+
+
+OK = SafetyVerdict(kind="ok", category="", message="")
+
+# --------------------------------------------------------------------------------------------
+# Normalisation
+# --------------------------------------------------------------------------------------------
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "`": "'", "\u00b4": "'"})
+_DASHES = re.compile(r"[\-\u2010-\u2015\u2212]+")
+_APOSTROPHE_IN_WORD = re.compile(r"(?<=\w)'(?=\w)")
+_WHITESPACE = re.compile(r"[ \t\f\v\r]+")
+
+
+def clean_question(text: str) -> str:
+    """Drop NUL and other control/format characters (keeping ordinary whitespace) and trim.
+
+    Why: control bytes can hide text from regexes and corrupt logs or prompts downstream.
+    """
+    kept: list[str] = []
+    for ch in text:
+        if ch in "\n\t\r ":
+            kept.append(ch)
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs"):
+            continue
+        else:
+            kept.append(ch)
+    return "".join(kept).strip()
+
+
+def normalise(text: str) -> str:
+    """Lowercase, Unicode-normalised, apostrophe-free text so regexes see one spelling."""
+    text = unicodedata.normalize("NFKC", clean_question(text)).casefold()
+    text = text.translate(_APOSTROPHES)
+    text = _APOSTROPHE_IN_WORD.sub("", text)
+    text = text.replace("'", " ")
+    text = _DASHES.sub(" ", text)
+    text = _WHITESPACE.sub(" ", text)
+    return text.replace("\n", " . ").strip()
+
+
+_SENTENCE_SPLIT = re.compile(r"[.!?;\u3002\uff01\uff1f]+")
+
+
+def _sentences(norm: str) -> list[str]:
+    """Split on sentence punctuation so a cue in one sentence cannot pair with a symptom in another."""
+    return [s.strip() for s in _SENTENCE_SPLIT.split(norm) if s.strip()]
+
+
+# --------------------------------------------------------------------------------------------
+# Validation
+# --------------------------------------------------------------------------------------------
+
+
+def validate_question(text: str, max_chars: int = MAX_QUESTION_CHARS) -> SafetyVerdict:
+    """Reject empty or oversized input; length is counted after control characters are removed."""
+    cleaned = clean_question(text)
+    if not cleaned:
+        return SafetyVerdict(kind="invalid", category="empty", message="Please type a question.")
+    if len(cleaned) > max_chars:
+        return SafetyVerdict(
+            kind="invalid",
+            category="too_long",
+            message=(
+                f"Your question is too long ({len(cleaned)} characters). "
+                f"Please shorten it to at most {max_chars} characters."
+            ),
+        )
+    return OK
+
+
+def _is_hypothetical(prefix: str) -> bool:
+    """True when the text before a match frames it as "if / in case / suppose / when a patient ..."."""
+    return bool(rules.HYPOTHETICAL.search(prefix))
+
+
+def _is_inverted_question(prefix: str) -> bool:
+    """True for possibility questions such as "can I get ...", "will he have ...", "does it ...".
+
+    Only the current clause counts, so "Can you help, I'm having chest pain" is not suppressed.
+    """
+    clause = re.split(r"[,:]", prefix)[-1].strip()
+    return bool(rules.INVERTED_QUESTION.match(clause))
+
+
+def _has_present_marker(sentence: str, start: int) -> bool:
+    """Time words that place the symptom in the present ("right now", "... now", "for 20 minutes")."""
+    return bool(rules.PRESENT_ANYWHERE.search(sentence) or rules.PRESENT_AFTER.search(sentence, start))
+
+
+def _has_experiencer_cue(prefix: str) -> bool:
+    """An experiencer + present verb within a few words before the symptom ("my wife is having a")."""
+    tail = " ".join(prefix.split()[-12:])
+    return bool(rules.CUE_BEFORE.search(tail + " "))
+
+
+def _fires(rule: rules.Rule, sentence: str, start: int, urgent: bool) -> bool:
+    """Apply the strong/context rule described in the module docstring to one match."""
+    prefix = sentence[:start]
+    present = _has_present_marker(sentence, start)
+    if rule.always:
+        return True
+    if _is_hypothetical(prefix) and not (present or urgent):
+        return False
+    if rule.strong:
+        return True
+    if _is_inverted_question(prefix) and not (present or urgent):
+        return False
+    if present or urgent:
+        return True
+    return _has_experiencer_cue(prefix) and not rules.PAST.search(sentence)
+
+
+def find_emergency(text: str) -> rules.Rule | None:
+    """The first red-flag rule that fires on a message describing an emergency now, else None."""
+    norm = normalise(text)
+    if not norm:
+        return None
+    urgent = bool(rules.URGENT.search(norm))
+    sentences = _sentences(norm)
+    for rule in rules.EMERGENCY_RULES:
+        for sentence in sentences:
+            for match in rule.pattern.finditer(sentence):
+                if _fires(rule, sentence, match.start(), urgent):
+                    return rule
+    return None
+
+
+def detect_emergency(text: str) -> str | None:
+    """Return the red-flag category for a message describing an emergency now, else None."""
+    rule = find_emergency(text)
+    return rule.category if rule else None
+
+
+def find_dose_request(text: str) -> str | None:
+    """Name of the dose-request pattern a personal dose or dose-change request matches, else None."""
+    norm = normalise(text)
+    return next((name for name, pattern in rules.DOSE_PATTERNS.items() if pattern.search(norm)), None)
+
+
+def detect_dose_request(text: str) -> bool:
+    """True when the user asks for a personal dose or to change/self-administer a specific dose."""
+    return find_dose_request(text) is not None
+
+
+def find_dose_follow_up(question: str, history: Sequence[str]) -> str | None:
+    """ "Can I double it?" after a turn about a dose: the pronoun refers to that dose."""
+    if not rules.PRONOUN_FOLLOW_UP.search(normalise(question)):
+        return None
+    return "pronoun_follow_up" if any(rules.DOSE_TOPIC.search(normalise(t)) for t in history[-3:]) else None

@@ -1,0 +1,479 @@
+"""The safety layer's rule TABLES: word lists and regular expressions, no matching logic.
+
+How they are applied (strong vs context patterns, hypothetical and past framing, sentence scope) is
+in ``bot.safety.match``; docs/SAFETY.md explains both. Patterns run on normalised text: casefolded,
+apostrophes removed ("can't" -> "cant"), dashes turned into spaces.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Who is experiencing the symptom. "my husband", "his wife", "the patient", "I", "she" ...
+_EXP = (
+    r"(?:i|we|he|she|they|someone|somebody|"
+    r"(?:my|his|her|their|our)\W+\w+|"
+    r"(?:the|this|our)\W+(?:patient|baby|child|kid|person|man|woman|guy|lady|boy|girl))"
+)
+# Contractions that already carry subject + auxiliary ("I'm", "he's" ...), after apostrophe removal.
+_EXP_AUX = r"(?:im|ive|hes|shes|theyre|theyve|weve)"
+_VERB = (
+    r"(?:am|is|are|has|have|having|got|getting|gets|feel|feels|feeling|experiencing|experience|"
+    r"experiences|developed|developing|started|starting|starts|suffering|keep|keeps|cant|cannot|wont|"
+    r"just|suddenly|now|still|seems|looks)"
+)
+# Words that turn "I have ... <symptom>" into talk ABOUT the symptom rather than having it.
+_BLOCK = (
+    r"(?:question|questions|asking|ask|asked|read|reading|heard|hear|wondering|wonder|curious|"
+    r"worried|worry|worries|concerned|concern|concerns|afraid|scared|fear|fears|risk|risks|chance|"
+    r"chances|history|report|reports|reported|cases|studies|study|trial|trials|data|info|"
+    r"information|diagnosed|had|ever|previous|previously|never|no|not|without|sometimes|"
+    r"occasional|occasionally|often|usually|always|every|learn|learned|know|knew|understand|"
+    r"explain|mean|means|if|whether|because|seeing|seen|noticed|observed|treated|treating|"
+    r"managing|manage|prevent|preventing|avoid|avoiding|lower|reduce|increase|increased)"
+)
+CUE_BEFORE = re.compile(
+    rf"\b(?:{_EXP}\W+(?:(?!{_BLOCK}\b)\w+\W+){{0,2}}?{_VERB}|{_EXP_AUX})"
+    rf"(?:\W+(?!{_BLOCK}\b)\w+){{0,4}}\W*$"
+)
+HYPOTHETICAL = re.compile(
+    r"\b(?:if|in case|whether|what if|suppose|supposing|imagine|hypothetically|whenever|unless|"
+    r"when\W+(?:a|an|the)?\W*(?:patient|patients|people|person|someone|somebody|anyone|you|one)|"
+    r"is it (?:dangerous|safe|bad|harmful|possible|risky) to)\b"
+)
+INVERTED_QUESTION = re.compile(r"(?:^|\W)(?:can|could|would|will|might|may|does|do)\W+\w+")
+PRESENT_ANYWHERE = re.compile(
+    r"\b(?:right now|just now|at the moment|as we speak|this minute|"
+    r"for (?:the )?(?:last |past )?(?:about |over |almost |a few |several |\d+ |ten |twenty |thirty |an? )?"
+    r"(?:minutes?|mins?|hours?)|"
+    r"since (?:this morning|an hour ago|(?:\w+ ){0,2}?minutes? ago)|"
+    r"started (?:\w+ ){0,2}?(?:minutes?|mins?|an hour) ago)\b"
+)
+PRESENT_AFTER = re.compile(r"\b(?:now|currently|still)\b")
+PAST = re.compile(
+    r"\b(?:ago|yesterday|last (?:night|week|month|year|time|infusion|dose)|in the past|previously|"
+    r"history of|used to|years|months|as a child|childhood)\b"
+)
+URGENT = re.compile(
+    r"(?:^\W*help\b|\bhelp\s*!|\bhelp me\b|\bplease help\b|\b(?:someone|somebody|anyone) help\b|"
+    r"\bhelp us\b|\bcan (?:someone|somebody|anyone|you) help\b|\bneed help (?:now|fast|asap)\b|"
+    r"\bcall(?:ing)? (?:911|112|999|an ambulance)\b|\bhurry\b|\bsos\b)"
+)
+
+_POSS = r"(?:my|his|her|their|our|the patients|(?:my|his|her|our) \w+s)"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One red-flag pattern; ``strong`` means it carries its own first-person present framing."""
+
+    category: str
+    name: str  # reported in ``Answer.safety.rule`` as "<category>.<name>"
+    pattern: re.Pattern[str]
+    strong: bool
+    always: bool = False  # fire even inside a hypothetical (first-person suicidal statements)
+
+
+def _rule(category: str, name: str, pattern: str, *, strong: bool, always: bool = False) -> Rule:
+    return Rule(category, name, re.compile(pattern), strong, always)
+
+
+EMERGENCY_RULES: tuple[Rule, ...] = (
+    # ---- suicidal / self-harm
+    _rule(
+        "suicidal",
+        "kill_myself",
+        r"\b(?:kill|killing|hurt|hurting|harm|harming|cut|cutting) myself\b",
+        strong=True,
+        always=True,
+    ),
+    _rule(
+        "suicidal",
+        "end_my_life",
+        r"\b(?:end|ending|take|taking) (?:my|it) (?:own )?(?:life|all)\b",
+        strong=True,
+        always=True,
+    ),
+    _rule(
+        "suicidal",
+        "i_want_to_die",
+        r"\b(?:i|im|i am)\W+(?:\w+\W+){0,2}?(?:want|wanna|wish|going|gonna|ready|planning|plan|need) "
+        r"(?:to )?(?:die|be dead|not be alive|not wake up)\b",
+        strong=True,
+        always=True,
+    ),
+    _rule(
+        "suicidal",
+        "dont_want_to_live",
+        r"\b(?:i|we)\W+(?:\w+\W+)?(?:dont|do not|no longer) want to (?:live|be alive|be here|wake up|go on)\b",
+        strong=True,
+        always=True,
+    ),
+    _rule(
+        "suicidal", "better_off_dead", r"\b(?:im|i am|i feel|i would be) better off dead\b", strong=True, always=True
+    ),
+    _rule(
+        "suicidal",
+        "no_reason_to_live",
+        r"\bno (?:reason|point) (?:to|in) (?:live|living|go on|going on)\b",
+        strong=True,
+    ),
+    _rule(
+        "suicidal",
+        "third_person_self_harm",
+        r"\b(?:wants?|wanted|going|gonna|planning|trying|tried|threatening|threatened|talking about|talks about|"
+        r"thinking about|thinks about|says he wants|says she wants) (?:to )?(?:kill|hurt|harm) (?:himself|herself)\b",
+        strong=True,
+    ),
+    _rule(
+        "suicidal", "third_person_wants_to_die", r"\b(?:he|she|they|my \w+) (?:\w+ ){0,2}?wants? to die\b", strong=True
+    ),
+    _rule(
+        "suicidal",
+        "suicidal_word",
+        r"\b(?:suicidal|suicide|self harm|self harming|selfharm|harming (?:myself|himself|herself))\b"
+        r"(?! (?:risk|rates?|data|reports?|prevention|warnings?|in (?:the )?trials?))",
+        strong=False,
+    ),
+    # ---- overdose / poisoning
+    _rule(
+        "overdose",
+        "took_too_many_of",
+        r"\b(?:took|taken|swallowed|ate|drank|injected|given|gave (?:me|him|her|them)) "
+        r"(?:\w+ ){0,3}?(?:too many|too much|way too much|an? (?:whole|entire|full) (?:bottle|pack|box)|"
+        r"the (?:whole|entire) (?:bottle|pack|box)|all (?:of )?(?:my|his|her|the|their) "
+        r"(?:pills|tablets|meds|medications?|medicines?))\b",
+        strong=True,
+    ),
+    _rule("overdose", "took_too_much", r"\b(?:took|swallowed) (?:way |far )?too (?:many|much)\b", strong=True),
+    _rule(
+        "overdose",
+        "overdosed",
+        r"\b(?:i|we|he|she|they|my \w+|someone|somebody)(?: \w+){0,2}? (?:overdosed|od)\b",
+        strong=True,
+    ),
+    _rule(
+        "overdose",
+        "accidentally_took",
+        r"\baccidentally (?:took|taken|got|given|gave|injected|received|swallowed|had)\b",
+        strong=True,
+    ),
+    # ---- anaphylaxis / airway
+    _rule(
+        "anaphylaxis",
+        "my_throat_swelling",
+        rf"\b{_POSS} (?:throat|tongue|lips?|mouth|face|airway|eyes?)(?: and (?:throat|tongue|lips?|mouth|face))? "
+        r"(?:\w+ ){0,2}?(?:swelling|swollen|swelled|closing|closed|tight|tightening|puffing|puffed|puffy|blowing up)\b",
+        strong=True,
+    ),
+    _rule(
+        "anaphylaxis",
+        "throat_is_swelling",
+        r"\b(?:throat|tongue|lips?|mouth|airway) (?:is|are|feels?|keeps?|started|starting|starts|getting|seems?|going) "
+        r"(?:\w+ )?(?:swelling|swollen|closing|tight|tightening|puffing up)\b",
+        strong=True,
+    ),
+    _rule(
+        "anaphylaxis",
+        "cant_breathe",
+        r"\b(?:cant|cannot|can not|unable to|struggling to|struggle to|fighting to|barely) (?:\w+ )?breath(?:e|ing)?\b",
+        strong=True,
+    ),
+    _rule("anaphylaxis", "gasping", r"\bgasping for (?:air|breath)\b", strong=True),
+    _rule(
+        "anaphylaxis",
+        "anaphylaxis_word",
+        r"\b(?:anaphylaxis|anaphylactic(?: shock| reaction)?|(?:severe |bad |serious )?allergic reaction|"
+        r"(?:throat|tongue|lip|lips|face|facial) swelling|swollen (?:throat|tongue|lips?|face)|"
+        r"(?:trouble|difficulty|problems?) breathing|hard to breathe|short(?:ness)? of breath|wheezing|wheezy)\b",
+        strong=False,
+    ),
+    # ---- stroke
+    _rule("stroke", "worst_headache_of_life", r"\bworst headache (?:of|in) (?:my|his|her|their) life\b", strong=True),
+    _rule(
+        "stroke",
+        "face_drooping",
+        rf"\b{_POSS} (?:face|mouth|smile) (?:is |looks |seems |started |has started |)(?:\w+ )?"
+        r"(?:drooping|droopy|crooked|lopsided|sagging)\b",
+        strong=True,
+    ),
+    _rule(
+        "stroke",
+        "speech_slurred",
+        rf"\b{_POSS} (?:speech|words|voice) (?:is |are |seems |sounds |)(?:\w+ )?"
+        r"(?:slurred|slurring|garbled|jumbled)\b",
+        strong=True,
+    ),
+    _rule("stroke", "slurring_words", r"\b(?:slurring|slurs) (?:my|his|her|their) (?:words|speech)\b", strong=True),
+    _rule(
+        "stroke",
+        "cant_move_limb",
+        r"\b(?:cant|cannot|can not|unable to) (?:move|feel|lift|raise) (?:my|his|her|their) (?:left |right )?"
+        r"(?:arm|leg|hand|face|side)\b",
+        strong=True,
+    ),
+    _rule(
+        "stroke",
+        "sudden_vision_loss",
+        r"\b(?:suddenly|sudden) (?:went|gone|going|lost|lose|losing) (?:\w+ )?(?:blind|vision|sight)\b",
+        strong=True,
+    ),
+    _rule(
+        "stroke",
+        "cant_see_eye",
+        r"\b(?:cant|cannot) see (?:out of|in|with) (?:my|his|her|one) (?:left |right )?eye\b",
+        strong=True,
+    ),
+    _rule(
+        "stroke",
+        "stroke_word",
+        r"\b(?:stroke|face (?:is )?drooping|facial droop|drooping face|slurred speech|slurring|"
+        r"sudden (?:weakness|numbness|paralysis)|(?:weakness|numbness|paralysis) (?:on|in|of) "
+        r"(?:one|my|his|her|the left|the right) side|one side of (?:my|his|her) (?:body|face)|"
+        r"sudden (?:vision loss|loss of vision|blindness)|worst headache)\b",
+        strong=False,
+    ),
+    # ---- chest pain / heart attack
+    _rule(
+        "chest_pain",
+        "my_chest_hurts",
+        rf"\b{_POSS} chest (?:is |feels |keeps )?(?:\w+ )?(?:hurts|hurting|tight|tightening|heavy|crushing|squeezing|"
+        r"pounding|on fire|burning|pain|pains)\b",
+        strong=True,
+    ),
+    _rule(
+        "chest_pain",
+        "pain_radiating",
+        r"\bpain (?:\w+ ){0,2}?(?:spreading|radiating|going|shooting) (?:down|to|into|up) (?:my|his|her) (?:left )?"
+        r"(?:arm|jaw|neck)\b",
+        strong=True,
+    ),
+    _rule(
+        "chest_pain",
+        "chest_pain_word",
+        r"\b(?:chest (?:pain|pains|pressure|tightness|heaviness|discomfort)|pain in (?:my|his|her|the) chest|"
+        r"heart attack|cardiac arrest)\b",
+        strong=False,
+    ),
+    # ---- seizure
+    _rule(
+        "seizure",
+        "seizure_wont_stop",
+        r"\b(?:seizure|seizures|seizing|fit|fits|convulsions?|convulsing|jerking)\W+(?:\w+\W+)?"
+        r"(?:wont|will not|isnt|is not|hasnt|has not|not) (?:\w+ )?(?:stop|stopping|stopped|ending|ended)\b",
+        strong=True,
+    ),
+    _rule(
+        "seizure",
+        "is_seizing",
+        r"\b(?:im|hes|shes|theyre|i am|he is|she is|they are|(?:my|his|her|the|this|our) \w+ is) (?:\w+ )?"
+        r"(?:having (?:a |another )?(?:seizure|fit|convulsion)s?|seizing|convulsing|fitting)\b",
+        strong=True,
+    ),
+    _rule("seizure", "seizure_word", r"\b(?:seizure|seizures|seizing|convulsions?|convulsing|fitting)\b", strong=False),
+    # ---- unconscious / unresponsive
+    _rule(
+        "unconscious",
+        "not_waking_up",
+        r"\b(?:isnt|is not|not|arent|are not) (?:\w+ )?(?:waking up|responding|breathing|conscious)\b"
+        r"(?! (?:to|well)\b)",
+        strong=True,
+    ),
+    _rule(
+        "unconscious",
+        "wont_wake_up",
+        r"\b(?:wont|will not|cant|cannot|can not) (?:\w+ )?(?:wake (?:up|him|her|them)|respond|come to)\b(?! to\b)",
+        strong=True,
+    ),
+    _rule(
+        "unconscious",
+        "collapsed",
+        r"\b(?:he|she|they|i|my \w+|the patient)\W+(?:just\W+|suddenly\W+|has\W+|have\W+)?"
+        r"(?:collapsed|stopped breathing|turned blue|went limp)\b",
+        strong=True,
+    ),
+    _rule(
+        "unconscious",
+        "unconscious_word",
+        r"\b(?:unconscious|unresponsive|not conscious|limp|turning blue|blue lips|lips are blue|passed out|"
+        r"collapsed)\b",
+        strong=False,
+    ),
+    # ---- severe bleeding
+    _rule(
+        "bleeding",
+        "cant_stop_bleeding",
+        r"\b(?:cant|cannot|can not|wont|will not|isnt|is not) (?:\w+ )?stop(?:ping)? (?:the |his |her |my )?bleeding\b",
+        strong=True,
+    ),
+    _rule(
+        "bleeding",
+        "bleeding_wont_stop",
+        r"\b(?:bleeding|blood) (?:\w+ )?(?:wont|will not|isnt|is not|hasnt|has not) (?:\w+ )?stop(?:ping|ped)?\b",
+        strong=True,
+    ),
+    _rule(
+        "bleeding",
+        "blood_everywhere",
+        r"\b(?:blood everywhere|pool of blood|soaked (?:through )?with blood|spurting blood)\b",
+        strong=True,
+    ),
+    _rule(
+        "bleeding",
+        "heavy_bleeding_word",
+        r"\b(?:bleeding (?:really |very |so )?(?:heavily|a lot|badly|profusely|everywhere|nonstop|non stop)|"
+        r"heavy bleeding|severe bleeding|massive bleeding|vomiting blood|throwing up blood|coughing up blood|"
+        r"(?:lot|lots) of blood)\b",
+        strong=False,
+    ),
+    # ---- fever with stiff neck / confusion (meningitis / serious infection on an immunosuppressant)
+    _rule(
+        "fever_stiff_neck",
+        "fever_with_stiff_neck",
+        r"\bfever\b(?:\W+\w+){0,8}?\W+(?:stiff neck|neck is stiff|neck stiffness|confused|confusion)\b|"
+        r"\b(?:stiff neck|neck is stiff|neck stiffness)\b(?:\W+\w+){0,8}?\W+(?:high )?fever\b",
+        strong=False,
+    ),
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Personal dose-request detection
+# --------------------------------------------------------------------------------------------
+
+_PERSON_NOUN = (
+    r"(?:son|daughter|child|children|kid|kids|baby|husband|wife|partner|spouse|mom|mum|mother|dad|father|"
+    r"patient|brother|sister|friend|teen|teenager|toddler|grandma|grandpa|grandmother|grandfather|boy|girl|"
+    r"infant|parent|aunt|uncle|niece|nephew|client|resident)"
+)
+_WEIGHT_AGE = r"(?:\d+\W*(?:kg|kgs|kilos?|lb|lbs|pounds?|years?\W+old|year|yr|yrs|yo|months?\W+old)\W+)"
+_SUBJ_D = (
+    rf"(?:i|we|he|she|they|(?:my|our|this|his|her)\W+{_WEIGHT_AGE}?{_PERSON_NOUN}|"
+    r"my\W+\d+\W*(?:year|yr|month)s?\W+old|"
+    rf"(?:a|the)\W+\d+\W*(?:kg|kgs|lb|lbs|year\W+old)\W+{_PERSON_NOUN})"
+)
+_PERSON_OBJ = rf"(?:me|myself|him|her|us|them|{_SUBJ_D})"
+_MODAL = r"(?:should|shall|can|could|do|does|must|would|will|may|ought\W+to)"
+_TAKE = (
+    r"(?:take|get|receive|use|inject|give|administer|infuse|be\W+given|be\W+taking|need|start|start\W+with|"
+    r"start\W+on|have\W+to\W+take)"
+)
+_DOSE_NOUN = (
+    r"(?:dose|doses|dosage|dosages|infusion|infusions|injection|injections|shot|shots|medication|medicine|"
+    r"meds|ocrevus|ocrelizumab|zunovo|treatment|\d+\W*mg)"
+)
+_CHANGE = (
+    r"(?:double|triple|halve|half|split|skip|miss|delay|postpone|push\W+back|move|space\W+out|stretch\W+out|"
+    r"stretch|increase|decrease|reduce|lower|raise|up|adjust|change|stop|cut|taper|repeat|redo|bring\W+forward|"
+    r"take\W+(?:an\W+)?extra|take\W+more|take\W+less|take\W+half|take\W+(?:my|his|her)\W+next|"
+    r"give\W+myself|give\W+(?:him|her)|inject\W+myself|infuse\W+myself|self\W+administer|self\W+inject|"
+    r"double\W+up\W+on)"
+)
+_OK_TO = (
+    r"(?:is\W+it\W+(?:ok|okay|safe|fine|alright|all\W+right|possible|bad|dangerous|better|wise)\W+"
+    r"(?:to|if\W+i|if\W+we|for\W+me\W+to|for\W+(?:him|her)\W+to)|am\W+i\W+allowed\W+to|"
+    r"do\W+i\W+(?:need|have)\W+to)"
+)
+_QUANTITY = (
+    r"(?:\d+|more|less|extra|another|a\W+second|an\W+extra|half|a\W+higher|a\W+lower|a\W+bigger|a\W+smaller|"
+    r"the\W+higher|the\W+lower|a\W+double|double|twice|a\W+different)"
+)
+_NOT_DOSE_HOW_MUCH = (
+    r"(?!\W+(?:time|longer|later|earlier|sooner|money|infusions|times|years|months|weeks|days|hours|minutes|"
+    r"visits|appointments|treatments|courses|people|patients)\b)"
+)
+
+DOSE_PATTERNS: dict[str, re.Pattern[str]] = {
+    name: re.compile(pattern)
+    for name, pattern in (
+        # "How much Ocrevus should I take?", "how many mg should my daughter get"
+        (
+            "how_much_should_i_take",
+            rf"\bhow\W+(?:much|many){_NOT_DOSE_HOW_MUCH}(?:\W+\w+){{0,4}}?\W+{_MODAL}\W+"
+            rf"{_SUBJ_D}(?:\W+\w+){{0,2}}?\W+{_TAKE}\b",
+        ),
+        # "How much should I give my patient?" -- giver is "I", receiver is a person object
+        (
+            "how_much_should_i_give",
+            rf"\bhow\W+(?:much|many){_NOT_DOSE_HOW_MUCH}(?:\W+\w+){{0,3}}?\W+{_MODAL}\W+"
+            rf"(?:i|we)\W+(?:give|administer|infuse|inject)\W+{_PERSON_OBJ}\b",
+        ),
+        # "What dose should I give my 50 kg patient?", "Which dose should I start with?"
+        (
+            "what_dose_should",
+            rf"\b(?:what|which)\W+(?:\w+\W+)?(?:dose|dosage|amount|strength|quantity|mg|milligrams)"
+            rf"(?:\W+of\W+\w+)?\W+{_MODAL}\W+{_SUBJ_D}(?:\W+\w+){{0,2}}?\W+(?:{_TAKE}|have)\b",
+        ),
+        # "What's the right dose for me?", "Is the standard dose ok for me?", "dose for my 40 kg son"
+        (
+            "dose_for_person",
+            rf"\b(?:dose|dosage|amount|how\W+much|how\W+many\W+mg)\W+(?:\w+\W+){{0,3}}?for\W+"
+            rf"{_PERSON_OBJ}\b",
+        ),
+        # "Can I double my dose?", "Should I skip my next infusion?", "Can I split the 600 mg dose ..."
+        (
+            "can_i_change_dose",
+            rf"\b{_MODAL}\W+{_SUBJ_D}\W+(?:\w+\W+){{0,2}}?{_CHANGE}\W+(?:\w+\W+){{0,4}}?"
+            rf"{_DOSE_NOUN}\b",
+        ),
+        # "Is it ok to skip my next infusion?", "Is it safe to delay my next dose?"
+        (
+            "ok_to_change_my_dose",
+            rf"\b(?:{_OK_TO}|{_MODAL})\W+(?:\w+\W+){{0,2}}?{_CHANGE}\W+(?:\w+\W+){{0,2}}?"
+            rf"(?:my|his|her|our|this\W+patients|my\W+\w+s)\W+(?:\w+\W+){{0,2}}?{_DOSE_NOUN}\b",
+        ),
+        # "Is it okay if I stop my infusions?" / "Do I need to take a higher dose?"
+        ("ok_to_change_dose", rf"\b{_OK_TO}\W+(?:\w+\W+){{0,2}}?{_CHANGE}\W+(?:\w+\W+){{0,3}}?{_DOSE_NOUN}\b"),
+        ("ok_to_take_quantity", rf"\b{_OK_TO}\W+(?:take|get|receive|use)\W+{_QUANTITY}\b"),
+        # "I want to skip my next infusion", "I plan to give myself the shot"
+        (
+            "i_plan_to_change_dose",
+            rf"\b{_SUBJ_D}\W+(?:\w+\W+){{0,2}}?(?:want|wants|plan|plans|planning|going|gonna|"
+            rf"would\W+like|need|needs|thinking\W+of|thinking\W+about|decided|intend|intending)\W+(?:to\W+)?"
+            rf"{_CHANGE}\W+(?:\w+\W+){{0,4}}?{_DOSE_NOUN}\b",
+        ),
+        # "Should I take 300 mg or 600 mg?", "Can I take an extra dose?"
+        (
+            "should_i_take_quantity",
+            rf"\b(?:should|shall|can|could|may|must)\W+{_SUBJ_D}\W+(?:take|get|receive|use|"
+            rf"be\W+given|go\W+with|start\W+with|start\W+on|switch\W+to)\W+{_QUANTITY}\b",
+        ),
+        # Self-administration: "give myself the infusion", "I self-inject"
+        ("give_myself", r"\b(?:give|inject|infuse|administer|do)\W+(?:it\W+to\W+|the\W+\w+\W+to\W+)?myself\b"),
+        ("give_it_to_myself", r"\b(?:give|inject|infuse|administer)\W+(?:\w+\W+){0,3}?(?:to\W+)?myself\b"),
+        ("self_administer", rf"\b(?:i|we|{_SUBJ_D})\W+(?:\w+\W+){{0,2}}?self\W+(?:administer|inject|infuse)\w*"),
+        # "adjust my dose", "lower his dosage" (imperative or statement about a specific person's dose)
+        (
+            "adjust_my_dose",
+            r"\b(?:adjust|change|increase|decrease|lower|reduce|raise|double|halve|cut|split)\W+"
+            r"(?:my|his|her|our|my\W+\w+s|this\W+patients)\W+(?:\w+\W+)?(?:dose|doses|dosage|infusion\W+dose)\b",
+        ),
+        # Missed / skipped a dose + a question about what to do now
+        (
+            "missed_dose_what_now",
+            rf"\b(?:i|we|he|she|they|{_SUBJ_D})\W+(?:\w+\W+){{0,2}}?(?:missed|skipped|forgot|"
+            rf"delayed|postponed|didnt\W+get|did\W+not\W+get|never\W+got)\W+(?:\w+\W+){{0,3}}?{_DOSE_NOUN}\b"
+            r".*\b(?:what|how|when|should|can|do|does|now)\b",
+        ),
+    )
+}
+PRONOUN_FOLLOW_UP = re.compile(
+    rf"\b(?:{_MODAL}|{_OK_TO})\W+(?:{_SUBJ_D}\W+)?(?:\w+\W+)?{_CHANGE}\W+(?:it|that|this|them|the\W+next\W+one)\b"
+)
+DOSE_TOPIC = re.compile(r"\b(?:dose|doses|dosage|dosing|mg|infusion|infusions|injection|shot|ocrevus|ocrelizumab)\b")
+
+# --------------------------------------------------------------------------------------------
+# Clinical framing: a clinician reporting a patient gets the clinician emergency wording
+# --------------------------------------------------------------------------------------------
+
+_CLINICAL_SUBJECT = r"\b(?:pt|pts|patient|patients|resident|client)\b"
+_CLINICAL_CONTEXT = (
+    r"\b(?:bp|blood pressure|sats?|spo2|o2|hr|rr|gcs|news2?|obs|vitals|infusion|infusing|minutes? into|"
+    r"mid infusion|infusion rate|iv|cannula|line|ward|bay|clinic|unit|stridor|urticaria|hypotensive|hypotension|"
+    r"tachycardic|bradycardic|desaturating|desatting|rigors|febrile|pyrexial|obtunded)\b"
+)
+CLINICAL_REPORT = re.compile(
+    rf"{_CLINICAL_SUBJECT}(?:\W+\w+){{0,12}}?\W+{_CLINICAL_CONTEXT}|{_CLINICAL_CONTEXT}(?:\W+\w+){{0,12}}?\W+"
+    rf"{_CLINICAL_SUBJECT}|\bbp\W*\d+\W*/\W*\d+|\b(?:sats?|spo2)\W+(?:of\W+)?\d+"
+)
