@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -64,4 +64,38 @@ class Settings(BaseSettings):
     )
     chat_queue_size: int = Field(
         64, description="Chat requests allowed to wait in the UI queue; beyond it users get 'busy' instead of a hang."
+    )
+    chroma_timeout: float = Field(
+        10.0,
+        description="Seconds before a request to the Chroma server is abandoned; users then get 'search is "
+        "unavailable, try again shortly' instead of a hang.",
+    )
+    api_keys: SecretStr | None = Field(
+        None, description="Comma-separated API keys; when set (or api_keys_file), /v1 requires 'Authorization: Bearer'."
+    )
+    api_keys_file: Path | None = Field(
+        None, description="File of API keys, one a line ('#' comments); re-read when it changes, so keys rotate live."
+    )
+    protect_ui: bool = Field(
+        False,
+        description="Also require a key for the chat and widget (browser sign-in: any user name, the key as password).",
+    )
+    rate_limit: int = Field(
+        60,
+        ge=0,
+        description="Requests per client (API key, else address) per rate_window to /v1 and to questions "
+        "asked in the chat; beyond it a 429 with Retry-After. 0 = no limit.",
+    )
+    rate_window: float = Field(60.0, gt=0, description="Seconds of the sliding window that rate_limit counts over.")
+    widget_origins: str = Field(
+        "",
+        description="Comma-separated origins (https://clinic.example) allowed to frame /widget; unset = same origin.",
+    )
+    feedback_retention_days: int = Field(
+        90,
+        ge=0,
+        description="Feedback older than this many days is deleted (on open and on writes); 0 keeps it forever.",
+    )
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        "warning", description="Level of the server's log; only 'debug' ever includes question text."
     )

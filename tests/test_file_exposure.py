@@ -80,7 +80,9 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[st
     corpus = root / "corpus"
     corpus.mkdir()
     (corpus / "d.md").write_text(f"# Dosing\n\nOcrelizumab is given every 6 months. {SECRET}\n")
-    settings = Settings(index=root / "index", data_dir=root / "data", chroma_url=None, llm=None, llm_base_url=None)
+    # rate_limit=0: thousands of probes from one address would otherwise end in 429s, hiding what the routes do.
+    settings = Settings(index=root / "index", data_dir=root / "data", chroma_url=None, llm=None, llm_base_url=None,
+                        rate_limit=0)  # fmt: skip
     embedder = FakeEmbedder()
     ingest([corpus], settings, embedder, progress=False)
     store = FeedbackStore.in_dir(settings.data_dir)

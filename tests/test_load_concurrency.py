@@ -61,7 +61,9 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Settings:
             f"Blood counts are monitored before every {d} infusion. "
             f"{d.capitalize()} tablets can be taken with or without food.\n"
         )
-    settings = Settings(index=root / "index", data_dir=root / "data", chroma_url=None, llm=None, llm_base_url=None)
+    # One address sends all 150 requests: the per-client rate limit is tested in test_security.py.
+    settings = Settings(index=root / "index", data_dir=root / "data", chroma_url=None, llm=None, llm_base_url=None,
+                        rate_limit=0)  # fmt: skip
     ingest([corpus], settings, FakeEmbedder(), progress=False)
     return settings
 

@@ -58,7 +58,8 @@ class Live:
 
 def _settings(root: Path) -> Settings:
     """Offline and deterministic whatever CITEBOT_* the developer has set."""
-    return Settings(index=root / "index", data_dir=root / "data", chroma_url=None, llm=None, llm_base_url=None)
+    return Settings(index=root / "index", data_dir=root / "data", chroma_url=None, llm=None, llm_base_url=None,
+                    rate_limit=0, api_keys=None, api_keys_file=None)  # fmt: skip
 
 
 def _free_port() -> int:

@@ -259,6 +259,7 @@ def create_app(bot: Bot, settings: Settings) -> FastAPI:
     from fastapi.responses import RedirectResponse, StreamingResponse
 
     from bot.web.feedback import FeedbackStore
+    from bot.web.security import secure
     from bot.web.ui import CSS, HEAD, THEME, WIDGET_CSS, build_chat
 
     bot = make_thread_safe(bot)
@@ -275,6 +276,7 @@ def create_app(bot: Bot, settings: Settings) -> FastAPI:
         return await anyio.to_thread.run_sync(fn, *args, limiter=limiter)
 
     app.add_middleware(RefuseNulPaths)
+    secure(app, settings)  # API keys, rate limits, framing and security headers
     from fastapi.exceptions import RequestValidationError
     from starlette.exceptions import HTTPException
 
