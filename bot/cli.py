@@ -97,6 +97,8 @@ def run_ask(args: argparse.Namespace) -> int:
 
 def run_chat(args: argparse.Namespace) -> int:
     """Open the index once, then serve every interface from that one bot."""
+    import logging
+
     import uvicorn
 
     from bot.web.api import build_bot, create_app
@@ -108,7 +110,9 @@ def run_chat(args: argparse.Namespace) -> int:
     app = create_app(build_bot(settings), settings)
     shown = "localhost" if args.host in ("127.0.0.1", "0.0.0.0") else args.host
     print(f"citebot: chat on http://{shown}:{args.port}/  widget /widget  API /v1 (Ctrl+C to stop)", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    # citebot's own log at CITEBOT_LOG_LEVEL; question text appears in it only at 'debug' (bot.web.privacy).
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    uvicorn.run(app, host=args.host, port=args.port, log_level=settings.log_level)
     return 0
 
 
@@ -118,6 +122,6 @@ def run_feedback_export(args: argparse.Namespace) -> int:
 
     settings = Settings()
     data_dir = args.data_dir or settings.data_dir
-    n = FeedbackStore.in_dir(data_dir).export_eval_cases(args.file)
+    n = FeedbackStore.in_dir(data_dir, settings.feedback_retention_days).export_eval_cases(args.file)
     print(f"wrote {n} eval case(s) from thumbs-down feedback to {args.file}")
     return 0

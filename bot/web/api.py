@@ -23,6 +23,7 @@ from bot.answer import Bot, Event, InvalidQuestion
 from bot.cite import HeuristicJudge
 from bot.retrieve import Mode, Retriever
 from bot.types import Answer, Audience, Passage
+from bot.web.privacy import log_failure
 from bot.web.render import answer_dict, reply_content, sources_text
 from ingest.embed import Embedder, Progress
 from ingest.errors import CitebotError
@@ -263,7 +264,7 @@ def create_app(bot: Bot, settings: Settings) -> FastAPI:
     from bot.web.ui import CSS, HEAD, THEME, WIDGET_CSS, build_chat
 
     bot = make_thread_safe(bot)
-    store = FeedbackStore.in_dir(settings.data_dir)
+    store = FeedbackStore.in_dir(settings.data_dir, settings.feedback_retention_days)
     # The API's share of the CPU: waiting requests hold no worker thread, so a burst cannot starve the UI.
     limiter = anyio.CapacityLimiter(settings.chat_concurrency)
     app = FastAPI(title="citebot", docs_url="/v1/docs", openapi_url="/v1/openapi.json", redoc_url=None)
@@ -325,6 +326,9 @@ def create_app(bot: Bot, settings: Settings) -> FastAPI:
             first = await run(next, events)
         except CitebotError as err:
             return openai_error(str(err), 400)
+        except Exception as err:  # uvicorn's own report would quote the exception's message
+            log_failure(log, "answering over /v1", err, req.messages[-1].text())
+            return openai_error("Something went wrong while answering. Please try again.", 500, "server_error")
         finally:
             pending[0] -= 1
 
@@ -341,8 +345,9 @@ def create_app(bot: Bot, settings: Settings) -> FastAPI:
                         break
                     yield f"data: {json.dumps(item, ensure_ascii=False)}\n\n"
             except Exception as err:  # the status line is gone; report in-band like OpenAI does
-                log.exception("streamed answer failed")
-                yield f"data: {json.dumps({'error': {'message': str(err), 'type': 'server_error'}})}\n\n"
+                log_failure(log, "streaming an answer", err, question)
+                message = "Something went wrong while answering. Please try again."
+                yield f"data: {json.dumps({'error': {'message': message, 'type': 'server_error'}})}\n\n"
             yield "data: [DONE]\n\n"
 
         return StreamingResponse(sse(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})

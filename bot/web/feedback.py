@@ -3,23 +3,30 @@
 Users' thumbs-down are the cheapest source of new regression cases: ``export_eval_cases`` turns each
 into a gold-set line (facts left empty for a reviewer to fill). One connection per call keeps the
 store safe to use from the UI's and the API's worker threads; WAL lets readers and a writer overlap.
+
+Patients type names, birth dates and phone numbers into chat boxes, so every text is redacted
+(``bot.web.privacy.redact``) before it is stored, again on export (rows from before redaction), and rows
+older than the retention period are deleted on open and, at most hourly, on write.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
+from bot.web.privacy import redact
 from ingest.errors import CitebotError
 
 FEEDBACK_FILE = "feedback.sqlite3"
 MAX_COMMENT_CHARS = 2000
+PURGE_EVERY_S = 3600.0
 Rating = Literal["up", "down"]
 
 _SCHEMA = """
@@ -72,29 +79,48 @@ class Feedback:
 
 
 class FeedbackStore:
-    """SQLite file of ratings; created on first use under ``settings.data_dir``."""
+    """SQLite file of ratings; created on first use under ``settings.data_dir``.
 
-    def __init__(self, path: Path) -> None:
+    ``retention_days`` (0 = keep forever) bounds how long anything a user typed is kept.
+    """
+
+    def __init__(self, path: Path, retention_days: int = 90, clock: Callable[[], float] = time.monotonic) -> None:
         self.path = path
+        self.retention_days = retention_days
+        self.clock = clock
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             with self._connect() as db:
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute(_SCHEMA)
+            self.purge()
         except (OSError, sqlite3.Error) as err:
             raise CitebotError(f"cannot open the feedback database {path}: {err}") from None
 
     @classmethod
-    def in_dir(cls, data_dir: Path) -> FeedbackStore:
-        return cls(data_dir / FEEDBACK_FILE)
+    def in_dir(cls, data_dir: Path, retention_days: int = 90) -> FeedbackStore:
+        return cls(data_dir / FEEDBACK_FILE, retention_days)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        """A short-lived connection committed on success; FULL sync so an answered 'thanks' is on disk."""
+        """A short-lived connection committed on success; FULL sync so an answered 'thanks' is on disk.
+
+        secure_delete: a purged or taken-back row is overwritten, not left readable in the file's free pages.
+        """
         with closing(sqlite3.connect(self.path, timeout=10)) as db:
             db.execute("PRAGMA synchronous=FULL")
+            db.execute("PRAGMA secure_delete=ON")
             with db:
                 yield db
+
+    def purge(self) -> int:
+        """Delete the rows older than the retention period; returns how many went."""
+        self._purged = self.clock()
+        if not self.retention_days:
+            return 0
+        cutoff = (datetime.now(UTC) - timedelta(days=self.retention_days)).isoformat(timespec="seconds")
+        with self._connect() as db:  # ISO-8601 UTC strings of one format sort as their times do
+            return db.execute("DELETE FROM feedback WHERE created < ?", (cutoff,)).rowcount
 
     def record(
         self,
@@ -106,9 +132,11 @@ class FeedbackStore:
         rating: Rating,
         comment: str = "",
     ) -> int:
-        """Store one rating and return its id (to attach a comment later)."""
+        """Store one rating, with every text redacted, and return its id (to attach a comment later)."""
         if rating not in ("up", "down"):
             raise ValueError(f"rating must be 'up' or 'down', not {rating!r}")
+        if self.clock() - self._purged >= PURGE_EVERY_S:
+            self.purge()
         created = datetime.now(UTC).isoformat(timespec="seconds")
         with self._connect() as db:
             cur = db.execute(
@@ -116,13 +144,13 @@ class FeedbackStore:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     created,
-                    question,
-                    json.dumps(list(history), ensure_ascii=False),
+                    redact(question),
+                    json.dumps([redact(h) for h in history], ensure_ascii=False),
                     audience,
-                    answer,
+                    redact(answer),
                     json.dumps(list(citations), ensure_ascii=False),
                     rating,
-                    comment.strip()[:MAX_COMMENT_CHARS],
+                    redact(comment.strip()[:MAX_COMMENT_CHARS]),
                 ),
             )
             return int(cur.lastrowid or 0)
@@ -131,7 +159,7 @@ class FeedbackStore:
         """Attach (or replace) the comment of a stored rating; False when the id is unknown."""
         with self._connect() as db:
             cur = db.execute(
-                "UPDATE feedback SET comment = ? WHERE id = ?", (comment.strip()[:MAX_COMMENT_CHARS], item_id)
+                "UPDATE feedback SET comment = ? WHERE id = ?", (redact(comment.strip()[:MAX_COMMENT_CHARS]), item_id)
             )
             return cur.rowcount > 0
 
@@ -169,8 +197,17 @@ class FeedbackStore:
         ]
 
     def export_eval_cases(self, out: Path) -> int:
-        """Write every thumbs-down as one gold-set JSON line; returns how many were written."""
-        cases = [f.eval_case() for f in self.items("down")]
+        """Write every thumbs-down as one gold-set JSON line; returns how many were written.
+
+        Redacted again: rows stored before redaction existed must not leave the database in clear.
+        """
+        cases = []
+        for item in self.items("down"):
+            case = item.eval_case()
+            case.update(
+                turns=[redact(t) for t in case["turns"]], comment=redact(case["comment"]), answer=redact(case["answer"])
+            )
+            cases.append(case)
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
             with out.open("w", encoding="utf-8") as fh:
