@@ -247,6 +247,7 @@ def _citation(n: int, p: Passage, span: tuple[int, int] | None) -> Citation:
         span=span,
         start=p.start,
         end=p.end,
+        primary=p.primary,
     )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from ingest.types import PrimarySource
+
 Audience = Literal["clinician", "patient"]
 Status = Literal["answered", "partial", "abstained", "emergency", "declined"]
 
@@ -27,6 +29,7 @@ class Passage:
     dense_score: float | None = None
     bm25_score: float | None = None
     rank: int = 0
+    primary: tuple[PrimarySource, ...] = ()  # the label sections or papers the passage draws on
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -47,6 +50,12 @@ class Citation:
     span: tuple[int, int] | None = None  # supporting span within ``text``, for highlighting
     start: int = 0  # the passage's offsets in its source file
     end: int = 0
+    primary: tuple[PrimarySource, ...] = ()  # what a reader opens to check the claim: label and url
+
+    @property
+    def primary_label(self) -> str:
+        """The primary sources' labels, or the document title when the index predates them."""
+        return "; ".join(p.label for p in self.primary) or self.title
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ MEAN_METRICS = (
     "citation_recall",
     "citation_precision",
     "uncited_claim_rate",
+    "self_reference_rate",
     "fact_recall",
     "reading_grade",
 )
@@ -64,7 +65,7 @@ OVERALL_METRICS = (
     *LATENCY_METRICS,
 )
 LOWER_IS_BETTER = frozenset(
-    {"uncited_claim_rate", *COUNT_METRICS, *LATENCY_METRICS}
+    {"uncited_claim_rate", "self_reference_rate", *COUNT_METRICS, *LATENCY_METRICS}
 )  # for the report's arrows only; --fail-under always means "fail when below"
 
 _PREFIX = re.compile(r"^(\s*(?:[-*+•]|\d+[.)])\s+|\s*#{1,6}\s+|\s*)(.*)$")
@@ -131,6 +132,22 @@ def uncited_claim_rate(text: str) -> float | None:
     if not factual:
         return None
     return sum(1 for c in factual if not c.citations) / len(factual)
+
+
+# A sentence about the knowledge base rather than the medicine: its files, folders or other documents.
+SELF_REFERENCE = re.compile(
+    r"\bcorpus\b|\bknowledge base\b|\bfolders?\b|\.md\b|"
+    r"\b(?:this|that|the|these|separate|related|other)\s+(?:[\w-]+\s+){0,3}?documents?\b",
+    re.IGNORECASE,
+)
+
+
+def self_reference_rate(text: str) -> float | None:
+    """Share of the shown sentences that talk about the knowledge base itself; None when there are none."""
+    said = claims(text)
+    if not said:
+        return None
+    return sum(1 for c in said if SELF_REFERENCE.search(c.text)) / len(said)
 
 
 def fact_recall(text: str, facts: Sequence[str]) -> float | None:

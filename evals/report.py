@@ -134,6 +134,8 @@ METRIC_NOTES = [
     "the cited passages' full text (ALCE). citation_precision: share of [n] markers that are both supporting and "
     "needed; a marker past the citation list never counts.",
     "uncited_claim_rate: factual sentences of the shown text without a [n] marker (recomputed from the text).",
+    "self_reference_rate: shown sentences that talk about the knowledge base (its files, folders or 'the X "
+    "document') instead of the medicine; should be 0.",
     "fact_recall: share of the gold fact regexes found in the answer (answer cases; an abstention scores 0).",
     "reading_grade: Flesch-Kincaid grade (textstat formula, pyphen syllables) of answered/partial answers "
     "without markers or markdown.",

@@ -52,9 +52,16 @@ def case_metrics(case: Case, answer: Answer | None, wall: float, judge: EvalJudg
         verdicts = scores.verdicts
         out["citation_recall"], out["citation_precision"] = scores.recall, scores.precision
         out["uncited_claim_rate"] = m.uncited_claim_rate(answer.text)
+        out["self_reference_rate"] = m.self_reference_rate(answer.text)
         out["reading_grade"] = m.reading_grade(answer.text)
     else:
-        out.update(citation_recall=None, citation_precision=None, uncited_claim_rate=None, reading_grade=None)
+        out.update(
+            citation_recall=None,
+            citation_precision=None,
+            uncited_claim_rate=None,
+            self_reference_rate=None,
+            reading_grade=None,
+        )
     out["fact_recall"] = m.fact_recall(answer.text if answer else "", case.facts) if case.behavior == "answer" else None
     timings = answer.timings if answer is not None else {}
     for stage in m.STAGES[:-1]:

@@ -16,12 +16,19 @@ from typing import Any
 
 import yaml
 
-from ingest.types import Document, Section
+from ingest.types import Attribution, Document, PrimarySource, Section
 
+# A folder's README describes the folder (its layout, how to edit it); quoting it as evidence would make
+# answers talk about the knowledge base instead of the medicine, so it is never ingested.
+DOCUMENTATION_NAMES = frozenset({"readme.md", "readme.markdown", "readme.txt", "readme"})
 SUPPORTED = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")
 MAX_FILE_BYTES = 20 * 1024 * 1024
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 _FENCE = re.compile(r"^(```|~~~)", re.MULTILINE)
+# A paragraph names its primary sources with a marker such as ``<!-- src: uspi-5.2, eupl-2 -->``. It is an
+# HTML comment so rendered Markdown hides it, and the loader blanks it so it never reaches a passage.
+_SOURCE_MARKER = re.compile(r"<!--\s*src:\s*([^>]*?)\s*-->")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 
 
@@ -73,6 +80,8 @@ def load(path: Path) -> Document | Skipped:
     """Load one file; any failure becomes a ``Skipped`` with a short reason."""
     source = display_path(path)
     suffix = path.suffix.lower()
+    if path.name.lower() in DOCUMENTATION_NAMES:
+        return Skipped(source, f"{path.name} is documentation about the folder, not a source")
     if suffix not in SUPPORTED:
         return Skipped(source, f"unsupported file type '{suffix or path.name}'")
     try:
@@ -141,12 +150,52 @@ def _lenient_front_matter(block: str) -> dict[str, Any]:
 def _load_markdown(source: str, text: str, meta: dict[str, Any] | None = None) -> Document:
     front, body_start = parse_front_matter(text)
     meta = {**front, **(meta or {})}
+    text, attributions = source_markers(text, body_start, primary_sources(meta))
     sections = tuple(markdown_sections(text, body_start))
     if "title" not in meta:
         first = _HEADING.search(text, body_start)
         if first:
             meta["title"] = first.group(2).strip()
-    return Document(source, text, sections, meta)
+    return Document(source, text, sections, meta, attributions)
+
+
+def primary_sources(meta: dict[str, Any]) -> dict[str, PrimarySource]:
+    """The front matter's ``primary_sources`` records by id, each as the label a reader checks.
+
+    A record is ``{id, label, section, revision or date, url}``; the label shown is
+    "label section, revision" (e.g. "US Prescribing Information §5.2 Infections, rev. 8/2025").
+    """
+    records = meta.get("primary_sources") or []
+    if not isinstance(records, list):
+        raise LoadError("front matter 'primary_sources' must be a list of records")
+    out: dict[str, PrimarySource] = {}
+    for rec in records:
+        if not isinstance(rec, dict) or not str(rec.get("id") or "").strip() or not str(rec.get("label") or "").strip():
+            raise LoadError(f"primary_sources record without an id and a label: {str(rec)[:60]}")
+        head = " ".join(str(rec.get(k) or "").strip() for k in ("label", "section")).strip()
+        when = str(rec.get("revision") or rec.get("date") or "").strip()
+        label = f"{head}, {when}" if when and when not in head else head  # a paper's label often holds its year
+        out[str(rec["id"]).strip()] = PrimarySource(label, str(rec.get("url") or ""))
+    return out
+
+
+def source_markers(
+    text: str, start: int, records: dict[str, PrimarySource]
+) -> tuple[str, tuple[Attribution, ...]]:
+    """Blank every source marker (same length, so offsets hold) and attribute its paragraph to its ids."""
+    attributions: list[Attribution] = []
+    chars = list(text)
+    bounds = [start, *(m.end() for m in _PARAGRAPH_BREAK.finditer(text, start)), len(text)]
+    for m in _SOURCE_MARKER.finditer(text, start):
+        ids = [i for i in re.split(r"[\s,]+", m.group(1)) if i]
+        unknown = [i for i in ids if i not in records]
+        if unknown or not ids:
+            raise LoadError(f"source marker names no primary_sources record: {m.group(0)[:60]!r}")
+        para_start = max(b for b in bounds if b <= m.start())
+        para_end = min(b for b in bounds if b >= m.end())
+        attributions.append(Attribution(para_start, para_end, tuple(records[i] for i in dict.fromkeys(ids))))
+        chars[m.start() : m.end()] = " " * (m.end() - m.start())
+    return "".join(chars), tuple(attributions)
 
 
 def _fenced_ranges(text: str) -> list[tuple[int, int]]:

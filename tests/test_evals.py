@@ -76,6 +76,17 @@ def test_citation_precision_flags_an_unneeded_citation() -> None:
     assert (wrong_number.recall, wrong_number.precision) == (0.0, 0.0)
 
 
+def test_self_reference_rate_flags_sentences_about_the_knowledge_base() -> None:
+    text = (
+        "Ocrevus lowers B cells [1]. Each topic has its own document in the safety/ folders of this corpus [2].\n"
+        "- Premedication is described in the infusion-reactions document [1].\n"
+        "- The label's Table 1 documents infections [1]."
+    )
+    assert m.self_reference_rate(text) == pytest.approx(2 / 4)
+    assert m.self_reference_rate("Ocrevus is given every 6 months [1].") == 0.0
+    assert m.self_reference_rate("") is None
+
+
 def test_uncited_claims_and_fact_recall_from_the_text() -> None:
     text = "**What the sources say**\n- Live vaccines need 4 weeks [1].\n- Another factual statement with no marker.\n"
     assert m.uncited_claim_rate(text) == 0.5

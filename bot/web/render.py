@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.types import Answer
+from bot.types import Answer, Citation
 
 _BANNERS = {
     "emergency": "EMERGENCY",
@@ -25,9 +25,7 @@ def answer_text(answer: Answer) -> str:
     if answer.citations:
         lines += ["", "Sources:"]
         for c in answer.citations:
-            where = c.source_url or c.source
-            page = f", p. {c.page}" if c.page else ""
-            lines.append(f"[{c.n}] {c.title} — {c.section}{page} ({where})")
+            lines.append(citation_line(c))
             if c.span:
                 lines.append("    “" + " ".join(c.text[c.span[0] : c.span[1]].split()) + "”")
     elif answer.status == "abstained" and answer.retrieved:
@@ -53,13 +51,14 @@ def sources_text(answer: Answer) -> str:
     """The "Sources:" block appended to API replies, for clients that only show ``content``."""
     if not answer.citations:
         return ""
-    lines = ["Sources:"]
-    for c in answer.citations:
-        page = f", p. {c.page}" if c.page else ""
-        where = c.source_url or c.source
-        section = f" — {c.section}" if c.section else ""
-        lines.append(f"[{c.n}] {c.title}{section}{page} ({where})")
-    return "\n".join(lines)
+    return "\n".join(["Sources:", *(citation_line(c) for c in answer.citations)])
+
+
+def citation_line(c: Citation) -> str:
+    """``[n] primary source — corpus file › section``: what a reader checks first, where the passage lives second."""
+    section = f" › {c.section}" if c.section else ""
+    page = f", p. {c.page}" if c.page else ""
+    return f"[{c.n}] {c.primary_label} — {c.source}{section}{page}"
 
 
 def reply_content(answer: Answer) -> str:

@@ -195,11 +195,23 @@ def _where(source: str, source_url: str, page: int | None) -> str:
     return " · ".join(parts)
 
 
+def _primary_html(c: Citation) -> str:
+    """The primary source's label (linked when its url is safe), or the document title before v4 indexes."""
+    if not c.primary:
+        return f"<strong>{_e(c.title)}</strong>"
+    out = []
+    for p in c.primary:
+        url = safe_url(p.url) if p.url else None
+        label = f"<strong>{_e(p.label)}</strong>"
+        out.append(f'<a href="{_e(url)}" target="_blank" rel="noopener noreferrer nofollow">{label}</a>' if url else label)
+    return "; ".join(out)
+
+
 def citation_html(c: Citation, turn_no: int, compact: bool) -> str:
-    head = f'<span class="cb-src-n">[{c.n}]</span><strong>{_e(c.title)}</strong>' + (
-        f" — {_e(c.section)}" if c.section else ""
-    )
-    where = f'<div class="cb-src-where">{_where(c.source, c.source_url, c.page)}</div>'
+    """The card names the primary source first; the corpus document and file come second."""
+    head = f'<span class="cb-src-n">[{c.n}]</span><span class="cb-src-primary">{_primary_html(c)}</span>'
+    doc = _e(c.title) + (f" — {_e(c.section)}" if c.section else "")
+    where = f'<div class="cb-src-where">{doc} · {_where(c.source, c.source_url, c.page)}</div>'
     body = f'<div class="cb-src-text">{highlighted(c.text, c.span)}</div>'
     inner = (
         f"<details><summary class='cb-src-head'>{head}</summary>{where}{body}</details>"
