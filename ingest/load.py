@@ -27,7 +27,7 @@ _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 _FENCE = re.compile(r"^(```|~~~)", re.MULTILINE)
 # A paragraph names its primary sources with a marker such as ``<!-- src: uspi-5.2, eupl-2 -->``. It is an
 # HTML comment so rendered Markdown hides it, and the loader blanks it so it never reaches a passage.
-_SOURCE_MARKER = re.compile(r"<!--\s*src:\s*([^>]*?)\s*-->")
+SOURCE_MARKER = re.compile(r"<!--\s*src:\s*([^>]*?)\s*-->")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 
@@ -179,14 +179,12 @@ def primary_sources(meta: dict[str, Any]) -> dict[str, PrimarySource]:
     return out
 
 
-def source_markers(
-    text: str, start: int, records: dict[str, PrimarySource]
-) -> tuple[str, tuple[Attribution, ...]]:
+def source_markers(text: str, start: int, records: dict[str, PrimarySource]) -> tuple[str, tuple[Attribution, ...]]:
     """Blank every source marker (same length, so offsets hold) and attribute its paragraph to its ids."""
     attributions: list[Attribution] = []
     chars = list(text)
     bounds = [start, *(m.end() for m in _PARAGRAPH_BREAK.finditer(text, start)), len(text)]
-    for m in _SOURCE_MARKER.finditer(text, start):
+    for m in SOURCE_MARKER.finditer(text, start):
         ids = [i for i in re.split(r"[\s,]+", m.group(1)) if i]
         unknown = [i for i in ids if i not in records]
         if unknown or not ids:

@@ -89,7 +89,7 @@ def test_stream_chunks_append_only_the_new_verified_text() -> None:
     ]
     chunks = list(completion_chunks(iter(events), "m"))
     assert chunks[0]["choices"][0]["delta"]["role"] == "assistant"
-    assert _content(chunks).startswith("A [1].\nB [1].\n\nSources:\n[1] Dosing (corpus/dosing.md)")
+    assert _content(chunks).startswith("A [1].\nB [1].\n\nSources:\n[1] Dosing — corpus/dosing.md")
     assert chunks[-1]["choices"][0]["finish_reason"] == "stop"
     assert chunks[-1]["citations"][0]["source"] == "corpus/dosing.md"
     assert {c["model"] for c in chunks} == {"m"} and len({c["id"] for c in chunks}) == 1

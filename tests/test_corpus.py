@@ -1,6 +1,7 @@
 """Checks for the demo corpus (corpus/) and its gold eval set (evals/datasets/demo.jsonl).
 
-Standard library and PyYAML only, so these tests run without the rest of citebot installed.
+The corpus is read the way ingest reads it (ingest.load), so a marker or record the loader would reject
+fails here too; the self-reference pattern is the one the eval metric uses.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+
+from evals.metrics import SELF_REFERENCE
+from ingest.load import SOURCE_MARKER, Skipped, load
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -34,8 +38,12 @@ NUMBER_WITH_UNIT = re.compile(
     r"(?:%|percent\b|mg\b|mL\b|mcg\b|micrograms?\b|units?\b|mmol\b|weeks?\b|months?\b|years?\b|"
     r"days?\b|hours?\b|minutes?\b|°C|× ?10)",
 )
+# Any number in running text; digits inside names (CD20, IgG1, anti-CD20) and section signs (§5.2) are not figures.
+ANY_NUMBER = re.compile(r"(?<![A-Za-z0-9+\-§.])\d+(?:[.,]\d+)*")
+YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 ATTRIBUTION_MARKER = re.compile(
-    r"§|\bPI\b|leaflet|SmPC|guideline|guidance|ACIP|CDC|FDA|AAN|ECTRIMS|et al|NEJM|\b(?:19|20)\d{2}\b",
+    r"§|\bPI\b|leaflet|SmPC|guideline|guidance|ACIP|CDC|FDA|AAN|ECTRIMS|et al|NEJM|medical information|"
+    r"\b(?:19|20)\d{2}\b",
     re.IGNORECASE,
 )
 
@@ -87,18 +95,33 @@ def test_corpus_readme_exists() -> None:
     assert (CORPUS / "README.md").is_file()
 
 
-@pytest.mark.parametrize("path", all_corpus_files(), ids=lambda p: p.relative_to(CORPUS).as_posix())
+def test_readme_is_documentation_not_a_source() -> None:
+    skipped = load(CORPUS / "README.md")
+    assert isinstance(skipped, Skipped) and "documentation" in skipped.reason
+
+
+def _precise(record: dict) -> bool:
+    """A label with its section, or a paper or dated guidance with its year."""
+    label = str(record.get("label") or "")
+    return bool(label) and (bool(record.get("section")) or bool(YEAR.search(f"{label} {record.get('date', '')}")))
+
+
+@pytest.mark.parametrize("path", corpus_documents(), ids=lambda p: p.relative_to(CORPUS).as_posix())
 def test_front_matter(path: Path) -> None:
     meta, body = split_front_matter(path)
     rel = path.relative_to(ROOT)
     assert isinstance(meta.get("title"), str) and meta["title"].strip(), f"{rel}: empty title"
     assert meta.get("audience") in AUDIENCES_DOC, f"{rel}: bad audience {meta.get('audience')!r}"
-    sources = meta.get("sources")
-    assert isinstance(sources, list) and sources, f"{rel}: sources must be a non-empty list"
-    assert all(isinstance(s, str) and s.strip() for s in sources), f"{rel}: empty source entry"
+    records = meta.get("primary_sources")
+    assert isinstance(records, list) and records, f"{rel}: primary_sources must be a non-empty list of records"
+    for rec in records:
+        assert isinstance(rec, dict) and rec.get("id") and rec.get("label"), f"{rel}: record needs id and label: {rec}"
+        assert str(rec.get("url", "")).startswith(("https://", "http://")), f"{rel}: record {rec['id']} needs a url"
+        assert rec.get("revision") or rec.get("date") or rec.get("section"), f"{rel}: {rec['id']} is undated"
     assert isinstance(meta.get("last_reviewed"), dt.date), f"{rel}: last_reviewed must be a YYYY-MM-DD date"
     assert isinstance(meta.get("license"), str) and meta["license"].strip(), f"{rel}: missing license"
     assert body.strip(), f"{rel}: empty body"
+    assert not isinstance(load(path), Skipped), f"{rel}: the loader skips it: {load(path)}"
 
 
 def _paragraphs(body: str) -> list[str]:
@@ -126,6 +149,41 @@ def test_numbers_are_attributed(path: Path) -> None:
         if not any(ATTRIBUTION_MARKER.search(g) for g in groups):
             missing.append(para[:120])
     assert not missing, f"{path.relative_to(ROOT)}: numbers without a parenthesised source: {missing}"
+
+
+@pytest.mark.parametrize("path", corpus_documents(), ids=lambda p: p.relative_to(CORPUS).as_posix())
+def test_every_number_has_a_precise_primary_source(path: Path) -> None:
+    """A paragraph with a figure names, in its marker, records that say exactly where the figure comes from."""
+    meta, body = split_front_matter(path)
+    records = {str(r["id"]): r for r in meta["primary_sources"]}
+    problems = []
+    for block in re.split(r"\n[ \t]*\n", body):
+        if block.lstrip().startswith("#"):
+            continue
+        marker = SOURCE_MARKER.search(block)
+        prose = SOURCE_MARKER.sub("", block)
+        if not ANY_NUMBER.search(prose):
+            continue
+        ids = re.split(r"[\s,]+", marker.group(1).strip()) if marker else []
+        vague = [i for i in ids if not _precise(records.get(i, {}))]
+        if not ids or vague:
+            problems.append(f"{prose.strip()[:80]!r}: {'no source marker' if not ids else f'imprecise {vague}'}")
+    assert not problems, f"{path.relative_to(ROOT)}: " + "; ".join(problems)
+
+
+@pytest.mark.parametrize("path", corpus_documents(), ids=lambda p: p.relative_to(CORPUS).as_posix())
+def test_no_sentence_talks_about_the_corpus(path: Path) -> None:
+    """Any sentence may be quoted alone in an answer, so none may point at files, folders or other documents."""
+    doc = load(path)
+    assert not isinstance(doc, Skipped)
+    _, body_start = yaml_free_body_start(doc.text)
+    found = [ln.strip() for ln in doc.text[body_start:].splitlines() if SELF_REFERENCE.search(ln)]
+    assert not found, f"{path.relative_to(ROOT)}: sentences about the knowledge base: {found}"
+
+
+def yaml_free_body_start(text: str) -> tuple[str, int]:
+    match = FRONT_MATTER.match(text)
+    return (text[match.end() :], match.end()) if match else (text, 0)
 
 
 # --------------------------------------------------------------------------- gold set

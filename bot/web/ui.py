@@ -203,7 +203,8 @@ def _primary_html(c: Citation) -> str:
     for p in c.primary:
         url = safe_url(p.url) if p.url else None
         label = f"<strong>{_e(p.label)}</strong>"
-        out.append(f'<a href="{_e(url)}" target="_blank" rel="noopener noreferrer nofollow">{label}</a>' if url else label)
+        link = f'<a href="{_e(url)}" target="_blank" rel="noopener noreferrer nofollow">{label}</a>'
+        out.append(link if url else label)
     return "; ".join(out)
 
 
