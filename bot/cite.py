@@ -247,7 +247,7 @@ def _citation(n: int, p: Passage, span: tuple[int, int] | None) -> Citation:
         span=span,
         start=p.start,
         end=p.end,
-        primary=p.primary,
+        primary=p.primary_for(*span) if span else p.primary,  # the quoted sentence's own paragraph
     )
 
 

@@ -33,7 +33,7 @@ def to_passage(chunk: Chunk, **scores: Any) -> Passage:
         start=chunk.start,
         end=chunk.end,
         audience=chunk.audience,
-        primary=chunk.primary,
+        attributions=chunk.attributions,
         **scores,
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from ingest.types import PrimarySource
+from ingest.types import Attribution, PrimarySource, sources_in
 
 Audience = Literal["clinician", "patient"]
 Status = Literal["answered", "partial", "abstained", "emergency", "declined"]
@@ -29,7 +29,15 @@ class Passage:
     dense_score: float | None = None
     bm25_score: float | None = None
     rank: int = 0
-    primary: tuple[PrimarySource, ...] = ()  # the label sections or papers the passage draws on
+    attributions: tuple[Attribution, ...] = ()  # which label sections or papers each paragraph draws on
+
+    def primary_for(self, start: int, end: int) -> tuple[PrimarySource, ...]:
+        """Primary sources of a span of ``text`` (offsets within the passage), e.g. a citation's quote."""
+        return sources_in(self.attributions, self.start + start, self.start + end, self.title, self.source_url)
+
+    @property
+    def primary(self) -> tuple[PrimarySource, ...]:
+        return self.primary_for(0, len(self.text))
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

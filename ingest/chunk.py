@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ingest.types import Chunk, Document, Section
 
-CHUNKER_VERSION = "sentences-v4"  # v4: chunks carry their paragraphs' primary sources
+CHUNKER_VERSION = "sentences-v4"  # v4: chunks carry their paragraphs' primary-source attributions
 MODEL_WINDOW = 256  # all-MiniLM-L6-v2's max_seq_length, including [CLS] and [SEP]
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
@@ -104,7 +104,7 @@ class Chunker:
                         source_url=str(doc.meta.get("source_url") or ""),
                         audience=str(doc.meta.get("audience") or ""),
                         ordinal=len(chunks),
-                        primary=doc.primary_for(start, end),
+                        attributions=tuple(a for a in doc.attributions if a.start < end and start < a.end),
                     )
                 )
         return chunks

@@ -18,7 +18,7 @@ from typing import Any
 from ingest.chunk import CHUNKER_VERSION
 from ingest.errors import IndexBusy, IndexCorrupt, IndexMismatch, IndexMissing
 from ingest.settings import Settings
-from ingest.types import Chunk, PrimarySource
+from ingest.types import Chunk, attributions_from_json
 
 MANIFEST = "manifest.json"
 LOCK = "ingest.lock"
@@ -253,14 +253,5 @@ def chunk_from_record(cid: str, text: str, meta: dict[str, Any]) -> Chunk:
         source_url=str(meta.get("source_url", "")),
         audience=str(meta.get("audience", "")),
         ordinal=int(meta.get("ordinal", 0)),
-        primary=primary_from_metadata(meta.get("primary")),
+        attributions=attributions_from_json(meta.get("attributions")),
     )
-
-
-def primary_from_metadata(value: Any) -> tuple[PrimarySource, ...]:
-    """The JSON list stored in Chroma metadata; an index without it (or a garbled one) gives none."""
-    try:
-        items = json.loads(value) if isinstance(value, str) else []
-        return tuple(PrimarySource(str(i["label"]), str(i.get("url") or "")) for i in items if i.get("label"))
-    except (ValueError, TypeError, KeyError, AttributeError):
-        return ()

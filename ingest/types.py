@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -49,16 +50,39 @@ class Document:
         return str(self.meta.get("title") or self.source.rsplit("/", 1)[-1])
 
     def primary_for(self, start: int, end: int) -> tuple[PrimarySource, ...]:
-        """The primary sources of the paragraphs a span overlaps; the document itself when none are marked."""
-        found: list[PrimarySource] = []
-        for a in self.attributions:
-            if a.start < end and start < a.end:
-                found += [s for s in a.sources if s not in found]
-        if found:
-            return tuple(found)
-        # A front-matter source_url may trail a note ("https://... (EPAR PDF)"); the link is its first word.
-        url = str(self.meta.get("source_url") or "").split(maxsplit=1)
-        return (PrimarySource(self.title, url[0] if url and "://" in url[0] else ""),)
+        return sources_in(self.attributions, start, end, self.title, str(self.meta.get("source_url") or ""))
+
+
+def sources_in(
+    attributions: Sequence[Attribution], start: int, end: int, title: str, source_url: str
+) -> tuple[PrimarySource, ...]:
+    """The primary sources of the paragraphs a span overlaps; the document itself when none are marked."""
+    found: list[PrimarySource] = []
+    for a in attributions:
+        if a.start < end and start < a.end:
+            found += [s for s in a.sources if s not in found]
+    if found:
+        return tuple(found)
+    # A front-matter source_url may trail a note ("https://... (EPAR PDF)"); the link is its first word.
+    words = source_url.split(maxsplit=1)
+    return (PrimarySource(title, words[0] if words and "://" in words[0] else ""),)
+
+
+def attributions_json(attributions: Sequence[Attribution]) -> str:
+    """Chroma metadata holds scalars only, so a chunk's attributions travel as a JSON string."""
+    return json.dumps([asdict(a) for a in attributions], ensure_ascii=False)
+
+
+def attributions_from_json(value: Any) -> tuple[Attribution, ...]:
+    """The inverse of ``attributions_json``; an index without them (or a garbled value) gives none."""
+    try:
+        return tuple(
+            Attribution(int(a["start"]), int(a["end"]), tuple(PrimarySource(str(s["label"]), str(s.get("url") or ""))
+                                                              for s in a["sources"]))
+            for a in (json.loads(value) if isinstance(value, str) else [])
+        )  # fmt: skip
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return ()
 
 
 @dataclass(frozen=True)
@@ -76,7 +100,11 @@ class Chunk:
     source_url: str = ""
     audience: str = ""
     ordinal: int = 0
-    primary: tuple[PrimarySource, ...] = ()
+    attributions: tuple[Attribution, ...] = ()  # the marked paragraphs this chunk overlaps
+
+    @property
+    def primary(self) -> tuple[PrimarySource, ...]:
+        return sources_in(self.attributions, self.start, self.end, self.title, self.source_url)
 
     def embed_text(self) -> str:
         """The title and section ride along so a passage is findable by its topic."""
@@ -93,8 +121,7 @@ class Chunk:
             "source_url": self.source_url,
             "audience": self.audience,
             "ordinal": self.ordinal,
-            # Chroma metadata holds scalars only, so the list travels as a JSON string.
-            "primary": json.dumps([asdict(p) for p in self.primary], ensure_ascii=False),
+            "attributions": attributions_json(self.attributions),
         }
         if self.page is not None:
             meta["page"] = self.page

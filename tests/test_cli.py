@@ -56,7 +56,7 @@ def test_ingest_then_search_json_then_reingest_embeds_nothing(workdir: Path) -> 
     top = data["passages"][0]
     expected = {
         "id", "text", "title", "section", "source", "source_url", "page", "start", "end", "audience",
-        "score", "dense_score", "bm25_score", "rank", "primary",
+        "score", "dense_score", "bm25_score", "rank", "attributions",
     }  # fmt: skip
     assert set(top) == expected
     assert top["title"] == "Vaccination timing with ocrelizumab"

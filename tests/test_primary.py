@@ -82,7 +82,7 @@ def test_chunks_carry_their_paragraphs_sources_and_unmarked_text_falls_back_to_t
     assert by_text["Wash your hands often."] == (PrimarySource("Infections on ocrelizumab", ""),)
     # Chroma keeps scalars only: the list survives the round trip as a JSON string.
     stored = chunk_from_record(chunks[0].id, chunks[0].text, chunks[0].metadata())
-    assert isinstance(chunks[0].metadata()["primary"], str) and stored == chunks[0]
+    assert isinstance(chunks[0].metadata()["attributions"], str) and stored == chunks[0]
 
 
 def test_a_marker_naming_no_record_skips_the_file_with_the_reason(tmp_path: Path) -> None:
@@ -122,3 +122,13 @@ def test_every_output_path_names_the_primary_source_first(tmp_path: Path) -> Non
     assert card.index(LABEL) < card.index("corpus/safety/infections.md")
     assert 'href="https://dailymed.example/ocrevus"' in card
     assert answer.citations[0].primary_label == LABEL
+
+
+def test_a_citation_names_the_sources_of_the_sentence_it_quotes_not_the_whole_passage(tmp_path: Path) -> None:
+    doc = load(_write(tmp_path))
+    assert not isinstance(doc, Skipped)
+    chunk = Chunker(FakeEmbedder().count_tokens, budget=200, overlap=0).chunk(doc)[0]  # both marked paragraphs
+    passage = to_passage(chunk)
+    assert [p.label for p in passage.primary] == [LABEL, "Bar-Or A et al. VELOCE. Neurology 2020"]
+    verified = verify("Vaccine responses were reduced [1].", [passage], HeuristicJudge())
+    assert [p.label for p in verified.citations[0].primary] == ["Bar-Or A et al. VELOCE. Neurology 2020", LABEL]
