@@ -1,6 +1,6 @@
 """``citebot eval``: the gold-set eval with its CI gates, and the public retrieval benchmarks.
 
-    citebot eval [DATASET.jsonl ...] [--index DIR] [--out DIR] [--compare RUN_DIR]
+    citebot eval [DATASET.jsonl ...] [--index DIR] [--out DIR] [--split dev|heldout] [--compare RUN_DIR]
                  [--fail-under METRIC=VALUE ...] [--export-ragas FILE] [--limit N]
     citebot eval pubmedqa PATH/ori_pqal.json [--limit N] [--out DIR]
     citebot eval medquad PATH.jsonl [--limit N] [--out DIR]
@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from evals.datasets import DEFAULT_DATASET
+from evals.datasets import DEFAULT_DATASET, SPLITS
 from evals.metrics import OVERALL_METRICS
 from ingest.cli import add_index_options, settings_from
 from ingest.errors import CitebotError
@@ -57,6 +57,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     p.add_argument("--out", type=Path, help="output folder (default runs/<UTC timestamp>/)")
     p.add_argument("--limit", type=int, help="only the first N cases (medquad: N sampled pairs, default 2000)")
+    p.add_argument(
+        "--split",
+        choices=SPLITS,
+        help="only the cases of this split (tune on dev; report heldout separately, never tune on it)",
+    )
     p.add_argument("--compare", type=Path, metavar="RUN_DIR", help="print and write deltas against an earlier run")
     p.add_argument(
         "--fail-under",
@@ -103,14 +108,19 @@ def run(args: argparse.Namespace) -> int:
 
 def run_gold(args: argparse.Namespace) -> int:
     from evals import run as runner
-    from evals.datasets import load_datasets
+    from evals.datasets import checklists_for, load_datasets
     from evals.judge import make_judge
     from evals.report import overall_table
 
     paths = [Path(d) for d in args.datasets] or [DEFAULT_DATASET]
     cases = load_datasets(paths)
+    if args.split:
+        cases = [c for c in cases if c.split == args.split]
+        if not cases:
+            raise CitebotError(f"no case of split '{args.split}' in {', '.join(map(str, paths))}")
     if args.limit:
         cases = cases[: args.limit]
+    checklists = checklists_for(cases)
     baseline = runner.load_run(args.compare) if args.compare else None  # fail before the run, not after
     settings = settings_from(args)
     bot = open_bot(settings)
@@ -123,7 +133,7 @@ def run_gold(args: argparse.Namespace) -> int:
         def on_answer(case: Any, answer: Any) -> None:
             ragas_rows.append(runner.ragas_row(case, answer, runner.gold_contexts(chunks, case.sources)))
 
-    records = runner.run_cases(cases, bot, judge, progress=not args.quiet, on_answer=on_answer)
+    records = runner.run_cases(cases, bot, judge, progress=not args.quiet, on_answer=on_answer, checklists=checklists)
     summary = runner.summarize(records, runner.run_meta(paths, bot, judge, records, args.limit))
     out = args.out or runner.default_out_dir()
     runner.write_run(out, records, summary)

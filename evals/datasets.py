@@ -19,8 +19,11 @@ from ingest.errors import CitebotError
 Behavior = Literal["answer", "abstain", "emergency", "refuse_dose"]
 BEHAVIORS: tuple[str, ...] = get_args(Behavior)
 AUDIENCES: tuple[str, ...] = get_args(Audience)
-FIELDS = ("id", "audience", "turns", "behavior", "sources", "facts", "tags", "note")
+FIELDS = ("id", "audience", "turns", "behavior", "sources", "facts", "support", "split", "checklist", "tags", "note")
+SPLITS = ("dev", "heldout")
 DEFAULT_DATASET = Path("evals/datasets/demo.jsonl")
+CHECKLISTS = Path(__file__).parent / "datasets" / "seed_checklists.json"
+Checklists = dict[str, dict[str, tuple[str, ...]]]  # checklist key -> point name -> regex alternatives
 
 
 class DatasetError(CitebotError):
@@ -37,6 +40,9 @@ class Case:
     behavior: Behavior
     sources: tuple[str, ...] = ()  # substrings of the source paths a good answer draws on
     facts: tuple[str, ...] = ()  # case-insensitive regexes a good answer matches
+    support: tuple[str, ...] = ()  # regexes matching the source sentences a correct answer draws on
+    split: str = ""  # "dev" (tune on it) or "heldout" (report only); "" for sets without a split
+    checklist: str = ""  # key of a reference-answer checklist (evals/datasets/seed_checklists.json)
     tags: tuple[str, ...] = ()
     note: str = ""
 
@@ -62,6 +68,16 @@ def _strings(value: Any, name: str, allow_empty: bool = True) -> tuple[str, ...]
     return tuple(value)
 
 
+def _regexes(value: Any, name: str, what: str) -> tuple[str, ...]:
+    patterns = _strings(value, name)
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as err:
+            raise ValueError(f"{what} {pattern!r} is not a valid regex ({err})") from None
+    return patterns
+
+
 def parse_case(obj: Any) -> Case:
     """Validate one decoded line; ``ValueError`` says which field is wrong."""
     if not isinstance(obj, dict):
@@ -76,15 +92,14 @@ def parse_case(obj: Any) -> Case:
         raise ValueError(f"'audience' must be one of {', '.join(AUDIENCES)}, not {obj['audience']!r}")
     if obj["behavior"] not in BEHAVIORS:
         raise ValueError(f"'behavior' must be one of {', '.join(BEHAVIORS)}, not {obj['behavior']!r}")
-    facts = _strings(obj.get("facts", []), "facts")
-    for fact in facts:
-        try:
-            re.compile(fact)
-        except re.error as err:
-            raise ValueError(f"fact {fact!r} is not a valid regex ({err})") from None
-    note = obj.get("note", "")
-    if not isinstance(note, str):
-        raise ValueError("'note' must be a string")
+    facts = _regexes(obj.get("facts", []), "facts", "fact")
+    support = _regexes(obj.get("support", []), "support", "support pattern")
+    split = obj.get("split", "")
+    if split and split not in SPLITS:
+        raise ValueError(f"'split' must be one of {', '.join(SPLITS)}, not {split!r}")
+    for name in ("note", "checklist"):
+        if not isinstance(obj.get(name, ""), str):
+            raise ValueError(f"'{name}' must be a string")
     return Case(
         id=obj["id"],
         audience=cast(Audience, obj["audience"]),
@@ -92,8 +107,11 @@ def parse_case(obj: Any) -> Case:
         behavior=cast(Behavior, obj["behavior"]),
         sources=_strings(obj.get("sources", []), "sources"),
         facts=facts,
+        support=support,
+        split=split,
+        checklist=obj.get("checklist", ""),
         tags=_strings(obj.get("tags", []), "tags"),
-        note=note,
+        note=obj.get("note", ""),
     )
 
 
@@ -134,3 +152,33 @@ def load_datasets(paths: Sequence[Path]) -> list[Case]:
             where[case.id] = path
             cases.append(case)
     return cases
+
+
+def load_checklists(path: Path = CHECKLISTS) -> Checklists:
+    """Reference-answer checklists: for each key, the key points and the regexes that state each one."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise DatasetError(f"cannot read checklists {path}: {err}") from None
+    out: Checklists = {}
+    for key, entry in raw.items():
+        points = entry.get("points") if isinstance(entry, dict) else None
+        if not isinstance(points, dict) or not points:
+            raise DatasetError(f"{path}: checklist '{key}' needs a non-empty 'points' object")
+        try:
+            out[key] = {name: _regexes(patterns, name, "checklist pattern") for name, patterns in points.items()}
+        except ValueError as err:
+            raise DatasetError(f"{path}: checklist '{key}': {err}") from None
+    return out
+
+
+def checklists_for(cases: Sequence[Case], path: Path = CHECKLISTS) -> Checklists:
+    """The checklists the cases name; a name with no checklist is an error before any question is asked."""
+    wanted = {c.checklist for c in cases if c.checklist}
+    if not wanted:
+        return {}
+    available = load_checklists(path)
+    missing = sorted(wanted - set(available))
+    if missing:
+        raise DatasetError(f"unknown checklist(s) {', '.join(missing)} (known: {', '.join(sorted(available))})")
+    return {k: available[k] for k in wanted}

@@ -2,8 +2,11 @@
 
 Per case: retrieval (hit@k, recall@k, MRR against the gold ``sources`` substrings), ALCE-style
 citation recall and precision, uncited-claim rate and fact recall recomputed from the shown text
-(never from the Answer's own verdicts), behavior correctness, reading grade and latency.
-``aggregate`` turns a list of per-case metric dicts into the flat summary the CLI gates on.
+(never from the Answer's own verdicts), behavior correctness, reading grade and latency; and the
+sentence-level quality rates a clinician would notice (answer precision, duplicates, fragments,
+wrong-entity sentences, voice mismatches, seed-answer coverage), whose rules are documented at
+``review_sentences`` below. ``aggregate`` turns a list of per-case metric dicts into the flat
+summary the CLI gates on.
 """
 
 from __future__ import annotations
@@ -41,6 +44,12 @@ MEAN_METRICS = (
     "uncited_claim_rate",
     "self_reference_rate",
     "fact_recall",
+    "answer_precision",
+    "duplicate_rate",
+    "fragment_rate",
+    "wrong_entity_rate",
+    "voice_mismatch",
+    "seed_coverage",
     "reading_grade",
 )
 COUNT_METRICS = (
@@ -64,8 +73,9 @@ OVERALL_METRICS = (
     *COUNT_METRICS,
     *LATENCY_METRICS,
 )
+SENTENCE_RATES = ("duplicate_rate", "fragment_rate", "wrong_entity_rate", "voice_mismatch")
 LOWER_IS_BETTER = frozenset(
-    {"uncited_claim_rate", "self_reference_rate", *COUNT_METRICS, *LATENCY_METRICS}
+    {"uncited_claim_rate", "self_reference_rate", *SENTENCE_RATES, *COUNT_METRICS, *LATENCY_METRICS}
 )  # for the report's arrows only; --fail-under always means "fail when below"
 
 _PREFIX = re.compile(r"^(\s*(?:[-*+•]|\d+[.)])\s+|\s*#{1,6}\s+|\s*)(.*)$")
@@ -150,12 +160,15 @@ def self_reference_rate(text: str) -> float | None:
     return sum(1 for c in said if SELF_REFERENCE.search(c.text)) / len(said)
 
 
-def fact_recall(text: str, facts: Sequence[str]) -> float | None:
-    """Share of the gold fact regexes found (case-insensitively) in the answer; None without facts."""
-    if not facts:
-        return None
+def missed_facts(text: str, facts: Sequence[str]) -> list[str]:
+    """The gold fact regexes not found (case-insensitively) in the answer."""
     plain = strip_citations(text)
-    return sum(1 for f in facts if re.search(f, plain, re.IGNORECASE)) / len(facts)
+    return [f for f in facts if not re.search(f, plain, re.IGNORECASE)]
+
+
+def fact_recall(text: str, facts: Sequence[str]) -> float | None:
+    """Share of the gold fact regexes found in the answer; None without facts."""
+    return 1 - len(missed_facts(text, facts)) / len(facts) if facts else None
 
 
 # --- citations (ALCE-style) ----------------------------------------------------------------------
@@ -225,6 +238,328 @@ def citation_scores(text: str, cited: Mapping[int, Passage], judge: Judge) -> Ci
     if not verdicts:
         return CitationScores(None, None, [])
     return CitationScores(supported / len(verdicts), precise_total / markers if markers else None, verdicts)
+
+
+# --- sentence-level quality ----------------------------------------------------------------------
+#
+# Every rate below is over the answer's SHOWN sentences: each sentence of the answer text (bullets
+# and lines kept apart, as ``claims`` splits them) that either makes a factual claim or carries a
+# citation marker, minus the answer's own bold labels ("**What the sources say**"). A lead-in such
+# as "you must use contraception: [1]" is not a factual claim to the verifier but the reader sees
+# it as one, so it counts. Each rule flags a sentence with a short reason the report shows.
+#
+# answer_precision  share of shown sentences that match a ``support`` regex of the case (the
+#                   passage sentences a correct answer draws on). Undefined without support
+#                   patterns. Measured on wording: a faithful paraphrase counts as a miss, so it
+#                   is a lower bound for a generative answerer and exact for the extractive one.
+# duplicate_rate    share of shown sentences that restate an earlier one: at least 80% of the
+#                   shorter sentence's stemmed content words occur in the other (both >= 4 words).
+# fragment_rate     share of shown sentences that are not claims but pieces of a page: a heading
+#                   (no closing punctuation and either a question word first, "N. Title" or a
+#                   leaflet section title), a list lead-in (ends in ":" or a dangling "include",
+#                   "such as", "following", "if"...), a table row ("|" cells or a run of numbers
+#                   with no verb), an attribution line ("NIH: National Institute of ..."), a
+#                   sentence that starts in lower case (a list item torn from its lead-in), or a
+#                   verbless fragment of at most 10 words (no auxiliary, modal, common verb,
+#                   -ed/-ing form or word after an -ly adverb).
+# wrong_entity_rate share of shown sentences about another drug or condition than the question's:
+#                   entities are found by name (brand and generic, ENTITIES, plus any "-mab"
+#                   antibody name); the question's entities of each kind come from the last turn
+#                   that names one (so "Same for Briumvi?" after an Ocrevus question asks about
+#                   Briumvi). A sentence that names none of its own is judged by the titles of
+#                   the passages it cites. Flagged when it names an entity of a kind the question
+#                   names and none of the question's entities of that kind.
+# voice_mismatch    patient answers: sentences in clinician register, i.e. a label section code
+#                   ("section 4", "§5.1", "(5.1)", "SmPC", "US PI", "Appendix V") or a jargon word (medical affixes
+#                   such as -itis, -penia, -emia, immuno-, CD20, IgG, "subcutaneous") that the
+#                   sentence does not explain (no parenthesis, "called", "means", "i.e." beside
+#                   it, and not a word the user's own turns used). Clinician answers: sentences in
+#                   patient voice, addressed to the patient in the second person ("you", "your
+#                   doctor").
+# seed_coverage     for cases with a ``checklist``: share of the reference answer's key points
+#                   (each a list of regex alternatives written from ../shared/seeds) that some
+#                   shown sentence WITH a citation states.
+
+ENTITIES: dict[str, tuple[str, tuple[str, ...]]] = {
+    # name: (kind, regexes matched on word boundaries; case-insensitively unless all upper case)
+    "ocrelizumab": ("drug", ("ocrevus", "ocrelizumab", "zunovo")),
+    "ofatumumab": ("drug", ("kesimpta", "ofatumumab", "arzerra")),
+    "ublituximab": ("drug", ("briumvi", "ublituximab")),
+    "rituximab": ("drug", ("rituxan", "rituximab", "mabthera")),
+    "natalizumab": ("drug", ("tysabri", "natalizumab")),
+    "alemtuzumab": ("drug", ("lemtrada", "alemtuzumab")),
+    "shingrix": ("drug", ("shingrix", "recombinant zoster vaccine")),
+    "zostavax": ("drug", ("zostavax", "live attenuated herpes zoster vaccine")),
+    "interferon beta": ("drug", ("avonex", "betaseron", "rebif", r"beta interferon", r"interferon beta")),
+    "glatiramer": ("drug", ("copaxone", "glatiramer", "copolymer i")),
+    "mitoxantrone": ("drug", ("novantrone", "mitoxantrone")),
+    "multiple sclerosis": ("condition", ("multiple sclerosis", "MS", "RMS", "RRMS", "PPMS", "SPMS")),
+    "hepatitis b": ("condition", ("hepatitis b", "HBV")),
+    "shingles": ("condition", ("shingles", "herpes zoster", "post-herpetic neuralgia")),
+    "chickenpox": ("condition", ("chickenpox", "varicella")),
+    "pml": ("condition", ("PML", "progressive multifocal leukoencephalopathy")),
+    "cvid": ("condition", ("CVID", "common variable immune deficiency", "common variable immunodeficiency")),
+    "anaphylaxis": ("condition", ("anaphylaxis",)),
+    "influenza": ("condition", ("influenza", "flu")),
+    "hiv": ("condition", ("HIV", "AIDS")),
+    "diabetes": ("condition", ("diabetes", "T1D")),
+    "celiac disease": ("condition", ("celiac", "coeliac")),
+    "lupus": ("condition", ("lupus", "SLE")),
+    "rheumatoid arthritis": ("condition", ("rheumatoid arthritis",)),
+    "myasthenia gravis": ("condition", ("myasthenia gravis",)),
+    "graves disease": ("condition", ("graves",)),
+    "hashimoto thyroiditis": ("condition", ("hashimoto",)),
+    "addison disease": ("condition", ("addison",)),
+    "psoriasis": ("condition", ("psoriasis",)),
+    "scid": ("condition", ("SCID", "severe combined immunodeficiency")),
+    "agammaglobulinemia": ("condition", ("agammaglobulinemia", "XLA")),
+    "iga deficiency": ("condition", ("iga deficiency",)),
+}
+_ENTITY_RES = {
+    name: (kind, re.compile(r"\b(?:" + "|".join(a if a.isupper() else f"(?i:{a})" for a in aliases) + r")\b"))
+    for name, (kind, aliases) in ENTITIES.items()
+}
+_ANTIBODY = re.compile(r"\b[a-z]{3,}(?:xi|zu|u|o|li|ci)mab\b", re.IGNORECASE)
+
+_AUX = frozenset(
+    """is are was were be been being am has have had do does did can could may might must shall should will
+    would isn't aren't wasn't weren't don't doesn't didn't can't cannot won't shouldn't""".split()
+)
+_VERBS = frozenset(
+    """affect attach attack appear ask become begin block break call carry catch cause change check clear come
+    contain continue cross cure damage decide decrease depend destroy develop die disappear feel fight find
+    follow get give go grow happen harm help improve include increase infect inject keep lead learn last leave
+    live look lose lower make mean monitor need notice occur pass plan prevent produce protect provide reach
+    receive recommend reduce relieve remain remind remove report require respond return run see seem show slow
+    spread start stay stop suffer suppress take talk target tell test treat trigger try turn use wait work
+    worsen involve result consist differ allow enable vary exist persist belong represent indicate suggest
+    induce inhibit bind recognize present activate secrete kill mature travel form move enter regulate
+    stimulate switch lack mark share cover""".split()
+)
+_VERB_FORMS = (
+    _VERBS
+    | {v + ("es" if v.endswith(("s", "sh", "ch", "x")) else "s") for v in _VERBS}
+    | {v[:-1] + "ies" for v in _VERBS if v.endswith("y") and v[-2] not in "aeiou"}
+)
+_HEADING_START = re.compile(r"^(?:\d+[.)]\s+)?(?:what|how|who|when|why|which|where|is|are|do|does|can)\b", re.I)
+_LEAD_IN_END = re.compile(
+    r"(?::|\b(?:include|includes|including|such as|following|as follows|are|is|if|and|or|of|the|a|an|to|with|like"
+    r"|who|that|which|by|for|from|in|on|at|as|than))$",
+    re.IGNORECASE,
+)
+_ATTRIBUTION = re.compile(r"^[A-Z][A-Za-z]{1,10}:\s+[A-Z]")
+_SECTION_CODE = re.compile(
+    r"\bsections?\s+\d|§\s*\d|\(\s*\d+\.\d+(?:\.\d+)*\s*\)|\bSmPC\b|\bUS PI\b|\bAnnex\b|\bAppendix\s+[IVX]+\b"
+    r"|\bEPAR\b",
+    re.IGNORECASE,
+)
+_JARGON = re.compile(
+    r"\b(?:\w+(?:itis|penia|emia|aemia|opathy|osis|ectomy|globulin|globulins|plasia|lytic|cytes?)"
+    r"|immuno\w+|leuko\w+|CD\d+\+?|Ig[AGMDE]|subcutaneous\w*|intravenous\w*|attenuated|prophyla\w+"
+    r"|contraindicat\w+|monoclonal|myelin|demyelinat\w+|seroconver\w+|opportunistic|hematopoietic)\b",
+    re.IGNORECASE,
+)
+_NOT_JARGON = frozenset({"diagnosis", "prognosis", "hepatitis", "sclerosis", "tuberculosis"})  # everyday names
+_EXPLAINED = re.compile(r"\(|\b(?:called|known as|means|meaning|which is|that is|i\.e\.|a type of)\b", re.IGNORECASE)
+_SECOND_PERSON = re.compile(r"\b(?:you|your|you're|yourself|you'll|you've)\b", re.IGNORECASE)
+_LABEL = re.compile(r"^\*\*[^*]{1,40}?:?\*\*:?\s*")
+_WORDS = re.compile(r"[A-Za-z][A-Za-z'-]*")
+
+
+@dataclass(frozen=True)
+class SentenceReview:
+    """One shown sentence with the citations it carries and every rule that flagged it."""
+
+    text: str
+    citations: tuple[int, ...]
+    supported_by_pattern: bool | None  # None: the case has no support patterns
+    flags: dict[str, str]  # metric name -> why (duplicate_rate, fragment_rate, wrong_entity_rate, voice_mismatch)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def bare(sentence: str) -> str:
+    """A shown sentence as words: no markers, leading bold label, emphasis or runs of spaces."""
+    text = _LABEL.sub("", strip_citations(sentence).strip())
+    return " ".join(re.sub(r"[*_`]+", "", text).split())
+
+
+def shown_sentences(text: str) -> list[Claim]:
+    """The sentences a reader takes as claims: factual or cited, bold labels left out."""
+    out = []
+    for claim in claims(text):
+        raw = strip_citations(claim.text).strip()
+        if raw.startswith("**") and raw.endswith("**"):
+            continue
+        if bare(claim.text) and (claim.factual or claim.citations):
+            out.append(claim)
+    return out
+
+
+def _has_verb(words: Sequence[str]) -> bool:
+    return any(
+        w in _AUX
+        or w in _VERB_FORMS
+        or (len(w) > 4 and "-" not in w and w.endswith(("ed", "ing")))  # "infusion-related" is an adjective
+        or w.endswith("n't")
+        or (i > 0 and words[i - 1].endswith("ly") and len(words[i - 1]) > 4)  # "generally involve"
+        for i, w in enumerate(words)
+    )
+
+
+def fragment_reason(sentence: str) -> str | None:
+    """Why ``sentence`` is a piece of a page rather than a claim, or None (rules in the block above)."""
+    text = bare(sentence)
+    words = [w.lower() for w in _WORDS.findall(text)]
+    closed = text.endswith((".", "!", "?"))
+    if text.endswith("?"):
+        return None  # a question is not shown as a claim
+    if "|" in text:
+        return "table row"
+    if not closed and (_HEADING_START.match(text) or re.match(r"^\d+[.)]\s+[A-Z]", text)):
+        return "heading"
+    if _LEAD_IN_END.search(text.rstrip(" .!")):
+        return "list lead-in"
+    if _ATTRIBUTION.match(text) and not _has_verb(words):
+        return "attribution line"
+    if text[:1].islower():
+        return "starts mid-sentence (a list item cut from its lead-in)"
+    numbers_count = len(re.findall(r"\d+(?:[.,]\d+)?", text))
+    if numbers_count >= 4 and not _has_verb(words):
+        return "table row"
+    if len(words) <= 10 and not _has_verb(words):
+        return "verbless fragment"
+    return None
+
+
+def duplicate_reasons(sentences: Sequence[str]) -> list[str | None]:
+    """For each sentence, which earlier sentence it restates (>= 80% of the shorter's content words)."""
+    from bot.text import content_words
+
+    seen: list[set[str]] = []
+    out: list[str | None] = []
+    for sentence in sentences:
+        words = set(content_words(bare(sentence)))
+        reason = None
+        for i, earlier in enumerate(seen, start=1):
+            shorter = min(len(words), len(earlier))
+            if shorter >= 4 and len(words & earlier) >= 0.8 * shorter:
+                reason = f"restates sentence {i}"
+                break
+        seen.append(words)
+        out.append(reason)
+    return out
+
+
+def entities(text: str) -> dict[str, set[str]]:
+    """Drugs and conditions ``text`` names, by kind: {"drug": {"ocrelizumab"}, "condition": {...}}."""
+    found: dict[str, set[str]] = {}
+    for name, (kind, pattern) in _ENTITY_RES.items():
+        if pattern.search(text):
+            found.setdefault(kind, set()).add(name)
+    for m in _ANTIBODY.finditer(text):
+        name = m.group(0).lower()
+        if not any(_ENTITY_RES[n][1].search(name) for n in ENTITIES):
+            found.setdefault("drug", set()).add(name)
+    return found
+
+
+def question_entities(turns: Sequence[str]) -> dict[str, set[str]]:
+    """Per kind, the entities of the latest turn that names one (elliptical follow-ups inherit)."""
+    out: dict[str, set[str]] = {}
+    for turn in reversed(turns):
+        for kind, names in entities(turn).items():
+            out.setdefault(kind, names)
+    return out
+
+
+def wrong_entity_reason(sentence: str, asked: Mapping[str, set[str]], cited_titles: Sequence[str]) -> str | None:
+    """Why ``sentence`` is about another drug or condition than the question asks, or None."""
+    named = entities(bare(sentence))
+    if not named:
+        named = entities(" ".join(cited_titles))
+        how = "cites a passage about"
+    else:
+        how = "names"
+    for kind, want in asked.items():
+        have = named.get(kind, set())
+        if have and not have & want:
+            return f"{how} {', '.join(sorted(have))}; the question asks about {', '.join(sorted(want))}"
+    return None
+
+
+def voice_reason(sentence: str, audience: str, turns: Sequence[str] = ()) -> str | None:
+    """Why ``sentence`` is in the other audience's register, or None."""
+    text = bare(sentence)
+    asked = " ".join(turns).lower()
+    if audience == "clinician":
+        m = _SECOND_PERSON.search(text)
+        return f"patient voice in a clinician answer ('{m.group(0)}')" if m else None
+    if m := _SECTION_CODE.search(text):
+        return f"label section code '{m.group(0)}' in a patient answer"
+    for m in _JARGON.finditer(text):
+        if m.group(0).lower() in _NOT_JARGON or m.group(0).lower() in asked:
+            continue
+        around = text[max(0, m.start() - 30) : m.end() + 30]
+        if not _EXPLAINED.search(around) and not _inside_parentheses(text, m.start()):
+            return f"unexplained jargon '{m.group(0)}' in a patient answer"
+    return None
+
+
+def _inside_parentheses(text: str, pos: int) -> bool:
+    return text.rfind("(", 0, pos) > text.rfind(")", 0, pos)
+
+
+def review_sentences(
+    text: str,
+    audience: str,
+    turns: Sequence[str],
+    support: Sequence[str] = (),
+    cited_titles: Mapping[int, str] | None = None,
+) -> list[SentenceReview]:
+    """Every shown sentence of ``text`` with the sentence-level rules that flag it."""
+    shown = shown_sentences(text)
+    asked = question_entities(turns)
+    titles = cited_titles or {}
+    duplicates = duplicate_reasons([c.text for c in shown])
+    reviews = []
+    for claim, duplicate in zip(shown, duplicates, strict=True):
+        plain = bare(claim.text)
+        flags = {
+            "duplicate_rate": duplicate,
+            "fragment_rate": fragment_reason(claim.text),
+            "wrong_entity_rate": wrong_entity_reason(
+                claim.text, asked, [titles[n] for n in claim.citations if n in titles]
+            ),
+            "voice_mismatch": voice_reason(claim.text, audience, turns),
+        }
+        matched = any(re.search(p, plain, re.IGNORECASE) for p in support) if support else None
+        reviews.append(SentenceReview(plain, claim.citations, matched, {k: v for k, v in flags.items() if v}))
+    return reviews
+
+
+def sentence_metrics(reviews: Sequence[SentenceReview]) -> dict[str, float | None]:
+    """answer_precision and the four flag rates of one answer (None when it shows no sentence)."""
+    if not reviews:
+        return {"answer_precision": None, **dict.fromkeys(SENTENCE_RATES)}
+    judged = [r.supported_by_pattern for r in reviews if r.supported_by_pattern is not None]
+    out: dict[str, float | None] = {"answer_precision": sum(judged) / len(judged) if judged else None}
+    for name in SENTENCE_RATES:
+        out[name] = sum(1 for r in reviews if name in r.flags) / len(reviews)
+    return out
+
+
+def seed_coverage(text: str, points: Mapping[str, Sequence[str]]) -> tuple[float | None, list[str]]:
+    """Share of checklist points some cited shown sentence states, and the names of those missed."""
+    if not points:
+        return None, []
+    cited = [bare(c.text) for c in shown_sentences(text) if c.citations]
+    missed = [
+        name for name, patterns in points.items()
+        if not any(re.search(p, s, re.IGNORECASE) for p in patterns for s in cited)
+    ]  # fmt: skip
+    return 1 - len(missed) / len(points), missed
 
 
 # --- audience ------------------------------------------------------------------------------------

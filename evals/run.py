@@ -19,7 +19,7 @@ from typing import Any
 from bot.answer import Bot
 from bot.types import Answer, Passage
 from evals import metrics as m
-from evals.datasets import Case
+from evals.datasets import Case, Checklists
 from evals.judge import EvalJudge
 from ingest.types import Chunk
 
@@ -39,15 +39,21 @@ def _cited_passages(answer: Answer) -> dict[int, Passage]:
     }
 
 
-def case_metrics(case: Case, answer: Answer | None, wall: float, judge: EvalJudge) -> tuple[dict[str, Any], list[Any]]:
-    """Every per-case metric (None where it does not apply) and the judge's sentence verdicts."""
+def case_metrics(
+    case: Case, answer: Answer | None, wall: float, judge: EvalJudge, checklists: Checklists | None = None
+) -> tuple[dict[str, Any], list[Any], list[m.SentenceReview], list[str]]:
+    """Every per-case metric (None where it does not apply), the judge's verdicts, the sentence
+    reviews and the checklist points the answer missed."""
     status = answer.status if answer is not None else "error"
     out: dict[str, Any] = {"behavior_accuracy": 1.0 if m.behavior_of(status) == case.behavior else 0.0}
     retrieved = [p.source for p in answer.retrieved] if answer is not None else []
     out.update(m.retrieval_metrics(retrieved, case.sources))
     verdicts: list[Any] = []
+    reviews: list[m.SentenceReview] = []
     shows_answer = answer is not None and status in ("answered", "partial")
     if answer is not None and shows_answer:
+        titles = {c.n: c.title for c in answer.citations}
+        reviews = m.review_sentences(answer.text, case.audience, case.turns, case.support, titles)
         scores = m.citation_scores(answer.text, _cited_passages(answer), judge)
         verdicts = scores.verdicts
         out["citation_recall"], out["citation_precision"] = scores.recall, scores.precision
@@ -62,19 +68,31 @@ def case_metrics(case: Case, answer: Answer | None, wall: float, judge: EvalJudg
             self_reference_rate=None,
             reading_grade=None,
         )
+    out.update(m.sentence_metrics(reviews))
+    if case.behavior != "answer":
+        out["answer_precision"] = None  # support patterns describe an answer this case should not give
+    points = (checklists or {}).get(case.checklist, {})
+    out["seed_coverage"], missed = m.seed_coverage(answer.text if shows_answer and answer else "", points)
     out["fact_recall"] = m.fact_recall(answer.text if answer else "", case.facts) if case.behavior == "answer" else None
     timings = answer.timings if answer is not None else {}
     for stage in m.STAGES[:-1]:
         out[f"latency_{stage}"] = timings.get(stage)
     out["latency_total"] = wall
     out.update(m.named_failures(case.behavior, status))
-    return out, verdicts
+    return out, verdicts, reviews, missed
 
 
-def case_record(case: Case, answer: Answer | None, error: str, wall: float, judge: EvalJudge) -> dict[str, Any]:
+def case_record(
+    case: Case,
+    answer: Answer | None,
+    error: str,
+    wall: float,
+    judge: EvalJudge,
+    checklists: Checklists | None = None,
+) -> dict[str, Any]:
     """One line of results.jsonl: the question, what the bot did, and how it scored."""
     failures_before = len(judge.failures)
-    metrics, verdicts = case_metrics(case, answer, wall, judge)
+    metrics, verdicts, reviews, missed_points = case_metrics(case, answer, wall, judge, checklists)
     judge_failures = judge.failures[failures_before:]
     metrics["judge_failures"] = len(judge_failures)
     return {
@@ -84,6 +102,7 @@ def case_record(case: Case, answer: Answer | None, error: str, wall: float, judg
         "audience": case.audience,
         "turns": "multi" if case.multi_turn else "single",
         "tags": list(case.tags),
+        "split": case.split or "all",
         "expected_behavior": case.behavior,
         "status": answer.status if answer is not None else "error",
         "correct": metrics["behavior_accuracy"] == 1.0,
@@ -100,6 +119,9 @@ def case_record(case: Case, answer: Answer | None, error: str, wall: float, judg
             for c in (answer.citations if answer else ())
         ],
         "verdicts": [v.to_dict() for v in verdicts],
+        "sentences": [r.to_dict() for r in reviews],
+        "missed_facts": m.missed_facts(answer.text if answer else "", case.facts) if case.behavior == "answer" else [],
+        "missed_points": missed_points,
         "removed_by_bot": [{"text": s.text, "reason": s.reason} for s in (answer.removed if answer else ())],
         "notices": list(answer.notices) if answer is not None else [],
         "timings": dict(answer.timings) if answer is not None else {},
@@ -114,6 +136,7 @@ def run_cases(
     judge: EvalJudge,
     progress: bool = True,
     on_answer: Callable[[Case, Answer | None], None] | None = None,
+    checklists: Checklists | None = None,
 ) -> list[dict[str, Any]]:
     """Ask every case, score it, and return the records (in dataset order)."""
     from tqdm import tqdm
@@ -128,7 +151,7 @@ def run_cases(
         except Exception as err:  # one broken case must not end the run
             error = f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"
         wall = time.perf_counter() - started
-        records.append(case_record(case, answer, error, wall, judge))
+        records.append(case_record(case, answer, error, wall, judge, checklists))
         if on_answer is not None:
             on_answer(case, answer)
     return records
@@ -149,6 +172,7 @@ def summarize(records: Sequence[Mapping[str, Any]], meta: Mapping[str, Any]) -> 
         "by_audience": _grouped(records, "audience"),
         "by_behavior": _grouped(records, "expected_behavior"),
         "by_turns": _grouped(records, "turns"),
+        "by_split": _grouped(records, "split"),
         "confusion": m.confusion(records),
     }
 
@@ -204,7 +228,7 @@ def compare_runs(
 ) -> dict[str, Any]:
     """Deltas of every summary metric (overall and per group) and the cases whose outcome flipped."""
     sections: dict[str, Any] = {"overall": m.deltas(summary["overall"], baseline_summary.get("overall", {}))}
-    for section in ("by_audience", "by_behavior", "by_turns"):
+    for section in ("by_audience", "by_behavior", "by_turns", "by_split"):
         cur, old = summary.get(section, {}), baseline_summary.get(section, {})
         sections[section] = {g: m.deltas(cur.get(g, {}), old.get(g, {})) for g in sorted(set(cur) | set(old))}
     before = {r["id"]: r for r in baseline_records}
