@@ -19,6 +19,15 @@ class IndexCorrupt(CitebotError):
     """The index files exist but cannot be read."""
 
 
+class SearchUnavailable(CitebotError):
+    """The Chroma server does not answer (stopped, restarting, too slow); a retry later may work.
+
+    Exit code 75 is sysexits' EX_TEMPFAIL: scripts can tell "try again" from "fix something".
+    """
+
+    exit_code = 75
+
+
 class IndexBusy(CitebotError):
     """Another ingest holds the index's writer lock."""
 

@@ -2,25 +2,33 @@
 
 The collection's metadata records how it was built (model, dimension, chunker); opening it with a
 different build stops with a message naming ``citebot ingest --rebuild`` instead of mixing vectors.
+
+Against a Chroma server every call is bounded by ``chroma_timeout`` and a server that stops answering is
+``SearchUnavailable`` ("try again shortly"), never a traceback or a hang; the same client keeps working
+once the server is back, so nothing needs restarting.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ingest.chunk import CHUNKER_VERSION
-from ingest.errors import IndexBusy, IndexCorrupt, IndexMismatch, IndexMissing
+from ingest.errors import IndexBusy, IndexCorrupt, IndexMismatch, IndexMissing, SearchUnavailable
 from ingest.settings import Settings
 from ingest.types import Chunk, attributions_from_json
 
+log = logging.getLogger("citebot.index")
+T = TypeVar("T")
 MANIFEST = "manifest.json"
+UNAVAILABLE = "search is unavailable right now (the search server does not answer); please try again shortly"
 LOCK = "ingest.lock"
 _GET_PAGE = 5000
 
@@ -91,24 +99,72 @@ def writer_lock(index_dir: Path) -> Iterator[None]:
         lock.release()
 
 
+def server_call(url: str | None, fn: Callable[[], T]) -> T:
+    """``fn()`` against the Chroma server at ``url`` (a local index when None: just ``fn()``).
+
+    A dropped connection is retried once, because a restarted server has closed the pooled ones; a timeout
+    is not retried, so no call waits more than the timeout. What still fails is ``SearchUnavailable``.
+    """
+    if url is None:
+        return fn()
+    import httpx
+
+    failure: Exception | None = None
+    for _ in range(2):
+        try:
+            return fn()
+        except httpx.TimeoutException as err:
+            failure = err
+            break
+        except httpx.TransportError as err:
+            failure = err
+        except httpx.HTTPStatusError as err:
+            if err.response.status_code < 500:
+                raise
+            failure = err
+            break
+    log.warning("the Chroma server at %s does not answer: %s", url, type(failure).__name__)
+    raise SearchUnavailable(UNAVAILABLE) from None
+
+
+def _http_client(settings: Settings, chroma_settings: Any) -> Any:
+    """An HttpClient whose requests time out: chromadb builds its httpx session with ``timeout=None``."""
+    from urllib.parse import urlparse
+
+    import chromadb
+    import httpx
+
+    base = settings.chroma_url
+    assert base is not None
+    timeout = httpx.Timeout(settings.chroma_timeout, connect=min(settings.chroma_timeout, 5.0))
+    # Construction already sends requests, unbounded; a heartbeat with our timeout first keeps that short.
+    heartbeat = f"{base.rstrip('/')}/api/v2/heartbeat"
+    server_call(base, lambda: httpx.get(heartbeat, timeout=timeout).raise_for_status())
+    url = urlparse(base)
+    client = server_call(
+        base,
+        lambda: chromadb.HttpClient(
+            host=url.hostname or "localhost",
+            port=url.port or (443 if url.scheme == "https" else 8000),
+            ssl=url.scheme == "https",
+            settings=chroma_settings,
+        ),
+    )
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if isinstance(session, httpx.Client):
+        session.timeout = timeout
+    else:  # a chromadb that moved its session: say so rather than silently allow endless waits
+        log.warning("cannot set a timeout on chromadb's HTTP session; Chroma server calls are unbounded")
+    return client
+
+
 def _client(settings: Settings, create: bool) -> Any:
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_url:
-        from urllib.parse import urlparse
-
-        url = urlparse(settings.chroma_url)
-        try:
-            return chromadb.HttpClient(
-                host=url.hostname or "localhost",
-                port=url.port or (443 if url.scheme == "https" else 8000),
-                ssl=url.scheme == "https",
-                settings=chroma_settings,
-            )
-        except Exception as err:
-            raise IndexMissing(f"cannot reach the Chroma server at {settings.chroma_url}: {err}") from None
+        return _http_client(settings, chroma_settings)
     path = settings.index / "chroma"
     if not create and not path.exists():
         raise IndexMissing(f"no index at {settings.index}; run 'citebot ingest PATH' first")
@@ -133,9 +189,13 @@ def _wipe_local(settings: Settings) -> Any:
 class ChunkStore:
     """Reads and writes chunks with their vectors in one Chroma collection."""
 
-    def __init__(self, collection: Any, stamp: BuildStamp) -> None:
+    def __init__(self, collection: Any, stamp: BuildStamp, remote: str | None = None) -> None:
         self.collection = collection
         self.stamp = stamp
+        self.remote = remote  # the Chroma server's URL, None for a local index
+
+    def _call(self, fn: Callable[[], T]) -> T:
+        return server_call(self.remote, fn)
 
     @classmethod
     def open(cls, settings: Settings, stamp: BuildStamp, create: bool = False, rebuild: bool = False) -> ChunkStore:
@@ -145,20 +205,29 @@ class ChunkStore:
             if not (rebuild and create and not settings.chroma_url):
                 raise
             client = _wipe_local(settings)  # --rebuild is the advertised fix, so it must work on a corrupt index
+        remote = settings.chroma_url or None
         if rebuild:
-            with suppress(Exception):
-                client.delete_collection(settings.collection)
+            try:
+                server_call(remote, lambda: client.delete_collection(settings.collection))
+            except SearchUnavailable:
+                raise  # a down server must not pass for "nothing to delete"
+            except Exception:
+                pass  # there was no collection to delete
         try:
             if create:
-                collection = client.get_or_create_collection(
-                    settings.collection,
-                    metadata=stamp.as_metadata(),
-                    configuration={
-                        "hnsw": {"space": "cosine", "ef_construction": 200, "ef_search": settings.hnsw_ef_search}
-                    },
+                configuration = {
+                    "hnsw": {"space": "cosine", "ef_construction": 200, "ef_search": settings.hnsw_ef_search}
+                }
+                collection = server_call(
+                    remote,
+                    lambda: client.get_or_create_collection(
+                        settings.collection, metadata=stamp.as_metadata(), configuration=configuration
+                    ),
                 )
             else:
-                collection = client.get_collection(settings.collection)
+                collection = server_call(remote, lambda: client.get_collection(settings.collection))
+        except SearchUnavailable:
+            raise
         except Exception as err:
             if not create and "does not exist" in str(err).lower():
                 raise IndexMissing(f"no index at {settings.index}; run 'citebot ingest PATH' first") from None
@@ -174,23 +243,26 @@ class ChunkStore:
             raise IndexMismatch(
                 f"the index at {settings.index} was built with {what}; run 'citebot ingest --rebuild PATH'"
             )
-        return cls(collection, stamp)
+        return cls(collection, stamp, remote)
 
     def count(self) -> int:
-        return int(self.collection.count())
+        return int(self._call(self.collection.count))
 
     def upsert(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:
         if chunks:
-            self.collection.upsert(
-                ids=[c.id for c in chunks],
-                documents=[c.text for c in chunks],
-                metadatas=[c.metadata() for c in chunks],
-                embeddings=[list(v) for v in vectors],
+            self._call(
+                lambda: self.collection.upsert(
+                    ids=[c.id for c in chunks],
+                    documents=[c.text for c in chunks],
+                    metadatas=[c.metadata() for c in chunks],
+                    embeddings=[list(v) for v in vectors],
+                )
             )
 
     def delete(self, ids: Sequence[str]) -> None:
         for lo in range(0, len(ids), _GET_PAGE):
-            self.collection.delete(ids=list(ids[lo : lo + _GET_PAGE]))
+            page = list(ids[lo : lo + _GET_PAGE])
+            self._call(lambda: self.collection.delete(ids=page))  # noqa: B023 - called at once
 
     def ids(self) -> set[str]:
         out: set[str] = set()
@@ -206,7 +278,7 @@ class ChunkStore:
     def get(self, ids: Sequence[str]) -> dict[str, Chunk]:
         if not ids:
             return {}
-        res = self.collection.get(ids=list(ids), include=["documents", "metadatas"])
+        res = self._call(lambda: self.collection.get(ids=list(ids), include=["documents", "metadatas"]))
         return {
             cid: chunk_from_record(cid, text, meta)
             for cid, text, meta in zip(res["ids"], res["documents"], res["metadatas"], strict=True)
@@ -219,8 +291,10 @@ class ChunkStore:
         """
         if k <= 0:
             return []
-        res = self.collection.query(
-            query_embeddings=[list(vector)], n_results=k, include=["documents", "metadatas", "distances"]
+        res = self._call(
+            lambda: self.collection.query(
+                query_embeddings=[list(vector)], n_results=k, include=["documents", "metadatas", "distances"]
+            )
         )
         return [
             (chunk_from_record(cid, text, meta), 1.0 - float(dist))
@@ -232,7 +306,7 @@ class ChunkStore:
     def _pages(self, include: list[str]) -> Iterator[dict[str, Any]]:
         offset = 0
         while True:
-            page = self.collection.get(include=include, limit=_GET_PAGE, offset=offset)
+            page = self._call(lambda: self.collection.get(include=include, limit=_GET_PAGE, offset=offset))  # noqa: B023
             if not page["ids"]:
                 return
             yield page

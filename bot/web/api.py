@@ -26,7 +26,7 @@ from bot.types import Answer, Audience, Passage
 from bot.web.privacy import log_failure
 from bot.web.render import answer_dict, reply_content, sources_text
 from ingest.embed import Embedder, Progress
-from ingest.errors import CitebotError
+from ingest.errors import CitebotError, SearchUnavailable
 from ingest.settings import Settings
 
 if TYPE_CHECKING:
@@ -324,6 +324,10 @@ def create_app(bot: Bot, settings: Settings) -> FastAPI:
             # Validate (and raise InvalidQuestion) before the 200 status line goes out.
             events = bot.stream(question, audience, history)
             first = await run(next, events)
+        except SearchUnavailable as err:  # the Chroma server is down: temporary, so 503 with a retry hint
+            unavailable = openai_error(str(err), 503, "search_unavailable")
+            unavailable.headers["Retry-After"] = "10"
+            return unavailable
         except CitebotError as err:
             return openai_error(str(err), 400)
         except Exception as err:  # uvicorn's own report would quote the exception's message

@@ -239,18 +239,22 @@ def hnsw_recall(settings: Settings, stamp: BuildStamp, vectors: Any, queries: An
 
 
 @contextmanager
-def chroma_server(path: Path, timeout: float = 60.0) -> Iterator[str]:
-    """A ``chroma run`` server on a free local port; yields its URL and always stops it."""
+def chroma_server(path: Path, timeout: float = 60.0, port: int | None = None) -> Iterator[str]:
+    """A ``chroma run`` server on ``port`` (default: a free local one); yields its URL and always stops it.
+
+    A given port and the same ``path`` restart the same server, as a fault test needs.
+    """
     import urllib.request
 
     exe = Path(sys.executable).with_name("chroma")
     binary = str(exe) if exe.exists() else shutil.which("chroma")
     if not binary:
         raise FileNotFoundError("the 'chroma' command (chromadb's CLI) is not installed")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    log = open(path.parent / f"chroma-{port}.log", "w")  # noqa: SIM115 - closed in finally
+    if port is None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+    log = open(path.parent / f"chroma-{port}.log", "a")  # noqa: SIM115 - closed in finally
     proc = subprocess.Popen(
         [binary, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
         stdout=log,
