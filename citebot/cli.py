@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 
@@ -28,6 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    # Errors reach the user as one line below; without a configured log (only `citebot chat` sets one up),
+    # the operator-facing warnings behind them would be printed too.
+    logging.getLogger("citebot").addHandler(logging.NullHandler())
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))

@@ -139,17 +139,22 @@ def _http_client(settings: Settings, chroma_settings: Any) -> Any:
     timeout = httpx.Timeout(settings.chroma_timeout, connect=min(settings.chroma_timeout, 5.0))
     # Construction already sends requests, unbounded; a heartbeat with our timeout first keeps that short.
     heartbeat = f"{base.rstrip('/')}/api/v2/heartbeat"
-    server_call(base, lambda: httpx.get(heartbeat, timeout=timeout).raise_for_status())
     url = urlparse(base)
-    client = server_call(
-        base,
-        lambda: chromadb.HttpClient(
-            host=url.hostname or "localhost",
-            port=url.port or (443 if url.scheme == "https" else 8000),
-            ssl=url.scheme == "https",
-            settings=chroma_settings,
-        ),
-    )
+    try:
+        server_call(base, lambda: httpx.get(heartbeat, timeout=timeout).raise_for_status())
+        client = server_call(
+            base,
+            lambda: chromadb.HttpClient(
+                host=url.hostname or "localhost",
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            ),
+        )
+    except SearchUnavailable:
+        raise
+    except Exception as err:  # not a Chroma server, a bad URL: something to fix, not to retry
+        raise IndexMissing(f"cannot use the Chroma server at {base}: {type(err).__name__}: {err}") from None
     session = getattr(getattr(client, "_server", None), "_session", None)
     if isinstance(session, httpx.Client):
         session.timeout = timeout

@@ -137,9 +137,10 @@ def test_a_stopped_server_is_a_clear_message_and_its_return_is_answered(
             during.append((text, took))
         capsys.readouterr()  # (Gradio's server thread prints the tracebacks of its own gr.Error replies)
         code, took = timed(lambda: main(cli))
-        last = capsys.readouterr().err.strip().splitlines()[-1]
-        assert code == SearchUnavailable.exit_code and last.startswith("citebot: error: search is unavailable"), last
-        during.append((last, took))
+        err = capsys.readouterr().err
+        assert code == SearchUnavailable.exit_code and err.startswith("citebot: error: search is unavailable"), err
+        assert err.count("\n") == 1, err  # one line, as every CLI error
+        during.append((err, took))
         for message, took in during:
             assert "search is unavailable" in message and "try again shortly" in message, message
             assert "Traceback" not in message and "httpx" not in message and "127.0.0.1" not in message

@@ -184,8 +184,28 @@ def test_redaction_leaves_medical_content_alone() -> None:
     )
 
 
+def test_redaction_keeps_the_questions_of_the_safety_and_demo_sets(record_property: Any) -> None:
+    """755 patient and clinician messages written by others (the safety corpus's development part; its held-out
+    part is reserved for the safety classifier) and the demo gold set's turns: none has an identifier.
+
+    Measured once before any change: 1 of 755 altered ("Thanks, I'll pass that on" → "Thanks, [name] pass…");
+    "I'll" and the other "I" contractions were then excluded from names.
+    """
+    datasets = ROOT / "evals" / "datasets"
+    texts = [json.loads(line)["text"] for line in (datasets / "safety" / "dev.jsonl").open()]
+    texts += [t for line in (datasets / "demo.jsonl").open() for t in json.loads(line).get("turns", [])]
+    changed = [(t, redact(t)) for t in texts if redact(t) != t]
+    record_property("messages", len(texts))
+    record_property("changed", len(changed))
+    assert len(texts) > 900 and changed == []
+
+
 def test_redaction_on_real_questions_and_documents(shared: Path, record_property: Any) -> None:
-    """Held out: real questions (MedQuAD, PubMedQA) and the external documents have no identifiers to remove."""
+    """Real questions (MedQuAD, PubMedQA) and the external documents have no identifiers to remove.
+
+    These were used while writing the rule (they showed "1 may", "(2001-2009)" and "Miss" as false positives),
+    so they are a development figure; the held-out one is the safety set above.
+    """
     questions = [
         json.loads(line)["question"] for line in (shared / "data/medquad/medquad_answered_subsample35.jsonl").open()
     ]

@@ -36,7 +36,8 @@ _NAMES = rf"{_WORD}(?:[ \t]+{_WORD}){{0,2}}"
 _NOT_NAMES = frozenset(
     "A An The Not On In So Very Also Just Currently Still Now Here Taking Pregnant Worried Scared Allergic "
     "Diabetic Male Female Over Under About Unable Able Using Starting Stopping Going Trying Really "
-    "Breastfeeding Vaccinated Immunocompromised Ms MS Patient Nurse Doctor Sure Afraid Concerned".split()
+    "Breastfeeding Vaccinated Immunocompromised Ms MS Patient Nurse Doctor Sure Afraid Concerned "
+    "I'll I'd I've I'm I’ll I’d I’ve I’m".split()
 )
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|(?-i:May)|june?|july?|aug(?:ust)?|sept?(?:ember)?"
