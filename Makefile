@@ -10,6 +10,8 @@ PORT ?= 7860
 # Regression gates for the demo eval, set just below what was measured (see README, "Evals").
 GATES := behavior_accuracy=0.97 behavior_accuracy_emergency=1 behavior_accuracy_refuse_dose=1 \
 	behavior_accuracy_abstain=1 hit_at_k=0.97 mrr=0.95 citation_recall=0.99 citation_precision=0.99 fact_recall=0.89
+# Lower-is-better ceilings: no shown sentence may talk about the knowledge base itself (measured 0).
+CEILINGS := self_reference_rate=0
 
 .PHONY: run test lint install eval-gate
 
@@ -33,7 +35,7 @@ lint: $(STAMP)
 
 eval-gate: $(STAMP)
 	$(VENV)/bin/citebot ingest corpus --index runs/ci-index --quiet
-	$(VENV)/bin/citebot eval --index runs/ci-index --out runs/ci-eval --quiet $(addprefix --fail-under ,$(GATES))
+	$(VENV)/bin/citebot eval --index runs/ci-index --out runs/ci-eval --quiet $(addprefix --fail-under ,$(GATES)) $(addprefix --fail-over ,$(CEILINGS))
 
 # The eval gate runs before pytest so that pytest's summary is the last thing printed.
 test: $(STAMP) lint eval-gate

@@ -1,11 +1,11 @@
 """``citebot eval``: the gold-set eval with its CI gates, and the public retrieval benchmarks.
 
     citebot eval [DATASET.jsonl ...] [--index DIR] [--out DIR] [--split dev|heldout] [--compare RUN_DIR]
-                 [--fail-under METRIC=VALUE ...] [--export-ragas FILE] [--limit N]
+                 [--fail-under METRIC=VALUE ...] [--fail-over METRIC=VALUE ...] [--export-ragas FILE] [--limit N]
     citebot eval pubmedqa PATH/ori_pqal.json [--limit N] [--out DIR]
     citebot eval medquad PATH.jsonl [--limit N] [--out DIR]
 
-Exit codes: 0 done, 1 a --fail-under gate failed, 2 usage or input error.
+Exit codes: 0 done, 1 a --fail-under or --fail-over gate failed, 2 usage or input error.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,14 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="exit 1 when an overall metric is below VALUE (repeatable)",
     )
     p.add_argument(
+        "--fail-over",
+        type=gate,
+        action="append",
+        default=[],
+        metavar="METRIC=VALUE",
+        help="exit 1 when a lower-is-better overall metric is above VALUE (repeatable), e.g. self_reference_rate=0",
+    )
+    p.add_argument(
         "--export-ragas",
         type=Path,
         metavar="FILE",
@@ -97,7 +106,8 @@ def run(args: argparse.Namespace) -> int:
         parser.error("--limit must be at least 1")
     if args.datasets and args.datasets[0] in BENCHMARKS and not Path(args.datasets[0]).is_file():
         extra = [flag for flag, v in (("--compare", args.compare), ("--export-ragas", args.export_ragas),
-                                      ("--fail-under", args.fail_under)) if v]  # fmt: skip
+                                      ("--fail-under", args.fail_under),
+                                      ("--fail-over", args.fail_over)) if v]  # fmt: skip
         if extra:
             parser.error(f"{', '.join(extra)} cannot be used with '{args.datasets[0]}'")
         if len(args.datasets) != 2:
@@ -149,12 +159,18 @@ def run_gold(args: argparse.Namespace) -> int:
         (out / "compare.md").write_text(text, encoding="utf-8")
         print(text)
     print(overall_table(summary))
-    return check_gates(summary["overall"], args.fail_under)
+    return check_gates(summary["overall"], args.fail_under, args.fail_over)
 
 
-def check_gates(overall: dict[str, Any], gates: list[tuple[str, float]]) -> int:
-    """One line per failed gate on stderr; 1 if any failed."""
+def check_gates(overall: dict[str, Any], gates: list[tuple[str, float]], over: Sequence[tuple[str, float]] = ()) -> int:
+    """One line per failed gate on stderr; 1 if any failed. ``over`` gates lower-is-better metrics."""
     failed = 0
+    for name, ceiling in over:
+        value = overall.get(name)
+        if value is None or value > ceiling:
+            shown = "undefined" if value is None else f"{value:.4g}"
+            print(f"citebot: eval: {name} = {shown} is above --fail-over {ceiling:g}", file=sys.stderr)
+            failed += 1
     for name, threshold in gates:
         value = overall.get(name)
         if value is None:

@@ -352,6 +352,17 @@ def test_eval_writes_outputs_and_gates(tiny: Path, tmp_path: Path, capsys: pytes
     assert "behavior_accuracy" in err and "cases" in err
 
 
+def test_fail_over_gates_lower_is_better_metrics(capsys: pytest.CaptureFixture[str]) -> None:
+    overall = {"self_reference_rate": 0.02, "uncited_claim_rate": 0.0, "fact_recall": 0.9}
+    assert evals_cli.check_gates(overall, [("fact_recall", 0.8)], [("uncited_claim_rate", 0.0)]) == 0
+    assert evals_cli.check_gates(overall, [], [("self_reference_rate", 0.0), ("missing_metric", 1.0)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "citebot: eval: self_reference_rate = 0.02 is above --fail-over 0",
+        "citebot: eval: missing_metric = undefined is above --fail-over 1",
+    ]
+
+
 def test_split_runs_only_that_split_and_the_summary_breaks_down_by_split(
     tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
