@@ -16,7 +16,7 @@ from typing import Any, Literal, Protocol
 from bot import safety
 from bot.cite import HeuristicJudge, Judge, Judgement, Verified, verify
 from bot.extractive import ExtractiveAnswerer
-from bot.followup import condense_offline, suggest
+from bot.followup import condense_offline, covered_topics, suggest
 from bot.guard import clean_output, strip_injections
 from bot.llm import LLMAnswerer, LLMError, make_chat_model
 from bot.retrieve import Retriever, open_retriever
@@ -56,6 +56,15 @@ def user_turns(history: Sequence[Any]) -> list[str]:
         elif isinstance(item, dict) and item.get("role", "user") == "user" and isinstance(item.get("content"), str):
             out.append(item["content"])
     return [safety.clean_question(t) for t in out if t.strip()]
+
+
+def assistant_turns(history: Sequence[Any]) -> list[str]:
+    """Earlier answers (``{"role": "assistant"}`` messages): what this conversation has already shown."""
+    return [
+        item["content"]
+        for item in history
+        if isinstance(item, dict) and item.get("role") == "assistant" and isinstance(item.get("content"), str)
+    ]
 
 
 _UNIT = r"(months?|weeks?|days?|years?|hours?|minutes?|mg|ml|%)"
@@ -141,6 +150,7 @@ class Bot:
         if audience not in ("clinician", "patient"):
             raise InvalidQuestion(f"unknown audience '{audience}' (use clinician or patient)")
         turns = user_turns(history)
+        earlier = assistant_turns(history)
         t0 = time.perf_counter()
         verdict = self.screen.check(question, audience, turns)
         if verdict.kind == "invalid":
@@ -172,7 +182,7 @@ class Bot:
 
         def generate(answerer: Answerer) -> Generator[Event, None, str]:
             start = time.perf_counter()
-            raw, verifying = yield from self._generate(answerer, question, shown, audience, turns, judge)
+            raw, verifying = yield from self._generate(answerer, question, shown, audience, turns, judge, earlier)
             spent["generate"] += time.perf_counter() - start - verifying
             spent["verify"] += verifying
             return raw
@@ -221,7 +231,7 @@ class Bot:
             timings=timings,
         )
         if result.supported_claims == 0:
-            text = self._abstain_text(audience)
+            text = self._abstain_text(audience) + covered_topics(shown, audience)
             answer = replace(answer, text=text, status="abstained", notices=tuple(notices))
         else:
             notices[:0] = premise_notices(question, shown)
@@ -254,12 +264,18 @@ class Bot:
         audience: Audience,
         turns: list[str],
         judge: Judge,
+        earlier: list[str],
     ) -> Generator[Event, None, tuple[str, float]]:
         """Stream: after each completed line, re-verify the text so far and emit what survives."""
         raw = ""
         shown = ""
         spent = 0.0
-        for piece in answerer.generate(question, passages, audience, turns):
+        pieces = (
+            answerer.generate(question, passages, audience, turns, earlier=earlier)
+            if isinstance(answerer, ExtractiveAnswerer)
+            else answerer.generate(question, passages, audience, turns)
+        )
+        for piece in pieces:
             raw += piece
             if "\n" in piece:
                 t = time.perf_counter()

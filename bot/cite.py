@@ -17,7 +17,9 @@ Rules (documented in the README, tested in tests/test_cite.py):
 4. Uncited or unsupported sentences are removed from the shown answer and counted (the UI and
    JSON list them under ``removed``). If no supported factual sentence remains, the answer is
    ``abstained``.
-5. Citations are renumbered 1..n in order of first use, and each records the passage sentence
+5. A correction of the user's figure, "The sources give X, not Y [n].", is judged on X alone: Y is
+   the figure the question asserted, quoted in order to deny it.
+6. Citations are renumbered 1..n in order of first use, and each records the passage sentence
    that best supports the claim so the UI can highlight it.
 """
 
@@ -185,7 +187,7 @@ def verify(answer: str, passages: Sequence[Passage], judge: Judge) -> Verified:
             if not valid:
                 removed.append(Sentence(text, (), False, 0.0, reason="no citation to a shown passage"))
                 continue
-            verdict = judge.judge(text, [passages[n - 1] for n in valid])
+            verdict = judge.judge(claim_of(text), [passages[n - 1] for n in valid])
             if not verdict.supported:
                 removed.append(Sentence(text, tuple(valid), False, verdict.score, reason=verdict.reason))
                 continue
@@ -226,6 +228,16 @@ def _prune_empty_headings(lines: list[str]) -> list[str]:
             continue
         out.append(line)
     return out
+
+
+_CORRECTION = re.compile(r"^The sources give (?P<claim>.+?), not (?P<asserted>[^,]+?)[.!]?$")
+
+
+def claim_of(sentence: str) -> str:
+    """What a sentence asserts. A correction ("The sources give every 6 months, not every 3 months")
+    asserts the sources' figure; the figure after "not" is the user's, quoted to be denied."""
+    m = _CORRECTION.match(sentence.strip())
+    return f"{m.group('claim')}." if m else sentence
 
 
 def attach_citations(text: str, cites: Sequence[int]) -> str:

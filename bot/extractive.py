@@ -1,9 +1,18 @@
-"""The offline answerer: no LLM, so it quotes the retrieved sentences that best answer the question.
+"""The offline answerer: no LLM, so it quotes the answerable units that best answer the question.
 
-Grounded by construction: every sentence it writes is a sentence of a retrieved passage, cited to
-that passage. It ranks sentences by similarity to the question, prefers the audience's documents
-and, for patients, plainer sentences; it picks diverse ones (maximal marginal relevance) so the
-answer is not the same fact five times, and abstains when nothing retrieved is close enough.
+Grounded by construction: every claim it writes is a unit of a retrieved passage (``bot.units``),
+cited to that passage. The steps:
+
+1. analyse the question (``bot.question``): the medicine or condition it names, with the aliases
+   the documents use; the aspect; the timing direction; yes/no or list; figures it asserts;
+2. drop units about another medicine and units about the opposite timing direction (rules the
+   training data cannot teach);
+3. score the rest with the learned ranker (``bot.rank``, weights from public data);
+4. abstain when the best passages do not cover the question's key concept, saying so;
+5. compose: a correction first when the question asserts a figure the sources contradict, then the
+   best unit, then as many further points as clear the relevance floor — grouped under headings by
+   aspect for clinicians when the evidence spans several aspects, 3–6 plain points for patients —
+   never a point that restates an earlier one or one already shown in the conversation.
 """
 
 from __future__ import annotations
@@ -16,27 +25,52 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.cite import attach_citations, is_factual
-from bot.followup import condense_offline, topic_terms
-from bot.text import collapse_acronyms, content_words, sentences
+from bot.followup import condense_offline, needs_context, topic_terms
+from bot.question import Analysis, Entities, analyse, aspects_of, directions_of
+from bot.rank import UnitView, features, is_anaphoric, load_ranker
+from bot.text import collapse_acronyms, content_words, sentences, strip_citations
 from bot.types import Audience, Passage
+from bot.units import AnswerUnit, units
 from ingest.embed import Embedder
 from ingest.lexical import LexicalIndex
 
-# Calibrated on evals/datasets/demo.jsonl: out-of-scope questions score below, answerable ones above.
-MIN_PASSAGE_SIMILARITY = 0.30
-MIN_SENTENCE_SIMILARITY = 0.32
+MIN_PASSAGE_SIMILARITY = 0.30  # calibrated on the demo set: out-of-scope questions score below
+MIN_UNIT_SIMILARITY = 0.30
 ANCHOR_SHARE = 0.2
-LEAD_PASSAGE_BONUS = 0.35
-MAX_PER_SOURCE = 2
-FOCUS_WEIGHT = 0.5  # how much rare question words found in a sentence add to its similarity
-_ANAPHORIC = re.compile(
-    r"^(?:this|that|these|those|it|its|they|such|here|because of (?:this|that)|as a result|so|therefore"
-    r"|however|but|and|also)\b",
-    re.IGNORECASE,
+KEY_CONCEPT_SHARE = 0.05  # a question word in fewer chunks than this names what the question is about
+CLOSE_MATCH = 0.65  # a unit this close in meaning answers the question even in other words
+MAX_POINTS = {"clinician": 14, "patient": 6}
+MIN_POINTS = {"clinician": 3, "patient": 3}
+MAX_PER_SOURCE = {"clinician": 6, "patient": 4}
+SECTION_MIN_ASPECTS = 3
+SECTION_MIN_POINTS = 6
+REPEAT_OVERLAP = 0.8  # share of a unit's content words already said: a restatement
+_CLINICIAN_REGISTER = re.compile(
+    r"\(\s*\d+(?:\.\d+)+\s*\)|\[see [^\]]*\]|\bsee (?:section|warnings)[^.]*\(\d|\b(?:mg/kg|mL/min|IU/L|x ?10\^|g/dL)\b"
+    r"|\b(?:contraindicated|pharmacokinetic|pharmacodynamic|immunoglobulins?|hypogammaglobulin|neutropenia"
+    r"|lymphopenia|prophylaxis|seroprotection|subjects|patients receiving|clinical trials?|placebo|ULN|LLN)\b"
 )
-_YES_NO_QUESTION = re.compile(r"^\s*(?:does|do|is|are|can|could|will|would|should|may|must|has|have)\b", re.I)
-_VERDICT = re.compile(r"^(?:yes|no)\b", re.IGNORECASE)
-_MARKUP = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+|\*\*|__|`")
+_PATIENT_VOICE = re.compile(r"\b(?:you|your)\b", re.IGNORECASE)
+_HEADINGS = {
+    "mechanism": "How it works",
+    "infection": "Infections and the immune system",
+    "vaccination": "Vaccination",
+    "monitoring": "Monitoring and tests",
+    "schedule": "Dosing and duration",
+    "side_effects": "Side effects",
+    "storage": "Storage",
+    "pregnancy": "Pregnancy and breastfeeding",
+    "treatment": "Treatment",
+    "cause": "Causes",
+    "outlook": "Outlook",
+    "prevalence": "How common",
+}
+_ASPECT_ORDER = tuple(_HEADINGS)
+# General verbs a question uses to ask, not to name its subject ("wait", "took"): never key concepts.
+_ACTIONS = frozenset(
+    """take took taken get got give gave wait need use used stop start keep make made feel felt go went come turn
+    happen help tell know want try put see look find mean""".split()
+)
 
 
 @dataclass(frozen=True)
@@ -44,8 +78,12 @@ class Candidate:
     passage: int  # 1-based number of the passage in the list given to the answerer
     text: str
     start: int
+    end: int
     score: float
+    dense: float
     vector: tuple[float, ...]
+    aspects: frozenset[str]
+    position: int = 0  # the unit's order in its passage
 
 
 def _cos_matrix(a: Sequence[Sequence[float]], b: Sequence[Sequence[float]]) -> np.ndarray:
@@ -68,51 +106,82 @@ def _plainness(text: str) -> float:
     return max(0.0, 1.0 - max(0, len(words) - 18) / 30 - long_words * 2)
 
 
+def earlier_sentences(answers: Sequence[str]) -> list[set[str]]:
+    """Content words of each sentence already shown in the conversation."""
+    out = []
+    for text in answers:
+        clean = strip_citations(text)
+        for s, e in sentences(clean):
+            words = set(content_words(clean[s:e]))
+            if len(words) >= 3:
+                out.append(words)
+    return out
+
+
+def _restates(words: set[str], said: Sequence[set[str]]) -> bool:
+    return bool(words) and any(len(words & w) / len(words) >= REPEAT_OVERLAP for w in said)
+
+
 class ExtractiveAnswerer:
-    """Composes a short answer from passage sentences, each with its exact citation."""
+    """Composes an answer from passage units, each with its exact citation."""
 
     name = "extractive"
 
-    def __init__(
-        self, embedder: Embedder, lexical: LexicalIndex | None = None, max_sentences: dict[str, int] | None = None
-    ) -> None:
+    def __init__(self, embedder: Embedder, lexical: LexicalIndex | None = None) -> None:
         self.embedder = embedder
         self.lexical = lexical
-        self.max_sentences = max_sentences or {"clinician": 7, "patient": 5}
+        self.ranker = load_ranker()
 
-    def candidates(self, question: str, query: str, passages: Sequence[Passage], audience: Audience) -> list[Candidate]:
-        """Every usable passage sentence, scored against the standalone ``query`` and the question's focus."""
-        raw: list[tuple[int, str, int]] = []
+    def analysis(self, question: str, passages: Sequence[Passage], history: Sequence[str]) -> tuple[Analysis, Entities]:
+        entities = Entities.from_passages(passages)
+        context = " ".join(history[-2:]) if history and needs_context(question) else ""
+        return analyse(question, entities, context), entities
+
+    def candidates(
+        self, question: str, query: str, passages: Sequence[Passage], audience: Audience, analysis: Analysis,
+        entities: Entities,
+    ) -> list[Candidate]:  # fmt: skip
+        """Every usable unit that is about the asked entity and direction, scored by the ranker."""
+        wanted = [frozenset(k.split("|")) for k in analysis.entities]
+        wanted_products = {g for g in wanted if g in entities.products}
+        raw: list[tuple[int, AnswerUnit, str]] = []
         for number, p in enumerate(passages, start=1):
-            for start, end in sentences(p.text):
-                text = " ".join(_MARKUP.sub("", p.text[start:end]).split())
-                if len(text.split()) < 5 or not is_factual(text) or text.lstrip().startswith("#"):
+            if wanted_products:
+                doc = entities.products_in(p.title)
+                if doc and not doc & wanted_products:
+                    continue  # another medicine's document
+            for u in units(p.text):
+                named = entities.products_in(u.text)
+                if wanted_products and named and not named & wanted_products:
+                    continue  # another medicine's sentence
+                if analysis.direction and (found := directions_of(u.text)) and analysis.direction not in found:
+                    continue  # "before starting" when the question asks "after the last dose"
+                if audience == "patient" and _CLINICIAN_REGISTER.search(u.text):
                     continue
-                raw.append((number, text, start))
+                if not is_factual(u.text):
+                    continue  # "talk to your doctor ..." reads as advice, and the verifier would show it uncited
+                raw.append((number, u, f"{u.heading} {p.section.split(' > ')[-1]}"))
         if not raw:
             return []
-        yes_no = bool(_YES_NO_QUESTION.match(question))
-        vecs = self.embedder.embed_documents([query] + [t for _, t, _ in raw])
+        vecs = self.embedder.embed_documents([query] + [u.text for _, u, _ in raw])
         sims = _cos_matrix(vecs[:1], vecs[1:])[0]
-        weights = self._term_weights(question, query)
-        total = sum(weights.values()) or 1.0
+        names = {w for k in analysis.entities for w in content_words(k.replace("|", " "))}
+        weights = {t: w for t, w in self._term_weights(question, query).items() if t not in names}
+        views = [UnitView(u.text, head, u.position) for _, u, head in raw]
+        learned = self.ranker.scores(features(views, list(sims), weights, analysis))
         out = []
-        for (number, text, start), vec, sim in zip(raw, vecs[1:], sims, strict=True):
+        for (number, u, head), vec, sim, prob in zip(raw, vecs[1:], sims, learned, strict=True):
             p = passages[number - 1]
-            words = set(content_words(text))
-            score = float(sim) + FOCUS_WEIGHT * sum(w for t, w in weights.items() if t in words) / total
+            score = float(prob)
             if p.audience in (audience, "both"):
-                score += 0.04
+                score += 0.03
             if audience == "patient":
-                score += 0.06 * _plainness(text) - (0.05 if p.audience == "clinician" else 0.0)
-            elif p.audience == "patient":
-                score -= 0.06
-            if _ANAPHORIC.match(text):
-                score -= 0.1  # "This means..." leans on a sentence the reader will not see
-            if yes_no and _VERDICT.match(text):
-                score += 0.1  # a yes/no question is best opened by a sentence that says yes or no
-            score -= 0.005 * (number - 1)
-            out.append(Candidate(number, text, start, score, tuple(vec)))
+                score += 0.05 * _plainness(u.text) + (0.03 if _PATIENT_VOICE.search(u.text) else 0.0)
+            if analysis.wants_list and ": " in u.text and "; " in u.text:
+                score += 0.1  # "which signs...?": the unit that lists them, read with its lead-in
+            score -= 0.004 * (number - 1)  # retrieval order as a tie-breaker
+            out.append(Candidate(number, u.text, u.start, u.end, score, float(sim), tuple(vec),
+                                 aspects_of(f"{u.text} {head}"), u.position))  # fmt: skip
         return out
 
     def _term_weights(self, question: str, query: str) -> dict[str, float]:
@@ -129,88 +198,167 @@ class ExtractiveAnswerer:
         share = self.lexical.doc_freq(stems, stemmed=True)
         return {t: math.log(1.0 / f) * (1.0 if t in own else 0.5) for t, f in zip(stems, share, strict=True) if f > 0}
 
-    def select(self, candidates: list[Candidate], audience: Audience, sources: Sequence[str]) -> list[Candidate]:
-        """Lead with the best self-contained sentence, then maximal marginal relevance.
-
-        Sentences from the lead's own passage get a bonus: sources put the key statement first
-        and elaborate right after it, so its neighbours usually carry the evidence for it.
-        """
-        if not candidates:
-            return []
-        pool = sorted(candidates, key=lambda c: -c.score)
-        sim = _cos_matrix([c.vector for c in pool], [c.vector for c in pool])
-        row = {id(c): i for i, c in enumerate(pool)}
-
-        def cos(a: Candidate, b: Candidate) -> float:
-            return float(sim[row[id(a)], row[id(b)]])
-
-        lead = next((c for c in pool if not _ANAPHORIC.match(c.text)), pool[0])
-        pool.remove(lead)
-        chosen = [lead]
-        floor = max(MIN_SENTENCE_SIMILARITY, lead.score - 0.55)
-
-        def relevance(c: Candidate) -> float:
-            return c.score + (LEAD_PASSAGE_BONUS if c.passage == lead.passage else 0.0)
-
-        while pool and len(chosen) < self.max_sentences[audience]:
-            pick = max(pool, key=lambda c: 0.7 * relevance(c) - 0.3 * max(cos(c, s) for s in chosen))
-            pool.remove(pick)
-            if relevance(pick) < floor:
-                break
-            if any(cos(pick, s) > 0.92 for s in chosen):
-                continue
-            same_source = sum(1 for s in chosen if sources[s.passage] == sources[pick.passage])
-            if same_source >= (
-                MAX_PER_SOURCE + 1 if sources[pick.passage] == sources[lead.passage] else MAX_PER_SOURCE
-            ):
-                continue  # breadth: one document's angle should not crowd out the others
-            chosen.append(pick)
-        return chosen
-
-    def in_scope(self, question: str, passages: Sequence[Passage], candidates: list[Candidate]) -> bool:
-        """Close enough in meaning, and not about something the corpus never mentions.
+    def in_scope(self, question: str, passages: Sequence[Passage], candidates: list[Candidate],
+                 entities: Entities) -> bool:  # fmt: skip
+        """Close enough in meaning, and not about something the best passages never mention.
 
         Dense similarity alone lets "side effects of metformin" through on Ocrevus side-effect
         passages. So a question is out of scope when most of its topic words are unknown to the
-        corpus, or when it has an unknown word and none of the corpus's own topic words (those in
-        at least ``ANCHOR_SHARE`` of chunks, such as the drug name of a single-topic corpus).
+        corpus, or when it has an unknown word and nothing anchors it (an entity the documents name,
+        or a word in at least ``ANCHOR_SHARE`` of chunks). Unless a unit matches closely in meaning,
+        its key concepts — words few chunks use, other than the entity's names and asking verbs —
+        must (all but one of them) appear in one of the best passages: "does Ocrevus turn hair
+        purple?" is not answered from Ocrevus passages that never mention hair.
         """
         top_passage = max((p.dense_score or 0.0 for p in passages), default=0.0)
-        top_sentence = max((c.score for c in candidates), default=0.0)
-        if top_passage < MIN_PASSAGE_SIMILARITY or top_sentence < MIN_SENTENCE_SIMILARITY:
+        top_unit = max((c.dense for c in candidates), default=0.0)
+        if top_passage < MIN_PASSAGE_SIMILARITY or top_unit < MIN_UNIT_SIMILARITY:
             return False
         if self.lexical is None:
             return True
-        terms = [w for t in topic_terms(question) for w in t.split("-") if len(w) > 2]
+        terms = [w for t in topic_terms(collapse_acronyms(question)) for w in t.split("-") if len(w) > 2]
         if not terms:
             return True
-        share = self.lexical.doc_freq(terms)
-        unknown = sum(1 for f in share if f == 0.0)
-        has_anchor = any(f >= ANCHOR_SHARE for f in share)
-        return not (unknown / len(terms) > 0.5 or (unknown and not has_anchor))
+        share = dict(zip(terms, self.lexical.doc_freq(terms), strict=True))
+        names = {w for g in entities.find(question) for a in g for w in a.split()}
+        unknown = sum(1 for f in share.values() if f == 0.0)
+        anchored = bool(names) or any(f >= ANCHOR_SHARE for f in share.values())
+        if unknown / len(terms) > 0.5 or (unknown and not anchored):
+            return False
+        if top_unit >= CLOSE_MATCH:
+            return True
+        key = [
+            t
+            for t, f in share.items()
+            if f < KEY_CONCEPT_SHARE and t not in names and t not in _ACTIONS and not t.endswith(("ing", "ed"))
+        ]
+        if not key:
+            return True
+        best = sorted({c.passage for c in sorted(candidates, key=lambda c: -c.score)[:8]})
+        texts = [_flat(f"{passages[n - 1].title} {passages[n - 1].section} {passages[n - 1].text}") for n in best]
+        allowed = len(key) - 1 if len(key) >= 2 else len(key)
+        return any(sum(1 for t in key if _mentions(text, t)) >= allowed for text in texts)
+
+    def select(self, candidates: list[Candidate], audience: Audience, sources: Sequence[str],
+               said: Sequence[set[str]]) -> list[Candidate]:  # fmt: skip
+        """Lead with the best self-contained unit, then maximal marginal relevance down to a floor."""
+        pool = sorted(candidates, key=lambda c: -c.score)
+        pool = [c for c in pool if not _restates(set(content_words(c.text)), said)]
+        if not pool:
+            return []
+        sim = _cos_matrix([c.vector for c in pool], [c.vector for c in pool])
+        row = {id(c): i for i, c in enumerate(pool)}
+        lead = next((c for c in pool if not is_anaphoric(c.text)), pool[0])
+        chosen = [lead]
+        words = [set(content_words(lead.text))]
+        floor = max(0.12, lead.score * 0.35)
+        rest = [c for c in pool if c is not lead]
+        while rest and len(chosen) < MAX_POINTS[audience]:
+            pick = max(rest, key=lambda c: c.score - 0.3 * max(float(sim[row[id(c)], row[id(s)]]) for s in chosen))
+            rest.remove(pick)
+            if pick.score < floor and len(chosen) >= MIN_POINTS[audience]:
+                break
+            if pick.score < floor * 0.5:
+                break
+            if is_anaphoric(pick.text) and not any(
+                s.passage == pick.passage and s.position == pick.position - 1 for s in chosen
+            ):
+                continue  # "This includes ..." without the sentence it leans on
+            pw = set(content_words(pick.text))
+            if max(float(sim[row[id(pick)], row[id(s)]]) for s in chosen) > 0.88 or _restates(pw, words):
+                continue
+            if sum(1 for s in chosen if sources[s.passage] == sources[pick.passage]) >= MAX_PER_SOURCE[audience]:
+                continue
+            chosen.append(pick)
+            words.append(pw)
+        return chosen
 
     def generate(
-        self, question: str, passages: Sequence[Passage], audience: Audience, history: Sequence[str] = ()
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        audience: Audience,
+        history: Sequence[str] = (),
+        earlier: Sequence[str] = (),
     ) -> Iterator[str]:
-        """Yield the answer text in pieces; an empty answer means: abstain."""
+        """Yield the answer text in pieces; an empty answer means: abstain.
+
+        ``history`` holds the earlier user turns, ``earlier`` the answers already shown.
+        """
         query = condense_offline(question, history)
-        cands = self.candidates(question, query, passages, audience)
-        if not cands or not self.in_scope(query, passages, cands):
+        analysis, entities = self.analysis(question, passages, history)
+        cands = self.candidates(question, query, passages, audience, analysis, entities)
+        if not cands or not self.in_scope(question if not history else query, passages, cands, entities):
             return
-        chosen = self.select(cands, audience, [""] + [p.source for p in passages])
+        chosen = self.select(cands, audience, [""] + [p.source for p in passages], earlier_sentences(earlier))
         if not chosen:
             return
+        correction = self._correction(analysis, chosen, cands)
+        if correction is not None:
+            fig, c = correction
+            yield f"The sources give {fig}, not {analysis.figures[0].text} [{c.passage}].\n\n"
         first, rest = chosen[0], chosen[1:]
-        if audience == "clinician":
-            yield f"**Answer:** {attach_citations(first.text, [first.passage])}\n"
-            if rest:
-                yield "\n**What the sources say**\n"
-                for c in rest:
-                    yield f"- {attach_citations(c.text, [c.passage])}\n"
-        else:
+        if audience == "patient":
             yield f"{attach_citations(first.text, [first.passage])}\n"
             if rest:
                 yield "\n"
                 for c in rest:
                     yield f"- {attach_citations(c.text, [c.passage])}\n"
             yield "\nTalk to your care team about what this means for you.\n"
+            return
+        yield f"**Answer:** {attach_citations(first.text, [first.passage])}\n"
+        groups = self._sections(rest, analysis)
+        for heading, members in groups:
+            yield f"\n**{heading}**\n"
+            for c in members:
+                yield f"- {attach_citations(c.text, [c.passage])}\n"
+
+    @staticmethod
+    def _sections(rest: list[Candidate], analysis: Analysis) -> list[tuple[str, list[Candidate]]]:
+        """One "What the sources say" list, or headed sections when the points span several aspects."""
+        if not rest:
+            return []
+        primary = []
+        for c in rest:
+            asked = [a for a in _ASPECT_ORDER if a in c.aspects and a in analysis.aspects]
+            own = [a for a in _ASPECT_ORDER if a in c.aspects]
+            primary.append((asked or own or ["other"])[0])
+        distinct = set(primary) - {"other"}
+        if len(distinct) < SECTION_MIN_ASPECTS or len(rest) < SECTION_MIN_POINTS:
+            return [("What the sources say", rest)]
+        order = [a for a in _ASPECT_ORDER if a in distinct] + ["other"]
+        out = []
+        for aspect in order:
+            members = [c for c, a in zip(rest, primary, strict=True) if a == aspect]
+            if members:
+                out.append((_HEADINGS.get(aspect, "Other points"), members))
+        return out
+
+    @staticmethod
+    def _correction(
+        analysis: Analysis, chosen: list[Candidate], cands: list[Candidate]
+    ) -> tuple[str, Candidate] | None:
+        """A figure the question asserts that the sources contradict: the figure they give instead."""
+        if not analysis.figures:
+            return None
+        fig = analysis.figures[0]
+        if any(fig.pattern().search(c.text) for c in cands):
+            return None  # the sources state it
+        unit = re.escape(fig.unit.rstrip("s"))
+        rx = re.compile(rf"\b(?:every |each |at least |up to |about )?(?:\d+(?:\.\d+)?|one|two|three|four|five|six"
+                        rf"|seven|eight|nine|ten|twelve)[\s-]*{unit}s?\b", re.IGNORECASE)  # fmt: skip
+        for c in [*chosen, *sorted(cands, key=lambda c: -c.score)[:5]]:
+            m = rx.search(c.text)
+            if m:
+                return m.group(0), c
+        return None
+
+
+def _flat(text: str) -> str:
+    return text.lower().replace("-", "")
+
+
+def _mentions(flat_text: str, term: str) -> bool:
+    """ "breastfeed" in "breast-feeding", "vaccinat" in "vaccination": a word prefix, hyphens ignored."""
+    stem = term.lower().replace("-", "")
+    return re.search(rf"\b{re.escape(stem[: max(4, len(stem) - 2)])}", flat_text) is not None

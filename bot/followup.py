@@ -64,49 +64,90 @@ CONDENSE_PROMPT = (
     "conversation, keeping every drug, condition and number it refers to. Reply with the question only."
 )
 
-# Next questions people ask on the demo topic, offered when the retrieved passages cover them.
-_TOPICS: tuple[tuple[str, str, str], ...] = (
-    ("vaccin", "What about vaccines?", "When should vaccines be given around treatment?"),
-    ("infection", "How much does it raise the risk of infections?", "How common are infections on treatment?"),
-    ("immunoglobulin", "Should immunoglobulin levels be monitored?", "What happens to antibody levels?"),
-    ("hepatitis", "Why is hepatitis B screening needed?", "Why do I need a hepatitis B test first?"),
-    ("pregnan", "What about pregnancy and contraception?", "Can I get pregnant while on it?"),
-    ("neutro", "Does it cause neutropenia?", "Does it lower my white blood cell count?"),
-    ("repopulat", "How long until B cells come back after the last dose?", "How long does the effect last?"),
-    ("infusion reaction", "How are infusion reactions prevented?", "What happens on infusion day?"),
-    ("pml", "What is the risk of PML?", "What is PML?"),
-    ("malignan", "Is there a cancer risk?", "Does it raise my cancer risk?"),
+_NUMBERING = re.compile(r"^\s*(?:\d+[.)]?|[A-Z][.)])\s+")
+_HEADING_TEXT = re.compile(r"^[A-Z][A-Za-z ,'/-]{2,70}\??$")
+_QUESTION_START = re.compile(r"^(?:how|what|when|why|can|could|do|does|is|are|who|which|should)\b", re.IGNORECASE)
+_ASKS = re.compile(r"(?i)^(?:\w+\s+){1,2}?(?:is|are|does|do|can|should|will|to|long|often|much|many)\b")
+_BLAND_SECTION = re.compile(
+    r"^(?:page \d+|the short answer|short answer|overview|introduction|summary|key points|references?|sources?"
+    r"|what is in this leaflet|contents of the pack and other information|learn more|related issues|see also"
+    r"|genetics|clinical trials|start here|research|resources?|reporting of side effects|other information)$",
+    re.IGNORECASE,
 )
+
+
+def document_topics(passages: Sequence[Passage], entity_names: Sequence[str] = ()) -> list[str]:
+    """The headings the retrieved documents give their own sections, best-ranked passage first.
+
+    These are what the sources can answer, in their own words: the basis of suggested follow-ups
+    and of the "the sources cover ..." line of an abstention. Passages about another medicine
+    than ``entity_names`` (when given) are skipped.
+    """
+    from bot.units import units  # a leaf module; imported here to keep this module's import light
+
+    out: list[str] = []
+    seen: set[str] = set()
+    names = [n.lower() for n in entity_names]
+    for p in passages:
+        title = p.title.lower()
+        if names and not any(n in title or n in p.text.lower() for n in names):
+            continue
+        for raw in [p.section.split(" > ")[-1], *(u.heading for u in units(p.text))]:
+            heading = _NUMBERING.sub("", raw).strip()
+            key = heading.lower()
+            if not heading or key in seen or _BLAND_SECTION.search(key) or not _HEADING_TEXT.match(heading):
+                continue
+            if len(heading.split()) > 10 or key.endswith(("with", "if", "of", "for", "to")):
+                continue  # a lead-in label, not a topic
+            seen.add(key)
+            out.append(heading)
+    return out
+
+
+def as_question(heading: str, audience: str) -> str:
+    """A section heading as the next question a reader would ask."""
+    bare = heading.rstrip("?").strip()
+    if _QUESTION_START.match(bare):
+        if not _ASKS.match(bare):
+            return ""  # "What you need to know before ...": a heading, not a question
+        return bare[0].upper() + bare[1:] + "?"
+    if re.match(r"(?i)if\b", bare):
+        return f"What {bare[0].lower() + bare[1:]}?"  # "If you stop using Kesimpta" → "What if you stop ...?"
+    topic = bare[0].lower() + bare[1:] if not bare[:2].isupper() else bare
+    return f"What should I know about {topic}?" if audience == "patient" else f"What do the sources say about {topic}?"
 
 
 def suggest(question: str, history: Sequence[str], passages: Sequence[Passage], audience: str) -> tuple[str, ...]:
-    """Two or three next questions: topics the passages cover that the conversation has not asked."""
-    asked = " ".join([*history, question]).lower()
-    asked_terms = set(topic_terms(asked))
-    covered = " ".join(f"{p.section} {p.text}" for p in passages).lower()
+    """Two or three next questions: topics of the retrieved documents that the conversation has not asked."""
+    from bot.question import Entities, aspects_of
+
+    asked = " ".join([*history, question])
+    entities = Entities.from_passages(passages)
+    named = entities.products_in(question) or entities.products_in(asked)
+    entity_names = sorted({a for g in named for a in g})
+    asked_terms = set(topic_terms(asked.lower()))
+    asked_aspects = aspects_of(asked)
     out: list[str] = []
-
-    def fresh(candidate: str) -> bool:
-        terms = set(topic_terms(candidate))
-        return candidate not in out and len(terms & asked_terms) <= len(terms) / 2
-
-    for key, clinician_q, patient_q in _TOPICS:
-        suggestion = clinician_q if audience == "clinician" else patient_q
-        if key in covered and key not in asked and fresh(suggestion):
-            out.append(suggestion)
-    for p in passages:  # any corpus: fall back to the sections the answer did not open
+    for heading in document_topics(passages, entity_names):
+        terms = set(topic_terms(heading.lower())) - {n.lower() for n in entity_names}
+        if terms and len(terms & asked_terms) > len(terms) / 2:
+            continue
+        aspects = aspects_of(heading)
+        if aspects and aspects <= asked_aspects:
+            continue
+        candidate = as_question(heading, audience)
+        if candidate and candidate not in out:
+            out.append(candidate)
         if len(out) >= 3:
             break
-        section = p.section.split(" > ")[-1].strip()
-        if section and not _BLAND_SECTION.search(section):
-            candidate = f"Tell me more about {section[0].lower() + section[1:]}"
-            if fresh(candidate):
-                out.append(candidate)
-    return tuple(out[:3])
+    return tuple(out)
 
 
-_BLAND_SECTION = re.compile(
-    r"^(?:page \d+|the short answer|short answer|overview|introduction|summary|key points|references?|sources?)$"
-    r"|\?$",
-    re.IGNORECASE,
-)
+def covered_topics(passages: Sequence[Passage], audience: str) -> str:
+    """ " The retrieved sources cover: ..." — what an abstention can point the reader to."""
+    topics = document_topics(passages)[:5]
+    if not topics:
+        return ""
+    listed = "; ".join(t[0].lower() + t[1:] if not t[:2].isupper() else t for t in topics)
+    lead = "The passages I found are about" if audience == "patient" else "The retrieved sources cover"
+    return f" {lead}: {listed}."

@@ -1,0 +1,235 @@
+"""Answerable units: the pieces of a passage that can be quoted as a claim on their own.
+
+Real documents (package leaflets, NIH pages) are not written to be quoted sentence by sentence:
+headings run into the text that follows them ("Breast-feeding Kesimpta can pass into breast
+milk."), a list lead-in says nothing without its items ("... any of these signs of infection:"),
+tables flatten into rows of cells, and headings are not claims. This module turns a passage into
+units that stand alone, each with its exact character span in the passage (for the citation
+highlight) and the heading it sits under (which often says what the unit is about).
+
+Done at answer time rather than at ingest, so existing indexes keep working and the spans stay
+offsets into the very passage text that is cited.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.text import sentences
+
+_BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
+_TERMINAL = re.compile(r"[.!?][\"'”’)\]]*$")
+# Words that open a sentence; one of them capitalised mid-"sentence" marks the end of a run-in heading.
+_OPENERS = frozenset(
+    """you your if the this these those it its do don't tell talk before after during when there some like store
+    keep to continue a an in always never other ask use check each most many we our they he she patients
+    people children adults treatment symptoms""".split()
+)
+_PREPOSITIONS = frozenset("in on at for with during after before from to by of as under".split())
+_FUNCTION = frozenset(
+    "a an the of and or with to for in on at by from as is are be your you under about than into over see".split()
+)
+_AUX = re.compile(
+    r"\b(?:is|are|was|were|be|can|cannot|may|might|will|would|should|must|has|have|had|do|does|did)\b", re.I
+)
+_VERBISH = re.compile(
+    r"\b(?:is|are|was|were|be|been|being|am|can|cannot|could|may|might|will|would|shall|should|must|has|have|had"
+    r"|do|does|did|don't|doesn't|isn't|aren't|won't|get|gets|got|need|needs|take|takes|tell|talk|ask|keep|store"
+    r"|use|stop|contact|call|go|avoid|give|make|makes|see|let|check|continue|wait|inject|read|include|includes"
+    r"|occur|occurs|cause|causes|affect|affects|contain|contains|help|helps|become|becomes|seem|seems)\b"
+    r"|\b\w{3,}(?:ed|es)\b",
+    re.IGNORECASE,
+)
+MAX_ITEMS = 12
+SHORT_ITEM_WORDS = 14  # items this short are joined with their lead-in into one unit
+
+
+@dataclass(frozen=True)
+class AnswerUnit:
+    """A quotable claim: ``text`` reads on its own; ``start:end`` is its exact span in the passage."""
+
+    text: str
+    start: int
+    end: int
+    heading: str = ""  # the (run-in) heading it sits under, "" if none
+    position: int = 0  # order among the passage's units: sources put the key statement first
+
+
+def has_verb(text: str) -> bool:
+    return bool(_VERBISH.search(text))
+
+
+def is_claim(text: str) -> bool:
+    """A full sentence: ends like one, has a verb, and is more than a label."""
+    bare = text.strip()
+    return len(bare.split()) >= 4 and bool(_TERMINAL.search(bare)) and has_verb(bare) and not bare.endswith("?")
+
+
+def split_run_in(text: str, context: str = "") -> tuple[str, int]:
+    """("If you forget to use Kesimpta To get the full benefit ...") → ("If you forget to use Kesimpta", offset).
+
+    A heading is glued to its text when a capitalised word that usually opens a sentence follows a
+    short capitalised phrase with no punctuation between; a proper noun ("Breast-feeding Kesimpta
+    can ...") counts when the phrase before it is at most four words and does not end in a function
+    word. Returns ("", 0) when there is no run-in heading.
+    """
+    context = context or text
+    words = list(re.finditer(r"\S+", text))
+    if len(words) < 3 or not words[0].group(0)[:1].isupper():
+        return "", 0
+    proper: tuple[str, int] | None = None
+    for i in range(1, min(len(words) - 1, 12)):
+        word = words[i].group(0)
+        prev = words[i - 1].group(0)
+        if not word[:1].isupper() or re.search(r"[.:;,!?)\]]$", prev) or prev.lower() in _FUNCTION:
+            continue
+        opener = word.lower().rstrip(",") in _OPENERS
+        if not opener and prev[:1].isupper() and i > 1:
+            continue  # "Multiple Sclerosis", "Guillain-Barré Syndrome": a name, not a boundary
+        if not is_claim(text[words[i].start() :]):
+            continue
+        head = text[: words[i - 1].end()]
+        if opener:
+            return head, words[i].start()
+        if (
+            proper is None
+            and i <= 4
+            and not _AUX.search(head)
+            and words[0].group(0).lower() not in _PREPOSITIONS
+            and word.isalpha()
+            # a proper noun the passage repeats ("Kesimpta"), but not as part of a repeated name
+            and context.count(word) >= 2
+            and context.count(f"{prev} {word}") <= 1
+        ):
+            proper = (head, words[i].start())
+    if proper:
+        return proper
+    return "", 0
+    for i in range(1, min(len(words) - 1, 12)):
+        word = words[i].group(0)
+        prev = words[i - 1].group(0)
+        if not word[:1].isupper() or re.search(r"[.:;,!?)\]]$", prev) or prev.lower() in _FUNCTION:
+            continue
+        opener = word.lower().rstrip(",") in _OPENERS
+        if not opener and prev[:1].isupper() and i > 1:
+            continue  # "Multiple Sclerosis", "Guillain-Barré Syndrome": a name, not a boundary
+        rest = text[words[i].start() :]
+        if not is_claim(rest):
+            continue
+        head = text[: words[i - 1].end()]
+        if opener:
+            return head, words[i].start()
+        if (
+            i <= 4
+            and not _AUX.search(head)
+            and words[0].group(0).lower() not in _PREPOSITIONS
+            and word.isalpha()
+            # a proper noun the passage repeats ("Kesimpta"), but not as part of a repeated name
+            and context.count(word) >= 2
+            and context.count(f"{prev} {word}") <= 1
+        ):
+            return head, words[i].start()
+    return "", 0
+
+
+def _is_item(text: str, raw: str) -> bool:
+    """A list item: bulleted, or a short unpunctuated line starting in lower case."""
+    if _BULLET.match(raw):
+        return True
+    return len(text.split()) <= SHORT_ITEM_WORDS and not _TERMINAL.search(text) and text[:1].islower()
+
+
+def _is_lead_in(text: str) -> bool:
+    """ "... any of these signs of infection:" or a verbless label such as "Very common (may affect ...)"."""
+    bare = text.rstrip()
+    return bare.endswith(":") or (not _TERMINAL.search(bare) and len(bare.split()) <= 14)
+
+
+def _blocks(text: str) -> list[list[tuple[int, int]]]:
+    """Sentence spans grouped by line: a bullet with two sentences is one list item."""
+    out: list[list[tuple[int, int]]] = []
+    last = None
+    for s, e in sentences(text):
+        if last is not None and "\n" not in text[last:s]:
+            out[-1].append((s, e))
+        else:
+            out.append([(s, e)])
+        last = e
+    return out
+
+
+def _clean(raw: str) -> str:
+    return " ".join(_BULLET.sub("", raw).replace("**", "").split())
+
+
+@lru_cache(maxsize=4096)
+def units(text: str) -> tuple[AnswerUnit, ...]:
+    """The passage's answerable units, in order (cached: passages recur across questions)."""
+    blocks = _blocks(text)
+    out: list[AnswerUnit] = []
+    heading = ""
+
+    def add(unit_text: str, start: int, end: int) -> None:
+        out.append(AnswerUnit(unit_text, start, end, heading, len(out)))
+
+    def sentence(start: int, end: int) -> None:
+        nonlocal heading
+        raw = text[start:end]
+        body = _clean(raw)
+        head, cut = split_run_in(body, text)
+        if head:
+            heading, body = head, body[cut:]
+            start += max(raw.find(body[:20]), 0)
+        if is_claim(body):
+            add(body, start, end)
+        elif not head and body[:1].isupper() and not body.endswith(":") and len(body.split()) <= 14:
+            heading = body  # a heading line: context for the units under it, never a claim
+
+    def first(b: list[tuple[int, int]]) -> str:
+        return _clean(text[b[0][0] : b[0][1]])
+
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        if text[block[0][0] : block[0][1]].lstrip().startswith("|"):
+            i += 1  # a table row: cells without the header read as nonsense, so it is left out
+            continue
+        last_raw = text[block[-1][0] : block[-1][1]]
+        lead = _clean(last_raw)
+        j = i + 1
+        while j < len(blocks) and j - i <= MAX_ITEMS and _is_item(first(blocks[j]), text[slice(*blocks[j][0])]):
+            if _clean(text[slice(*blocks[j][-1])]).endswith(":"):
+                break  # a nested lead-in opens its own list
+            if j > i + 1 and bool(_BULLET.match(text[slice(*blocks[j][0])])) != bool(
+                _BULLET.match(text[slice(*blocks[i + 1][0])])
+            ):
+                break  # bulleted and plain lines are different lists
+            j += 1
+        items = blocks[i + 1 : j]
+        fragments = all(not is_claim(first(b)) for b in items)
+        if not (items and (lead.endswith(":") or (fragments and _is_lead_in(lead)))):
+            for s, e in block:
+                sentence(s, e)
+            i += 1
+            continue
+        for s, e in block[:-1]:
+            sentence(s, e)
+        label = lead.rstrip(":").rstrip()
+        if not is_claim(lead):
+            heading = label
+        firsts = [first(b).rstrip(".;") for b in items]
+        if all(len(b) == 1 for b in items) and max(len(f.split()) for f in firsts) <= SHORT_ITEM_WORDS:
+            add(f"{label}: {'; '.join(firsts)}.", block[-1][0], items[-1][-1][1])
+        else:
+            for b in items:  # long items stand alone, the first sentence read with its lead-in
+                item = first(b)
+                joined = f"{label}: {item[:1].lower() + item[1:]}" if len(label.split()) <= 25 else item
+                joined = joined if _TERMINAL.search(joined) else joined + "."
+                if is_claim(joined):
+                    add(joined, b[0][0], b[0][1])
+                for s, e in b[1:]:
+                    sentence(s, e)
+        i = j
+    return tuple(out)
