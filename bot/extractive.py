@@ -27,8 +27,8 @@ import numpy as np
 from bot.cite import attach_citations, is_factual
 from bot.followup import condense_offline, needs_context, topic_terms
 from bot.question import Analysis, Entities, analyse, aspects_of, directions_of
-from bot.rank import UnitView, features, is_anaphoric, load_ranker
-from bot.text import collapse_acronyms, content_words, sentences, strip_citations
+from bot.rank import UnitView, features, is_anaphoric, load_ranker, share
+from bot.text import collapse_acronyms, content_words, numbers, sentences, strip_citations
 from bot.types import Audience, Passage
 from bot.units import AnswerUnit, units
 from ingest.embed import Embedder
@@ -45,31 +45,37 @@ MAX_PER_SOURCE = {"clinician": 6, "patient": 4}
 SECTION_MIN_ASPECTS = 3
 SECTION_MIN_POINTS = 6
 REPEAT_OVERLAP = 0.8  # share of a unit's content words already said: a restatement
+SAME_MEANING = 0.88  # cosine above which two units say the same thing
 _CLINICIAN_REGISTER = re.compile(
     r"\(\s*\d+(?:\.\d+)+\s*\)|\[see [^\]]*\]|\bsee (?:section|warnings)[^.]*\(\d|\b(?:mg/kg|mL/min|IU/L|x ?10\^|g/dL)\b"
     r"|\b(?:contraindicated|pharmacokinetic|pharmacodynamic|immunoglobulins?|hypogammaglobulin|neutropenia"
     r"|lymphopenia|prophylaxis|seroprotection|subjects|patients receiving|clinical trials?|placebo|ULN|LLN)\b"
 )
+_VERDICT = re.compile(r"^(?:yes|no)\b", re.IGNORECASE)
+FOLLOWUP_OWN_WEIGHT = 0.3
+RELEVANCE_SPAN = 0.6  # points score within this (in cosine units) of the lead's score
+VECTOR_CACHE = 20_000
 _PATIENT_VOICE = re.compile(r"\b(?:you|your)\b", re.IGNORECASE)
-_HEADINGS = {
+_HEADINGS = {  # in order of specificity: a unit goes under the first heading it speaks to
     "mechanism": "How it works",
-    "infection": "Infections and the immune system",
     "vaccination": "Vaccination",
-    "monitoring": "Monitoring and tests",
-    "schedule": "Dosing and duration",
-    "side_effects": "Side effects",
-    "storage": "Storage",
     "pregnancy": "Pregnancy and breastfeeding",
+    "monitoring": "Monitoring and tests",
+    "storage": "Storage",
+    "schedule": "Dosing and duration",
+    "infection": "Infections and the immune system",
+    "side_effects": "Side effects",
     "treatment": "Treatment",
     "cause": "Causes",
     "outlook": "Outlook",
     "prevalence": "How common",
 }
 _ASPECT_ORDER = tuple(_HEADINGS)
-# General verbs a question uses to ask, not to name its subject ("wait", "took"): never key concepts.
-_ACTIONS = frozenset(
+# General words a question asks with, not names its subject by ("how often", "wait", "took"): never key concepts.
+_ASKING = frozenset(
     """take took taken get got give gave wait need use used stop start keep make made feel felt go went come turn
-    happen help tell know want try put see look find mean""".split()
+    happen help tell know want try put see look find mean often long much many soon common usual usually best
+    safe okay normal""".split()
 )
 
 
@@ -106,20 +112,35 @@ def _plainness(text: str) -> float:
     return max(0.0, 1.0 - max(0, len(words) - 18) / 30 - long_words * 2)
 
 
-def earlier_sentences(answers: Sequence[str]) -> list[set[str]]:
-    """Content words of each sentence already shown in the conversation."""
+Gist = tuple[frozenset[str], frozenset[str]]  # content words and numbers of a sentence
+
+
+def gist(text: str) -> Gist:
+    return frozenset(content_words(text)), frozenset(numbers(text))
+
+
+def earlier_sentences(answers: Sequence[str]) -> list[Gist]:
+    """The gist of each sentence already shown in the conversation."""
     out = []
     for text in answers:
         clean = strip_citations(text)
         for s, e in sentences(clean):
-            words = set(content_words(clean[s:e]))
-            if len(words) >= 3:
-                out.append(words)
+            g = gist(clean[s:e])
+            if len(g[0]) >= 3:
+                out.append(g)
     return out
 
 
-def _restates(words: set[str], said: Sequence[set[str]]) -> bool:
-    return bool(words) and any(len(words & w) / len(words) >= REPEAT_OVERLAP for w in said)
+def _restates(g: Gist, said: Sequence[Gist], cosines: Sequence[float] = ()) -> bool:
+    """Most of its words (or nearly all of its meaning) already said, and no figure that was not."""
+    words, nums = g
+    if not words:
+        return False
+    for i, (w, n) in enumerate(said):
+        close = len(words & w) / len(words) >= REPEAT_OVERLAP or (i < len(cosines) and cosines[i] > SAME_MEANING)
+        if close and nums <= n:
+            return True
+    return False
 
 
 class ExtractiveAnswerer:
@@ -131,6 +152,7 @@ class ExtractiveAnswerer:
         self.embedder = embedder
         self.lexical = lexical
         self.ranker = load_ranker()
+        self._vectors: dict[str, list[float]] = {}
 
     def analysis(self, question: str, passages: Sequence[Passage], history: Sequence[str]) -> tuple[Analysis, Entities]:
         entities = Entities.from_passages(passages)
@@ -139,7 +161,7 @@ class ExtractiveAnswerer:
 
     def candidates(
         self, question: str, query: str, passages: Sequence[Passage], audience: Audience, analysis: Analysis,
-        entities: Entities,
+        entities: Entities, follow_up: bool = False,
     ) -> list[Candidate]:  # fmt: skip
         """Every usable unit that is about the asked entity and direction, scored by the ranker."""
         wanted = [frozenset(k.split("|")) for k in analysis.entities]
@@ -154,7 +176,7 @@ class ExtractiveAnswerer:
                 named = entities.products_in(u.text)
                 if wanted_products and named and not named & wanted_products:
                     continue  # another medicine's sentence
-                if analysis.direction and (found := directions_of(u.text)) and analysis.direction not in found:
+                if analysis.direction and _conflicts(analysis.direction, u.text, f"{u.heading} {p.section}"):
                     continue  # "before starting" when the question asks "after the last dose"
                 if audience == "patient" and _CLINICIAN_REGISTER.search(u.text):
                     continue
@@ -163,26 +185,44 @@ class ExtractiveAnswerer:
                 raw.append((number, u, f"{u.heading} {p.section.split(' > ')[-1]}"))
         if not raw:
             return []
-        vecs = self.embedder.embed_documents([query] + [u.text for _, u, _ in raw])
+        vecs = self._embed([query] + [u.text for _, u, _ in raw])
         sims = _cos_matrix(vecs[:1], vecs[1:])[0]
         names = {w for k in analysis.entities for w in content_words(k.replace("|", " "))}
         weights = {t: w for t, w in self._term_weights(question, query).items() if t not in names}
         views = [UnitView(u.text, head, u.position) for _, u, head in raw]
-        learned = self.ranker.scores(features(views, list(sims), weights, analysis))
+        # an elliptical follow-up ("and for the subcutaneous one?"): its own words say what is new
+        own = {t: w for t, w in self._term_weights(question, question).items() if t not in names} if follow_up else {}
+        learned = self.ranker.similarity_units(features(views, list(sims), weights, analysis))
         out = []
         for (number, u, head), vec, sim, prob in zip(raw, vecs[1:], sims, learned, strict=True):
             p = passages[number - 1]
             score = float(prob)
             if p.audience in (audience, "both"):
                 score += 0.03
+            voice = bool(_PATIENT_VOICE.search(u.text))
             if audience == "patient":
-                score += 0.05 * _plainness(u.text) + (0.03 if _PATIENT_VOICE.search(u.text) else 0.0)
+                score += 0.05 * _plainness(u.text) + (0.03 if voice else 0.0)
+            elif voice or p.audience == "patient":
+                score -= 0.15  # "you" and "your" address a patient, not a clinician
+            if analysis.yes_no and _VERDICT.match(u.text):
+                score += 0.1  # a yes/no question is best opened by a unit that says yes or no
+            if own:
+                score += FOLLOWUP_OWN_WEIGHT * share(own, set(content_words(f"{head} {u.text}")))
             if analysis.wants_list and ": " in u.text and "; " in u.text:
                 score += 0.1  # "which signs...?": the unit that lists them, read with its lead-in
             score -= 0.004 * (number - 1)  # retrieval order as a tie-breaker
             out.append(Candidate(number, u.text, u.start, u.end, score, float(sim), tuple(vec),
-                                 aspects_of(f"{u.text} {head}"), u.position))  # fmt: skip
+                                 aspects_of(u.text) or aspects_of(head), u.position))  # fmt: skip
         return out
+
+    def _embed(self, texts: list[str]) -> list[list[float]]:
+        """Embeddings with a bounded cache: the same passages come back across questions and turns."""
+        missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        if missing:
+            if len(self._vectors) + len(missing) > VECTOR_CACHE:
+                self._vectors.clear()
+            self._vectors.update(zip(missing, self.embedder.embed_documents(missing), strict=True))
+        return [self._vectors[t] for t in texts]
 
     def _term_weights(self, question: str, query: str) -> dict[str, float]:
         """Inverse document frequency of the topic words: the rare ones say what a question is about.
@@ -230,7 +270,7 @@ class ExtractiveAnswerer:
         key = [
             t
             for t, f in share.items()
-            if f < KEY_CONCEPT_SHARE and t not in names and t not in _ACTIONS and not t.endswith(("ing", "ed"))
+            if f < KEY_CONCEPT_SHARE and t not in names and t not in _ASKING and not t.endswith(("ing", "ed"))
         ]
         if not key:
             return True
@@ -240,37 +280,35 @@ class ExtractiveAnswerer:
         return any(sum(1 for t in key if _mentions(text, t)) >= allowed for text in texts)
 
     def select(self, candidates: list[Candidate], audience: Audience, sources: Sequence[str],
-               said: Sequence[set[str]]) -> list[Candidate]:  # fmt: skip
+               said: Sequence[Gist]) -> list[Candidate]:  # fmt: skip
         """Lead with the best self-contained unit, then maximal marginal relevance down to a floor."""
         pool = sorted(candidates, key=lambda c: -c.score)
-        pool = [c for c in pool if not _restates(set(content_words(c.text)), said)]
+        pool = [c for c in pool if not _restates(gist(c.text), said)]
         if not pool:
             return []
         sim = _cos_matrix([c.vector for c in pool], [c.vector for c in pool])
         row = {id(c): i for i, c in enumerate(pool)}
         lead = next((c for c in pool if not is_anaphoric(c.text)), pool[0])
         chosen = [lead]
-        words = [set(content_words(lead.text))]
-        floor = max(0.12, lead.score * 0.35)
+        gists = [gist(lead.text)]
+        floor = lead.score - RELEVANCE_SPAN
         rest = [c for c in pool if c is not lead]
         while rest and len(chosen) < MAX_POINTS[audience]:
             pick = max(rest, key=lambda c: c.score - 0.3 * max(float(sim[row[id(c)], row[id(s)]]) for s in chosen))
             rest.remove(pick)
-            if pick.score < floor and len(chosen) >= MIN_POINTS[audience]:
-                break
-            if pick.score < floor * 0.5:
+            if (pick.score < floor and len(chosen) >= MIN_POINTS[audience]) or pick.score < floor - RELEVANCE_SPAN / 2:
                 break
             if is_anaphoric(pick.text) and not any(
                 s.passage == pick.passage and s.position == pick.position - 1 for s in chosen
             ):
                 continue  # "This includes ..." without the sentence it leans on
-            pw = set(content_words(pick.text))
-            if max(float(sim[row[id(pick)], row[id(s)]]) for s in chosen) > 0.88 or _restates(pw, words):
+            g = gist(pick.text)
+            if _restates(g, gists, [float(sim[row[id(pick)], row[id(s)]]) for s in chosen]):
                 continue
             if sum(1 for s in chosen if sources[s.passage] == sources[pick.passage]) >= MAX_PER_SOURCE[audience]:
                 continue
             chosen.append(pick)
-            words.append(pw)
+            gists.append(g)
         return chosen
 
     def generate(
@@ -287,7 +325,8 @@ class ExtractiveAnswerer:
         """
         query = condense_offline(question, history)
         analysis, entities = self.analysis(question, passages, history)
-        cands = self.candidates(question, query, passages, audience, analysis, entities)
+        follow_up = bool(history) and needs_context(question)
+        cands = self.candidates(question, query, passages, audience, analysis, entities, follow_up)
         if not cands or not self.in_scope(question if not history else query, passages, cands, entities):
             return
         chosen = self.select(cands, audience, [""] + [p.source for p in passages], earlier_sentences(earlier))
@@ -318,14 +357,12 @@ class ExtractiveAnswerer:
         """One "What the sources say" list, or headed sections when the points span several aspects."""
         if not rest:
             return []
-        primary = []
-        for c in rest:
-            asked = [a for a in _ASPECT_ORDER if a in c.aspects and a in analysis.aspects]
-            own = [a for a in _ASPECT_ORDER if a in c.aspects]
-            primary.append((asked or own or ["other"])[0])
-        distinct = set(primary) - {"other"}
+        primary = [next((a for a in _ASPECT_ORDER if a in c.aspects), "other") for c in rest]
+        sizes = {a: primary.count(a) for a in set(primary) - {"other"}}
+        distinct = {a for a, n in sizes.items() if n >= 2}
         if len(distinct) < SECTION_MIN_ASPECTS or len(rest) < SECTION_MIN_POINTS:
             return [("What the sources say", rest)]
+        primary = [a if a in distinct else "other" for a in primary]
         order = [a for a in _ASPECT_ORDER if a in distinct] + ["other"]
         out = []
         for aspect in order:
@@ -352,6 +389,17 @@ class ExtractiveAnswerer:
             if m:
                 return m.group(0), c
         return None
+
+
+# Timings that answer each other wrongly: "before starting" is not "after the last dose" nor "while on it";
+# what holds during treatment still holds after the last dose, until the effect wears off.
+_CONFLICTS = {"after": {"before"}, "during": {"before"}, "before": {"after", "during"}}
+
+
+def _conflicts(direction: str, text: str, heading: str) -> bool:
+    """The unit (or, when it names no timing, the heading it sits under) speaks only of a conflicting timing."""
+    found = directions_of(text) or directions_of(heading)
+    return bool(found) and direction not in found and bool(found & _CONFLICTS[direction])
 
 
 def _flat(text: str) -> str:

@@ -67,7 +67,10 @@ CONDENSE_PROMPT = (
 _NUMBERING = re.compile(r"^\s*(?:\d+[.)]?|[A-Z][.)])\s+")
 _HEADING_TEXT = re.compile(r"^[A-Z][A-Za-z ,'/-]{2,70}\??$")
 _QUESTION_START = re.compile(r"^(?:how|what|when|why|can|could|do|does|is|are|who|which|should)\b", re.IGNORECASE)
-_ASKS = re.compile(r"(?i)^(?:\w+\s+){1,2}?(?:is|are|does|do|can|should|will|to|long|often|much|many)\b")
+_ASKS = re.compile(
+    r"(?i)^(?:(?:how|what|when|why|which|who)(?: long| often| much| many)?\s+(?:is|are|does|do|can|should|will|to)"
+    r"|(?:can|could|do|does|is|are|should))\b"
+)
 _BLAND_SECTION = re.compile(
     r"^(?:page \d+|the short answer|short answer|overview|introduction|summary|key points|references?|sources?"
     r"|what is in this leaflet|contents of the pack and other information|learn more|related issues|see also"

@@ -54,6 +54,8 @@ DIRECTIONS: dict[str, str] = {
 }
 _DIRECTION_RE = {k: re.compile(v, re.IGNORECASE) for k, v in DIRECTIONS.items()}
 
+_ELLIPTICAL = re.compile(r"^\s*(?:and|but|so|what about|how about)\b|\b(?:that|this|it|them|those|one)\b\s*\??\s*$"
+                         r"|\b(?:that|this) (?:mean|is|happen)", re.IGNORECASE)  # fmt: skip
 _YES_NO = re.compile(
     r"^\s*(?:(?:and|but|so)\s+)?(?:does|do|is|are|can|could|will|would|should|may|must|has|have|did|was|were)\b"
     r"|,\s*(?:right|correct|true|isn't it|aren't they|doesn't it|don't they)\s*\??\s*$",
@@ -182,8 +184,8 @@ def analyse(question: str, entities: Entities, context: str = "") -> Analysis:
     if context:
         if not entities.products_in(question):
             found = found | entities.find(context)
-        if not aspects:
-            aspects = aspects_of(context)
+        if not aspects or _ELLIPTICAL.search(question):
+            aspects = aspects | aspects_of(context)  # "How common is that?": common, and still about that
     keys = frozenset("|".join(sorted(g)) for g in found)
     return Analysis(
         entities=keys,

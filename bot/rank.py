@@ -94,11 +94,20 @@ class Ranker:
     mean: tuple[float, ...]
     std: tuple[float, ...]
 
-    def scores(self, x: np.ndarray) -> np.ndarray:
+    def logits(self, x: np.ndarray) -> np.ndarray:
         if not len(x):
             return np.zeros(0)
         z = (x - np.asarray(self.mean)) / np.asarray(self.std)
-        return 1.0 / (1.0 + np.exp(-(z @ np.asarray(self.weights) + self.bias)))
+        return np.asarray(z @ np.asarray(self.weights) + self.bias)
+
+    def scores(self, x: np.ndarray) -> np.ndarray:
+        return np.asarray(1.0 / (1.0 + np.exp(-self.logits(x))))
+
+    def similarity_units(self, x: np.ndarray) -> np.ndarray:
+        """Logits divided by the weight of one unit of cosine similarity: scores on the scale of a cosine,
+        so that the answerer's small preferences (audience, voice) are stated in the same unit."""
+        i = FEATURES.index("dense")
+        return self.logits(x) / (self.weights[i] / self.std[i])
 
     def to_json(self, **meta: object) -> str:
         body = {"features": list(FEATURES), "weights": list(self.weights), "bias": self.bias,

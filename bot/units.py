@@ -42,6 +42,7 @@ _VERBISH = re.compile(
     r"|\b\w{3,}(?:ed|es)\b",
     re.IGNORECASE,
 )
+_LINK = re.compile(r"(?:^|\s-\s|^-\s)[A-Z][\w.&' ]{2,40}:\s")
 MAX_ITEMS = 12
 SHORT_ITEM_WORDS = 14  # items this short are joined with their lead-in into one unit
 
@@ -62,9 +63,13 @@ def has_verb(text: str) -> bool:
 
 
 def is_claim(text: str) -> bool:
-    """A full sentence: ends like one, has a verb, and is more than a label."""
+    """A full sentence: ends like one, has a verb, and is more than a label or a list of links."""
     bare = text.strip()
-    return len(bare.split()) >= 4 and bool(_TERMINAL.search(bare)) and has_verb(bare) and not bare.endswith("?")
+    if len(_LINK.findall(bare)) >= 2:
+        return False  # "- Genetic Testing Registry: X - MedlinePlus Encyclopedia: Y": where to read, not what is true
+    words = len(bare.split())
+    # a verb list cannot be complete, so only short sentences must show one ("Fever or chills.")
+    return words >= 4 and bool(_TERMINAL.search(bare)) and (words >= 7 or has_verb(bare)) and not bare.endswith("?")
 
 
 def split_run_in(text: str, context: str = "") -> tuple[str, int]:
@@ -216,6 +221,9 @@ def units(text: str) -> tuple[AnswerUnit, ...]:
             continue
         for s, e in block[:-1]:
             sentence(s, e)
+        i = j
+        if sum(1 for b in items if _LINK.match(first(b))) * 2 >= len(items):
+            continue  # a list of labelled links ("Genetic Testing Registry: ...") answers nothing
         label = lead.rstrip(":").rstrip()
         if not is_claim(lead):
             heading = label
@@ -231,5 +239,4 @@ def units(text: str) -> tuple[AnswerUnit, ...]:
                     add(joined, b[0][0], b[0][1])
                 for s, e in b[1:]:
                     sentence(s, e)
-        i = j
     return tuple(out)

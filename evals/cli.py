@@ -4,6 +4,7 @@
                  [--fail-under METRIC=VALUE ...] [--fail-over METRIC=VALUE ...] [--export-ragas FILE] [--limit N]
     citebot eval pubmedqa PATH/ori_pqal.json [--limit N] [--out DIR]
     citebot eval medquad PATH.jsonl [--limit N] [--out DIR]
+    citebot eval train-ranker PATH/medquad.jsonl [--limit DOCS_PER_FOLD] [--out DIR]
 
 Exit codes: 0 done, 1 a --fail-under or --fail-over gate failed, 2 usage or input error.
 """
@@ -22,7 +23,7 @@ from evals.metrics import OVERALL_METRICS
 from ingest.cli import add_index_options, settings_from
 from ingest.errors import CitebotError
 
-BENCHMARKS = ("pubmedqa", "medquad")
+BENCHMARKS = ("pubmedqa", "medquad", "train-ranker")
 
 
 def gate(text: str) -> tuple[str, float]:
@@ -45,7 +46,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="score the bot on a gold set (or run a public retrieval benchmark)",
         description="Run gold cases through the bot and write results.jsonl, summary.json, report.md and "
         "report.html to --out. 'citebot eval pubmedqa PATH' and 'citebot eval medquad PATH' measure "
-        "retrieval on those public datasets instead. Exit codes: 0 done, 1 a --fail-under gate failed, "
+        "retrieval on those public datasets instead; 'citebot eval train-ranker MEDQUAD.jsonl' retrains the "
+        "answerer's sentence ranker (bot/ranker.json, or DIR/ranker.json with --out). "
+        "Exit codes: 0 done, 1 a --fail-under gate failed, "
         "2 usage or input error.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="metric names for --fail-under (summary.json 'overall'):\n  " + ", ".join(OVERALL_METRICS),
@@ -54,10 +57,16 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "datasets",
         nargs="*",
         metavar="DATASET",
-        help=f"gold JSONL files (default {DEFAULT_DATASET}), or 'pubmedqa PATH' / 'medquad PATH'",
+        help=f"gold JSONL files (default {DEFAULT_DATASET}), or 'pubmedqa PATH' / 'medquad PATH' / "
+        "'train-ranker PATH'",
     )
     p.add_argument("--out", type=Path, help="output folder (default runs/<UTC timestamp>/)")
-    p.add_argument("--limit", type=int, help="only the first N cases (medquad: N sampled pairs, default 2000)")
+    p.add_argument(
+        "--limit",
+        type=int,
+        help="only the first N cases (medquad: N sampled pairs, default 2000; train-ranker: documents per fold, "
+        "default 100)",
+    )
     p.add_argument(
         "--split",
         choices=SPLITS,
@@ -192,6 +201,8 @@ def run_benchmark(name: str, path: Path, args: argparse.Namespace) -> int:
         raise CitebotError(f"no such file: {path}")
     settings = settings_from(args)
     embedder = make_embedder(settings)
+    if name == "train-ranker":
+        return train_ranker(path, embedder, args)
     progress = not args.quiet
     if name == "pubmedqa":
         result = public.run_pubmedqa(path, settings, embedder, args.limit, args.test_split, progress=progress)
@@ -205,4 +216,19 @@ def run_benchmark(name: str, path: Path, args: argparse.Namespace) -> int:
     (out / f"{name}.md").write_text(text, encoding="utf-8")
     print(text)
     print(f"wrote {out / (name + '.json')}")
+    return 0
+
+
+def train_ranker(path: Path, embedder: Any, args: argparse.Namespace) -> int:
+    """Retrain the answerer's sentence ranker; writes bot/ranker.json (or DIR/ranker.json with --out)."""
+    from bot.rank import WEIGHTS_PATH
+    from evals.ranker import DOCS_PER_FOLD, train
+
+    weights, report = train(path, embedder, args.limit or DOCS_PER_FOLD)
+    target = args.out / "ranker.json" if args.out else WEIGHTS_PATH
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(weights + "\n", encoding="utf-8")
+    for key, value in report.items():
+        print(f"{key}: {value}")
+    print(f"wrote {target}")
     return 0

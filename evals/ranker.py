@@ -26,7 +26,7 @@ from bot.units import units
 from evals.public import load_medquad
 from ingest.embed import Embedder
 
-DOCS_PER_FOLD = 150
+DOCS_PER_FOLD = 100
 SEED = 0
 
 

@@ -1,0 +1,63 @@
+"""Question analysis: entities as the documents name them, aspects, timing direction, form, figures."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bot.question import Entities, analyse, direction_of, figures_of
+from bot.rank import FEATURES, auc, fit, load_ranker
+from bot.types import Passage
+
+
+def passage(title: str, text: str) -> Passage:
+    return Passage(id=title, text=text, title=title, section="", source=f"{title}.md")
+
+
+PASSAGES = [
+    passage("Zentrab (zentrabumab) 20 mg solution — Package leaflet", "Zentrab is given every 4 weeks."),
+    passage("Vexora (vexoramab) concentrate — Package leaflet", "Vexora is given every 6 months."),
+    passage("Breastfeeding and vexoramab (Vexora)", "Vexoramab (Vexora) passes into milk in small amounts."),
+    passage("Plivax (herpes zoster vaccine, recombinant) — leaflet", "Plivax is given as two doses."),
+    passage("Hepatitis B — health topic summary", "Hepatitis B is a liver infection."),
+]
+
+
+def test_entities_come_from_titles_and_brand_generic_pairs_in_the_documents() -> None:
+    entities = Entities.from_passages(PASSAGES)
+    assert frozenset({"vexora", "vexoramab"}) in entities.products
+    assert frozenset({"zentrab", "zentrabumab"}) in entities.products
+    assert frozenset({"plivax", "herpes zoster vaccine"}) in entities.products  # "Plivax (herpes zoster vaccine, ..."
+    assert entities.products_in("Is vexoramab safe?") == {frozenset({"vexora", "vexoramab"})}
+    assert entities.find("What is hepatitis B?") == {frozenset({"hepatitis b"})}
+
+
+def test_analysis_aspect_direction_form_and_figures() -> None:
+    entities = Entities.from_passages(PASSAGES)
+    a = analyse("How long after the last infusion should I wait before giving a vaccine?", entities)
+    assert a.direction == "after" and "vaccination" in a.aspects
+    assert direction_of("Vaccines should be given at least 6 weeks before you start treatment.") == "before"
+    b = analyse("Vexora is given every 3 months, right?", entities)
+    assert b.yes_no and b.entities == {"vexora|vexoramab"} and b.figures[0].text == "every 3 months"
+    assert analyse("Can Zentrab be stored at room temperature?", entities).aspects == {"storage"}
+    assert analyse("Which signs of infection should I report?", entities).wants_list
+    assert analyse("What is hepatitis B?", entities).definition
+    assert figures_of("six weeks")[0].value == "6"
+
+
+def test_an_elliptical_follow_up_inherits_entity_and_aspect() -> None:
+    entities = Entities.from_passages(PASSAGES)
+    a = analyse("How common is that?", entities, context="What are the side effects of Zentrab?")
+    assert a.entities == {"zentrab|zentrabumab"} and {"side_effects", "prevalence"} <= a.aspects
+    b = analyse("And for Vexora?", entities, context="What are the side effects of Zentrab?")
+    assert b.entities == {"vexora|vexoramab"}  # a newly named medicine replaces the old one
+
+
+def test_the_ranker_fits_separable_data_and_the_shipped_weights_load() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(400, len(FEATURES)))
+    y = (x[:, 0] + 0.5 * x[:, 1] > 0).astype(float)
+    ranker = fit(x, y)
+    assert auc(ranker.scores(x), y) > 0.95 and ranker.weights[0] > ranker.weights[1] > 0
+    shipped = load_ranker()
+    assert len(shipped.weights) == len(FEATURES)
+    assert shipped.weights[FEATURES.index("dense")] > 0 and shipped.weights[FEATURES.index("aspect")] > 0

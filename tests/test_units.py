@@ -1,0 +1,79 @@
+"""Answerable units on text written like real leaflets: headings, run-in headings, lists, tables."""
+
+from __future__ import annotations
+
+from bot.units import is_claim, split_run_in, units
+
+LEAFLET = """Tell your doctor or nurse straight away if you have an infection or any of the following signs of \
+infection during or after Zentrab treatment:
+
+fever or chills
+
+cough that does not go away
+
+herpes (such as cold sore, shingles or genital sores)
+
+What you need to know before you are given Zentrab
+
+Breast-feeding Zentrab can pass into breast milk. Zentrab is given by a nurse.
+
+If you forget to use Zentrab To get the full benefit of Zentrab, it is important that you have every injection on time.
+
+| Dose | Week |
+|:-:|:-:|
+| 20 mg | Week 0 |
+
+Very common (may affect more than 1 in 10 people)
+
+- upper respiratory tract infections
+- urinary tract infections
+"""
+
+
+def texts() -> list[str]:
+    return [u.text for u in units(LEAFLET)]
+
+
+def test_a_list_lead_in_is_read_with_its_items_and_its_span_covers_them() -> None:
+    lead = next(u for u in units(LEAFLET) if u.text.startswith("Tell your doctor"))
+    assert lead.text.endswith("fever or chills; cough that does not go away; herpes (such as cold sore, shingles or "
+                              "genital sores).")  # fmt: skip
+    span = LEAFLET[lead.start : lead.end]
+    assert span.startswith("Tell your doctor") and span.endswith("genital sores)")
+
+
+def test_headings_are_context_never_claims() -> None:
+    assert not any(t.startswith("What you need to know") for t in texts())
+    after = next(u for u in units(LEAFLET) if u.text.startswith("Zentrab is given"))
+    assert after.heading == "Breast-feeding"
+
+
+def test_run_in_headings_are_split_from_their_text_with_exact_spans() -> None:
+    milk = next(u for u in units(LEAFLET) if "breast milk" in u.text)
+    assert milk.text == "Zentrab can pass into breast milk." and milk.heading == "Breast-feeding"
+    assert LEAFLET[milk.start : milk.end] == milk.text
+    forget = next(u for u in units(LEAFLET) if "full benefit" in u.text)
+    assert forget.text.startswith("To get the full benefit") and forget.heading == "If you forget to use Zentrab"
+    assert LEAFLET[forget.start : forget.end] == forget.text
+
+
+def test_table_rows_are_left_out_and_a_verbless_label_leads_its_list() -> None:
+    assert not any("|" in t or t.startswith("20 mg") for t in texts())
+    assert "Very common (may affect more than 1 in 10 people): upper respiratory tract infections; urinary tract " \
+           "infections." in texts()  # fmt: skip
+
+
+def test_names_are_not_mistaken_for_run_in_headings() -> None:
+    text = "Multiple Sclerosis (MS) affects the central nervous system. Multiple Sclerosis is common."
+    assert split_run_in("Multiple Sclerosis (MS) affects the central nervous system.", text) == ("", 0)
+    assert split_run_in("In primary progressive MS, the symptoms worsen from the start.") == ("", 0)
+
+
+def test_fragments_and_link_lists_are_not_claims() -> None:
+    assert not is_claim("Genetic Testing Registry: Common variable immune deficiency")
+    assert not is_claim("How much and how often you will be given Zentrab")
+    assert is_claim("You will be given a total dose of 600 mg every 6 months.")
+    links = "These resources address the management:\n\n- Genetic Testing Registry: CVID\n- MedlinePlus: CVID\n"
+    assert units(links) == ()
+    inline = "These resources address the management of X: - Genetic Testing Registry: X - MedlinePlus Encyclopedia: Y."
+    assert units(inline) == ()
