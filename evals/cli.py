@@ -57,8 +57,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "datasets",
         nargs="*",
         metavar="DATASET",
-        help=f"gold JSONL files (default {DEFAULT_DATASET}), or 'pubmedqa PATH' / 'medquad PATH' / "
-        "'train-ranker PATH'",
+        help=f"gold JSONL files (default {DEFAULT_DATASET}), or 'pubmedqa PATH' / 'medquad PATH' / 'train-ranker PATH'",
     )
     p.add_argument("--out", type=Path, help="output folder (default runs/<UTC timestamp>/)")
     p.add_argument(
