@@ -169,7 +169,7 @@ class Bot:
         t0 = time.perf_counter()
         query = self._standalone(question, turns, notices)
         # The extractive answerer picks sentences itself, so it gets the wider candidate set.
-        wide = 2 * self.settings.top_k
+        wide = (4 if audience == "clinician" else 2) * self.settings.top_k  # clinicians get more aspects covered
         passages = prefer_audience(self.retriever.search(query, k=wide), audience)
         passages = passages[: wide if self.answerer is self.offline else self.settings.top_k]
         shown = [strip_injections(p)[0] for p in passages]

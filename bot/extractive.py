@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -53,6 +53,7 @@ _CLINICIAN_REGISTER = re.compile(
 )
 _VERDICT = re.compile(r"^(?:yes|no)\b", re.IGNORECASE)
 FOLLOWUP_OWN_WEIGHT = 0.3
+VERDICT_MARGIN = 0.3
 RELEVANCE_SPAN = 0.6  # points score within this (in cosine units) of the lead's score
 VECTOR_CACHE = 20_000
 _PATIENT_VOICE = re.compile(r"\b(?:you|your)\b", re.IGNORECASE)
@@ -204,8 +205,6 @@ class ExtractiveAnswerer:
                 score += 0.05 * _plainness(u.text) + (0.03 if voice else 0.0)
             elif voice or p.audience == "patient":
                 score -= 0.15  # "you" and "your" address a patient, not a clinician
-            if analysis.yes_no and _VERDICT.match(u.text):
-                score += 0.1  # a yes/no question is best opened by a unit that says yes or no
             if own:
                 score += FOLLOWUP_OWN_WEIGHT * share(own, set(content_words(f"{head} {u.text}")))
             if analysis.wants_list and ": " in u.text and "; " in u.text:
@@ -280,7 +279,7 @@ class ExtractiveAnswerer:
         return any(sum(1 for t in key if _mentions(text, t)) >= allowed for text in texts)
 
     def select(self, candidates: list[Candidate], audience: Audience, sources: Sequence[str],
-               said: Sequence[Gist]) -> list[Candidate]:  # fmt: skip
+               said: Sequence[Gist], yes_no: bool = False) -> list[Candidate]:  # fmt: skip
         """Lead with the best self-contained unit, then maximal marginal relevance down to a floor."""
         pool = sorted(candidates, key=lambda c: -c.score)
         pool = [c for c in pool if not _restates(gist(c.text), said)]
@@ -289,6 +288,8 @@ class ExtractiveAnswerer:
         sim = _cos_matrix([c.vector for c in pool], [c.vector for c in pool])
         row = {id(c): i for i, c in enumerate(pool)}
         lead = next((c for c in pool if not is_anaphoric(c.text)), pool[0])
+        if yes_no:  # a yes/no question is best opened by a unit that says yes or no, if one is nearly as good
+            lead = next((c for c in pool if _VERDICT.match(c.text) and c.score >= lead.score - VERDICT_MARGIN), lead)
         chosen = [lead]
         gists = [gist(lead.text)]
         floor = lead.score - RELEVANCE_SPAN
@@ -329,13 +330,19 @@ class ExtractiveAnswerer:
         cands = self.candidates(question, query, passages, audience, analysis, entities, follow_up)
         if not cands or not self.in_scope(question if not history else query, passages, cands, entities):
             return
-        chosen = self.select(cands, audience, [""] + [p.source for p in passages], earlier_sentences(earlier))
+        if audience == "clinician":
+            # documents written for patients speak to the patient; a clinician gets them only when nothing else
+            cands = [c for c in cands if passages[c.passage - 1].audience != "patient"] or cands
+        chosen = self.select(cands, audience, [""] + [p.source for p in passages], earlier_sentences(earlier),
+                             analysis.yes_no)  # fmt: skip
         if not chosen:
             return
         correction = self._correction(analysis, chosen, cands)
         if correction is not None:
             fig, c = correction
             yield f"The sources give {fig}, not {analysis.figures[0].text} [{c.passage}].\n\n"
+        if audience == "patient":
+            chosen = [replace(c, text=_without_codes(c.text)) for c in chosen]
         first, rest = chosen[0], chosen[1:]
         if audience == "patient":
             yield f"{attach_citations(first.text, [first.passage])}\n"
@@ -400,6 +407,15 @@ def _conflicts(direction: str, text: str, heading: str) -> bool:
     """The unit (or, when it names no timing, the heading it sits under) speaks only of a conflicting timing."""
     found = directions_of(text) or directions_of(heading)
     return bool(found) and direction not in found and bool(found & _CONFLICTS[direction])
+
+
+_CODE_ASIDE = re.compile(r"\s*\((?=[^()]*(?:§|\bsections?\s+\d|\bUS PI\b|\bSmPC\b|\bleaflet\b))[^()]*\)")
+
+
+def _without_codes(text: str) -> str:
+    """ "... more easily (EU leaflet §2)." → "... more easily.": where in a label it says so means nothing to a
+    patient, and dropping an aside adds no claim (the citation still points at the passage)."""
+    return _CODE_ASIDE.sub("", text)
 
 
 def _flat(text: str) -> str:
