@@ -172,10 +172,12 @@ def primary_sources(meta: dict[str, Any]) -> dict[str, PrimarySource]:
     for rec in records:
         if not isinstance(rec, dict) or not str(rec.get("id") or "").strip() or not str(rec.get("label") or "").strip():
             raise LoadError(f"primary_sources record without an id and a label: {str(rec)[:60]}")
-        head = " ".join(str(rec.get(k) or "").strip() for k in ("label", "section")).strip()
+        label, section = str(rec["label"]).strip(), str(rec.get("section") or "").strip()
+        # "US Prescribing Information §5.2 Infections", but "Roche medical information, Serum Ig levels".
+        head = f"{label}{' ' if section.startswith('§') else ', '}{section}" if section else label
         when = str(rec.get("revision") or rec.get("date") or "").strip()
-        label = f"{head}, {when}" if when and when not in head else head  # a paper's label often holds its year
-        out[str(rec["id"]).strip()] = PrimarySource(label, str(rec.get("url") or ""))
+        shown = f"{head}, {when}" if when and when not in head else head  # a paper's label often holds its year
+        out[str(rec["id"]).strip()] = PrimarySource(shown, str(rec.get("url") or ""))
     return out
 
 
