@@ -10,7 +10,6 @@ import logging
 import os
 import re
 import time
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -20,12 +19,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.answer import Bot
-from bot.types import Audience
 from bot.web.api import create_app
 from bot.web.security import KeyRing, SlidingWindow, parse_origins
 from ingest.errors import CitebotError
 from ingest.settings import Settings
 from tests.fakes import FakeEmbedder, small_index
+from tests.test_load_concurrency import SlowBot
 from tests.test_ui import serve
 
 DOCS = {
@@ -153,14 +152,6 @@ def test_rate_limit_on_the_api_and_on_chat_questions(tmp_path: Path) -> None:
     # Questions in the chat count too (Gradio's queue), page loads and assets do not.
     joins = [client.post("/gradio_api/queue/join", json={}).status_code for _ in range(3)]
     assert joins[-1] == 429 and client.get("/").status_code == 200
-
-
-class SlowBot(Bot):
-    """Answers after a pause, so a flood piles up against the workers."""
-
-    def ask(self, question: str, audience: Audience | None = None, history: Sequence[Any] = ()) -> Any:
-        time.sleep(0.3)
-        return super().ask(question, audience, history)
 
 
 @pytest.mark.integration

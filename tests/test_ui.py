@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -99,12 +100,57 @@ def embedder() -> Embedder:
     return make_embedder()
 
 
+class ClinicSites:
+    """Two loopback web sites whose pages frame citebot (``/`` the widget, ``/main`` the chat).
+
+    Real servers, not routed pages: Chromium's local-network checks refuse a routed (public-looking) page
+    that frames a loopback app. Only the first site is in CITEBOT_WIDGET_ORIGINS.
+    """
+
+    def __init__(self) -> None:
+        self.app_url = ""
+        sites = self
+
+        class Page(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                body = HOST_PAGE.format(url=sites.app_url)
+                if self.path == "/main":
+                    body = body.replace("/widget/", "/")
+                data = body.encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.servers = [ThreadingHTTPServer(("127.0.0.1", 0), Page) for _ in range(2)]
+        for server in self.servers:
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+        self.allowed, self.other = (f"http://localhost:{s.server_address[1]}" for s in self.servers)
+
+    def close(self) -> None:
+        for server in self.servers:
+            server.shutdown()
+            server.server_close()
+
+
 @pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterator[Live]:
-    settings = _settings(tmp_path_factory.mktemp("ui"))
+def sites() -> Iterator[ClinicSites]:
+    clinic = ClinicSites()
+    yield clinic
+    clinic.close()
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder, sites: ClinicSites) -> Iterator[Live]:
+    settings = _settings(tmp_path_factory.mktemp("ui")).model_copy(update={"widget_origins": sites.allowed})
     ingest([ROOT / "corpus"], settings, embedder, progress=False)
     bot = build_bot(settings, embedder)
     with serve(bot, settings) as url:
+        sites.app_url = url
         yield Live(url, bot, settings)
 
 
@@ -365,12 +411,31 @@ main {{ display: flex; gap: 32px; padding: 24px; }} article {{ flex: 1; color: #
 
 
 @pytest.mark.browser
-def test_widget_answers_inside_an_iframe(live: Live, browser: Any) -> None:
+def test_other_sites_cannot_frame_the_widget_and_none_the_chat(live: Live, sites: ClinicSites, browser: Any) -> None:
+    """CSP frame-ancestors as configured, enforced by Chromium: the widget only on the listed site, the chat nowhere."""
+    context = browser.new_context()
+    try:
+        pg = context.new_page()
+        pg.set_default_timeout(30_000)
+        for page_url, policy in (
+            (f"{sites.other}/", f"frame-ancestors 'self' {sites.allowed}"),  # the widget's policy
+            (f"{sites.allowed}/main", "frame-ancestors 'none'"),  # the chat's
+        ):
+            with pg.expect_console_message(lambda m: "frame-ancestors" in m.text) as refused:
+                pg.goto(page_url, wait_until="domcontentloaded")
+            assert "violates" in refused.value.text and policy in refused.value.text, refused.value.text
+            assert pg.frame_locator("iframe").locator("textarea").count() == 0
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_widget_answers_inside_an_iframe(live: Live, sites: ClinicSites, browser: Any) -> None:
     context = browser.new_context(viewport={"width": 1000, "height": 760})
     try:
         pg = context.new_page()
         pg.set_default_timeout(30_000)
-        pg.set_content(HOST_PAGE.format(url=live.url), wait_until="domcontentloaded")
+        pg.goto(f"{sites.allowed}/", wait_until="domcontentloaded")  # the site in CITEBOT_WIDGET_ORIGINS
         frame = pg.frame_locator("iframe")
         frame.locator("#cb-input textarea").wait_for()
         assert frame.locator("input[value='patient']").is_checked()
