@@ -23,7 +23,7 @@ from bot.answer import Bot, Event, InvalidQuestion
 from bot.cite import HeuristicJudge
 from bot.retrieve import Mode, Retriever
 from bot.types import Answer, Audience, Passage
-from bot.web.privacy import log_failure
+from bot.web.privacy import FAILED, log_failure
 from bot.web.render import answer_dict, reply_content, sources_text
 from ingest.embed import Embedder, Progress
 from ingest.errors import CitebotError, SearchUnavailable
@@ -332,7 +332,7 @@ def create_app(bot: Bot, settings: Settings) -> FastAPI:
             return openai_error(str(err), 400)
         except Exception as err:  # uvicorn's own report would quote the exception's message
             log_failure(log, "answering over /v1", err, req.messages[-1].text())
-            return openai_error("Something went wrong while answering. Please try again.", 500, "server_error")
+            return openai_error(FAILED, 500, "server_error")
         finally:
             pending[0] -= 1
 
@@ -350,8 +350,7 @@ def create_app(bot: Bot, settings: Settings) -> FastAPI:
                     yield f"data: {json.dumps(item, ensure_ascii=False)}\n\n"
             except Exception as err:  # the status line is gone; report in-band like OpenAI does
                 log_failure(log, "streaming an answer", err, question)
-                message = "Something went wrong while answering. Please try again."
-                yield f"data: {json.dumps({'error': {'message': message, 'type': 'server_error'}})}\n\n"
+                yield f"data: {json.dumps({'error': {'message': FAILED, 'type': 'server_error'}})}\n\n"
             yield "data: [DONE]\n\n"
 
         return StreamingResponse(sse(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})

@@ -154,6 +154,10 @@ def redact(text: str) -> str:
     return text
 
 
+# What a user is told when answering failed unexpectedly: the failure's own message may quote the question.
+FAILED = "Something went wrong while answering. Please try again."
+
+
 def log_failure(log: logging.Logger, what: str, err: BaseException, question: str = "") -> None:
     """Log an unexpected failure for operators without the question's text.
 

@@ -21,7 +21,7 @@ import gradio as gr
 from bot.answer import Bot, InvalidQuestion
 from bot.types import Answer, Audience, Citation, Passage
 from bot.web.feedback import FeedbackStore
-from bot.web.privacy import log_failure
+from bot.web.privacy import FAILED, log_failure
 from bot.web.render import answer_dict
 from ingest.errors import CitebotError
 from ingest.settings import Settings
@@ -374,7 +374,7 @@ def build_chat(bot: Bot, settings: Settings, store: FeedbackStore, compact: bool
         except Exception as err:
             log_failure(log, "answering in the chat", err, question)
             turn.failed, turn.markdown = True, "_Sorry, something went wrong while answering._"
-            yield view(session, audience, "Something went wrong while answering. Please try again.")
+            yield view(session, audience, FAILED)
 
     def ask_example(audience: Audience, session: Session, evt: gr.SelectData) -> Iterator[tuple[Any, ...]]:
         value = evt.value
@@ -519,7 +519,7 @@ def build_chat(bot: Bot, settings: Settings, store: FeedbackStore, compact: bool
                     raise gr.Error(str(err)) from None
                 except Exception as err:  # Gradio would print the message (which may quote the question)
                     log_failure(log, "answering over /ask", err, question)
-                    raise gr.Error("Something went wrong while answering. Please try again.") from None
+                    raise gr.Error(FAILED) from None
 
             gr.api(ask, api_name="ask", concurrency_limit=settings.chat_concurrency, concurrency_id="answer")
 
