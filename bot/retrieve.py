@@ -116,9 +116,11 @@ def as_langchain_retriever(retriever: Retriever, k: int = 6, mode: Mode = "hybri
 
 def open_retriever(settings: Settings, embedder: Embedder | None = None) -> Retriever:
     """Open an existing index for reading; a missing or mismatched one is a clear ``CitebotError``."""
-    from ingest.embed import make_embedder
+    from ingest.embed import make_embedder, warm_in_background
     from ingest.pipeline import build_stamp
 
-    embedder = embedder or make_embedder(settings)
+    if embedder is None:
+        embedder = make_embedder(settings)
+        warm_in_background(embedder)  # overlaps the model load with opening Chroma and BM25
     store = ChunkStore.open(settings, build_stamp(embedder))
     return Retriever(store, embedder, LexicalIndex.load(settings.index), settings.candidates)

@@ -61,6 +61,7 @@ class _CachedQueries:
         self.inner = inner
         self.name = inner.name
         self.dim = inner.dim
+        self.backend = inner.backend
         self.cache: dict[str, list[float]] = {}
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:

@@ -10,6 +10,7 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
@@ -25,6 +26,7 @@ class Embedder(Protocol):
 
     name: str
     dim: int
+    backend: str  # recorded in the build stamp: an index is queried with the backend that built it
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]: ...
 
@@ -56,25 +58,20 @@ def cpu_has_native_bf16() -> bool:
     return "amx_bf16" in flags or "avx512_bf16" in flags
 
 
-class SentenceTransformerEmbedder:
-    """A sentence-transformers model from a local directory (the bundled MiniLM by default)."""
+class BatchedEmbedder:
+    """What every local backend shares: the token counter, a text cache and length-sorted batching.
 
-    def __init__(
-        self, path: str | Path | None = None, batch_size: int = 16, dtype: str = "auto", cache_size: int = 8192
-    ) -> None:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-        # Must be set before torch loads OpenMP. Spinning OpenMP workers stall for ~0.5 s whenever
-        # another thread (Chroma's, another process) holds a core: on a shared 2-core machine PASSIVE
-        # made query p95 drop from ~500 ms to ~8 ms and bulk embedding 1.7x faster (docs/PERFORMANCE.md).
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    A backend supplies ``backend`` (its name in the build stamp), ``_encode`` (a batch of texts to
+    unit-length float32 vectors) and ``_load``.
+    """
+
+    backend = ""
+
+    def __init__(self, path: str | Path | None, batch_size: int, cache_size: int) -> None:
         self.path = Path(path) if path else bundled_model_path()
         self.name = BUNDLED_NAME if path is None else self.path.name
         self.dim = _read_dim(self.path)
         self.batch_size = batch_size
-        self.dtype = ("bfloat16" if cpu_has_native_bf16() else "float32") if dtype == "auto" else dtype
         self._model: Any = None
         self._load_lock = threading.Lock()
         # Text -> float32 vector. The offline answerer and the verifier re-embed the same passage
@@ -93,14 +90,10 @@ class SentenceTransformerEmbedder:
         return self._model
 
     def _load(self) -> Any:
-        import torch
-        from sentence_transformers import SentenceTransformer
+        raise NotImplementedError
 
-        model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
-        if self.dtype == "bfloat16":
-            model = model.to(torch.bfloat16)
-        model.eval()
-        return model
+    def _encode(self, texts: list[str]) -> Any:
+        raise NotImplementedError
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         tok = _tokenizer(str(self.path))
@@ -119,27 +112,15 @@ class SentenceTransformerEmbedder:
                 todo.setdefault(text, []).append(i)
         if progress and len(todo) < len(texts):
             progress(len(texts) - sum(len(v) for v in todo.values()))
-        if not todo:
-            return out
-        import torch
-
         unique = sorted(todo, key=len)
-        with torch.inference_mode():
-            for lo in range(0, len(unique), self.batch_size):
-                batch = unique[lo : lo + self.batch_size]
-                vecs = self.model.encode(
-                    batch,
-                    batch_size=self.batch_size,
-                    normalize_embeddings=True,
-                    convert_to_tensor=True,
-                    show_progress_bar=False,
-                )
-                for text, v in zip(batch, vecs.float().cpu().numpy(), strict=True):
-                    self._remember(text, v)
-                    for i in todo[text]:
-                        out[i] = v.tolist()
-                if progress:
-                    progress(sum(len(todo[t]) for t in batch))
+        for lo in range(0, len(unique), self.batch_size):
+            batch = unique[lo : lo + self.batch_size]
+            for text, v in zip(batch, self._encode(batch), strict=True):
+                self._remember(text, v)
+                for i in todo[text]:
+                    out[i] = v.tolist()
+            if progress:
+                progress(sum(len(todo[t]) for t in batch))
         return out
 
     def _remember(self, text: str, vector: Any) -> None:
@@ -152,6 +133,62 @@ class SentenceTransformerEmbedder:
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]
+
+
+class SentenceTransformerEmbedder(BatchedEmbedder):
+    """The model run by sentence-transformers on torch, in bfloat16 where the CPU has native bf16."""
+
+    backend = "torch"
+
+    def __init__(
+        self, path: str | Path | None = None, batch_size: int = 16, dtype: str = "auto", cache_size: int = 8192
+    ) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+        # Must be set before torch loads OpenMP. Spinning OpenMP workers stall for ~0.5 s whenever
+        # another thread (Chroma's, another process) holds a core: on a shared 2-core machine PASSIVE
+        # made query p95 drop from ~500 ms to ~8 ms and bulk embedding 1.7x faster (docs/PERFORMANCE.md).
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        super().__init__(path, batch_size, cache_size)
+        self.dtype = ("bfloat16" if cpu_has_native_bf16() else "float32") if dtype == "auto" else dtype
+
+    def _load(self) -> Any:
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
+        if self.dtype == "bfloat16":
+            model = model.to(torch.bfloat16)
+        model.eval()
+        return model
+
+    def _encode(self, texts: list[str]) -> Any:
+        import torch
+
+        with torch.inference_mode():
+            vecs = self.model.encode(
+                texts,
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_tensor=True,
+                show_progress_bar=False,
+            )
+            return vecs.float().cpu().numpy()
+
+
+def warm_in_background(embedder: Embedder) -> None:
+    """Load the model in a daemon thread while the caller does other start-up work (imports, index open).
+
+    A failure here is dropped: the first real embedding call loads again and raises it where it is handled.
+    """
+
+    def warm() -> None:
+        with suppress(Exception):
+            embedder.warm()
+
+    threading.Thread(target=warm, name="citebot-model-load", daemon=True).start()
 
 
 @cache
@@ -177,6 +214,30 @@ def _read_dim(path: Path) -> int:
 
 
 def make_embedder(settings: Settings | None = None) -> Embedder:
-    """The configured embedder; today only local sentence-transformers models exist here."""
+    """The configured backend (``Settings.embed_backend``); ``auto`` picks the fastest one that keeps quality.
+
+    ``auto`` is ONNX Runtime with int8 weights when onnxruntime is installed (as fast as torch bf16 in
+    bulk here and with no torch import, so a cold ``citebot ask`` starts in a fraction of the time;
+    docs/PERFORMANCE.md), else torch.
+    """
     settings = settings or Settings()
-    return SentenceTransformerEmbedder(settings.embed_model, settings.embed_batch_size, settings.embed_dtype)
+    backend = resolve_backend(settings.embed_backend)
+    if backend == "torch":
+        return SentenceTransformerEmbedder(settings.embed_model, settings.embed_batch_size, settings.embed_dtype)
+    from ingest.embed_onnx import OnnxEmbedder
+
+    return OnnxEmbedder(
+        settings.embed_model,
+        settings.embed_batch_size,
+        quantized=backend == "onnx-int8",
+        cache_dir=settings.model_cache,
+    )
+
+
+def resolve_backend(name: str) -> str:
+    """``auto`` → ``onnx-int8`` where onnxruntime is importable, else ``torch``; other names pass through."""
+    if name != "auto":
+        return name
+    from importlib.util import find_spec
+
+    return "onnx-int8" if find_spec("onnxruntime") is not None else "torch"

@@ -39,10 +39,16 @@ class BuildStamp:
 
     embed_model: str
     dim: int
+    embed_backend: str = ""  # torch, onnx, onnx-int8: each gives slightly different vectors
     chunker: str = CHUNKER_VERSION
 
     def as_metadata(self) -> dict[str, str | int]:
-        return {"embed_model": self.embed_model, "dim": self.dim, "chunker": self.chunker}
+        return {
+            "embed_model": self.embed_model,
+            "dim": self.dim,
+            "embed_backend": self.embed_backend,
+            "chunker": self.chunker,
+        }
 
 
 @dataclass
@@ -245,8 +251,11 @@ class ChunkStore:
         diff = {k: (found.get(k), v) for k, v in wanted.items() if found.get(k) != v}
         if diff:
             what = ", ".join(f"{k} {old!r} (now {new!r})" for k, (old, new) in diff.items())
+            built_with = found.get("embed_backend")
+            keep = f", or query it with CITEBOT_EMBED_BACKEND={built_with}" if set(diff) == {"embed_backend"} else ""
+            keep = keep if built_with else ""
             raise IndexMismatch(
-                f"the index at {settings.index} was built with {what}; run 'citebot ingest --rebuild PATH'"
+                f"the index at {settings.index} was built with {what}; run 'citebot ingest --rebuild PATH'{keep}"
             )
         return cls(collection, stamp, remote)
 

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import stat
-import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.chunk import Chunker
-from ingest.embed import Embedder
+from ingest.embed import Embedder, warm_in_background
 from ingest.errors import CitebotError
 from ingest.index import BuildStamp, ChunkStore, Manifest, writer_lock
 from ingest.lexical import LexicalIndex
@@ -56,7 +55,7 @@ class IngestSummary:
 
 
 def build_stamp(embedder: Embedder) -> BuildStamp:
-    return BuildStamp(embed_model=embedder.name, dim=embedder.dim)
+    return BuildStamp(embed_model=embedder.name, dim=embedder.dim, embed_backend=embedder.backend)
 
 
 def _under(path: Path, roots: Sequence[Path]) -> bool:
@@ -105,7 +104,7 @@ def ingest(
             return summary  # nothing changed: no Chroma writes, no model load
 
         if todo:  # load the model while files are read and chunked (~3 s of a small ingest)
-            threading.Thread(target=embedder.warm, name="citebot-model-load", daemon=True).start()
+            warm_in_background(embedder)
         store = ChunkStore.open(settings, build_stamp(embedder), create=True, rebuild=rebuild)
         chunker = Chunker(embedder.count_tokens, settings.chunk_tokens, settings.chunk_overlap_tokens)
         for source in gone:

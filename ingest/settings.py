@@ -33,6 +33,17 @@ class Settings(BaseSettings):
     embed_model: str | None = Field(
         None, description="Path to a sentence-transformers model; default: the bundled all-MiniLM-L6-v2."
     )
+    embed_backend: Literal["auto", "torch", "onnx", "onnx-int8"] = Field(
+        "auto",
+        description="Embedding runtime: torch (sentence-transformers), onnx (ONNX Runtime, float32) or onnx-int8 "
+        "(int8 weights); auto = onnx-int8 where onnxruntime is installed. An index is queried with the backend "
+        "that built it.",
+    )
+    model_cache: Path | None = Field(
+        None,
+        description="Where ONNX graphs exported from the local model are kept; default $XDG_CACHE_HOME/citebot "
+        "(or ~/.cache/citebot).",
+    )
     embed_batch_size: int = Field(16, description="Chunks per embedding batch (16 was fastest on 2 cores).")
     embed_dtype: Literal["auto", "float32", "bfloat16"] = Field(
         "auto", description="Embedding precision; auto uses bfloat16 where the CPU has native bf16 (AMX)."

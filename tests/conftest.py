@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,19 @@ from tests.fakes import FakeEmbedder
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """ONNX graphs exported from the bundled model go under the test run's temp dir, exported once per run."""
+    path = tmp_path_factory.mktemp("model-cache")
+    before = os.environ.get("CITEBOT_MODEL_CACHE")
+    os.environ["CITEBOT_MODEL_CACHE"] = str(path)
+    yield path
+    if before is None:
+        os.environ.pop("CITEBOT_MODEL_CACHE", None)
+    else:
+        os.environ["CITEBOT_MODEL_CACHE"] = before
 
 
 @pytest.fixture

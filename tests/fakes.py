@@ -18,6 +18,7 @@ class FakeEmbedder:
     def __init__(self, name: str = "fake-embedder", dim: int = 64) -> None:
         self.name = name
         self.dim = dim
+        self.backend = "fake"
         self.embedded: list[str] = []  # every text ever embedded, so tests can count work done
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:

@@ -50,6 +50,7 @@ class LockedEmbedder:
         self.lock = lock
         self.name = inner.name
         self.dim = inner.dim
+        self.backend = inner.backend
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         with self.lock:
