@@ -184,6 +184,10 @@ def warm_in_background(embedder: Embedder) -> None:
     A failure here is dropped: the first real embedding call loads again and raises it where it is handled.
     """
 
+    # numpy must be whole before two threads import things that need it: a cycle inside numpy, met by
+    # two threads at once, hands one of them a partially initialised module (ImportError on NDArray).
+    import numpy  # noqa: F401
+
     def warm() -> None:
         with suppress(Exception):
             embedder.warm()

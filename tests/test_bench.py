@@ -15,7 +15,7 @@ from evals.bench.ingest_timing import flops_per_token
 from evals.bench.latency import build_index, hnsw_recall, measure_retrieval
 from evals.bench.report import render_table, summary_table
 from ingest.chunk import Chunker
-from ingest.index import BuildStamp
+from ingest.pipeline import build_stamp
 from ingest.settings import Settings
 from ingest.types import Chunk, Document, Section
 from tests.fakes import FakeEmbedder
@@ -85,7 +85,7 @@ def test_retrieval_latency_path_at_500_chunks(tmp_path: Path) -> None:
     vecs = np.asarray(embedder.embed_documents([c.embed_text() for c in base]), dtype=np.float32)
     chunks, allvecs = synthetic_chunks(base, vecs, 500)
     settings = Settings(index=tmp_path / "index", data_dir=tmp_path / "data", chroma_url=None, collection="bench500")
-    stamp = BuildStamp(embedder.name, embedder.dim)
+    stamp = build_stamp(embedder)
     build_index(settings, stamp, chunks, allvecs)
 
     retriever = open_retriever(settings, embedder)

@@ -16,6 +16,7 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
@@ -23,7 +24,17 @@ from pathlib import Path
 from evals.bench.common import PUBMEDQA, Bench
 from evals.bench.ingest_timing import embedding, ingest
 from evals.bench.latency import ask, retrieval
+from evals.bench.quality import quality
 from evals.bench.report import report
+
+# Each section measures one thing and runs in this order; ``--only`` picks a subset.
+SECTIONS: dict[str, Callable[[Bench], None]] = {
+    "ingest": ingest,
+    "embedding": embedding,
+    "quality": quality,
+    "ask": ask,
+    "retrieval": retrieval,
+}
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -35,6 +46,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "--quick (1k/10k, demo corpus) takes about 3 minutes; the full run up to 30.",
     )
     p.add_argument("--quick", action="store_true", help="smaller sizes: finishes in about 3 minutes")
+    p.add_argument(
+        "--only",
+        action="append",
+        choices=list(SECTIONS),
+        help="run only this section (repeatable); default: all, in the order listed",
+    )
     p.add_argument("--out", type=Path, help="output directory (default runs/bench-<timestamp>/)")
     p.set_defaults(func=run)
 
@@ -50,15 +67,13 @@ def run(args: argparse.Namespace) -> int:
 
     with tempfile.TemporaryDirectory(prefix="citebot-bench-") as tmp:
         bench = Bench(args.quick, Path(tmp), log)
-        ingest(bench)
-        embedding(bench)
-        ask(bench)
-        if PUBMEDQA.exists():
-            retrieval(bench)
-        else:
-            bench.note(f"{PUBMEDQA} is absent: retrieval at scale not measured")
+        for name in args.only or SECTIONS:
+            if name in ("quality", "retrieval") and not PUBMEDQA.exists():
+                bench.note(f"{PUBMEDQA} is absent: {name} not measured")
+                continue
+            SECTIONS[name](bench)
     seconds = time.perf_counter() - started
-    command = "citebot bench" + (" --quick" if args.quick else "")
+    command = "citebot bench" + (" --quick" if args.quick else "") + "".join(f" --only {n}" for n in args.only or ())
     table = report(bench, command, seconds)
     bench.results["seconds"] = seconds
     bench.results["rows"] = [asdict(r) for r in bench.rows]

@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared"
 EXTERNAL = SHARED / "corpus-external"
 PUBMEDQA = SHARED / "data" / "pubmedqa" / "ori_pqal.json"
+MEDQUAD = SHARED / "data" / "medquad" / "medquad_answered_subsample35.jsonl"
 GOLD = ROOT / "evals" / "datasets" / "demo.jsonl"
 MODES = ("dense", "bm25", "hybrid")
 CHILD_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}
@@ -60,7 +61,6 @@ class Bench:
     results: dict[str, Any] = field(default_factory=lambda: {"notes": []})
     rows: list[Row] = field(default_factory=list)
     retrieval_rows: list[list[str]] = field(default_factory=list)
-    ingest_index: Path | None = None  # the index ``ingest`` built, which ``ask`` answers from
 
     def __post_init__(self) -> None:
         self.results["quick"] = self.quick
@@ -75,6 +75,7 @@ class ChildRun:
     """A child process's wall time, peak resident memory and output."""
 
     seconds: float
+    cpu_seconds: float  # user + system: less moved by other work on the machine than wall time
     max_rss_mb: float
     returncode: int
     stdout: str
@@ -91,7 +92,7 @@ proc = subprocess.Popen(sys.argv[2:])
 _, status, usage = os.wait4(proc.pid, 0)
 seconds = time.perf_counter() - t0
 with open(sys.argv[1], "w") as f:
-    json.dump({"seconds": seconds, "max_rss_kb": usage.ru_maxrss}, f)
+    json.dump({"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "max_rss_kb": usage.ru_maxrss}, f)
 sys.exit(os.waitstatus_to_exitcode(status) & 255)
 """
 
@@ -115,8 +116,8 @@ def run_child(cmd: Sequence[str], cwd: Path = ROOT, env: dict[str, str] | None =
         )
         out.seek(0)
         err.seek(0)
-        got = json.loads(Path(stats.name).read_text() or '{"seconds": 0, "max_rss_kb": 0}')
-        return ChildRun(got["seconds"], got["max_rss_kb"] / 1024, proc.returncode, out.read(), err.read())
+        got = json.loads(Path(stats.name).read_text() or '{"seconds": 0, "cpu": 0, "max_rss_kb": 0}')
+        return ChildRun(got["seconds"], got["cpu"], got["max_rss_kb"] / 1024, proc.returncode, out.read(), err.read())
 
 
 def citebot_cmd(*args: str) -> list[str]:
@@ -135,6 +136,22 @@ def check(run: ChildRun, what: str) -> ChildRun:
 
 def last_json(text: str) -> Any:
     return json.loads(text.strip().splitlines()[-1])
+
+
+def backend_embedders(bench: Bench) -> dict[str, Embedder]:
+    """Every embedding backend this machine can run, text cache off: torch float32 (the reference),
+    torch bfloat16 where the CPU has native bf16, ONNX float32 and ONNX int8."""
+    from ingest.embed import SentenceTransformerEmbedder, cpu_has_native_bf16
+    from ingest.embed_onnx import OnnxEmbedder
+    from ingest.settings import Settings
+
+    cache = Settings().model_cache
+    out: dict[str, Embedder] = {"torch float32": SentenceTransformerEmbedder(dtype="float32", cache_size=0)}
+    if cpu_has_native_bf16():
+        out["torch bfloat16"] = SentenceTransformerEmbedder(dtype="bfloat16", cache_size=0)
+    out["onnx"] = OnnxEmbedder(quantized=False, cache_dir=cache, cache_size=0)
+    out["onnx-int8"] = OnnxEmbedder(quantized=True, cache_dir=cache, cache_size=0)
+    return out
 
 
 def no_cache(embedder: Embedder) -> Embedder:

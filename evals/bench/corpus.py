@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import math
 import random
+import re
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from evals.bench.common import EXTERNAL, PUBMEDQA, ROOT, Bench
+from evals.bench.common import EXTERNAL, MEDQUAD, PUBMEDQA, ROOT, Bench
 
 if TYPE_CHECKING:
     import numpy as np
@@ -22,17 +23,42 @@ VARIANT_COSINE = 0.85  # cosine between a synthetic variant's vector and its rea
 
 
 def copy_corpus(bench: Bench) -> tuple[Path, int, int]:
-    """corpus/ (+ the external corpus in the full run), copied so files can be changed safely."""
+    """The ingest corpus, written once per run to a folder the benchmark may change: (folder, bytes, files).
+
+    Full run: 1 MB of MedQuAD answers (NIH pages), else corpus/ + ../shared/corpus-external; --quick: corpus/.
+    """
     dest = bench.work / "corpus"
-    shutil.copytree(ROOT / "corpus", dest / "demo")
-    if bench.quick:
-        bench.note("--quick ingests corpus/ only; the full run adds ../shared/corpus-external")
-    elif EXTERNAL.is_dir():
-        shutil.copytree(EXTERNAL, dest / "external")
-    else:
-        bench.note(f"{EXTERNAL} is absent: ingest measured on corpus/ only")
+    if not dest.exists():
+        if bench.quick:
+            shutil.copytree(ROOT / "corpus", dest / "demo")
+            bench.note("--quick ingests corpus/ only; the full run ingests 1 MB of MedQuAD answers")
+        elif MEDQUAD.exists():
+            medquad_corpus(MEDQUAD, dest / "medquad")
+        else:
+            shutil.copytree(ROOT / "corpus", dest / "demo")
+            if EXTERNAL.is_dir():
+                shutil.copytree(EXTERNAL, dest / "external")
+            bench.note(f"{MEDQUAD} is absent: ingest measured on corpus/ and {EXTERNAL}")
     files = sorted(p for p in dest.rglob("*") if p.is_file())
     return dest, sum(p.stat().st_size for p in files), len(files)
+
+
+def medquad_corpus(source: Path, dest: Path, limit_bytes: int = 1_000_000) -> None:
+    """MedQuAD answers as one Markdown page per NIH source document, in file order, until ``limit_bytes``."""
+    pages: dict[str, list[str]] = {}
+    size = 0
+    with source.open() as f:
+        for line in f:
+            row = json.loads(line)
+            page = pages.setdefault(row["doc_id"], [f"# {row['focus'] or row['doc_id']}\n"])
+            part = f"\n## {row['question']}\n\n{row['answer']}\n"
+            page.append(part)
+            size += len(part.encode())
+            if size >= limit_bytes:
+                break
+    dest.mkdir(parents=True)
+    for doc_id, parts in pages.items():
+        (dest / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', doc_id)}.md").write_text("".join(parts))
 
 
 def pubmedqa_chunks(limit: int, embedder: Embedder) -> tuple[list[Chunk], list[str]]:
