@@ -234,7 +234,7 @@ def make_embedder(settings: Settings | None = None) -> Embedder:
         settings.embed_model,
         settings.embed_batch_size,
         quantized=backend == "onnx-int8",
-        cache_dir=settings.model_cache,
+        cache_dir=settings.cache_dir,
     )
 
 

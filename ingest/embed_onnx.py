@@ -21,6 +21,7 @@ from typing import Any
 
 from ingest.embed import BatchedEmbedder
 from ingest.errors import CitebotError
+from ingest.settings import default_cache_dir
 
 # Bump when the exported graph changes (pooling, opset, quantisation options): old cache entries are
 # then ignored rather than reused.
@@ -32,11 +33,6 @@ _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 class ModelNotExportable(CitebotError):
     """The local model has modules the ONNX export does not reproduce."""
-
-
-def default_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "citebot"
 
 
 def _version(package: str) -> str:

@@ -5,11 +5,18 @@ It lives in the bottom layer so every package above can import it without a cycl
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/citebot`` (``~/.cache/citebot``): derived files that can always be rebuilt."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "citebot"
 
 
 class Settings(BaseSettings):
@@ -27,7 +34,8 @@ class Settings(BaseSettings):
     )
     cache_dir: Path | None = Field(
         None,
-        description="Directory for derived files that can be rebuilt, such as the safety exemplars' embeddings; "
+        description="Directory for derived files that can be rebuilt, such as the safety exemplars' embeddings "
+        "and the ONNX graphs exported from the embedding model; "
         "default $XDG_CACHE_HOME/citebot (~/.cache/citebot).",
     )
     embed_model: str | None = Field(
@@ -38,11 +46,6 @@ class Settings(BaseSettings):
         description="Embedding runtime: torch (sentence-transformers), onnx (ONNX Runtime, float32) or onnx-int8 "
         "(int8 weights); auto = onnx-int8 where onnxruntime is installed. An index is queried with the backend "
         "that built it.",
-    )
-    model_cache: Path | None = Field(
-        None,
-        description="Where ONNX graphs exported from the local model are kept; default $XDG_CACHE_HOME/citebot "
-        "(or ~/.cache/citebot).",
     )
     embed_batch_size: int = Field(16, description="Chunks per embedding batch (16 was fastest on 2 cores).")
     embed_dtype: Literal["auto", "float32", "bfloat16"] = Field(

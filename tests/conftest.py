@@ -18,15 +18,15 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 @pytest.fixture(scope="session", autouse=True)
 def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """ONNX graphs exported from the bundled model go under the test run's temp dir, exported once per run."""
+    """Derived files (ONNX graphs of the bundled model, safety exemplar vectors) go under the run's temp dir, made once."""
     path = tmp_path_factory.mktemp("model-cache")
-    before = os.environ.get("CITEBOT_MODEL_CACHE")
-    os.environ["CITEBOT_MODEL_CACHE"] = str(path)
+    before = os.environ.get("CITEBOT_CACHE_DIR")
+    os.environ["CITEBOT_CACHE_DIR"] = str(path)
     yield path
     if before is None:
-        os.environ.pop("CITEBOT_MODEL_CACHE", None)
+        os.environ.pop("CITEBOT_CACHE_DIR", None)
     else:
-        os.environ["CITEBOT_MODEL_CACHE"] = before
+        os.environ["CITEBOT_CACHE_DIR"] = before
 
 
 @pytest.fixture

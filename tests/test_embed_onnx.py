@@ -111,8 +111,8 @@ def test_index_built_with_one_backend_refuses_another(settings: Settings) -> Non
 
 def test_ask_and_search_on_an_onnx_index_never_import_torch(tmp_path: Path, model_cache: Path) -> None:
     settings = Settings(index=tmp_path / "index", data_dir=tmp_path / "data", embed_backend="onnx-int8")
-    docs = sorted((ROOT / "corpus").glob("*.md"))[:3]
-    emb = make_embedder(settings.model_copy(update={"model_cache": model_cache}))
+    docs = sorted(p for p in (ROOT / "corpus").rglob("*.md") if p.name != "README.md")[:3]
+    emb = make_embedder(settings.model_copy(update={"cache_dir": model_cache}))
     assert ingest(docs, settings, emb, progress=False).chunks_total > 0
     heavy = ["torch", "sentence_transformers", "transformers", "langchain", "langchain_core", "gradio", "fastapi"]
     probe = (
@@ -125,7 +125,7 @@ def test_ask_and_search_on_an_onnx_index_never_import_torch(tmp_path: Path, mode
         **os.environ,
         "PYTHONPATH": str(ROOT),
         "CITEBOT_EMBED_BACKEND": "onnx-int8",
-        "CITEBOT_MODEL_CACHE": str(model_cache),
+        "CITEBOT_CACHE_DIR": str(model_cache),
         "HF_HUB_OFFLINE": "1",
     }
     for args in (["ask", "Does Ocrevus make a patient immunocompromised?"], ["search", "ocrelizumab infections"]):

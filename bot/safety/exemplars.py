@@ -28,6 +28,7 @@ from typing import Literal
 import numpy as np
 
 from ingest.embed import Embedder
+from ingest.settings import default_cache_dir
 
 Label = Literal["emergency", "dose", "ordinary"]
 LABELS: tuple[Label, ...] = ("emergency", "dose", "ordinary")
@@ -96,12 +97,6 @@ def bank_hash(bank: Sequence[Exemplar]) -> str:
     return digest.hexdigest()[:16]
 
 
-def default_cache_dir() -> Path:
-    """``$XDG_CACHE_HOME/citebot`` (``~/.cache/citebot``): derived files that can always be rebuilt."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "citebot"
-
-
 class ExemplarStage:
     """Nearest-exemplar classifier over one embedder; the bank is embedded (or loaded) on first use."""
 
@@ -126,7 +121,9 @@ class ExemplarStage:
         return cls(embedder, thresholds, cache_dir) if thresholds else None
 
     def cache_path(self) -> Path:
-        key = hashlib.sha256(f"{self.embedder.name}\0{self.embedder.dim}\0{bank_hash(self.bank)}".encode())
+        # The backend too: torch and int8 ONNX vectors of the same model differ slightly (cosine ~0.993).
+        who = f"{self.embedder.name}\0{self.embedder.backend}\0{self.embedder.dim}"
+        key = hashlib.sha256(f"{who}\0{bank_hash(self.bank)}".encode())
         return (self.cache_dir or default_cache_dir()) / f"safety-exemplars-{key.hexdigest()[:20]}.npy"
 
     @property

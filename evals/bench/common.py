@@ -145,7 +145,7 @@ def backend_embedders(bench: Bench) -> dict[str, Embedder]:
     from ingest.embed_onnx import OnnxEmbedder
     from ingest.settings import Settings
 
-    cache = Settings().model_cache
+    cache = Settings().cache_dir
     out: dict[str, Embedder] = {"torch float32": SentenceTransformerEmbedder(dtype="float32", cache_size=0)}
     if cpu_has_native_bf16():
         out["torch bfloat16"] = SentenceTransformerEmbedder(dtype="bfloat16", cache_size=0)
