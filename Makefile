@@ -34,7 +34,7 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 
 eval-gate: $(STAMP)
-	$(VENV)/bin/citebot ingest corpus --index runs/ci-index --quiet
+	$(VENV)/bin/citebot ingest corpus --index runs/ci-index --quiet --rebuild
 	$(VENV)/bin/citebot eval --index runs/ci-index --out runs/ci-eval --quiet $(addprefix --fail-under ,$(GATES)) $(addprefix --fail-over ,$(CEILINGS))
 
 # The eval gate runs before pytest so that pytest's summary is the last thing printed.

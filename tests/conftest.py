@@ -18,7 +18,7 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 @pytest.fixture(scope="session", autouse=True)
 def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Derived files (ONNX graphs of the bundled model, safety exemplar vectors) go under the run's temp dir, made once."""
+    """Derived files (ONNX graphs, safety exemplar vectors) go under the run's temp dir, made once per run."""
     path = tmp_path_factory.mktemp("model-cache")
     before = os.environ.get("CITEBOT_CACHE_DIR")
     os.environ["CITEBOT_CACHE_DIR"] = str(path)
