@@ -1,9 +1,11 @@
 """The Gradio chat (``/``) and its compact, embeddable twin (``/widget``).
 
-Both stream ``Bot.stream`` into a chat, list the cited passages with the supporting span marked, and
-link every ``[n]`` to its source. Everything from the index (titles, passages, URLs) is untrusted: it is
-HTML-escaped here and the Chatbot keeps Gradio's sanitizer on, so a poisoned document renders as text.
-Per-session state lives in ``gr.State`` (never module globals), so browser sessions never share history.
+Both stream ``Bot.stream`` into a chat sentence by sentence, list the cited passages with the supporting
+span marked, and link every ``[n]`` to its source. Everything from the index (titles, passages, URLs) is
+untrusted: it is HTML-escaped here and the Chatbot keeps Gradio's sanitizer on, so a poisoned document
+renders as text. Per-session state lives in ``gr.State`` (never module globals), so browser sessions never
+share history. Page behaviour (where a new answer lands, what a citation click shows, text for screen
+readers) is in ``chat.js``.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from __future__ import annotations
 import html
 import logging
 import re
-from collections.abc import Iterator
+import time
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -35,40 +39,72 @@ EXAMPLES = [
 ]
 MAX_FOLLOWUPS = 3
 _MARKER = re.compile(r"\[(\d+)\]")
+# Where a sentence (with its trailing markers) or a line ends: the steps in which an answer is revealed.
+_SENTENCE_END = re.compile(r"[.!?](?:\s*\[\d+\])*(?=\s)|\n")
+# Shortest time between two revealed sentences. The offline answerer verifies a whole answer in ~30 ms,
+# which no reader sees as growth; this spacing makes it visible (about 0.4 s over a six-sentence answer,
+# none before the first sentence). A slower LLM stream is never held back by it.
+REVEAL_INTERVAL_S = 0.07
 
 # System fonts only: a medical app should not call out to a font CDN on every page view.
 THEME = gr.themes.Soft(
     primary_hue="blue",
     font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "sans-serif"],
     font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "monospace"],
+).set(  # the theme's blue-500 under white text is 3.7:1; blue-700 is 6.7:1 (WCAG AA needs 4.5:1)
+    button_primary_background_fill="#1d4ed8",
+    button_primary_background_fill_hover="#1e40af",
+    button_primary_text_color="#ffffff",
 )
 
 CSS = """
 .gradio-container { max-width: 1280px !important; }
 #cb-header h1 { margin: 0; font-size: 1.6rem; }
-#cb-header p { margin: .2rem 0 0; color: var(--body-text-color-subdued); }
+#cb-header p { margin: .2rem 0 0; color: #4b5563; }
 .cb-cite { text-decoration: none !important; font-weight: 600; color: #1d4ed8 !important; }
+/* Gradio dims chat text (opacity) below 4.5:1; messages are full strength here. */
+#cb-chat .message-content, #cb-chat .message-content .prose { opacity: 1 !important; color: #1f2937; }
+/* Like, dislike, copy and clear: at least 24×24 px targets (WCAG 2.5.8), on a phone too. */
+#cb-chat .message-buttons button.icon-button { min-width: 28px !important; min-height: 28px !important; }
+#cb-ask-row { align-items: center; }
+#cb-audience { border: 0; padding: 0; margin: 0; }
+.cb-aud { border: 1px solid #d1d5db; border-radius: 10px; padding: .45rem .75rem .6rem; margin: 0; background: #fff; }
+.cb-aud legend { font-weight: 600; color: #111827; padding: 0 .25rem; }
+.cb-aud-hint { margin: 0 0 .4rem; color: #374151; font-size: .9rem; display: none; }
+.cb-aud.cb-asking { border: 2px solid #1d4ed8; }
+.cb-aud.cb-asking .cb-aud-hint { display: block; }
+.cb-aud-options { display: flex; flex-wrap: wrap; gap: .4rem .6rem; }
+.cb-aud label { display: inline-flex; align-items: center; gap: .4rem; min-height: 32px; padding: .2rem .7rem;
+                border: 1px solid #9ca3af; border-radius: 999px; cursor: pointer; color: #111827; background: #fff; }
+.cb-aud label:has(input:checked) { background: #1d4ed8; border-color: #1d4ed8; color: #fff; }
+.cb-aud input[type="radio"] { appearance: none; -webkit-appearance: none; width: 18px; height: 18px; margin: 0;
+                              border: 2px solid #4b5563; border-radius: 50%; background: #fff; }
+.cb-aud input[type="radio"]:checked { border-color: #fff; background: radial-gradient(circle, #1d4ed8 0 35%, #fff 42%); }
+.cb-aud label:has(input:focus-visible) { outline: 3px solid #f59e0b; outline-offset: 2px; }
+.cb-mode { margin: .3rem 0 0; font-size: .82rem; color: #4b5563; }
 .cb-banner { border-radius: 8px; padding: .6rem .8rem; margin: .3rem 0; border: 1px solid; font-size: .95rem; }
 .cb-banner.emergency { background: #b91c1c; border-color: #7f1d1d; color: #fff; font-size: 1.1rem; font-weight: 700; }
 .cb-banner.declined, .cb-banner.partial { background: #fffbeb; border-color: #f59e0b; color: #78350f; }
 .cb-banner.abstained { background: #f3f4f6; border-color: #9ca3af; color: #1f2937; }
-.cb-banner.extractive { background: #eff6ff; border-color: #93c5fd; color: #1e3a8a; }
 .cb-banner.error { background: #fef2f2; border-color: #f87171; color: #7f1d1d; }
 .cb-notices { margin: .2rem 0 .2rem 1.1rem; padding: 0; font-size: .9rem; color: #374151; }
 .cb-disclaimer { font-size: .85rem; color: #4b5563; border-top: 1px solid #e5e7eb;
                  padding-top: .4rem; margin-top: .4rem; }
-.cb-sources h3 { margin: 0 0 .5rem; font-size: 1.05rem; }
+.cb-sources h2 { margin: 0 0 .5rem; font-size: 1.05rem; }
 .cb-src { border: 1px solid #e5e7eb; border-radius: 8px; padding: .55rem .7rem; margin-bottom: .6rem;
           background: #fff; scroll-margin-top: 80px; transition: box-shadow .3s, border-color .3s; }
 .cb-src.cb-flash { border-color: #2563eb; box-shadow: 0 0 0 3px #bfdbfe; }
+.cb-src:focus { outline: 3px solid #1d4ed8; outline-offset: 2px; }
 .cb-src-head { font-size: .95rem; color: #111827; }
 .cb-src-n { display: inline-block; min-width: 1.8rem; font-weight: 700; color: #1d4ed8; }
-.cb-src-where { font-size: .8rem; color: #6b7280; margin: .15rem 0 .35rem; overflow-wrap: anywhere; }
-.cb-src-text { white-space: pre-wrap; font-size: .88rem; line-height: 1.45; color: #374151; margin: 0;
-               max-height: 16rem; overflow-y: auto; }
+.cb-src-where { font-size: .8rem; color: #4b5563; margin: .15rem 0 .35rem; overflow-wrap: anywhere; }
+.cb-sources .cb-src-text { white-space: pre-wrap; font-size: .88rem; line-height: 1.45; color: #374151;
+                           margin: 0 !important; padding: 0 !important; border: 0 !important; font-style: normal;
+                           max-height: 16rem; overflow-y: auto; quotes: none; }
+.cb-sources .cb-src-text::before, .cb-sources .cb-src-text::after { content: none !important; }
 .cb-src-text mark { background: #fde68a; color: inherit; padding: 0 .1rem; border-radius: 2px; }
 .cb-earlier > summary { cursor: pointer; color: #4b5563; margin: .4rem 0; }
-.cb-empty { color: #6b7280; font-size: .9rem; }
+.cb-empty { color: #4b5563; font-size: .9rem; }
 #cb-followups button { font-size: .88rem; }
 """
 
@@ -77,39 +113,22 @@ WIDGET_CSS = (
     + """
 .gradio-container { max-width: 100% !important; padding: 0 !important; }
 .gradio-container .main.app { padding: 6px 8px !important; }
-#cb-audience .wrap { gap: 4px; }
-#cb-audience label { padding: 4px 8px; font-size: .85rem; }
+.cb-aud { padding: .3rem .55rem .45rem; }
+.cb-aud legend, .cb-aud label { font-size: .88rem; }
 footer { display: none !important; }
 .cb-src { padding: .4rem .55rem; margin-bottom: .4rem; }
 .cb-src > details > summary { cursor: pointer; }
-.cb-src-text { max-height: 10rem; }
+.cb-sources .cb-src-text { max-height: 10rem; }
 .cb-banner { font-size: .82rem; padding: .35rem .55rem; }
 .cb-banner.emergency { font-size: .95rem; }
 .cb-disclaimer { font-size: .76rem; }
-.cb-sources h3 { font-size: .95rem; }
+.cb-sources h2 { font-size: .95rem; }
 #cb-followups button { font-size: .8rem; }
 """
 )
 
-# Citation links scroll to their source (opening collapsed ones) and flash it. Capture phase, so the
-# Chatbot's own link handling (which opens links in a new tab) never sees these in-page anchors.
-HEAD = """
-<script>
-document.addEventListener("click", function (e) {
-  var a = e.target && e.target.closest ? e.target.closest('a[href^="#src-"]') : null;
-  if (!a) return;
-  var el = document.getElementById(a.getAttribute("href").slice(1));
-  if (!el) return;
-  e.preventDefault();
-  e.stopPropagation();
-  for (var d = el; d; d = d.parentElement) { if (d.tagName === "DETAILS") d.open = true; }
-  var inner = el.querySelector("details"); if (inner) inner.open = true;
-  el.scrollIntoView({ behavior: "smooth", block: "center" });
-  el.classList.remove("cb-flash"); void el.offsetWidth; el.classList.add("cb-flash");
-  setTimeout(function () { el.classList.remove("cb-flash"); }, 2000);
-}, true);
-</script>
-"""
+# Page behaviour (chat.js) inlined in <head>: no extra request, and it runs before the app renders.
+HEAD = "<script>\n" + Path(__file__).with_name("chat.js").read_text(encoding="utf-8") + "</script>\n"
 
 
 @dataclass
@@ -148,12 +167,40 @@ def anchor_id(turn_no: int, n: int) -> str:
     return f"src-{turn_no}-{n}"
 
 
-def answer_markdown(text: str, turn_no: int) -> str:
-    """Answer text for the Chatbot: HTML escaped (shown, never parsed), each ``[n]`` a link to its source."""
-    safe = html.escape(text, quote=False)
-    return _MARKER.sub(
-        lambda m: f'<a class="cb-cite" href="#{anchor_id(turn_no, int(m.group(1)))}">[{m.group(1)}]</a>', safe
-    )
+def source_name(n: int, title: str = "") -> str:
+    """What a screen reader hears for ``[n]`` and for its card: "Source n: title"."""
+    return f"Source {n}: {title}" if title else f"Source {n}"
+
+
+def answer_markdown(text: str, turn_no: int, citations: Sequence[Citation] = ()) -> str:
+    """Answer text for the Chatbot: HTML escaped (shown, never parsed), each ``[n]`` a link to its source.
+
+    The link's ``title`` names the source (a tooltip; chat.js makes it the accessible name, as the Chatbot's
+    sanitizer drops aria-* attributes). While streaming the titles are not known yet: "Source n"."""
+    titles = {c.n: c.primary_label for c in citations}
+
+    def link(m: re.Match[str]) -> str:
+        n = int(m.group(1))
+        return (
+            f'<a class="cb-cite" href="#{anchor_id(turn_no, n)}" title="{_e(source_name(n, titles.get(n, "")))}">'
+            f"[{n}]</a>"
+        )
+
+    return _MARKER.sub(link, html.escape(text, quote=False))
+
+
+def reveal_steps(shown: str, text: str) -> list[str]:
+    """The prefixes of ``text`` that add one sentence (or line) at a time to ``shown``, ending with ``text``."""
+    if not text.startswith(shown):
+        return [text]
+    steps: list[str] = []
+    for m in _SENTENCE_END.finditer(text, len(shown)):
+        step = text[: m.end()].rstrip()
+        if len(step) > len(shown.rstrip()) and (not steps or step != steps[-1]):
+            steps.append(step)
+    if not steps or steps[-1] != text:
+        steps.append(text)
+    return steps
 
 
 def status_prefix(answer: Answer) -> str:
@@ -209,17 +256,22 @@ def _primary_html(c: Citation) -> str:
 
 
 def citation_html(c: Citation, turn_no: int, compact: bool) -> str:
-    """The card names the primary source first; the corpus document and file come second."""
+    """A source card naming the primary source first (the corpus document and file second); focusable (a
+    citation click moves focus here) and named "Source n: <primary source>"; the passage is a
+    keyboard-scrollable quote."""
     head = f'<span class="cb-src-n">[{c.n}]</span><span class="cb-src-primary">{_primary_html(c)}</span>'
     doc = _e(c.title) + (f" — {_e(c.section)}" if c.section else "")
     where = f'<div class="cb-src-where">{doc} · {_where(c.source, c.source_url, c.page)}</div>'
-    body = f'<div class="cb-src-text">{highlighted(c.text, c.span)}</div>'
+    body = f'<blockquote class="cb-src-text" tabindex="0">{highlighted(c.text, c.span)}</blockquote>'
     inner = (
         f"<details><summary class='cb-src-head'>{head}</summary>{where}{body}</details>"
         if compact
         else f'<div class="cb-src-head">{head}</div>{where}{body}'
     )
-    return f'<div class="cb-src" id="{anchor_id(turn_no, c.n)}" data-n="{c.n}">{inner}</div>'
+    return (
+        f'<article class="cb-src" id="{anchor_id(turn_no, c.n)}" data-n="{c.n}" tabindex="-1" '
+        f'aria-label="{_e(source_name(c.n, c.primary_label))}">{inner}</article>'
+    )
 
 
 def passage_html(p: Passage) -> str:
@@ -228,7 +280,7 @@ def passage_html(p: Passage) -> str:
     return (
         f'<div class="cb-src cb-near"><div class="cb-src-head">{head}</div>'
         f'<div class="cb-src-where">{_where(p.source, p.source_url, p.page)}</div>'
-        f'<div class="cb-src-text">{_e(p.text)}</div></div>'
+        f'<blockquote class="cb-src-text" tabindex="0">{_e(p.text)}</blockquote></div>'
     )
 
 
@@ -249,11 +301,11 @@ def sources_html(session: Session, compact: bool = False) -> str:
     done = [(i + 1, t) for i, t in enumerate(session.turns) if t.answer is not None]
     if not done:
         return (
-            '<div class="cb-sources" id="cb-sources"><h3>Sources</h3>'
+            '<div class="cb-sources" id="cb-sources"><h2>Sources</h2>'
             '<p class="cb-empty">Cited passages appear here, with the supporting sentence highlighted.</p></div>'
         )
     last_no, last = done[-1]
-    parts = ['<div class="cb-sources" id="cb-sources">', f"<h3>Sources for: {_e(last.question)}</h3>"]
+    parts = ['<div class="cb-sources" id="cb-sources">', f"<h2>Sources for: {_e(last.question)}</h2>"]
     parts.append(f'<div class="cb-turn" data-turn="{last_no}">{turn_sources_html(last, last_no, compact)}</div>')
     for no, t in reversed(done[:-1]):
         parts.append(
@@ -270,11 +322,14 @@ _BANNERS = {
     "abstained": "Not answered: the sources do not cover this question. The closest passages are listed.",
     "partial": "Partly answered: statements the sources did not support were removed.",
 }
-_EXTRACTIVE = "Offline mode: no language model is configured, so the answer quotes sentences from the sources."
+OFFLINE_NOTE = "Offline mode: no language model is configured, so answers quote sentences from the sources."
 
 
-def meta_html(answer: Answer | None, disclaimer: str, error: str = "", note: str = "") -> str:
-    """Banners for the latest answer's status, its notices, and the fixed disclaimer under it."""
+def meta_html(answer: Answer | None, disclaimer: str, error: str = "", note: str = "", offline: bool = False) -> str:
+    """Banners for the latest answer's status, its notices, and the fixed disclaimer under it.
+
+    ``offline`` adds one quiet line under the disclaimer (the clinician view's): how the answers are made
+    matters to a clinician weighing them, while to a patient it is noise on every answer."""
     parts = ['<div class="cb-meta">']
     if error:
         parts.append(f'<div class="cb-banner error" role="alert">{_e(error)}</div>')
@@ -282,14 +337,15 @@ def meta_html(answer: Answer | None, disclaimer: str, error: str = "", note: str
         if answer.status in _BANNERS:
             role = ' role="alert"' if answer.status == "emergency" else ""
             parts.append(f'<div class="cb-banner {answer.status}"{role}>{_e(_BANNERS[answer.status])}</div>')
-        if answer.backend == "extractive" and answer.status not in ("emergency", "declined"):
-            parts.append(f'<div class="cb-banner extractive">{_e(_EXTRACTIVE)}</div>')
         notes = [n for n in answer.notices if not n.startswith("Extractive answer")]
         if notes:
             parts.append('<ul class="cb-notices">' + "".join(f"<li>{_e(n)}</li>" for n in notes) + "</ul>")
     if note:
         parts.append(f'<div class="cb-notices">{_e(note)}</div>')
-    parts.append(f'<div class="cb-disclaimer">{_e(disclaimer)}</div></div>')
+    parts.append(f'<div class="cb-disclaimer">{_e(disclaimer)}</div>')
+    if offline:
+        parts.append(f'<p class="cb-mode">{_e(OFFLINE_NOTE)}</p>')
+    parts.append("</div>")
     return "".join(parts)
 
 
@@ -306,6 +362,40 @@ def audience_label(audience: str) -> str:
     return next((label for label, value in AUDIENCES if value == audience), audience)
 
 
+# The audience choice is our own radio group: Gradio's Radio gives each option its own ``name`` (so arrow
+# keys do not move between them) and its group no accessible name. A fieldset with a legend has both.
+AUDIENCE_HTML = (
+    '<fieldset class="cb-aud"><legend>Which best describes you?</legend>'
+    '<p class="cb-aud-hint">Your choice helps us use language that is most understandable for you.</p>'
+    '<div class="cb-aud-options">'
+    + "".join(
+        f'<label><input type="radio" name="cb-audience" value="{value}"> {label}</label>' for label, value in AUDIENCES
+    )
+    + "</div></fieldset>"
+)
+# First visit: nothing chosen, the question and its reason shown. A choice is kept in sessionStorage, so a
+# reload in the same tab (or the widget on the next page of the clinic's site) does not ask again.
+AUDIENCE_JS = """
+const KEY = 'citebot-audience';
+function sync() {
+  element.querySelectorAll('input[name="cb-audience"]').forEach(i => { i.checked = i.value === props.value; });
+  const box = element.querySelector('.cb-aud');
+  if (box) box.classList.toggle('cb-asking', !props.value);
+}
+element.addEventListener('change', e => {
+  if (!e.target || e.target.name !== 'cb-audience') return;
+  props.value = e.target.value;
+  try { sessionStorage.setItem(KEY, e.target.value); } catch (err) {}
+  trigger('change');
+});
+let saved = null;
+try { saved = sessionStorage.getItem(KEY); } catch (err) {}
+if (saved === 'clinician' || saved === 'patient') { props.value = saved; trigger('change'); }
+sync();
+watch('value', sync);
+"""
+
+
 # ---------------------------------------------------------------- the Blocks
 
 
@@ -314,6 +404,15 @@ def build_chat(bot: Bot, settings: Settings, store: FeedbackStore, compact: bool
     from bot import safety
 
     default_audience: Audience = "patient" if compact else settings.audience
+    offline = bot.answerer is bot.offline
+
+    def chosen(audience: str | None) -> Audience:
+        """The audience picked on the page, or the default while the first-visit question is unanswered."""
+        return "clinician" if audience == "clinician" else "patient" if audience == "patient" else default_audience
+
+    def meta_for(session: Session, audience: Audience, error: str = "", note: str = "") -> str:
+        last = session.turns[-1].answer if session.turns else None
+        return meta_html(last, disclaimer_for(session, audience), error, note, offline and audience == "clinician")
 
     def disclaimer_for(session: Session, audience: Audience) -> str:
         last = next((t.answer for t in reversed(session.turns) if t.answer is not None), None)
@@ -325,20 +424,23 @@ def build_chat(bot: Bot, settings: Settings, store: FeedbackStore, compact: bool
         ups += [""] * (MAX_FOLLOWUPS - len(ups))
         return [gr.update(value=q, visible=True) if q else gr.update(visible=False) for q in ups]
 
-    def view(session: Session, audience: Audience, error: str = "", box: Any = None) -> tuple[Any, ...]:
+    def view(
+        session: Session, audience: Audience, error: str = "", box: Any = None, choice: Any = None
+    ) -> tuple[Any, ...]:
         """All outputs of an answer event, in the order of ``answer_outputs``."""
-        last = session.turns[-1].answer if session.turns else None
         return (
             chat_messages(session),
             sources_html(session, compact),
-            meta_html(last, disclaimer_for(session, audience), error),
+            meta_for(session, audience, error),
             *followup_updates(session),
             gr.update() if box is None else box,
+            gr.update() if choice is None else choice,
             session,
         )
 
-    def respond(message: str, audience: Audience, session: Session) -> Iterator[tuple[Any, ...]]:
-        """Stream one answer into the chat; bad input is a banner, never a traceback."""
+    def respond(message: str, picked: str | None, session: Session) -> Iterator[tuple[Any, ...]]:
+        """Stream one answer into the chat, a sentence at a time; bad input is a banner, never a traceback."""
+        audience = chosen(picked)
         question = (message or "").strip()
         if not question:
             yield view(session, audience, "Please type a question.")
@@ -354,16 +456,36 @@ def build_chat(bot: Bot, settings: Settings, store: FeedbackStore, compact: bool
         turn = Turn(question, audience, session.history(), markdown="_Searching the sources…_")
         session.turns.append(turn)
         turn_no = len(session.turns)
-        yield view(session, audience, box="")
+        # Unanswered first-visit question: show which audience this answer is written for.
+        yield view(session, audience, box="", choice=None if picked else audience)
+        shown, last = "", 0.0
+
+        def reveal(text: str) -> Iterator[str]:
+            """``text`` one more sentence at a time, spaced by REVEAL_INTERVAL_S (not before the first)."""
+            nonlocal shown, last
+            for step in reveal_steps(shown, text):
+                if shown:
+                    time.sleep(max(0.0, last + REVEAL_INTERVAL_S - time.monotonic()))
+                shown, last = step, time.monotonic()
+                yield step
+
         try:
             for event in bot.stream(question, audience, turn.history):
+                answer = event.answer
                 if event.kind == "status":
                     turn.markdown = f"_{html.escape(event.text, quote=False)}_"
-                elif event.kind == "delta":
-                    turn.markdown = answer_markdown(event.text, turn_no)
-                elif event.answer is not None:
-                    turn.answer = event.answer
-                    turn.markdown = status_prefix(event.answer) + answer_markdown(event.answer.text, turn_no)
+                elif answer is None:
+                    for step in reveal(event.text):
+                        turn.markdown = answer_markdown(step, turn_no)
+                        yield view(session, audience)
+                    continue
+                else:
+                    if answer.status in ("answered", "partial"):  # what the last delta did not show yet
+                        for step in list(reveal(answer.text))[:-1]:
+                            turn.markdown = answer_markdown(step, turn_no)
+                            yield view(session, audience)
+                    turn.answer = answer
+                    turn.markdown = status_prefix(answer) + answer_markdown(answer.text, turn_no, answer.citations)
                 yield view(session, audience)
         except InvalidQuestion as err:
             session.turns.pop()
@@ -376,15 +498,15 @@ def build_chat(bot: Bot, settings: Settings, store: FeedbackStore, compact: bool
             turn.failed, turn.markdown = True, "_Sorry, something went wrong while answering._"
             yield view(session, audience, FAILED)
 
-    def ask_example(audience: Audience, session: Session, evt: gr.SelectData) -> Iterator[tuple[Any, ...]]:
+    def ask_example(picked: str | None, session: Session, evt: gr.SelectData) -> Iterator[tuple[Any, ...]]:
         value = evt.value
         text = value.get("text", "") if isinstance(value, dict) else str(value)
-        yield from respond(text, audience, session)
+        yield from respond(text, picked, session)
 
-    def on_audience(audience: Audience, session: Session) -> str:
-        last = session.turns[-1].answer if session.turns else None
-        note = f"Next answers will be written for: {audience_label(audience)}." if last is not None else ""
-        return meta_html(last, disclaimer_for(session, audience), note=note)
+    def on_audience(picked: str | None, session: Session) -> str:
+        audience = chosen(picked)
+        note = f"Next answers will be written for: {audience_label(audience)}." if session.history() else ""
+        return meta_for(session, audience, note=note)
 
     def on_like(session: Session, evt: gr.LikeData) -> tuple[Any, Any, Any]:
         """Store the rating at once (a comment is optional and may never come); then offer the comment box."""
@@ -422,8 +544,8 @@ def build_chat(bot: Bot, settings: Settings, store: FeedbackStore, compact: bool
             gr.Info("Thanks — your comment was saved.")
         return gr.update(visible=False), gr.update(value="")
 
-    def clear() -> tuple[Any, ...]:
-        return view(Session(), default_audience, box="")
+    def clear(picked: str | None) -> tuple[Any, ...]:
+        return view(Session(), chosen(picked), box="")
 
     title = "citebot" if not compact else "citebot widget"
     with gr.Blocks(title=title, analytics_enabled=False) as demo:
@@ -437,14 +559,7 @@ def build_chat(bot: Bot, settings: Settings, store: FeedbackStore, compact: bool
             )
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=320):
-                audience = gr.Radio(
-                    AUDIENCES,
-                    value=default_audience,
-                    label="Which best describes you?",
-                    elem_id="cb-audience",
-                    container=not compact,
-                    show_label=not compact,
-                )
+                audience = gr.HTML(None, html_template=AUDIENCE_HTML, js_on_load=AUDIENCE_JS, elem_id="cb-audience")
                 chatbot = gr.Chatbot(
                     label="citebot",
                     show_label=False,
@@ -456,10 +571,15 @@ def build_chat(bot: Bot, settings: Settings, store: FeedbackStore, compact: bool
                     allow_tags=False,
                     feedback_options=("Like", "Dislike"),
                     buttons=["copy"],
-                    autoscroll=True,
+                    autoscroll=False,  # chat.js keeps a new answer's first line in view instead
                     layout="bubble",
                 )
-                meta = gr.HTML(meta_html(None, safety.disclaimer(default_audience)), elem_id="cb-meta")
+                meta = gr.HTML(
+                    meta_html(
+                        None, safety.disclaimer(default_audience), offline=offline and default_audience == "clinician"
+                    ),
+                    elem_id="cb-meta",
+                )
                 with gr.Row(elem_id="cb-followups"):
                     followups = [
                         gr.Button(visible=False, size="sm", variant="secondary", elem_classes=["cb-followup"])
@@ -468,15 +588,20 @@ def build_chat(bot: Bot, settings: Settings, store: FeedbackStore, compact: bool
                 with gr.Row(visible=False, elem_id="cb-comment-row") as comment_row:
                     comment = gr.Textbox(label="Comment (optional)", scale=4, max_lines=4, elem_id="cb-comment")
                     send_comment = gr.Button("Send", scale=1, elem_id="cb-comment-send")
-                textbox = gr.Textbox(
-                    placeholder="Ask a question…",
-                    show_label=False,
-                    max_length=settings.max_question_chars,
-                    submit_btn="Ask",
-                    lines=1,
-                    max_lines=6,
-                    elem_id="cb-input",
-                )
+                with gr.Row(elem_id="cb-ask-row", equal_height=True):
+                    # The button sits outside the textbox's <label>, so the box is named "Your question" alone.
+                    textbox = gr.Textbox(
+                        label="Your question",
+                        placeholder="Ask a question…",
+                        show_label=False,
+                        max_length=settings.max_question_chars,
+                        lines=1,
+                        max_lines=6,
+                        scale=5,
+                        min_width=160,
+                        elem_id="cb-input",
+                    )
+                    ask_button = gr.Button("Ask", variant="primary", scale=0, min_width=72, elem_id="cb-ask")
                 new_chat = gr.Button("New conversation", size="sm", variant="secondary", elem_id="cb-clear")
                 if compact:
                     sources = gr.HTML(sources_html(Session(), compact=True), elem_id="cb-sources-panel")
@@ -484,7 +609,7 @@ def build_chat(bot: Bot, settings: Settings, store: FeedbackStore, compact: bool
                 with gr.Column(scale=2, min_width=300):
                     sources = gr.HTML(sources_html(Session()), elem_id="cb-sources-panel")
 
-        answer_outputs = [chatbot, sources, meta, *followups, textbox, session]
+        answer_outputs = [chatbot, sources, meta, *followups, textbox, audience, session]
         # One concurrency group for every way of asking (typed, example, follow-up): the limit is per Blocks.
         answering: dict[str, Any] = {
             "outputs": answer_outputs,
@@ -494,6 +619,7 @@ def build_chat(bot: Bot, settings: Settings, store: FeedbackStore, compact: bool
             "show_progress": "hidden",
         }
         textbox.submit(respond, [textbox, audience, session], **answering)
+        ask_button.click(respond, [textbox, audience, session], **answering)
         chatbot.example_select(ask_example, [audience, session], **answering)
         for button in followups:
             button.click(respond, [button, audience, session], **answering)
@@ -501,8 +627,8 @@ def build_chat(bot: Bot, settings: Settings, store: FeedbackStore, compact: bool
         chatbot.like(on_like, [session], [comment_row, pending_feedback, comment], api_visibility="private")
         send_comment.click(on_comment, [comment, pending_feedback], [comment_row, comment], api_visibility="private")
         comment.submit(on_comment, [comment, pending_feedback], [comment_row, comment], api_visibility="private")
-        new_chat.click(clear, None, answer_outputs, api_visibility="private", queue=False)
-        chatbot.clear(clear, None, answer_outputs, api_visibility="private", queue=False)
+        new_chat.click(clear, audience, answer_outputs, api_visibility="private", queue=False)
+        chatbot.clear(clear, audience, answer_outputs, api_visibility="private", queue=False)
 
         if not compact:
 
