@@ -28,7 +28,16 @@ from bot.web.api import (
 )
 from bot.web.feedback import FeedbackStore
 from bot.web.render import reply_content
-from bot.web.ui import Session, Turn, answer_markdown, highlighted, meta_html, safe_url, sources_html
+from bot.web.ui import (
+    Session,
+    Turn,
+    answer_markdown,
+    highlighted,
+    meta_html,
+    reveal_steps,
+    safe_url,
+    sources_html,
+)
 from citebot.cli import main
 from evals.datasets import parse_case
 from ingest.errors import CitebotError
@@ -219,7 +228,10 @@ EVIL = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
 def test_rendering_escapes_untrusted_text_and_links_markers() -> None:
     md = answer_markdown(f"Fact {EVIL} here [2].", 3)
     assert "<script" not in md and "<img" not in md and "&lt;script&gt;" in md
-    assert md.endswith('<a class="cb-cite" href="#src-3-2">[2]</a>.')
+    assert md.endswith('<a class="cb-cite" href="#src-3-2" title="Source 2">[2]</a>.')
+    cite2 = Citation(2, "p", f"T {EVIL}", "", "s.md", "", None, "x")
+    named = answer_markdown("Fact [2].", 3, (cite2,))
+    assert 'title="Source 2: T &lt;img src=x onerror=&quot;alert(1)&quot;&gt;' in named and "<img" not in named
     assert highlighted("ab<b>cd", (2, 5)) == "ab<mark>&lt;b&gt;</mark>cd"
     assert highlighted("abc", (2, 9)) == "abc"
     assert safe_url("https://www.fda.gov/x") == "https://www.fda.gov/x"
@@ -246,6 +258,20 @@ def test_banners_follow_the_status() -> None:
     for status in ("abstained", "partial", "declined"):
         assert f"cb-banner {status}" in meta_html(_answer("x", status=status), "d")
     page = meta_html(_answer("x", notices=("Extractive answer: ...", "1 removed")), "<b>disc</b>")
-    assert "cb-banner extractive" in page and "1 removed" in page and "Extractive answer:" not in page
+    assert "cb-banner" not in page and "1 removed" in page and "Extractive answer:" not in page
     assert "&lt;b&gt;disc&lt;/b&gt;" in page
-    assert "cb-banner" not in meta_html(_answer("x", backend="llm:x"), "d")
+    assert "Offline mode" not in page  # no developer banner on every answer; one quiet line where asked for
+    assert meta_html(_answer("x"), "d", offline=True).count('<p class="cb-mode">Offline mode') == 1
+
+
+def test_reveal_steps_add_one_sentence_at_a_time() -> None:
+    text = "**Answer:** A is b [1].\n\n**What the sources say**\n- C is d (US PI §12.2, 2024) [2].\n- E is f [1], [3]."
+    steps = reveal_steps("", text)
+    assert steps == [
+        "**Answer:** A is b [1].",
+        "**Answer:** A is b [1].\n\n**What the sources say**",
+        "**Answer:** A is b [1].\n\n**What the sources say**\n- C is d (US PI §12.2, 2024) [2].",
+        text,
+    ]
+    assert reveal_steps(steps[1], text) == steps[2:]
+    assert reveal_steps("Something else.", text) == [text]  # the verified text changed: shown whole

@@ -6,6 +6,7 @@ the untrusted-HTML test gets its own small index and server. Screenshots land in
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shutil
@@ -48,6 +49,8 @@ LAUNCH_ARGS = [
 ]
 BOT_MSG = '#cb-chat [data-testid="bot"]'
 BUSY = re.compile(r"Searching the sources|writing the answer")
+VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
+Q_EMERGENCY = "my throat is closing after the infusion"
 
 
 @dataclass
@@ -211,8 +214,8 @@ WATCH_STREAM = """() => {
   new MutationObserver(() => {
     const m = document.querySelectorAll('#cb-chat [data-testid="bot"]');
     if (!m.length) return;
-    const t = m[m.length - 1].innerText;
-    if (window.__seen[window.__seen.length - 1] !== t) window.__seen.push(t);
+    const t = m[m.length - 1].innerText, last = window.__seen[window.__seen.length - 1];
+    if (!last || last[1] !== t) window.__seen.push([performance.now(), t]);
   }).observe(document.querySelector('#cb-chat'), {subtree: true, childList: true, characterData: true});
 }"""
 
@@ -221,12 +224,13 @@ WATCH_STREAM = """() => {
 def test_streamed_answer_links_each_marker_to_its_cited_source(live: Live, page: Any) -> None:
     open_chat(page, live.url)
     assert page.get_attribute("#cb-input textarea", "maxlength") == str(live.settings.max_question_chars)
-    assert page.is_checked("input[value='patient']")
+    assert page.locator("input[name='cb-audience']:checked").count() == 0  # first visit: not chosen yet
     page.evaluate(WATCH_STREAM)
     text = ask(page, Q_IMMUNO, 1)
-    seen = [t for t in page.evaluate("window.__seen") if t.strip()]
+    seen = [t for _, t in page.evaluate("window.__seen") if t.strip()]
     assert len(seen) >= 2 and BUSY.search(seen[0]), seen  # status first, then the growing answer
     assert re.search(r"\[\d+\]", text)
+    assert page.is_checked("input[value='patient']")  # unanswered, the default is used and shown
 
     expected = live.bot.ask(Q_IMMUNO, "patient")
     hrefs = markers(page)
@@ -241,7 +245,7 @@ def test_streamed_answer_links_each_marker_to_its_cited_source(live: Live, page:
         assert card.locator("mark").count() == 1
     assert "Talk to your care team" in text
     assert "not medical advice" in page.inner_text("#cb-meta")
-    assert page.locator(".cb-banner.extractive").is_visible()
+    assert "Offline mode" not in page.inner_text("body")  # not a developer banner on a patient's answer
 
     last = max(expected.citations, key=lambda c: c.n).n
     page.locator(BOT_MSG).last.locator(f'a[href="#src-1-{last}"]').first.click()
@@ -269,7 +273,7 @@ def test_followup_button_asks_its_question_on_topic(live: Live, page: Any) -> No
     button.click()
     text = wait_answer(page, 2)
     assert page.locator(BOT_MSG).count() == 2
-    assert question in page.inner_text("#cb-sources-panel h3")
+    assert question in page.inner_text("#cb-sources-panel h2")
     assert re.search(r"ocrevus|ocrelizumab", text, re.IGNORECASE), text
     assert page.locator(".cb-banner.abstained").count() == 0
     assert page.locator('#cb-sources-panel details.cb-earlier .cb-turn[data-turn="1"] .cb-src').count() >= 1
@@ -303,7 +307,7 @@ def test_sessions_have_their_own_history(live: Live, browser: Any) -> None:
         for pg, q in zip(pages, (Q_IMMUNO, Q_WBC), strict=True):
             wait_answer(pg, 1)
             assert pg.locator(BOT_MSG).count() == 1
-            assert q in pg.inner_text("#cb-sources-panel h3")
+            assert q in pg.inner_text("#cb-sources-panel h2")
     finally:
         for c in contexts:
             c.close()
@@ -438,7 +442,7 @@ def test_widget_answers_inside_an_iframe(live: Live, sites: ClinicSites, browser
         pg.goto(f"{sites.allowed}/", wait_until="domcontentloaded")  # the site in CITEBOT_WIDGET_ORIGINS
         frame = pg.frame_locator("iframe")
         frame.locator("#cb-input textarea").wait_for()
-        assert frame.locator("input[value='patient']").is_checked()
+        assert frame.get_by_role("group", name="Which best describes you?").is_visible()
         frame.locator("#cb-input textarea").fill(Q_WBC)
         frame.locator("#cb-input textarea").press("Enter")
         frame.locator('#cb-sources-panel .cb-turn[data-turn="1"] .cb-src').first.wait_for()
@@ -456,6 +460,223 @@ def test_widget_answers_inside_an_iframe(live: Live, sites: ClinicSites, browser
         answer.locator('a[href="#src-1-1"]').first.click()
         frame.locator("#src-1-1 details[open]").wait_for()
         assert card.locator("mark").count() == 1
+    finally:
+        context.close()
+
+
+# ---------------------------------------------------------------- the reading experience, at both viewports
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+FIRST_LINE = """() => {
+  const m = document.querySelectorAll('#cb-chat [data-testid="bot"]');
+  const row = m[m.length - 1].closest('.message-row'), box = row.closest('.bubble-wrap');
+  const r = row.getBoundingClientRect(), b = box.getBoundingClientRect();
+  return {offset: r.top - b.top, atEnd: box.scrollTop >= box.scrollHeight - box.clientHeight - 1,
+          scrolled: box.scrollTop, top: r.top, height: innerHeight};
+}"""
+
+EVIDENCE = """id => {
+  const card = document.getElementById(id), mark = card.querySelector('mark');
+  const text = card.querySelector('.cb-src-text');
+  const m = mark.getBoundingClientRect(), t = text.getBoundingClientRect();
+  return {focused: document.activeElement === card, name: card.getAttribute('aria-label'),
+          inBox: m.top >= t.top - 1 && m.top < t.bottom - 8, onScreen: m.top >= 0 && m.top < innerHeight - 8,
+          inner: text.scrollTop};
+}"""
+
+
+def axe_problems(page: Any) -> list[str]:
+    """Serious and critical axe-core violations (WCAG 2.2 A/AA and best practice) on the page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    result = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]})
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in result.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def assert_first_line_on_top(page: Any) -> None:
+    """The newest answer's first line is at the top of the chat box (or, when all of it fits, the box is at its
+    end and the whole answer is shown), and that line is on screen."""
+
+    def ok(p: dict[str, Any]) -> bool:
+        pinned = -1 <= p["offset"] <= 12 or (p["atEnd"] and p["offset"] >= -1)
+        return bool(pinned and 0 <= p["top"] < p["height"] - 40)
+
+    deadline = time.monotonic() + 5
+    while not ok(where := page.evaluate(FIRST_LINE)) and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    assert ok(where), where
+
+
+def assert_grew_sentence_by_sentence(page: Any, final: str) -> None:
+    """The answer appeared in at least three visible steps, each extending the last, over a visible time."""
+    steps = [(t, x) for t, x in page.evaluate("window.__seen") if x.strip() and not BUSY.search(x)]
+    texts = [" ".join(x.split()) for _, x in steps]
+    assert len(texts) >= 3, texts
+    assert all(b.startswith(a) for a, b in itertools.pairwise(texts)), texts
+    assert texts[-1] == " ".join(final.split())
+    assert steps[-1][0] - steps[0][0] >= 150, steps  # ms: growth a reader can see, not one frame
+
+
+def assert_plain_labels_and_named_links(page: Any, expected_titles: dict[int, str]) -> None:
+    """Screen readers get each message as text and each [n] as "Source n: title"."""
+    for msg in page.locator('#cb-chat [data-testid="bot"], #cb-chat [data-testid="user"]').all():
+        label = msg.get_attribute("aria-label") or ""
+        assert not re.search(r"<|>|\*\*|href=|\]\(", label), label
+        assert " ".join(msg.inner_text().split()) in label
+    names = (
+        page.locator(BOT_MSG)
+        .last.locator("a.cb-cite")
+        .evaluate_all("els => els.map(e => [e.textContent, e.getAttribute('aria-label')])")
+    )
+    assert names
+    for text, name in names:
+        n = int(text.strip("[]"))
+        assert name == f"Source {n}: {expected_titles[n]}"
+
+
+def assert_targets_at_least_24px(page: Any) -> None:
+    boxes = page.locator(
+        "#cb-chat .message-buttons button, #cb-chat button[aria-label='Clear'], #cb-ask, #cb-clear, "
+        "button.cb-followup, .cb-aud label"
+    ).evaluate_all(
+        "els => els.filter(e => e.offsetParent).map(e => { const r = e.getBoundingClientRect();"
+        " return [e.getAttribute('aria-label') || e.textContent.trim(), r.width, r.height]; })"
+    )
+    assert len(boxes) >= 6, boxes
+    small = [b for b in boxes if b[1] < 24 or b[2] < 24]
+    assert small == [], small
+
+
+def deepest_citation(page: Any, turn: int) -> str:
+    """The id of the latest turn's card whose supporting sentence starts furthest into its passage."""
+    return str(
+        page.locator(f'#cb-sources-panel .cb-turn[data-turn="{turn}"] .cb-src').evaluate_all(
+            "els => els.map(e => [e.id, e.querySelector('.cb-src-text').innerHTML.indexOf('<mark>')])"
+            ".sort((a, b) => b[1] - a[1])[0][0]"
+        )
+    )
+
+
+def assert_citation_shows_its_evidence(page: Any, card_id: str, title: str, keyboard: bool) -> None:
+    link = page.locator(BOT_MSG).last.locator(f'a[href="#{card_id}"]').first
+    if keyboard:
+        link.focus()  # then Enter, as a keyboard user does
+        page.keyboard.press("Enter")
+    else:
+        link.click()
+    deadline = time.monotonic() + 5
+    while True:
+        seen = page.evaluate(EVIDENCE, card_id)
+        if (seen["focused"] and seen["inBox"] and seen["onScreen"]) or time.monotonic() > deadline:
+            break
+        page.wait_for_timeout(100)
+    n = card_id.rsplit("-", 1)[1]
+    assert seen["focused"] and seen["inBox"] and seen["onScreen"], seen
+    assert seen["name"] == f"Source {n}: {title}"
+    assert len(page.context.pages) == 1
+
+
+def choose_by_keyboard(page: Any, start: str, key: str, expect: str) -> None:
+    """Arrow keys move between the audience options: one radio group with one name."""
+    group = page.get_by_role("group", name="Which best describes you?")
+    assert group.count() == 1
+    assert set(group.locator("input[type=radio]").evaluate_all("els => els.map(e => e.name)")) == {"cb-audience"}
+    group.locator(f"input[value='{start}']").focus()
+    page.keyboard.press(key)
+    assert group.locator(f"input[value='{expect}']").is_checked()
+    assert page.evaluate("document.activeElement.value") == expect
+
+
+def read_as(page: Any, live: Live, url: str, audience: str, questions: tuple[str, str], folded: bool) -> None:
+    """Points 1-5 of the reading review on one page. ``folded``: source cards start closed (the widget);
+    otherwise the deepest supporting sentence starts hidden below its card's inner scroll, as reviewed."""
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector("#cb-input textarea")
+    # 4: the first visit asks, with the reason, and nothing is chosen for the reader.
+    assert page.locator(".cb-aud.cb-asking .cb-aud-hint").is_visible()
+    assert page.locator("input[name='cb-audience']:checked").count() == 0
+    # 5: before any answer.
+    assert page.get_by_role("textbox", name="Your question", exact=True).count() == 1
+    assert axe_problems(page) == []
+    other = "patient" if audience == "clinician" else "clinician"
+    choose_by_keyboard(page, other, "ArrowRight", audience)
+    page.wait_for_timeout(300)  # the change event reaches the server
+    # 4: remembered for the session: a reload does not ask again and keeps the choice.
+    page.reload(wait_until="domcontentloaded")
+    page.wait_for_selector("#cb-input textarea")
+    page.wait_for_function(f"() => document.querySelector(\"input[value='{audience}']\").checked")
+    assert page.locator(".cb-aud.cb-asking").count() == 0
+
+    # 3: the answer grows sentence by sentence; 1: it lands at its first line.
+    page.evaluate(WATCH_STREAM)
+    first = ask(page, questions[0], 1)
+    expected = live.bot.ask(questions[0], audience)  # type: ignore[arg-type]
+    assert (first.lstrip().startswith("Answer:")) == (audience == "clinician")  # the choice reached the server
+    assert_grew_sentence_by_sentence(page, first)
+    assert_first_line_on_top(page)
+    # 4: offline mode stated once, quietly, to the clinician only; never a banner.
+    assert page.locator(".cb-banner.extractive").count() == 0
+    assert page.locator(".cb-mode").count() == (1 if audience == "clinician" else 0)
+    # 5: after the answer.
+    titles = {c.n: c.title for c in expected.citations}
+    assert_plain_labels_and_named_links(page, titles)
+    assert_targets_at_least_24px(page)
+    assert axe_problems(page) == []
+    # 2: a click, then Enter, bring the supporting sentence into view and focus its card.
+    deep = deepest_citation(page, 1)
+    before = page.evaluate(EVIDENCE, deep)
+    assert not before["focused"]
+    if folded:
+        assert page.locator(f"#{deep} details:not([open])").count() == 1
+    else:
+        assert not before["inBox"], before  # hidden below the card's own scroll until the click
+    assert_citation_shows_its_evidence(page, deep, titles[int(deep.rsplit("-", 1)[1])], keyboard=False)
+    assert axe_problems(page) == []  # with a card open and focused
+    shallow = next(f"src-1-{n}" for n in titles if f"src-1-{n}" != deep)
+    assert_citation_shows_its_evidence(page, shallow, titles[int(shallow.rsplit("-", 1)[1])], keyboard=True)
+
+    # 1: after the reader scrolled the chat up, the next answer still lands at its first line.
+    chat = page.locator("#cb-chat .bubble-wrap")
+    chat.scroll_into_view_if_needed()
+    chat.hover()
+    page.mouse.wheel(0, -3000)
+    page.wait_for_function("() => document.querySelector('#cb-chat .bubble-wrap').scrollTop === 0")
+    ask(page, questions[1], 2)
+    assert_first_line_on_top(page)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=list(VIEWPORTS))
+def test_reading_the_main_view_as_a_clinician(live: Live, browser: Any, viewport: str) -> None:
+    context = browser.new_context(viewport=VIEWPORTS[viewport])
+    try:
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        read_as(page, live, live.url, "clinician", (Q_IMMUNO, Q_WBC), folded=False)
+        assert "Offline mode" in page.inner_text("#cb-meta .cb-mode")
+        page.locator(BOT_MSG).first.locator("a.cb-cite").first.scroll_into_view_if_needed()
+        DOCS.mkdir(exist_ok=True)
+        page.screenshot(path=str(DOCS / f"screenshot-{viewport}.png"))
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=list(VIEWPORTS))
+def test_reading_the_widget_as_a_patient(live: Live, browser: Any, viewport: str) -> None:
+    context = browser.new_context(viewport=VIEWPORTS[viewport])
+    try:
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        read_as(page, live, f"{live.url}/widget/", "patient", (Q_WBC, Q_EMERGENCY), folded=True)
+        assert page.locator(BOT_MSG).last.inner_text().startswith("Possible emergency")
+        assert "Offline mode" not in page.inner_text("body")
+        assert axe_problems(page) == []  # the emergency banner too
     finally:
         context.close()
 

@@ -65,8 +65,11 @@ CSS = """
 /* Gradio dims chat text (opacity) below 4.5:1; messages are full strength here. */
 #cb-chat .message-content, #cb-chat .message-content .prose { opacity: 1 !important; color: #1f2937; }
 /* Like, dislike, copy and clear: at least 24×24 px targets (WCAG 2.5.8), on a phone too. */
-#cb-chat .message-buttons button.icon-button { min-width: 28px !important; min-height: 28px !important; }
+#cb-chat .message-buttons button.icon-button, #cb-chat .top-panel button.icon-button {
+  min-width: 28px !important; min-height: 28px !important; }
+#cb-chat .message-wrap { padding-top: 30px; }  /* the first question clear of the (larger) clear button */
 #cb-ask-row { align-items: center; }
+footer, footer .show-api, footer a { color: #374151 !important; opacity: 1 !important; }
 #cb-audience { border: 0; padding: 0; margin: 0; }
 .cb-aud { border: 1px solid #d1d5db; border-radius: 10px; padding: .45rem .75rem .6rem; margin: 0; background: #fff; }
 .cb-aud legend { font-weight: 600; color: #111827; padding: 0 .25rem; }
@@ -79,7 +82,8 @@ CSS = """
 .cb-aud label:has(input:checked) { background: #1d4ed8; border-color: #1d4ed8; color: #fff; }
 .cb-aud input[type="radio"] { appearance: none; -webkit-appearance: none; width: 18px; height: 18px; margin: 0;
                               border: 2px solid #4b5563; border-radius: 50%; background: #fff; }
-.cb-aud input[type="radio"]:checked { border-color: #fff; background: radial-gradient(circle, #1d4ed8 0 35%, #fff 42%); }
+.cb-aud input[type="radio"]:checked { border-color: #fff;
+                                      background: radial-gradient(circle, #1d4ed8 0 35%, #fff 42%); }
 .cb-aud label:has(input:focus-visible) { outline: 3px solid #f59e0b; outline-offset: 2px; }
 .cb-mode { margin: .3rem 0 0; font-size: .82rem; color: #4b5563; }
 .cb-banner { border-radius: 8px; padding: .6rem .8rem; margin: .3rem 0; border: 1px solid; font-size: .95rem; }
