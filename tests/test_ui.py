@@ -257,10 +257,6 @@ def test_streamed_answer_links_each_marker_to_its_cited_source(live: Live, page:
     )
     assert "cb-flash" in (target.get_attribute("class") or "")
     assert len(page.context.pages) == 1  # an in-page jump, not a new tab
-    page.evaluate("window.scrollTo(0, 0)")
-    page.wait_for_timeout(400)
-    DOCS.mkdir(exist_ok=True)
-    page.screenshot(path=str(DOCS / "screenshot-main.png"), full_page=True)
 
 
 @pytest.mark.browser
@@ -592,9 +588,25 @@ def choose_by_keyboard(page: Any, start: str, key: str, expect: str) -> None:
     assert page.evaluate("document.activeElement.value") == expect
 
 
-def read_as(page: Any, live: Live, url: str, audience: str, questions: tuple[str, str], folded: bool) -> None:
+def screenshot(page: Any, name: str) -> None:
+    if name:
+        page.wait_for_timeout(400)  # a smooth scroll settles
+        DOCS.mkdir(exist_ok=True)
+        page.screenshot(path=str(DOCS / name))
+
+
+def read_as(
+    page: Any,
+    live: Live,
+    url: str,
+    audience: str,
+    questions: tuple[str, str],
+    folded: bool,
+    shots: tuple[str, str] = ("", ""),
+) -> None:
     """Points 1-5 of the reading review on one page. ``folded``: source cards start closed (the widget);
-    otherwise the deepest supporting sentence starts hidden below its card's inner scroll, as reviewed."""
+    otherwise the deepest supporting sentence starts hidden below its card's inner scroll, as reviewed.
+    ``shots``: docs/ screenshots to take once the first answer has landed and once a citation showed its evidence."""
     page.goto(url, wait_until="domcontentloaded")
     page.wait_for_selector("#cb-input textarea")
     # 4: the first visit asks, with the reason, and nothing is chosen for the reader.
@@ -619,6 +631,7 @@ def read_as(page: Any, live: Live, url: str, audience: str, questions: tuple[str
     assert (first.lstrip().startswith("Answer:")) == (audience == "clinician")  # the choice reached the server
     assert_grew_sentence_by_sentence(page, first)
     assert_first_line_on_top(page)
+    screenshot(page, shots[0])
     # 4: offline mode stated once, quietly, to the clinician only; never a banner.
     assert page.locator(".cb-banner.extractive").count() == 0
     assert page.locator(".cb-mode").count() == (1 if audience == "clinician" else 0)
@@ -636,6 +649,7 @@ def read_as(page: Any, live: Live, url: str, audience: str, questions: tuple[str
     else:
         assert not before["inBox"], before  # hidden below the card's own scroll until the click
     assert_citation_shows_its_evidence(page, deep, titles[int(deep.rsplit("-", 1)[1])], keyboard=False)
+    screenshot(page, shots[1])
     assert axe_problems(page) == []  # with a card open and focused
     shallow = next(f"src-1-{n}" for n in titles if f"src-1-{n}" != deep)
     assert_citation_shows_its_evidence(page, shallow, titles[int(shallow.rsplit("-", 1)[1])], keyboard=True)
@@ -657,11 +671,9 @@ def test_reading_the_main_view_as_a_clinician(live: Live, browser: Any, viewport
     try:
         page = context.new_page()
         page.set_default_timeout(30_000)
-        read_as(page, live, live.url, "clinician", (Q_IMMUNO, Q_WBC), folded=False)
+        shots = ("screenshot-main.png", "screenshot-evidence.png") if viewport == "desktop" else ("", "")
+        read_as(page, live, live.url, "clinician", (Q_IMMUNO, Q_WBC), folded=False, shots=shots)
         assert "Offline mode" in page.inner_text("#cb-meta .cb-mode")
-        page.locator(BOT_MSG).first.locator("a.cb-cite").first.scroll_into_view_if_needed()
-        DOCS.mkdir(exist_ok=True)
-        page.screenshot(path=str(DOCS / f"screenshot-{viewport}.png"))
     finally:
         context.close()
 
@@ -673,7 +685,8 @@ def test_reading_the_widget_as_a_patient(live: Live, browser: Any, viewport: str
     try:
         page = context.new_page()
         page.set_default_timeout(30_000)
-        read_as(page, live, f"{live.url}/widget/", "patient", (Q_WBC, Q_EMERGENCY), folded=True)
+        shots = ("screenshot-phone.png", "") if viewport == "phone" else ("", "")
+        read_as(page, live, f"{live.url}/widget/", "patient", (Q_WBC, Q_EMERGENCY), folded=True, shots=shots)
         assert page.locator(BOT_MSG).last.inner_text().startswith("Possible emergency")
         assert "Offline mode" not in page.inner_text("body")
         assert axe_problems(page) == []  # the emergency banner too
@@ -690,6 +703,8 @@ def test_openai_client_gets_cited_answers(live: Live) -> None:
     content = reply.choices[0].message.content or ""
     citations = (reply.model_extra or {})["citations"]
     assert reply.model == "any-name" and citations
+    mode = (reply.model_extra or {})["citebot"]  # offline mode, stated in a field rather than the text
+    assert mode["backend"] == "extractive" and any("no language model" in n for n in mode["notices"])
     assert "Sources:" in content and all(f"[{c['n']}]" in content for c in citations)
     assert content == reply_content(live.bot.ask(Q_IMMUNO, "patient"))
 
