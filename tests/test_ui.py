@@ -477,7 +477,8 @@ EVIDENCE = """id => {
   const text = card.querySelector('.cb-src-text');
   const m = mark.getBoundingClientRect(), t = text.getBoundingClientRect();
   return {focused: document.activeElement === card, name: card.getAttribute('aria-label'),
-          inBox: m.top >= t.top - 1 && m.top < t.bottom - 8, onScreen: m.top >= 0 && m.top < innerHeight - 8,
+          inBox: m.top >= t.top - 1 && (m.bottom <= t.bottom + 1 || m.top <= t.top + 1),
+          onScreen: m.top >= 0 && m.top < innerHeight - 8,
           inner: text.scrollTop};
 }"""
 
@@ -515,7 +516,8 @@ def assert_grew_sentence_by_sentence(page: Any, final: str) -> None:
     assert len(texts) >= 3, texts
     assert all(b.startswith(a) for a, b in itertools.pairwise(texts)), texts
     assert texts[-1] == " ".join(final.split())
-    assert steps[-1][0] - steps[0][0] >= 150, steps  # ms: growth a reader can see, not one frame
+    gaps = sorted(b[0] - a[0] for a, b in itertools.pairwise(steps))
+    assert gaps[len(gaps) // 2] >= 40, steps  # ms, median: each step stays on screen, not one burst
 
 
 def assert_plain_labels_and_named_links(page: Any, expected_titles: dict[int, str]) -> None:
@@ -549,10 +551,11 @@ def assert_targets_at_least_24px(page: Any) -> None:
 
 
 def deepest_citation(page: Any, turn: int) -> str:
-    """The id of the latest turn's card whose supporting sentence starts furthest into its passage."""
+    """The id of the turn's card whose supporting sentence ends furthest below its card's inner scroll."""
     return str(
         page.locator(f'#cb-sources-panel .cb-turn[data-turn="{turn}"] .cb-src').evaluate_all(
-            "els => els.map(e => [e.id, e.querySelector('.cb-src-text').innerHTML.indexOf('<mark>')])"
+            "els => els.map(e => { const t = e.querySelector('.cb-src-text'), m = t.querySelector('mark');"
+            " return [e.id, m.getBoundingClientRect().bottom - t.getBoundingClientRect().bottom]; })"
             ".sort((a, b) => b[1] - a[1])[0][0]"
         )
     )
@@ -636,7 +639,7 @@ def read_as(
     assert page.locator(".cb-banner.extractive").count() == 0
     assert page.locator(".cb-mode").count() == (1 if audience == "clinician" else 0)
     # 5: after the answer.
-    titles = {c.n: c.title for c in expected.citations}
+    titles = {c.n: c.primary_label for c in expected.citations}
     assert_plain_labels_and_named_links(page, titles)
     assert_targets_at_least_24px(page)
     assert axe_problems(page) == []

@@ -246,13 +246,14 @@ def _where(source: str, source_url: str, page: int | None) -> str:
     return " · ".join(parts)
 
 
-def _primary_html(c: Citation) -> str:
-    """The primary source's label (linked when its url is safe), or the document title before v4 indexes."""
+def _primary_html(c: Citation, linked: bool = True) -> str:
+    """The primary source's label (linked when its url is safe and ``linked``), or the document title before
+    v4 indexes."""
     if not c.primary:
         return f"<strong>{_e(c.title)}</strong>"
     out = []
     for p in c.primary:
-        url = safe_url(p.url) if p.url else None
+        url = safe_url(p.url) if p.url and linked else None
         label = f"<strong>{_e(p.label)}</strong>"
         link = f'<a href="{_e(url)}" target="_blank" rel="noopener noreferrer nofollow">{label}</a>'
         out.append(link if url else label)
@@ -263,10 +264,14 @@ def citation_html(c: Citation, turn_no: int, compact: bool) -> str:
     """A source card naming the primary source first (the corpus document and file second); focusable (a
     citation click moves focus here) and named "Source n: <primary source>"; the passage is a
     keyboard-scrollable quote."""
-    head = f'<span class="cb-src-n">[{c.n}]</span><span class="cb-src-primary">{_primary_html(c)}</span>'
+    primary = f'<span class="cb-src-primary">{_primary_html(c, linked=not compact)}</span>'
+    head = f'<span class="cb-src-n">[{c.n}]</span>{primary}'
     doc = _e(c.title) + (f" — {_e(c.section)}" if c.section else "")
-    where = f'<div class="cb-src-where">{doc} · {_where(c.source, c.source_url, c.page)}</div>'
+    where = f"{doc} · {_where(c.source, c.source_url, c.page)}"
     body = f'<blockquote class="cb-src-text" tabindex="0">{highlighted(c.text, c.span)}</blockquote>'
+    if compact and any(p.url for p in c.primary):  # no link inside <summary> (a control in a control): below it
+        where = f"{_primary_html(c)} · {where}"
+    where = f'<div class="cb-src-where">{where}</div>'
     inner = (
         f"<details><summary class='cb-src-head'>{head}</summary>{where}{body}</details>"
         if compact
