@@ -251,7 +251,7 @@ def test_streamed_answer_links_each_marker_to_its_cited_source(live: Live, page:
     page.locator(BOT_MSG).last.locator(f'a[href="#src-1-{last}"]').first.click()
     target = page.locator(f"#src-1-{last}")
     page.wait_for_function(
-        "id => { const r = document.getElementById(id).getBoundingClientRect();"
+        "id => { const r = document.querySelector('#' + id + ' mark').getBoundingClientRect();"
         " return r.top >= 0 && r.bottom <= window.innerHeight; }",
         arg=f"src-1-{last}",
     )

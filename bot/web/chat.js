@@ -120,7 +120,13 @@
       var off = mark.getBoundingClientRect().top - text.getBoundingClientRect().top;
       text.scrollTop += off - Math.max(0, (text.clientHeight - mark.offsetHeight) / 2);
     }
-    (mark || card).scrollIntoView({ behavior: motion, block: "center" });
+    var target = mark || card;
+    target.scrollIntoView({ behavior: motion, block: "center" });
+    // A smooth scroll can be cut short (the page re-rendering under it): make sure it arrived.
+    setTimeout(function () {
+      var r = target.getBoundingClientRect();
+      if (r.top < 0 || r.top > window.innerHeight - 24) target.scrollIntoView({ block: "center" });
+    }, 800);
     card.classList.remove("cb-flash");
     void card.offsetWidth;
     card.classList.add("cb-flash");
