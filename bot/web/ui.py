@@ -469,13 +469,17 @@ def build_chat(bot: Bot, settings: Settings, store: FeedbackStore, compact: bool
         yield view(session, audience, box="", choice=None if picked else audience)
         shown, last = "", 0.0
 
-        def reveal(text: str) -> Iterator[str]:
-            """``text`` one more sentence at a time, spaced by REVEAL_INTERVAL_S (not before the first)."""
+        def pace(step: str) -> None:
+            """Hold ``step`` back until REVEAL_INTERVAL_S after the last one shown (never the first)."""
             nonlocal shown, last
+            if shown:
+                time.sleep(max(0.0, last + REVEAL_INTERVAL_S - time.monotonic()))
+            shown, last = step, time.monotonic()
+
+        def reveal(text: str) -> Iterator[str]:
+            """``text`` one more sentence at a time, each paced."""
             for step in reveal_steps(shown, text):
-                if shown:
-                    time.sleep(max(0.0, last + REVEAL_INTERVAL_S - time.monotonic()))
-                shown, last = step, time.monotonic()
+                pace(step)
                 yield step
 
         try:
@@ -490,9 +494,11 @@ def build_chat(bot: Bot, settings: Settings, store: FeedbackStore, compact: bool
                     continue
                 else:
                     if answer.status in ("answered", "partial"):  # what the last delta did not show yet
-                        for step in list(reveal(answer.text))[:-1]:
+                        for step in reveal_steps(shown, answer.text)[:-1]:
+                            pace(step)
                             turn.markdown = answer_markdown(step, turn_no)
                             yield view(session, audience)
+                        pace(answer.text)
                     turn.answer = answer
                     turn.markdown = status_prefix(answer) + answer_markdown(answer.text, turn_no, answer.citations)
                 yield view(session, audience)
