@@ -29,6 +29,7 @@ from bot.web.api import (
 from bot.web.feedback import FeedbackStore
 from bot.web.render import reply_content
 from bot.web.ui import (
+    Pacer,
     Session,
     Turn,
     answer_markdown,
@@ -275,3 +276,20 @@ def test_reveal_steps_add_one_sentence_at_a_time() -> None:
     ]
     assert reveal_steps(steps[1], text) == steps[2:]
     assert reveal_steps("Something else.", text) == [text]  # the verified text changed: shown whole
+    assert reveal_steps(text, text) == []
+
+
+def test_pacer_spaces_sentences_but_never_delays_the_first_or_a_slow_stream() -> None:
+    now = [10.0]
+    slept: list[float] = []
+
+    def sleep(s: float) -> None:
+        slept.append(round(s, 3))
+        now[0] += s
+
+    pacer = Pacer(0.07, clock=lambda: now[0], sleep=sleep)
+    assert list(pacer.steps("A is b [1]. C is d [2].")) == ["A is b [1].", "A is b [1]. C is d [2]."]
+    assert slept == [0.07]  # the first sentence at once, the second one interval later
+    now[0] += 1.0  # the next line took a second to arrive (a slow LLM)
+    assert list(pacer.steps("A is b [1]. C is d [2].\nE is f [3].")) == ["A is b [1]. C is d [2].\nE is f [3]."]
+    assert slept == [0.07, 0.0]

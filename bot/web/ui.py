@@ -14,7 +14,7 @@ import html
 import logging
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -195,6 +195,8 @@ def answer_markdown(text: str, turn_no: int, citations: Sequence[Citation] = ())
 
 def reveal_steps(shown: str, text: str) -> list[str]:
     """The prefixes of ``text`` that add one sentence (or line) at a time to ``shown``, ending with ``text``."""
+    if text == shown:
+        return []
     if not text.startswith(shown):
         return [text]
     steps: list[str] = []
@@ -205,6 +207,30 @@ def reveal_steps(shown: str, text: str) -> list[str]:
     if not steps or steps[-1] != text:
         steps.append(text)
     return steps
+
+
+class Pacer:
+    """Reveals verified text a sentence at a time, each no sooner than ``interval`` after the one before.
+
+    The first sentence is never delayed, and a stream slower than ``interval`` (an LLM) is never held back.
+    """
+
+    def __init__(
+        self,
+        interval: float = REVEAL_INTERVAL_S,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.interval, self.clock, self.sleep = interval, clock, sleep
+        self.shown = ""
+        self.last = 0.0
+
+    def steps(self, text: str) -> Iterator[str]:
+        for step in reveal_steps(self.shown, text):
+            if self.shown:
+                self.sleep(max(0.0, self.last + self.interval - self.clock()))
+            self.shown, self.last = step, self.clock()
+            yield step
 
 
 def status_prefix(answer: Answer) -> str:
@@ -467,38 +493,23 @@ def build_chat(bot: Bot, settings: Settings, store: FeedbackStore, compact: bool
         turn_no = len(session.turns)
         # Unanswered first-visit question: show which audience this answer is written for.
         yield view(session, audience, box="", choice=None if picked else audience)
-        shown, last = "", 0.0
-
-        def pace(step: str) -> None:
-            """Hold ``step`` back until REVEAL_INTERVAL_S after the last one shown (never the first)."""
-            nonlocal shown, last
-            if shown:
-                time.sleep(max(0.0, last + REVEAL_INTERVAL_S - time.monotonic()))
-            shown, last = step, time.monotonic()
-
-        def reveal(text: str) -> Iterator[str]:
-            """``text`` one more sentence at a time, each paced."""
-            for step in reveal_steps(shown, text):
-                pace(step)
-                yield step
-
+        pacer = Pacer()
         try:
             for event in bot.stream(question, audience, turn.history):
                 answer = event.answer
                 if event.kind == "status":
                     turn.markdown = f"_{html.escape(event.text, quote=False)}_"
                 elif answer is None:
-                    for step in reveal(event.text):
+                    for step in pacer.steps(event.text):
                         turn.markdown = answer_markdown(step, turn_no)
                         yield view(session, audience)
                     continue
                 else:
                     if answer.status in ("answered", "partial"):  # what the last delta did not show yet
-                        for step in reveal_steps(shown, answer.text)[:-1]:
-                            pace(step)
-                            turn.markdown = answer_markdown(step, turn_no)
-                            yield view(session, audience)
-                        pace(answer.text)
+                        for step in pacer.steps(answer.text):
+                            if step != answer.text:  # the whole answer is rendered below, sources named
+                                turn.markdown = answer_markdown(step, turn_no)
+                                yield view(session, audience)
                     turn.answer = answer
                     turn.markdown = status_prefix(answer) + answer_markdown(answer.text, turn_no, answer.citations)
                 yield view(session, audience)
