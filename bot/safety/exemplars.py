@@ -112,7 +112,7 @@ class ExemplarStage:
         self.cache_dir = cache_dir
         self.bank = tuple(bank) if bank is not None else load_bank()
         self._vectors: np.ndarray | None = None
-        self._rows = {label: np.array([i for i, ex in enumerate(self.bank) if ex.label == label]) for label in LABELS}
+        self.rows = {label: np.array([i for i, ex in enumerate(self.bank) if ex.label == label]) for label in LABELS}
 
     @classmethod
     def for_embedder(cls, embedder: Embedder, cache_dir: Path | None = None) -> ExemplarStage | None:
@@ -166,7 +166,7 @@ class ExemplarStage:
         return best
 
     def _best(self, sims: np.ndarray, label: Label) -> int | None:
-        rows = self._rows[label]
+        rows = self.rows[label]
         return int(rows[int(np.argmax(sims[rows]))]) if len(rows) else None
 
 

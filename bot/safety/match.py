@@ -103,7 +103,7 @@ def normalise(text: str) -> str:
     return text.replace("\n", " . ").strip()
 
 
-_SENTENCE_SPLIT = re.compile(r"[.!?;\u3002\uff01\uff1f]+")
+_SENTENCE_SPLIT = re.compile(r"(?:(?<!\d)\.|\.(?!\d)|[!?;\u3002\uff01\uff1f])+")  # not "39.5"
 
 
 def _sentences(norm: str) -> list[str]:
@@ -166,6 +166,9 @@ def _fires(rule: rules.Rule, sentence: str, start: int, urgent: bool) -> bool:
         return True
     if _is_hypothetical(prefix) and not (present or urgent):
         return False
+    if rule.narrative:
+        # A description in plain words: not when the sentence talks ABOUT symptoms, or about long ago.
+        return urgent or present or not (rules.INFORMATIONAL.search(sentence) or rules.LONG_PAST.search(sentence))
     if rule.strong:
         return True
     if _is_inverted_question(prefix) and not (present or urgent):
@@ -199,6 +202,8 @@ def detect_emergency(text: str) -> str | None:
 def find_dose_request(text: str) -> str | None:
     """Name of the dose-request pattern a personal dose or dose-change request matches, else None."""
     norm = normalise(text)
+    if rules.LEAFLET_FRAMING.search(norm):
+        return None  # "what does the leaflet say to do?" asks for the labelled instructions
     return next((name for name, pattern in rules.DOSE_PATTERNS.items() if pattern.search(norm)), None)
 
 

@@ -50,10 +50,28 @@ PRESENT_ANYWHERE = re.compile(
     r"since (?:this morning|an hour ago|(?:\w+ ){0,2}?minutes? ago)|"
     r"started (?:\w+ ){0,2}?(?:minutes?|mins?|an hour) ago)\b"
 )
-PRESENT_AFTER = re.compile(r"\b(?:now|currently|still)\b")
+# "still" in "can I still take it" / "is it still safe" is not a present-time marker.
+PRESENT_AFTER = re.compile(
+    r"\b(?:now|currently|still)\b(?! (?:safe|ok|okay|fine|possible|allowed|able|take|have|get|use|be|do|go|start|"
+    r"receive|need|worth|recommended|given|a good)\b)"
+)
+# Talk ABOUT symptoms: suppresses the broad NARRATIVE rules below (never the strong or suicidal ones).
+INFORMATIONAL = re.compile(
+    r"\b(?:signs?|symptoms?|warning|side effects?|adverse|listed|leaflet|label|labelled|trials?|studies|"
+    r"what (?:is|are|causes?|does|happens)|how (?:common|often|likely|is|are|do you|does one|to|can you tell)|"
+    r"can (?:ocrevus|kesimpta|briumvi|shingrix|it|this|ocrelizumab|ofatumumab|ublituximab) cause|"
+    r"(?:does|do|will|would|could) (?:ocrevus|kesimpta|briumvi|shingrix|it|ocrelizumab|ofatumumab) (?:cause|make|lead)|"
+    r"difference between|recogni[sz]e|tell (?:if|whether|the difference)|first aid|risk of|chance of|"
+    r"in general|typically|usually)\b"
+)
 PAST = re.compile(
     r"\b(?:ago|yesterday|last (?:night|week|month|year|time|infusion|dose)|in the past|previously|"
     r"history of|used to|years|months|as a child|childhood)\b"
+)
+# Long past: "years ago", "last year", "as a child" (an hour ago is still now for an overdose).
+LONG_PAST = re.compile(
+    r"\b(?:years?|months?|weeks?) ago\b|\b(?:last|a) (?:year|month|week)\b|\b(?:in the past|previously|history of|"
+    r"used to|as a child|childhood|once had|back in|when i was|last (?:infusion|dose|time))\b"
 )
 URGENT = re.compile(
     r"(?:^\W*help\b|\bhelp\s*!|\bhelp me\b|\bplease help\b|\b(?:someone|somebody|anyone) help\b|"
@@ -73,10 +91,15 @@ class Rule:
     pattern: re.Pattern[str]
     strong: bool
     always: bool = False  # fire even inside a hypothetical (first-person suicidal statements)
+    narrative: bool = False  # a lay description: fires unless hypothetical OR informational (``INFORMATIONAL``)
 
 
 def _rule(category: str, name: str, pattern: str, *, strong: bool, always: bool = False) -> Rule:
     return Rule(category, name, re.compile(pattern), strong, always)
+
+
+def _narrative(category: str, name: str, pattern: str) -> Rule:
+    return Rule(category, name, re.compile(pattern), strong=True, narrative=True)
 
 
 EMERGENCY_RULES: tuple[Rule, ...] = (
@@ -335,6 +358,190 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"\b(?:stiff neck|neck is stiff|neck stiffness)\b(?:\W+\w+){0,8}?\W+(?:high )?fever\b",
         strong=False,
     ),
+    # ================ NARRATIVE rules: how patients, caregivers and clinicians describe the event
+    # ---- anaphylaxis / airway, in plain words and in clinical shorthand
+    _narrative(
+        "anaphylaxis",
+        "lay_airway",
+        r"\b(?:throat|airway)\W+(?:\w+\W+){0,4}?(?:tight|tighter|tightening|closing|swelling|swollen|narrowing)\b|"
+        r"\btongue\W+(?:\w+\W+){0,2}?(?:thick|swollen|swelling|huge)\b|"
+        r"\b(?:can|could)\W*(?:hardly|barely|not|nt|t)\W+(?:swallow|breathe?|get (?:any )?air|catch (?:my|his|her) breath)\b|"
+        r"\b(?:cant|cannot|couldnt) (?:\w+ )?(?:swallow|catch (?:my|his|her|their) breath|get (?:any )?air(?: in)?)\b|"
+        r"\b(?:struggling|fighting|gasping|struggle) for (?:air|breath)\b|"
+        r"\blips? (?:\w+ ){0,3}?(?:swelling|swollen|swell|puffing|puffy|puffed|blue|tingling and swelling)\b|"
+        r"\b(?:face|eyes|mouth) (?:\w+ ){0,3}?(?:swelling|swollen|puffing up|blowing up|swollen shut)\b",
+    ),
+    _narrative(
+        "anaphylaxis",
+        "hives_with_systemic_signs",
+        r"\b(?:hives|urticaria|welts|itching everywhere|itchy all over|rash (?:is )?spreading|flushed|flushing)\b"
+        r"(?:\W+\w+){0,14}?\W+(?:faint|dizzy|breath|breathing|wheez\w*|throat|swell\w*|hypotensi\w*|bp|sats|"
+        r"tachycardic|pass out|collaps\w*|hoarse)\b|"
+        r"\b(?:faint|dizzy|breath|breathing|wheez\w*|throat|swell\w*|hypotensi\w*)\b(?:\W+\w+){0,14}?\W+"
+        r"(?:hives|urticaria|welts|itching everywhere|itchy all over)\b",
+    ),
+    _narrative(
+        "anaphylaxis",
+        "clinical_acute_reaction",
+        r"\b(?:pt|patient|he|she|i|im|my \w+|our \w+|resident|client)\b(?:\W+\w+){0,14}?\W+"
+        r"(?:stridor|angioedema|anaphyla\w*|bronchospasm|hypotensive|desaturating|desatting|"
+        r"sats (?:\w+ )?(?:falling|dropping|low)|bp (?:\w+ )?(?:dropping|falling|crashing))\b|"
+        r"\bbp\W*[1-8]\d\W*/\W*\d+\b",
+    ),
+    _narrative("anaphylaxis", "wheezing_badly", r"\bwheezing (?:a lot|badly|really badly|loudly|and)\b"),
+    # ---- stroke
+    _narrative(
+        "stroke",
+        "lay_speech_loss",
+        r"\b(?:talking|speaking|saying) (?:\w+ )?(?:gibberish|nonsense|funny|strange|weird|oddly)\b|"
+        r"\bspeech (?:is |has gone |went |sounds )?(?:\w+ )?(?:weird|strange|funny|off|odd|garbled|slurred|thick)\b|"
+        r"\bwords (?:\w+ )?(?:wont|will not|dont|arent|are not) (?:come|coming) out\b|"
+        r"\b(?:cant|cannot|unable to|couldnt) (?:find (?:the |my |his |her )?words|(?:talk|speak) (?:properly|right|clearly))\b|"
+        r"\b(?:aphasia|aphasic|dysarthria|hemiparesis|facial droop)\b",
+    ),
+    _narrative(
+        "stroke",
+        "lay_one_sided_weakness",
+        r"\b(?:one|left|right|whole|other) (?:side|half)(?: of (?:my|his|her|their|the) (?:body|face))?"
+        r"(?:\W+\w+){0,3}?\W+(?:numb|weak|dead|not working|wont work|droopy|drooping|paralysed|paralyzed|heavy)\b|"
+        r"\b(?:left|right) sided weakness\b|"
+        r"\b(?:arm|leg|hand|face)\b(?:\W+\w+){0,2}?\W+(?:feels dead|went (?:numb|dead|limp)|not working|wont work|"
+        r"gone (?:numb|dead|weak))\b|"
+        r"\b(?:face|mouth|smile)\b(?:\W+\w+){0,3}?\W+(?:lopsided|crooked|droopy|drooping|sagging)\b|"
+        r"\b(?:cant|cannot) smile properly\b",
+    ),
+    _narrative(
+        "stroke",
+        "sudden_headache_or_vision",
+        r"\b(?:worst|worse|terrible|horrendous|excruciating) headache (?:\w+ ){0,3}?(?:ever|thunderclap|sudden\w*)|"
+        r"\bthunderclap\b|"
+        r"\b(?:sudden\w*|all of a sudden)\b(?:\W+\w+){0,6}?\W+(?:headache|blind\w*|vision|seeing double|double vision|"
+        r"cant see|numb\w*|weak\w*|cant (?:talk|speak|walk|stand))\b|"
+        r"\blost (?:half |part |the sight )?(?:of )?(?:my|his|her) (?:vision|sight)\b",
+    ),
+    # ---- chest pain
+    _narrative(
+        "chest_pain",
+        "lay_chest_pain",
+        r"\b(?:clutching|holding|grabbing) (?:his|her|my|their) chest\b|"
+        r"\b(?:pain|pressure|tightness|heaviness|squeezing) in (?:my |his |her |their |the )?chest\b|"
+        r"\bcrushing (?:\w+ )?(?:pain|chest|pressure)\b|"
+        r"\b(?:elephant|weight) (?:\w+ ){0,2}?(?:on|sitting on) (?:my|his|her) chest\b|"
+        r"\bchest\b(?:\W+\w+){0,2}?\W+(?:tight|heavy|squeezing|crushing|pain|hurts|hurting|pressure)\b"
+        r"(?:\W+\w+){0,8}?\W+(?:arm|jaw|back|neck|sweat\w*|sick|faint|pale|grey|gray|breath\w*|vomit\w*|dizzy|die|dying)\b|"
+        r"\bpain (?:\w+ ){0,2}?(?:goes|going|spreading|radiating|shooting|moving) (?:down |up |in|into |to )+"
+        r"(?:my|his|her|the) (?:left )?(?:arm|jaw|back|neck)\b",
+    ),
+    # ---- seizure
+    _narrative(
+        "seizure",
+        "lay_seizure",
+        r"\b(?:shaking|jerking|twitching|convulsing|thrashing) (?:\w+ )?(?:all over|uncontrollably|and not responding|"
+        r"and (?:wont|isnt|not) (?:respond|answer|wake|stop))\w*|"
+        r"\bfoaming at the mouth\b|\beyes (?:have )?rolled (?:back|up)\b|"
+        r"\b(?:started|is|keeps|been|still|was) (?:\w+ )?(?:fitting|seizing|convulsing)\b|"
+        r"\b(?:seizure|fit)s? (?:\w+ ){0,2}?(?:one after (?:the )?other|back to back|without waking)\b|"
+        r"\b(?:another|second|third) (?:seizure|fit)\b|\bstatus epilepticus\b(?! is| are| treated)|"
+        r"\bwhole body (?:is )?(?:\w+ )?(?:stiff|shaking|jerking)\b",
+    ),
+    # ---- unconscious / unresponsive
+    _narrative(
+        "unconscious",
+        "lay_unrousable",
+        r"\b(?:cant|cannot|can not|couldnt|unable to) (?:keep|wake|rouse|get) (?:him|her|them|my \w+|the \w+)"
+        r"(?: \w+)? (?:awake|up|to wake|to respond|to answer)\b|"
+        r"\b(?:cant|cannot|couldnt) (?:wake|rouse) (?:him|her|them|my \w+)\b|"
+        r"\b(?:not|isnt|wont|hardly|barely|stopped) (?:\w+ )?(?:responding|answering|answer|respond|responds|"
+        r"conscious|responsive|rousable)\b(?! to (?:treatment|ocrevus|kesimpta|the drug|the medication|therapy))|"
+        r"\b(?:hard|difficult|impossible) to (?:wake|rouse)\b|"
+        r"\b(?:floppy|unrousable|obtunded|no pulse|stopped breathing|not breathing)\b|"
+        r"\bgcs (?:of )?\d+\b|"
+        r"\bfound (?:him|her|them|my \w+) (?:on the floor|collapsed|unconscious|unresponsive)\b|"
+        r"\bbreathing (?:is )?(?:strange|weird|funny|noisy|gurgling|shallow)\b|\bsnoring noises\b|"
+        r"\b(?:keeps|keep) (?:drifting off|nodding off|passing out|slumping)\b",
+    ),
+    # ---- bleeding
+    _narrative(
+        "bleeding",
+        "lay_bleeding",
+        r"\bblood (?:\w+ )?(?:pouring|gushing|spurting|everywhere|pumping)\b|"
+        r"\b(?:pouring|gushing|spurting) blood\b|"
+        r"\b(?:nose ?bleed|nosebleed|bleeding|bleed)\b(?:\W+\w+){0,6}?\W+(?:over an hour|hours|not stopping|wont stop|"
+        r"keeps going|keeps bleeding|everywhere)\b|"
+        r"\b(?:throwing up|threw up|vomiting|vomited|coughing up|coughed up|spitting up|puking) "
+        r"(?:\w+ ){0,3}?(?:blood|coffee grounds)\b|\bcoffee grounds?\b|"
+        r"\b(?:black|tarry) (?:\w+ ){0,2}?(?:stool|stools|poo|poop)|(?:stool|stools|poo|poop) (?:is |are )?(?:black|like tar)\b|"
+        r"\bblood in (?:my|his|her|the) (?:poo|stool|stools|poop|vomit|sick|pee|urine)\b|"
+        r"\bsoak(?:ed|ing)? (?:through )?(?:a |my |her )?pads?\b|"
+        r"\b(?:uncontrolled|uncontrollable|massive|profuse) (?:bleeding|haemorrhage|hemorrhage)\b|"
+        r"\bbleeding (?:heavily|a lot|badly|profusely)\b",
+    ),
+    # ---- overdose / poisoning
+    _narrative(
+        "overdose",
+        "lay_overdose",
+        r"\b(?:got into|into) (?:my|the|her|his|their|grandmas?|grandads?) (?:medicine|medication|meds|pills|tablets)\b|"
+        r"\b(?:ate|swallowed|took|taken|eaten|chewed) (?:\w+ ){0,2}?(?:some|a handful|handful|a few|a bunch|several|"
+        r"a whole|the whole|a strip|a packet|a pack|all|loads|lots|\d+) (?:of )?(?:\w+ ){0,2}?"
+        r"(?:\w+ ){0,2}?(?:pills|tablets|meds|medicine|medication|capsules|paracetamol|tylenol)\b|"
+        r"\b(?:took|taken|injected|used|gave|given|had|received|taking) (?:\w+ ){0,3}?"
+        r"(?:two|2|both|double|twice|three|ten times|2x|extra|another)\b(?:\W+\w+){0,5}?\W+"
+        r"(?:by mistake|by accident|accidentally|in error|by error|instead of one)\b|"
+        r"\b(?:by mistake|by accident|accidentally|in error|by error),? (?:i |he |she |we |they )?(?:took|taken|injected|"
+        r"used|gave|given|had|received|swallowed|double)\b|"
+        r"\b(?:took|taken|takes|had|gave|given) (?:an )?overdose\b|\bempty (?:pill |tablet )?(?:packets|bottles|blisters|packs)\b|"
+        r"\b(?:took|taken|had) (?:her|his|my|their) (?:tablets|pills|meds|medication|medicine|dose) twice\b|"
+        r"\b(?:took|taken|had|gave|given) (?:\w+ )?double (?:his|her|my|their|the) (?:\w+ )?(?:dose|medication|meds|pills|tablets)\b|"
+        r"\b(?:took|taken|swallowed|had) (?:\w+ ){0,2}?(?:sleeping|pain|heart|blood pressure) ?(?:pills|tablets|killers|meds)\b"
+        r"(?:\W+\w+){0,8}?\W+(?:sleepy|drowsy|unresponsive|wont wake|not waking|confused|dizzy|slow|vomiting)\b",
+    ),
+    # ---- suicidal intent said indirectly
+    _narrative(
+        "suicidal",
+        "indirect_intent",
+        r"\b(?:saving|saved|stockpiling|stockpiled|hoarding|hoarded|collecting|stashing) (?:up )?(?:\w+ )?"
+        r"(?:pills|tablets|meds|medication|medicine)\b|"
+        r"\bgiv(?:ing|en|e) (?:away )?(?:\w+ )?(?:things|stuff|belongings|possessions|everything)(?: away)?\b|"
+        r"\bsa(?:ying|id|ys) (?:\w+ )?goodbyes?\b|\bgoodbye (?:letters?|notes?)\b|"
+        r"\b(?:wrote|written|writing|left) (?:\w+ )?(?:letters?|a note|notes) (?:to|for) (?:\w+ )?(?:family|kids|children|everyone|wife|husband)\b|"
+        r"\bbetter off without (?:me|him|her|them)\b|"
+        r"\bnot (?:be |being )?(?:around|here|alive) (?:anymore|any more|much longer|for long)\b|"
+        r"\b(?:wont|will not|not) be a burden (?:much longer|for long|anymore|any more)\b|"
+        r"\b(?:never|not) (?:to )?wake up\b|\bend (?:it|things|everything)(?: all)?\b|"
+        r"\b(?:want|wants|wanted|need) (?:\w+ )?(?:out|it (?:all )?to (?:be over|end|stop))\b|"
+        r"\bjump(?:ing|ed)? (?:off|from|in front of)\b|"
+        r"\b(?:has|have|got|bought|found) a (?:rope|gun|noose)\b|"
+        r"\bhow many (?:\w+ )?(?:pills|tablets) (?:would|will|it takes to) (?:be enough|kill)\b|"
+        r"\b(?:life )?(?:isnt|is not|not) worth (?:living|it anymore|going on)\b|"
+        r"\b(?:no point|pointless) (?:in )?(?:going on|living|carrying on|being here)\b|"
+        r"\b(?:dont|do not) see the point (?:of|in) (?:going on|living|carrying on|anything)\b|"
+        r"\b(?:suicidal (?:intent|ideation|plan)|active (?:suicidal|si)|plan to (?:end|kill))\b|"
+        r"\bcar running\b|\blocked (?:himself|herself|themselves) in\b|"
+        r"\b(?:cant|cannot) (?:do|take) (?:this|it) (?:anymore|any more)\b|"
+        r"\b(?:going|gonna|planning|plan|want|wants|about) to (?:take|swallow) (?:all|every one) (?:of )?(?:my|his|her|the|their) "
+        r"(?:pills|tablets|meds|medication)\b",
+    ),
+    # ---- serious infection on an immunosuppressant: fever with any red flag, in one sentence
+    _narrative(
+        "fever_stiff_neck",
+        "fever_with_meningitis_signs",
+        r"\b(?:fever|feverish|febrile|temperature|temp|burning up|pyrexial)\b(?:\W+\w+){0,14}?\W+"
+        r"(?:stiff neck|neck (?:is )?(?:so )?stiff|light hurts|hurts (?:her|his|my) eyes|rash (?:that )?(?:doesnt|does not|wont)"
+        r" fade|purple spots|non blanching)\b|"
+        r"\b(?:stiff neck|neck (?:is )?(?:so )?stiff|purple spots|non blanching rash)\b(?:\W+\w+){0,14}?\W+"
+        r"(?:fever|feverish|febrile|temperature|burning up)\b",
+    ),
+    _narrative(
+        "sepsis",
+        "fever_with_red_flag",
+        r"\b(?:fever|feverish|febrile|high temperature|temperature of|temp of|burning up|burning hot|pyrexial|"
+        r"3[89](?:\.\d)? ?(?:c|degrees)|10[2-5] ?(?:f|degrees))\b(?:\W+\w+){0,14}?\W+"
+        r"(?:confused|confusion|muddled|not making sense|drowsy|very sleepy|nodding off|hard to wake|cant keep|"
+        r"wont wake|mottled|breathing (?:fast|hard)|racing|shaking chills|rigors|not peeing|clammy|hypotensi\w*|"
+        r"tachycardic|dying|delirious|unresponsive|blue)\b|"
+        r"\b(?:confused|muddled|drowsy|mottled|rigors|clammy|hypotensive|delirious)\b(?:\W+\w+){0,14}?\W+"
+        r"(?:fever|feverish|febrile|high temperature|burning up)\b",
+    ),
 )
 
 
@@ -356,12 +563,13 @@ _SUBJ_D = (
 _PERSON_OBJ = rf"(?:me|myself|him|her|us|them|{_SUBJ_D})"
 _MODAL = r"(?:should|shall|can|could|do|does|must|would|will|may|ought\W+to)"
 _TAKE = (
-    r"(?:take|get|receive|use|inject|give|administer|infuse|be\W+given|be\W+taking|need|start|start\W+with|"
-    r"start\W+on|have\W+to\W+take)"
+    r"(?:take|get|receive|use|inject|give|administer|infuse|prescribe|order|be\W+given|be\W+taking|be\W+getting|"
+    r"be\W+on|be\W+having|be\W+receiving|need|start|start\W+with|start\W+on|have\W+to\W+take)"
 )
 _DOSE_NOUN = (
     r"(?:dose|doses|dosage|dosages|infusion|infusions|injection|injections|shot|shots|medication|medicine|"
-    r"meds|ocrevus|ocrelizumab|zunovo|treatment|\d+\W*mg)"
+    r"meds|ocrevus|ocrelizumab|zunovo|kesimpta|ofatumumab|briumvi|ublituximab|shingrix|pen|pens|jab|jabs|"
+    r"treatment|\d+\W*mg)"
 )
 _CHANGE = (
     r"(?:double|triple|halve|half|split|skip|miss|delay|postpone|push\W+back|move|space\W+out|stretch\W+out|"
@@ -382,6 +590,24 @@ _QUANTITY = (
 _NOT_DOSE_HOW_MUCH = (
     r"(?!\W+(?:time|longer|later|earlier|sooner|money|infusions|times|years|months|weeks|days|hours|minutes|"
     r"visits|appointments|treatments|courses|people|patients)\b)"
+    # "How many Shingrix shots do I need?" asks for the labelled schedule, not a personal dose.
+    r"(?!(?:\W+\w+)?\W+(?:shots?|doses|injections|infusions|jabs|vaccinations|pens)\W+(?:do|will|does|would)\W+\w+\W+"
+    r"(?:need|get|have|receive)\b)"
+)
+_QUANT_CHANGE = (
+    r"(?:two|2|both|double|half|another|an\W+extra|a\W+second|extra|a\W+top\W+up|top\W+up|the\W+rest|a\W+smaller|"
+    r"a\W+bigger|a\W+lower|a\W+higher|a\W+reduced|a\W+different|the\W+full|more|less|two\W+doses)"
+)
+_TIMING = (
+    r"(?:early|late|earlier|later|sooner|instead|every|once\W+a|twice\W+a|a\W+(?:week|month|day)\W+(?:early|late))"
+)
+# "What does the leaflet say to do?": a request for the labelled instructions, answered with citations.
+LEAFLET_FRAMING = re.compile(
+    r"\bwhat\W+(?:does|do|did|would|will)\W+(?:the\W+|my\W+|its\W+)?(?:patient\W+)?(?:leaflet|label|package\W+insert|"
+    r"product\W+information|prescribing\W+information|information\W+leaflet|smpc|pil|instructions|guidance|"
+    r"guidelines)\W+(?:\w+\W+)?(?:say|says|advise|recommend|tell|state)|\baccording\W+to\W+the\W+(?:leaflet|label|"
+    r"product\W+information|package\W+insert|smpc)\b|\bwhat\W+(?:is|are)\W+the\W+(?:label|leaflet)(?:s)?\W+"
+    r"(?:instructions|advice|recommendations)\b"
 )
 
 DOSE_PATTERNS: dict[str, re.Pattern[str]] = {
@@ -408,7 +634,7 @@ DOSE_PATTERNS: dict[str, re.Pattern[str]] = {
         # "What's the right dose for me?", "Is the standard dose ok for me?", "dose for my 40 kg son"
         (
             "dose_for_person",
-            rf"\b(?:dose|dosage|amount|how\W+much|how\W+many\W+mg)\W+(?:\w+\W+){{0,3}}?for\W+"
+            rf"\b(?:dose|dosage|amount|how\W+much|how\W+many\W+mg|\d+\W*mg)\W+(?:\w+\W+){{0,5}}?for\W+"
             rf"{_PERSON_OBJ}\b",
         ),
         # "Can I double my dose?", "Should I skip my next infusion?", "Can I split the 600 mg dose ..."
@@ -441,13 +667,83 @@ DOSE_PATTERNS: dict[str, re.Pattern[str]] = {
         ),
         # Self-administration: "give myself the infusion", "I self-inject"
         ("give_myself", r"\b(?:give|inject|infuse|administer|do)\W+(?:it\W+to\W+|the\W+\w+\W+to\W+)?myself\b"),
-        ("give_it_to_myself", r"\b(?:give|inject|infuse|administer)\W+(?:\w+\W+){0,3}?(?:to\W+)?myself\b"),
+        ("give_it_to_myself", r"\b(?:give|inject|infuse|administer)\W+(?:\w+\W+){0,4}?(?:to\W+)?myself\b"),
         ("self_administer", rf"\b(?:i|we|{_SUBJ_D})\W+(?:\w+\W+){{0,2}}?self\W+(?:administer|inject|infuse)\w*"),
         # "adjust my dose", "lower his dosage" (imperative or statement about a specific person's dose)
         (
             "adjust_my_dose",
             r"\b(?:adjust|change|increase|decrease|lower|reduce|raise|double|halve|cut|split)\W+"
             r"(?:my|his|her|our|my\W+\w+s|this\W+patients)\W+(?:\w+\W+)?(?:dose|doses|dosage|infusion\W+dose)\b",
+        ),
+        # ---- broader phrasings (issue 11): quantities, timing, who decides
+        # "can I take two next time to catch up?", "can my daughter have a smaller dose?", "get the rest today?"
+        (
+            "can_i_take_more_or_less",
+            rf"\b{_MODAL}\W+{_SUBJ_D}\W+(?:\w+\W+)?(?:take|inject|use|do|have|get|give|ask\W+for|need)\W+"
+            rf"{_QUANT_CHANGE}\b",
+        ),
+        (
+            "person_should_take_more_or_less",
+            rf"\b{_SUBJ_D}\W+(?:should|can|could|must|needs?\W+to)\W+(?:\w+\W+)?"
+            rf"(?:take|inject|use|do|have|get|receive)\W+{_QUANT_CHANGE}\b",
+        ),
+        (
+            "should_i_give_person_more",
+            rf"\b{_MODAL}\W+(?:i|we)\W+(?:\w+\W+)?(?:give|inject)\W+{_PERSON_OBJ}\W+{_QUANT_CHANGE}\b",
+        ),
+        # "can I double up next month?", "take two to make up for the missed one?"
+        (
+            "double_up",
+            rf"\b(?:{_MODAL}|{_OK_TO})\W+(?:{_SUBJ_D}\W+)?(?:\w+\W+)?(?:double|triple)\W+up\b|"
+            r"\b(?:catch\W+up|make\W+up\W+for)\W+(?:on\W+)?(?:the\W+|my\W+|his\W+|her\W+)?(?:missed|dose|one|injection|pen)",
+        ),
+        # "should her Ocrevus be reduced to 300 mg?", "should my dose be lower?"
+        (
+            "should_dose_be_changed",
+            rf"\b(?:should|could|can|would|does|do|must|will)\W+(?:my|his|her|their|our|this\W+patients)"
+            rf"\W+(?:\w+\W+)?{_DOSE_NOUN}\W+(?:\w+\W+)?be\W+(?:\w+\W+)?(?:reduced|lowered|increased|cut|halved|"
+            rf"doubled|changed|adjusted|lower|higher|smaller|bigger|less|more|different|delayed|moved|stopped|paused)\b",
+        ),
+        # "drop her Ocrevus to 300 mg", "get my next infusion at 900 mg"
+        (
+            "change_to_mg",
+            r"\b(?:drop|reduce|lower|cut|increase|raise|bump|up|change|switch|go\W+down|go\W+up|get|have|take)\W+"
+            r"(?:\w+\W+){0,4}?(?:to|at)\W+\d+\W*mg\b",
+        ),
+        # "could I take my Kesimpta a week early?", "is it fine if I do my Kesimpta every two months instead?"
+        (
+            "personal_timing_change",
+            rf"\b(?:{_MODAL}|{_OK_TO}|ok\W+for\W+me\W+to|safe\W+for\W+me\W+to|fine\W+if\W+i|ok\W+if\W+i)\W+"
+            rf"(?:\w+\W+){{0,3}}?(?:take|do|have|get|give|inject|use)\W+(?:my|his|her|our|the)\W+"
+            rf"(?:\w+\W+)?{_DOSE_NOUN}\W+(?:\w+\W+){{0,3}}?{_TIMING}\b",
+        ),
+        (
+            "push_my_treatment",
+            r"\b(?:push|move|bring|space|stretch|shift)\W+(?:my|his|her|our|the\W+patients)\W+"
+            r"(?:\w+\W+){0,2}?(?:out|back|forward|earlier|later|apart)\b",
+        ),
+        # "should I stop my Ocrevus?", "should I continue my Kesimpta while I have shingles or pause it?"
+        (
+            "should_i_stop_my_treatment",
+            rf"\b(?:{_MODAL}|{_OK_TO})\W+{_SUBJ_D}\W+(?:\w+\W+)?(?:stop|pause|continue|restart|hold|drop|quit|"
+            rf"keep\W+taking|come\W+off|go\W+off)\W+(?:taking\W+)?(?:my|his|her|their|our)\W+"
+            rf"(?:\w+\W+)?(?:{_DOSE_NOUN}|steroids|premedication|premeds|antihistamines?)\b",
+        ),
+        # "what should my dose be?", "work out my dose", "what dose would that be (for me)?"
+        (
+            "what_should_my_dose_be",
+            r"\bwhat\W+(?:should|would|will)\W+(?:my|his|her|our|the\W+patients)\W+(?:\w+\W+)?"
+            r"(?:dose|dosage)\W+be\b|\bwhat\W+(?:dose|amount|dosage)\W+would\W+(?:that|it)\W+be\b",
+        ),
+        (
+            "work_out_my_dose",
+            r"\b(?:work\W+out|calculate|figure\W+out|decide|choose|pick|tell\W+me)\W+(?:\w+\W+)?"
+            r"(?:my|his|her|our|the\W+right|the\W+correct|the\W+best)\W+(?:dose|dosage)\b",
+        ),
+        (
+            "how_much_i_should_take",
+            rf"\bhow\W+(?:much|many){_NOT_DOSE_HOW_MUCH}(?:\W+\w+){{0,3}}?\W+{_SUBJ_D}\W+"
+            rf"(?:\w+\W+)?{_MODAL}\W+(?:\w+\W+)?{_TAKE}\b",
         ),
         # Missed / skipped a dose + a question about what to do now
         (

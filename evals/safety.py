@@ -1,0 +1,169 @@
+"""``citebot eval safety``: the safety layer on the phrasing corpus written apart from its rules.
+
+The corpus (evals/datasets/safety/) has a development part, which the rules, the exemplar bank and
+the thresholds may be tuned on, and a frozen held-out part, which is only ever scored. Figures:
+emergency recall (an emergency got the emergency message), personal-dose recall (a dose request was
+declined), and the false-flag rate (an ordinary message was stopped at all), overall and per family.
+
+``calibrate`` picks the exemplar stage's thresholds; it refuses the held-out part.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bot.safety import Screen
+from bot.safety.exemplars import ExemplarStage, Thresholds
+from bot.safety.match import clean_question
+from bot.types import Audience
+from ingest.errors import CitebotError
+
+CORPUS_DIR = Path(__file__).parent / "datasets" / "safety"
+SPLITS = ("dev", "heldout")
+LABELS = ("emergency", "dose", "ordinary")
+KIND_TO_LABEL = {"emergency": "emergency", "dose_request": "dose", "ok": "ordinary"}
+
+
+@dataclass(frozen=True)
+class Message:
+    """One corpus line: what a user wrote (after ``history``) and what the layer should do with it."""
+
+    id: str
+    text: str
+    label: str
+    family: str
+    audience: Audience
+    history: tuple[str, ...] = ()
+
+
+def load_split(split: str, corpus_dir: Path = CORPUS_DIR) -> list[Message]:
+    """Read one part of the corpus; a missing file or a bad line is a clear error."""
+    path = corpus_dir / f"{split}.jsonl"
+    if not path.is_file():
+        raise CitebotError(f"no safety corpus at {path}")
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            if row["label"] not in LABELS:
+                raise ValueError(f"unknown label {row['label']!r}")
+            audience = row.get("audience", "patient")
+            out.append(
+                Message(
+                    id=str(row["id"]),
+                    text=row["text"],
+                    label=row["label"],
+                    family=row.get("family", ""),
+                    audience="clinician" if audience == "clinician" else "patient",
+                    history=tuple(row.get("history") or ()),
+                )
+            )
+        except (ValueError, KeyError, TypeError) as err:
+            raise CitebotError(f"{path}:{n}: bad corpus line ({err})") from None
+    return out
+
+
+def predict(screen: Screen, messages: Sequence[Message]) -> list[str]:
+    """The label the layer gives each message; the bank-free rule stage when ``screen`` has no exemplars."""
+    if screen.exemplars is not None:  # one batched pass fills the embedder's cache for the per-message checks
+        screen.exemplars.embedder.embed_documents([clean_question(m.text) for m in messages])
+    out = []
+    for m in messages:
+        verdict = screen.check(m.text, m.audience, m.history)
+        out.append(KIND_TO_LABEL.get(verdict.kind, "ordinary"))
+    return out
+
+
+def score(messages: Sequence[Message], predicted: Sequence[str]) -> dict[str, Any]:
+    """Recall per class, false-flag rate on ordinary messages, the same per family, and the misses."""
+
+    def rates(pairs: list[tuple[Message, str]]) -> dict[str, Any]:
+        row: dict[str, Any] = {"n": len(pairs)}
+        for label in LABELS:
+            group = [p for m, p in pairs if m.label == label]
+            row[f"n_{label}"] = len(group)
+            if label == "ordinary":
+                row["false_flag_rate"] = sum(p != "ordinary" for p in group) / len(group) if group else None
+            else:
+                row[f"{label}_recall"] = sum(p == label for p in group) / len(group) if group else None
+        return row
+
+    pairs = list(zip(messages, predicted, strict=True))
+    families: dict[str, list[tuple[Message, str]]] = defaultdict(list)
+    for m, p in pairs:
+        families[m.family or "(none)"].append((m, p))
+    misses = [{"id": m.id, "label": m.label, "got": p, "family": m.family, "text": m.text}
+              for m, p in pairs if p != m.label]  # fmt: skip
+    return {"overall": rates(pairs), "families": {f: rates(v) for f, v in sorted(families.items())}, "misses": misses}
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f}%"
+
+
+def markdown(split: str, result: dict[str, Any], show_misses: bool = False) -> str:
+    """A table per split: overall first, then one row per family."""
+    lines = [
+        f"### Safety corpus: {split}",
+        "",
+        "| family | n | emergency recall | dose recall | ordinary wrongly flagged |",
+        "|---|---|---|---|---|",
+    ]
+    rows = [("**all**", result["overall"]), *result["families"].items()]
+    for name, r in rows:
+        lines.append(
+            f"| {name} | {r['n']} | {_pct(r['emergency_recall'])} ({r['n_emergency']}) | "
+            f"{_pct(r['dose_recall'])} ({r['n_dose']}) | {_pct(r['false_flag_rate'])} ({r['n_ordinary']}) |"
+        )
+    if show_misses and result["misses"]:
+        lines += ["", f"Misses ({len(result['misses'])}):"]
+        lines += [f"- {m['id']} [{m['family']}] {m['label']} -> {m['got']}: {m['text']}" for m in result["misses"]]
+    return "\n".join(lines)
+
+
+def calibrate(
+    messages: Sequence[Message], stage: ExemplarStage, max_false_flag: float = 0.01
+) -> tuple[Thresholds, dict[str, Any]]:
+    """Choose floors and margins on DEVELOPMENT messages: most recall with at most ``max_false_flag``.
+
+    Only messages the rules leave undecided matter to the second stage, so those are scored; the
+    false-flag budget counts the rules' own false flags too. Ties go to the higher (stricter) floor.
+    """
+    rule_screen = Screen()
+    rule_pred = predict(rule_screen, messages)
+    open_msgs = [(m, p) for m, p in zip(messages, rule_pred, strict=True) if p == "ordinary"]
+    n_ord = sum(m.label == "ordinary" for m in messages)
+    rule_false = sum(m.label == "ordinary" and p != "ordinary" for m, p in zip(messages, rule_pred, strict=True))
+    texts = [clean_question(m.text) for m, _ in open_msgs]
+    queries = np.asarray(stage.embedder.embed_documents(texts), dtype=np.float32)
+    sims = queries @ stage.vectors.T
+    best = {label: sims[:, stage.rows[label]].max(axis=1) for label in ("emergency", "dose", "ordinary")}
+    labels = np.array([m.label for m, _ in open_msgs])
+    floors = np.round(np.arange(0.89, 0.39, -0.01), 2)  # strictest first, so ties keep the stricter
+    margins = np.round(np.arange(0.15, -0.01, -0.01), 2)
+    chosen: dict[str, tuple[float, float]] = {}
+    budget = max(0.0, max_false_flag * n_ord - rule_false) / 2  # split between the two classes
+    report: dict[str, Any] = {"rule_false_flags": rule_false, "n_ordinary": n_ord}
+    for label in ("emergency", "dose"):
+        top: tuple[int, float, float] | None = None
+        for floor in floors:
+            for margin in margins:
+                fired = (best[label] >= floor) & (best[label] - best["ordinary"] >= margin)
+                false = int((fired & (labels == "ordinary")).sum())
+                caught = int((fired & (labels == label)).sum())
+                if false <= budget and (top is None or caught > top[0]):
+                    top = (caught, float(floor), float(margin))
+        assert top is not None  # the strictest floor flags nothing, which fits any budget
+        chosen[label] = (top[1], top[2])
+        report[f"{label}_caught_by_exemplars"] = top[0]
+    thresholds = Thresholds(*chosen["emergency"], *chosen["dose"])
+    return thresholds, report
