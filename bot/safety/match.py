@@ -74,6 +74,7 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u20
 _DASHES = re.compile(r"[\-\u2010-\u2015\u2212]+")
 _APOSTROPHE_IN_WORD = re.compile(r"(?<=\w)'(?=\w)")
 _WHITESPACE = re.compile(r"[ \t\f\v\r]+")
+_WORD = re.compile(r"[a-z]+")
 
 
 def clean_question(text: str) -> str:
@@ -93,12 +94,13 @@ def clean_question(text: str) -> str:
 
 
 def normalise(text: str) -> str:
-    """Lowercase, Unicode-normalised, apostrophe-free text so regexes see one spelling."""
+    """Lowercase, Unicode-normalised, apostrophe-free, common misspellings folded: regexes see one spelling."""
     text = unicodedata.normalize("NFKC", clean_question(text)).casefold()
     text = text.translate(_APOSTROPHES)
     text = _APOSTROPHE_IN_WORD.sub("", text)
     text = text.replace("'", " ")
     text = _DASHES.sub(" ", text)
+    text = _WORD.sub(lambda m: rules.SPELLING.get(m.group(), m.group()), text)
     text = _WHITESPACE.sub(" ", text)
     return text.replace("\n", " . ").strip()
 
@@ -147,9 +149,9 @@ def _is_inverted_question(prefix: str) -> bool:
     return bool(rules.INVERTED_QUESTION.match(clause))
 
 
-def _has_present_marker(sentence: str, start: int) -> bool:
-    """Time words that place the symptom in the present ("right now", "... now", "for 20 minutes")."""
-    return bool(rules.PRESENT_ANYWHERE.search(sentence) or rules.PRESENT_AFTER.search(sentence, start))
+def _has_present_marker(sentence: str, end: int) -> bool:
+    """Time words that place the symptom in the present ("right now", "... now" just after, "for 20 minutes")."""
+    return bool(rules.PRESENT_ANYWHERE.search(sentence) or rules.PRESENT_AFTER.search(sentence[end:]))
 
 
 def _has_experiencer_cue(prefix: str) -> bool:
@@ -158,10 +160,10 @@ def _has_experiencer_cue(prefix: str) -> bool:
     return bool(rules.CUE_BEFORE.search(tail + " "))
 
 
-def _fires(rule: rules.Rule, sentence: str, start: int, urgent: bool) -> bool:
+def _fires(rule: rules.Rule, sentence: str, match: re.Match[str], urgent: bool) -> bool:
     """Apply the strong/context rule described in the module docstring to one match."""
-    prefix = sentence[:start]
-    present = _has_present_marker(sentence, start)
+    prefix = sentence[: match.start()]
+    present = _has_present_marker(sentence, match.end())
     if rule.always:
         return True
     if _is_hypothetical(prefix) and not (present or urgent):
@@ -188,7 +190,7 @@ def find_emergency(text: str) -> rules.Rule | None:
     for rule in rules.EMERGENCY_RULES:
         for sentence in sentences:
             for match in rule.pattern.finditer(sentence):
-                if _fires(rule, sentence, match.start(), urgent):
+                if _fires(rule, sentence, match, urgent):
                     return rule
     return None
 
@@ -202,9 +204,19 @@ def detect_emergency(text: str) -> str | None:
 def find_dose_request(text: str) -> str | None:
     """Name of the dose-request pattern a personal dose or dose-change request matches, else None."""
     norm = normalise(text)
-    if rules.LEAFLET_FRAMING.search(norm):
+    if rules.LEAFLET_FRAMING.search(norm) or rules.SCHEDULE_QUESTION.search(norm):
         return None  # "what does the leaflet say to do?" asks for the labelled instructions
-    return next((name for name, pattern in rules.DOSE_PATTERNS.items() if pattern.search(norm)), None)
+    found = next((name for name, pattern in rules.DOSE_PATTERNS.items() if pattern.search(norm)), None)
+    return found or ("personal_treatment_decision" if _is_treatment_decision(norm) else None)
+
+
+def _is_treatment_decision(norm: str) -> bool:
+    """All four parts present (see ``rules.DECISION_*``); the question and the change in one sentence."""
+    if not (rules.DECISION_PERSON.search(norm) and rules.DECISION_TREATMENT.search(norm)):
+        return False
+    if rules.GENERAL_FRAMING.search(norm):
+        return False
+    return any(rules.DECISION_QUESTION.search(s) and rules.DECISION_CHANGE.search(s) for s in _sentences(norm))
 
 
 def detect_dose_request(text: str) -> bool:

@@ -51,17 +51,15 @@ PRESENT_ANYWHERE = re.compile(
     r"started (?:\w+ ){0,2}?(?:minutes?|mins?|an hour) ago)\b"
 )
 # "still" in "can I still take it" / "is it still safe" is not a present-time marker.
-PRESENT_AFTER = re.compile(
-    r"\b(?:now|currently|still)\b(?! (?:safe|ok|okay|fine|possible|allowed|able|take|have|get|use|be|do|go|start|"
-    r"receive|need|worth|recommended|given|a good)\b)"
-)
+PRESENT_AFTER = re.compile(r"^(?:\W+\w+){0,6}?\W+(?:now|currently)\b")
 # Talk ABOUT symptoms: suppresses the broad NARRATIVE rules below (never the strong or suicidal ones).
 INFORMATIONAL = re.compile(
     r"\b(?:signs?|symptoms?|warning|side effects?|adverse|listed|leaflet|label|labelled|trials?|studies|"
     r"what (?:is|are|causes?|does|happens)|how (?:common|often|likely|is|are|do you|does one|to|can you tell)|"
     r"can (?:ocrevus|kesimpta|briumvi|shingrix|it|this|ocrelizumab|ofatumumab|ublituximab) cause|"
     r"(?:does|do|will|would|could) (?:ocrevus|kesimpta|briumvi|shingrix|it|ocrelizumab|ofatumumab) (?:cause|make|lead)|"
-    r"difference between|recogni[sz]e|tell (?:if|whether|the difference)|first aid|risk of|chance of|"
+    r"difference between|recogni[sz]e|tell (?:if|whether|the difference)|first aid|risk of|chance of|at risk|risk for|"
+    r"who (?:is|are|gets)|inherited|genetic|"
     r"in general|typically|usually)\b"
 )
 PAST = re.compile(
@@ -384,7 +382,7 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         "anaphylaxis",
         "clinical_acute_reaction",
         r"\b(?:pt|patient|he|she|i|im|my \w+|our \w+|resident|client)\b(?:\W+\w+){0,14}?\W+"
-        r"(?:stridor|angioedema|anaphyla\w*|bronchospasm|hypotensive|desaturating|desatting|"
+        r"(?:stridor|angioedema|bronchospasm|hypotensive|desaturating|desatting|"
         r"sats (?:\w+ )?(?:falling|dropping|low)|bp (?:\w+ )?(?:dropping|falling|crashing))\b|"
         r"\bbp\W*[1-8]\d\W*/\W*\d+\b",
     ),
@@ -542,6 +540,42 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"\b(?:confused|muddled|drowsy|mottled|rigors|clammy|hypotensive|delirious)\b(?:\W+\w+){0,14}?\W+"
         r"(?:fever|feverish|febrile|high temperature|burning up)\b",
     ),
+    # ---- clinical shorthand for an acute event (a clinician reporting a patient)
+    _narrative(
+        "collapse",
+        "clinical_red_flag_terms",
+        r"\b(?:pulseless|cpr|cardiac arrest|peri arrest|arrested|crash call|code blue|resus|rosc|"
+        r"hemiplegia|hemiparesis|hemianopia|dense (?:left|right) (?:sided )?weakness|lkw|last known well|"
+        r"haemoptysis|hemoptysis|haematemesis|hematemesis|melaena|melena|"
+        r"saddle (?:anaesthesia|anesthesia)|cauda equina|urinary retention|ascending weakness|fvc|"
+        r"tonic clonic|status epilepticus|seizure ongoing|ongoing seizure|"
+        r"non blanching|photophobia|neck stiffness|mottled|map \d+|qrs \d+|gcs \d+|"
+        r"overdose of|\d+ x \d+ ?mg|resp(?:iratory)? rate [3-6]\d|rr [3-6]\d|sats [5-8]\d|spo2 [5-8]\d)\b",
+    ),
+    # ---- breathing, colour and consciousness in plain words
+    _narrative(
+        "breathing",
+        "lay_breathing",
+        r"\b(?:breathing|breathe|breath|breaths)\b(?:\W+\w+){0,2}?\W+(?:really |very |so )?(?:fast|quick|hard|"
+        r"shallow|slow|noisy|weird|strange)\b|"
+        r"\b(?:more and more|getting more|increasingly|so|very|really) (?:breathless|short of breath)\b|"
+        r"\b(?:lips?|face|fingers|hands|skin) (?:\w+ ){0,2}?(?:blue|purple|grey|gray|dusky)\b|"
+        r"\b(?:hardly|barely|not) breathing\b|\bgasping\b|\bchoking\b",
+    ),
+    _narrative(
+        "collapse",
+        "collapsed_or_fitting",
+        r"\b(?:collapsed|passed out|blacked out|keeled over|fainted and)\b|"
+        r"\b(?:having|had|has) (?:a |another )?(?:fit|seizure|convulsion)\b(?:\W+\w+){0,10}?\W+"
+        r"(?:not (?:properly )?awake|wont wake|not waking|hit (?:their|his|her) head|first time|still)\b|"
+        r"\bbitten by a (?:snake|spider)\b|\b(?:snake|adder) bite\b",
+    ),
+    _narrative(
+        "bleeding",
+        "bleeding_cannot_stop",
+        r"\b(?:bleeding|blood)\b(?:\W+\w+){0,6}?\W+(?:cannot|cant|wont|will not|doesnt|does not) stop\b|"
+        r"\bbleeding from (?:the |his |her |my )?(?:mouth|ears?|eyes?|bottom|back passage|head)\b",
+    ),
 )
 
 
@@ -607,8 +641,10 @@ LEAFLET_FRAMING = re.compile(
     r"product\W+information|prescribing\W+information|information\W+leaflet|smpc|pil|instructions|guidance|"
     r"guidelines)\W+(?:\w+\W+)?(?:say|says|advise|recommend|tell|state)|\baccording\W+to\W+the\W+(?:leaflet|label|"
     r"product\W+information|package\W+insert|smpc)\b|\bwhat\W+(?:is|are)\W+the\W+(?:label|leaflet)(?:s)?\W+"
-    r"(?:instructions|advice|recommendations)\b"
+    r"(?:instructions|advice|recommendations)\b|\b(?:leaflet|label)\b.*\b(?:explain|mean|means|understand)\b"
 )
+# General questions ("in general, can I take paracetamol with it?") are not about one person's dose.
+GENERAL_FRAMING = re.compile(r"\b(?:in general|generally|typically|usually|normally|people|someone|anyone|patients)\b")
 
 DOSE_PATTERNS: dict[str, re.Pattern[str]] = {
     name: re.compile(pattern)
@@ -679,7 +715,7 @@ DOSE_PATTERNS: dict[str, re.Pattern[str]] = {
         # "can I take two next time to catch up?", "can my daughter have a smaller dose?", "get the rest today?"
         (
             "can_i_take_more_or_less",
-            rf"\b{_MODAL}\W+{_SUBJ_D}\W+(?:\w+\W+)?(?:take|inject|use|do|have|get|give|ask\W+for|need)\W+"
+            rf"\b{_MODAL}\W+{_SUBJ_D}\W+(?:\w+\W+)?(?:take|inject|use|do|have|get|give|ask\W+for)\W+"
             rf"{_QUANT_CHANGE}\b",
         ),
         (
@@ -772,4 +808,102 @@ _CLINICAL_CONTEXT = (
 CLINICAL_REPORT = re.compile(
     rf"{_CLINICAL_SUBJECT}(?:\W+\w+){{0,12}}?\W+{_CLINICAL_CONTEXT}|{_CLINICAL_CONTEXT}(?:\W+\w+){{0,12}}?\W+"
     rf"{_CLINICAL_SUBJECT}|\bbp\W*\d+\W*/\W*\d+|\b(?:sats?|spo2)\W+(?:of\W+)?\d+"
+)
+
+# --------------------------------------------------------------------------------------------
+# Common misspellings and chat shorthand, folded before any rule runs ("cant breth" -> "cant breath")
+# --------------------------------------------------------------------------------------------
+
+SPELLING: dict[str, str] = {
+    w: canonical
+    for canonical, variants in {
+        "breathe": "breath breth brethe breeth breathe",
+        "breathing": "breathin brething breathng breating breahting",
+        "throat": "throught throte throat throut",
+        "tight": "tite tigth tite",
+        "closing": "closin clossing closeing",
+        "swelling": "swellin sweling swolling",
+        "swollen": "swolen swolan sollen",
+        "tongue": "tung tounge tonge",
+        "confused": "confusd confussed confuzed",
+        "seizure": "sezure seizur siezure seazure sezzure",
+        "seizures": "sezures siezures",
+        "unconscious": "unconcious unconsious",
+        "bleeding": "bleding bleedin",
+        "really": "realy reely rly",
+        "giving": "givin",
+        "saying": "sayin",
+        "goodbye": "goodby gudbye",
+        "enough": "enuf enuff",
+        "should": "shud shld shoud sould",
+        "what": "wat wot wht",
+        "have": "hav",
+        "early": "erly",
+        "instead": "insted instaed",
+        "every": "evry",
+        "infusion": "infushun infusin infution infuson",
+        "injection": "injecshun injecton injektion",
+        "just": "jus",
+        "you": "u",
+        "before": "b4",
+        "because": "bc cos coz bcoz",
+        "please": "pls plz",
+        "medicine": "medcine medicin",
+        "pills": "pils",
+        "stopping": "stoppin",
+        "dizzy": "dizy",
+        "vomiting": "vomitting vommiting",
+        "headache": "hedache headach",
+        "chest": "chst",
+        "pain": "pian pane",
+        "anaphylaxis": "anafilaxis anaphalaxis anaphylaxsis",
+        "allergic": "alergic allergik",
+        "reaction": "reacshun",
+        "double": "dubble",
+        "tomorrow": "tmrw tomoro",
+        "overdose": "overdoes",
+    }.items()
+    for w in variants.split()
+    if canonical.isalpha() and w.isalpha() and w != canonical
+}
+
+# --------------------------------------------------------------------------------------------
+# Personal treatment decision: the four parts of "should my husband put his Ocrevus off a week?"
+# A message is a personal dose request when it has ALL of: a specific person (I / my X / he / my
+# patient), a decision question (should / can / is it OK / when should ...), a treatment (drug,
+# infusion, pen, jab, dose, painkiller ...) and, in the same sentence as the question, a change to
+# dose or timing (early, skip, put off, restart, two, half, every, instead, how much ...).
+# --------------------------------------------------------------------------------------------
+
+DECISION_PERSON = re.compile(
+    r"\b(?:i|im|ive|id|ill|we|were|me|my|mine|our|he|hes|him|his|she|shes|her|pt|gf|bf|"
+    r"(?:my|the|this|our) (?:patient|pt))\b"
+)
+DECISION_QUESTION = re.compile(
+    r"\b(?:should|shall|can|could|may|must|would you|do i (?:need|just)|does (?:he|she) need|do (?:we|they) need|"
+    r"need to|is (?:it|that|this) (?:ok|okay|fine|alright|all right|safe|better|wise|a good idea|bad|dangerous|too)|"
+    r"is okay|(?:ok|okay|alright|safe|fine) (?:for|if) (?:me|him|her|them|i|he|she)|when (?:should|can|do|does|will)|"
+    r"what do (?:i|we) (?:inject|take|give|do now)|thoughts|what would you do|or wait|or not|how much)\b"
+)
+DECISION_TREATMENT = re.compile(
+    r"\b(?:ocrevus|ocrelizumab|kesimpta|ofatumumab|briumvi|ublituximab|shingrix|zunovo|infusion|infusions|injection|"
+    r"injections|inject|pen|pens|jab|jabs|shot|shots|dose|doses|dosing|dosage|vaccine|second one|next one|course|"
+    r"treatment|medication|meds|paracetamol|acetaminophen|ibuprofen|calpol|nurofen|tylenol|advil|antihistamines?|"
+    r"piriton|cetirizine|steroids?|premeds?|premedication|inhaler|puffs|antivirals?|mg|drip)\b"
+)
+DECISION_CHANGE = re.compile(
+    r"\b(?:early|earlier|late|later|sooner|skip|miss|delay|postpone|put (?:it |them |this )?off|push|move|bring|"
+    r"cancel|wait|hold|pause|stop|restart|reload|start again|start over|again|resume|go ahead|still (?:go|do)|"
+    r"book|double|twice|two|both|together|half|halve|less|more|extra|reduce|lower|increase|higher|smaller|"
+    r"adjust|adjusting|change|switch|extend|space|stretch|interval|every|instead|once a|only once|one time|"
+    r"how much(?! time| longer| does| is| will)|what dose|"
+    r"which dose|what do i inject|give (?:him|her|me|them) (?:one|some|it)|before or after|now or|yearly|year off|"
+    r"months? off|top up|finish the course|catch up|same dose|adult dose|full dose|rate|"
+    r"last (?:injection|infusion|dose|pen) be|next one|delay reduce or give)\b"
+)
+# Asking for the labelled schedule, not a personal change: "how many Shingrix shots do I need?"
+SCHEDULE_QUESTION = re.compile(
+    r"\bhow many (?:\w+ )?(?:shots|doses|jabs|injections|infusions|vaccines|vaccinations) (?:do|does|will|would) "
+    r"(?:i|you|he|she|we|they|people|someone|one) need\b|"
+    r"\b(?:do|does) (?:i|you|he|she|we|they) need (?:\d|one|two|three) (?:\w+ )?(?:shots|doses|jabs|injections)\b"
 )
