@@ -131,39 +131,40 @@ def markdown(split: str, result: dict[str, Any], show_misses: bool = False) -> s
 
 
 def calibrate(
-    messages: Sequence[Message], stage: ExemplarStage, max_false_flag: float = 0.01
+    messages: Sequence[Message], stage: ExemplarStage, max_false_flag: float = 0.015
 ) -> tuple[Thresholds, dict[str, Any]]:
     """Choose floors and margins on DEVELOPMENT messages: most recall with at most ``max_false_flag``.
 
-    Only messages the rules leave undecided matter to the second stage, so those are scored; the
-    false-flag budget counts the rules' own false flags too. Ties go to the higher (stricter) floor.
+    Only messages the rules leave undecided reach the second stage, so only those are scored; the
+    false-flag budget counts the rules' own false flags too. The objective weighs a caught emergency
+    twice a caught dose request; ties go to the stricter thresholds.
     """
-    rule_screen = Screen()
-    rule_pred = predict(rule_screen, messages)
-    open_msgs = [(m, p) for m, p in zip(messages, rule_pred, strict=True) if p == "ordinary"]
-    n_ord = sum(m.label == "ordinary" for m in messages)
-    rule_false = sum(m.label == "ordinary" and p != "ordinary" for m, p in zip(messages, rule_pred, strict=True))
-    texts = [clean_question(m.text) for m, _ in open_msgs]
-    queries = np.asarray(stage.embedder.embed_documents(texts), dtype=np.float32)
+    rule_pred = predict(Screen(), messages)
+    labels = np.array([m.label for m in messages])
+    open_ = np.array([p == "ordinary" for p in rule_pred])
+    ordinary = labels == "ordinary"
+    budget = int(max_false_flag * ordinary.sum()) - int((~open_ & ordinary).sum())
+    queries = np.asarray(stage.embedder.embed_documents([clean_question(m.text) for m in messages]), dtype=np.float32)
     sims = queries @ stage.vectors.T
     best = {label: sims[:, stage.rows[label]].max(axis=1) for label in ("emergency", "dose", "ordinary")}
-    labels = np.array([m.label for m, _ in open_msgs])
-    floors = np.round(np.arange(0.89, 0.39, -0.01), 2)  # strictest first, so ties keep the stricter
-    margins = np.round(np.arange(0.15, -0.01, -0.01), 2)
-    chosen: dict[str, tuple[float, float]] = {}
-    budget = max(0.0, max_false_flag * n_ord - rule_false) / 2  # split between the two classes
-    report: dict[str, Any] = {"rule_false_flags": rule_false, "n_ordinary": n_ord}
-    for label in ("emergency", "dose"):
-        top: tuple[int, float, float] | None = None
-        for floor in floors:
-            for margin in margins:
-                fired = (best[label] >= floor) & (best[label] - best["ordinary"] >= margin)
-                false = int((fired & (labels == "ordinary")).sum())
-                caught = int((fired & (labels == label)).sum())
-                if false <= budget and (top is None or caught > top[0]):
-                    top = (caught, float(floor), float(margin))
-        assert top is not None  # the strictest floor flags nothing, which fits any budget
-        chosen[label] = (top[1], top[2])
-        report[f"{label}_caught_by_exemplars"] = top[0]
-    thresholds = Thresholds(*chosen["emergency"], *chosen["dose"])
-    return thresholds, report
+    gap = {label: best[label] - best["ordinary"] for label in ("emergency", "dose")}
+    floors = (0.55, 0.45, 0.35)
+    margins = np.round(np.arange(0.30, -0.0501, -0.005), 3)  # strictest first, so ties keep the stricter
+    chosen: tuple[int, float, float, float, float] | None = None
+    for fe in floors:
+        for fd in floors:
+            for me in margins:
+                em = open_ & (best["emergency"] >= fe) & (gap["emergency"] >= me)
+                if int((em & ordinary).sum()) > budget:
+                    break  # looser margins only flag more
+                for md in margins:
+                    do = open_ & ~em & (best["dose"] >= fd) & (gap["dose"] >= md)
+                    if int(((em | do) & ordinary).sum()) > budget:
+                        break
+                    score = 2 * int((em & (labels == "emergency")).sum()) + int((do & (labels == "dose")).sum())
+                    if chosen is None or score > chosen[0]:
+                        chosen = (score, fe, float(me), fd, float(md))
+    if chosen is None:
+        raise CitebotError("no thresholds fit the false-flag budget: the rules alone already exceed it")
+    thresholds = Thresholds(chosen[1], chosen[2], chosen[3], chosen[4])
+    return thresholds, {"false_flag_budget": budget, "rule_false_flags": int((~open_ & ordinary).sum())}

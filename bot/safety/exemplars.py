@@ -27,7 +27,7 @@ from typing import Literal
 
 import numpy as np
 
-from ingest.embed import Embedder
+from ingest.embed import BUNDLED_NAME, Embedder
 from ingest.settings import default_cache_dir
 
 Label = Literal["emergency", "dose", "ordinary"]
@@ -59,7 +59,9 @@ class Thresholds:
 
 
 # Chosen on evals/datasets/safety/dev.jsonl only; see docs/SAFETY.md ("How the thresholds were chosen").
-CALIBRATED: dict[str, Thresholds] = {}
+CALIBRATED: dict[str, Thresholds] = {
+    BUNDLED_NAME: Thresholds(emergency_floor=0.35, emergency_margin=0.09, dose_floor=0.45, dose_margin=0.115),
+}
 
 
 @dataclass(frozen=True)

@@ -188,7 +188,7 @@ def find_emergency(text: str) -> rules.Rule | None:
     urgent = bool(rules.URGENT.search(norm))
     sentences = _sentences(norm)
     for rule in rules.EMERGENCY_RULES:
-        for sentence in sentences:
+        for sentence in [norm] if rule.whole_message else sentences:
             for match in rule.pattern.finditer(sentence):
                 if _fires(rule, sentence, match, urgent):
                     return rule
@@ -211,12 +211,16 @@ def find_dose_request(text: str) -> str | None:
 
 
 def _is_treatment_decision(norm: str) -> bool:
-    """All four parts present (see ``rules.DECISION_*``); the question and the change in one sentence."""
+    """All four parts present (see ``rules.DECISION_*``); the change in the question's sentence or the one before."""
     if not (rules.DECISION_PERSON.search(norm) and rules.DECISION_TREATMENT.search(norm)):
         return False
     if rules.GENERAL_FRAMING.search(norm):
         return False
-    return any(rules.DECISION_QUESTION.search(s) and rules.DECISION_CHANGE.search(s) for s in _sentences(norm))
+    sentences = _sentences(norm)
+    return any(
+        rules.DECISION_QUESTION.search(s) and rules.DECISION_CHANGE.search(" ".join(sentences[max(0, i - 1) : i + 1]))
+        for i, s in enumerate(sentences)
+    )
 
 
 def detect_dose_request(text: str) -> bool:

@@ -44,7 +44,7 @@ HYPOTHETICAL = re.compile(
 )
 INVERTED_QUESTION = re.compile(r"(?:^|\W)(?:can|could|would|will|might|may|does|do)\W+\w+")
 PRESENT_ANYWHERE = re.compile(
-    r"\b(?:right now|just now|at the moment|as we speak|this minute|"
+    r"\b(?:right now|just now|at the moment|as we speak|this minute|ongoing|in progress|"
     r"for (?:the )?(?:last |past )?(?:about |over |almost |a few |several |\d+ |ten |twenty |thirty |an? )?"
     r"(?:minutes?|mins?|hours?)|"
     r"since (?:this morning|an hour ago|(?:\w+ ){0,2}?minutes? ago)|"
@@ -69,7 +69,8 @@ PAST = re.compile(
 # Long past: "years ago", "last year", "as a child" (an hour ago is still now for an overdose).
 LONG_PAST = re.compile(
     r"\b(?:years?|months?|weeks?) ago\b|\b(?:last|a) (?:year|month|week)\b|\b(?:in the past|previously|history of|"
-    r"used to|as a child|childhood|once had|back in|when i was|last (?:infusion|dose|time))\b"
+    r"used to|as a child|childhood|once had|back in|when i was|last (?:infusion|dose|time)|(?:fine|ok|okay|better|"
+    r"all right|alright) now|went away|settled|resolved|recovered)\b"
 )
 URGENT = re.compile(
     r"(?:^\W*help\b|\bhelp\s*!|\bhelp me\b|\bplease help\b|\b(?:someone|somebody|anyone) help\b|"
@@ -78,6 +79,25 @@ URGENT = re.compile(
 )
 
 _POSS = r"(?:my|his|her|their|our|the patients|(?:my|his|her|our) \w+s)"
+
+
+# Fever, and the signs that make a fever on an immunosuppressant an emergency (whole-message clusters).
+_FEVER = (
+    r"(?:fever|feverish|febrile|temperature|temp of|high temp|burning up|burning hot|boiling hot|boiling|very hot|"
+    r"really hot|so hot|(?:hes|shes|im|is|feels) (?:very |really |so )?hot|pyrexial|3[89](?:\.\d)? ?(?:c|degrees)?|4[01](?:\.\d)? ?(?:c|degrees)?|10[2-5] ?(?:f|degrees))"
+)
+_MENINGITIS_SIGN = (
+    r"(?:stiff neck|neck (?:is )?(?:so |very )?stiff|wont (?:bend|move) (?:his|her|my) neck|light hurts|hurts (?:her|his|my) "
+    r"eyes|cant (?:bear|stand) the light|photophobia|rash (?:that )?(?:doesnt|does not|wont|dont|not) (?:fade|go away)|"
+    r"purple (?:spots|stains|dots|rash)|non blanching|bruise like (?:dots|spots))"
+)
+_SEPSIS_SIGN = (
+    r"(?:confused|confusion|muddled|not making sense|without sense|no sense|talking nonsense|drowsy|very sleepy|"
+    r"nodding off|hard to wake|cant keep|wont wake|mottled|blotchy|breathing (?:really |very )?(?:fast|hard)|racing|"
+    r"shaking (?:violently|uncontrollably|so hard)|cant stop (?:shaking|shivering)|teeth (?:are )?chattering|rigors|not peeing|peeing hardly|hardly peeing|no urine|clammy|hypotensi\w*|"
+    r"tachycardic|dying|delirious|unresponsive|blue|pass out|passed out|faint|seeing double|"
+    r"\d{2,3} ?(?:/|over) ?[3-5]\d|pressure (?:is )?(?:very |really )?low|(?:bp|blood pressure) (?:is )?(?:very |really )?low)"
+)
 
 
 @dataclass(frozen=True)
@@ -90,14 +110,15 @@ class Rule:
     strong: bool
     always: bool = False  # fire even inside a hypothetical (first-person suicidal statements)
     narrative: bool = False  # a lay description: fires unless hypothetical OR informational (``INFORMATIONAL``)
+    whole_message: bool = False  # a cluster of signs that may sit in different sentences ("Fever. Now drowsy.")
 
 
 def _rule(category: str, name: str, pattern: str, *, strong: bool, always: bool = False) -> Rule:
     return Rule(category, name, re.compile(pattern), strong, always)
 
 
-def _narrative(category: str, name: str, pattern: str) -> Rule:
-    return Rule(category, name, re.compile(pattern), strong=True, narrative=True)
+def _narrative(category: str, name: str, pattern: str, *, whole_message: bool = False) -> Rule:
+    return Rule(category, name, re.compile(pattern), strong=True, narrative=True, whole_message=whole_message)
 
 
 EMERGENCY_RULES: tuple[Rule, ...] = (
@@ -361,7 +382,7 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
     _narrative(
         "anaphylaxis",
         "lay_airway",
-        r"\b(?:throat|airway)\W+(?:\w+\W+){0,4}?(?:tight|tighter|tightening|closing|swelling|swollen|narrowing)\b|"
+        r"\b(?:throat|airway)\W+(?:\w+\W+){0,4}?(?:thick|narrow|tight|tighter|tightening|closing|swelling|swollen|narrowing)\b|"
         r"\btongue\W+(?:\w+\W+){0,2}?(?:thick|swollen|swelling|huge)\b|"
         r"\b(?:can|could)\W*(?:hardly|barely|not|nt|t)\W+(?:swallow|breathe?|get (?:any )?air|catch (?:my|his|her) breath)\b|"
         r"\b(?:cant|cannot|couldnt) (?:\w+ )?(?:swallow|catch (?:my|his|her|their) breath|get (?:any )?air(?: in)?)\b|"
@@ -372,9 +393,10 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
     _narrative(
         "anaphylaxis",
         "hives_with_systemic_signs",
-        r"\b(?:hives|urticaria|welts|itching everywhere|itchy all over|rash (?:is )?spreading|flushed|flushing)\b"
+        r"\b(?:hives|urticaria|welts|itching everywhere|itchy everywhere|itching all over|itchy all over|"
+        r"rash (?:is )?spreading|flushed|flushing)\b"
         r"(?:\W+\w+){0,14}?\W+(?:faint|dizzy|breath|breathing|wheez\w*|throat|swell\w*|hypotensi\w*|bp|sats|"
-        r"tachycardic|pass out|collaps\w*|hoarse)\b|"
+        r"tachycardic|pass out|collaps\w*|hoarse|voice)\b|"
         r"\b(?:faint|dizzy|breath|breathing|wheez\w*|throat|swell\w*|hypotensi\w*)\b(?:\W+\w+){0,14}?\W+"
         r"(?:hives|urticaria|welts|itching everywhere|itchy all over)\b",
     ),
@@ -401,8 +423,11 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         "stroke",
         "lay_one_sided_weakness",
         r"\b(?:one|left|right|whole|other) (?:side|half)(?: of (?:my|his|her|their|the) (?:body|face))?"
-        r"(?:\W+\w+){0,3}?\W+(?:numb|weak|dead|not working|wont work|droopy|drooping|paralysed|paralyzed|heavy)\b|"
+        r"(?:\W+\w+){0,3}?\W+(?:numb|weak|weaker|dead|not working|wont work|droopy|drooping|paralysed|paralyzed|"
+        r"heavy)\b|"
         r"\b(?:left|right) sided weakness\b|"
+        r"\b(?:left|right) (?:arm|leg|hand|foot)s?(?: and (?:arm|leg|hand|foot)s?)? (?:\w+ ){0,2}?(?:weak|weaker|numb|"
+        r"paralysed|paralyzed|not moving|wont move)\b|\bcant see (?:to|on) the (?:left|right)\b|"
         r"\b(?:arm|leg|hand|face)\b(?:\W+\w+){0,2}?\W+(?:feels dead|went (?:numb|dead|limp)|not working|wont work|"
         r"gone (?:numb|dead|weak))\b|"
         r"\b(?:face|mouth|smile)\b(?:\W+\w+){0,3}?\W+(?:lopsided|crooked|droopy|drooping|sagging)\b|"
@@ -481,7 +506,8 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"\b(?:got into|into) (?:my|the|her|his|their|grandmas?|grandads?) (?:medicine|medication|meds|pills|tablets)\b|"
         r"\b(?:ate|swallowed|took|taken|eaten|chewed) (?:\w+ ){0,2}?(?:some|a handful|handful|a few|a bunch|several|"
         r"a whole|the whole|a strip|a packet|a pack|all|loads|lots|\d+) (?:of )?(?:\w+ ){0,2}?"
-        r"(?:\w+ ){0,2}?(?:pills|tablets|meds|medicine|medication|capsules|paracetamol|tylenol)\b|"
+        r"(?:\w+ ){0,2}?(?:pills|tablets|meds|medicine|medication|capsules|paracetamol|tylenol|antidepressants|"
+        r"painkillers|sleeping pills|insulin|opioids|codeine|morphine)\b|"
         r"\b(?:took|taken|injected|used|gave|given|had|received|taking) (?:\w+ ){0,3}?"
         r"(?:two|2|both|double|twice|three|ten times|2x|extra|another)\b(?:\W+\w+){0,5}?\W+"
         r"(?:by mistake|by accident|accidentally|in error|by error|instead of one)\b|"
@@ -515,6 +541,8 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"\b(?:dont|do not) see the point (?:of|in) (?:going on|living|carrying on|anything)\b|"
         r"\b(?:suicidal (?:intent|ideation|plan)|active (?:suicidal|si)|plan to (?:end|kill))\b|"
         r"\bcar running\b|\blocked (?:himself|herself|themselves) in\b|"
+        r"\b(?:wont|will not|not) be (?:coming back|coming home|here tomorrow)\b|"
+        r"\b(?:took|taken|has|got|grabbed) (?:the|a|his|her|my|dads) (?:gun|shotgun|rifle|noose)\b|"
         r"\b(?:cant|cannot) (?:do|take) (?:this|it) (?:anymore|any more)\b|"
         r"\b(?:going|gonna|planning|plan|want|wants|about) to (?:take|swallow) (?:all|every one) (?:of )?(?:my|his|her|the|their) "
         r"(?:pills|tablets|meds|medication)\b",
@@ -523,22 +551,24 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
     _narrative(
         "fever_stiff_neck",
         "fever_with_meningitis_signs",
-        r"\b(?:fever|feverish|febrile|temperature|temp|burning up|pyrexial)\b(?:\W+\w+){0,14}?\W+"
-        r"(?:stiff neck|neck (?:is )?(?:so )?stiff|light hurts|hurts (?:her|his|my) eyes|rash (?:that )?(?:doesnt|does not|wont)"
-        r" fade|purple spots|non blanching)\b|"
-        r"\b(?:stiff neck|neck (?:is )?(?:so )?stiff|purple spots|non blanching rash)\b(?:\W+\w+){0,14}?\W+"
-        r"(?:fever|feverish|febrile|temperature|burning up)\b",
+        rf"\b{_FEVER}\b(?:\W+\w+){{0,24}}?\W+{_MENINGITIS_SIGN}\b|\b{_MENINGITIS_SIGN}\b(?:\W+\w+){{0,24}}?\W+{_FEVER}\b",
+        whole_message=True,
     ),
     _narrative(
         "sepsis",
         "fever_with_red_flag",
-        r"\b(?:fever|feverish|febrile|high temperature|temperature of|temp of|burning up|burning hot|pyrexial|"
-        r"3[89](?:\.\d)? ?(?:c|degrees)|10[2-5] ?(?:f|degrees))\b(?:\W+\w+){0,14}?\W+"
-        r"(?:confused|confusion|muddled|not making sense|drowsy|very sleepy|nodding off|hard to wake|cant keep|"
-        r"wont wake|mottled|breathing (?:fast|hard)|racing|shaking chills|rigors|not peeing|clammy|hypotensi\w*|"
-        r"tachycardic|dying|delirious|unresponsive|blue)\b|"
-        r"\b(?:confused|muddled|drowsy|mottled|rigors|clammy|hypotensive|delirious)\b(?:\W+\w+){0,14}?\W+"
-        r"(?:fever|feverish|febrile|high temperature|burning up)\b",
+        rf"\b{_FEVER}\b(?:\W+\w+){{0,24}}?\W+{_SEPSIS_SIGN}\b|\b{_SEPSIS_SIGN}\b(?:\W+\w+){{0,24}}?\W+{_FEVER}\b",
+        whole_message=True,
+    ),
+    _narrative(
+        "fever_stiff_neck",
+        "confusion_with_bad_headache",
+        r"\b(?:confused|confusion|muddled|drowsy)\b(?:\W+\w+){0,8}?\W+(?:terrible|severe|awful|worst|splitting|"
+        r"excruciating|bad) headache\b|\b(?:terrible|severe|awful|worst|splitting|excruciating) headache\b"
+        r"(?:\W+\w+){0,8}?\W+(?:confused|confusion|muddled|drowsy|vomiting|seeing double)\b|"
+        r"\b(?:headache|head pain)\b(?:\W+\w+){0,10}?\W+(?:never (?:in my life|before|had)|like never|thunderclap|"
+        r"came on suddenly|come suddenly|all of a sudden)\b",
+        whole_message=True,
     ),
     # ---- clinical shorthand for an acute event (a clinician reporting a patient)
     _narrative(
@@ -559,7 +589,7 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"\b(?:breathing|breathe|breath|breaths)\b(?:\W+\w+){0,2}?\W+(?:really |very |so )?(?:fast|quick|hard|"
         r"shallow|slow|noisy|weird|strange)\b|"
         r"\b(?:more and more|getting more|increasingly|so|very|really) (?:breathless|short of breath)\b|"
-        r"\b(?:lips?|face|fingers|hands|skin) (?:\w+ ){0,2}?(?:blue|purple|grey|gray|dusky)\b|"
+        r"\b(?:lips?|face|fingers|hands|skin) (?:\w+ ){0,2}?(?:blue|bluish|purple|grey|gray|dusky)\b|"
         r"\b(?:hardly|barely|not) breathing\b|\bgasping\b|\bchoking\b",
     ),
     _narrative(
@@ -644,7 +674,10 @@ LEAFLET_FRAMING = re.compile(
     r"(?:instructions|advice|recommendations)\b|\b(?:leaflet|label)\b.*\b(?:explain|mean|means|understand)\b"
 )
 # General questions ("in general, can I take paracetamol with it?") are not about one person's dose.
-GENERAL_FRAMING = re.compile(r"\b(?:in general|generally|typically|usually|normally|people|someone|anyone|patients)\b")
+GENERAL_FRAMING = re.compile(
+    r"\b(?:in general|generally|typically|usually|normally|people|anyone|someone(?! my| like me| of my)|"
+    r"(?<!my )(?<!our )(?<!this )(?<!the )patients)\b"
+)
 
 DOSE_PATTERNS: dict[str, re.Pattern[str]] = {
     name: re.compile(pattern)
@@ -851,6 +884,8 @@ SPELLING: dict[str, str] = {
         "medicine": "medcine medicin",
         "pills": "pils",
         "stopping": "stoppin",
+        "missed": "missd mised",
+        "forgot": "forgt",
         "dizzy": "dizy",
         "vomiting": "vomitting vommiting",
         "headache": "hedache headach",
@@ -883,7 +918,10 @@ DECISION_QUESTION = re.compile(
     r"\b(?:should|shall|can|could|may|must|would you|do i (?:need|just)|does (?:he|she) need|do (?:we|they) need|"
     r"need to|is (?:it|that|this) (?:ok|okay|fine|alright|all right|safe|better|wise|a good idea|bad|dangerous|too)|"
     r"is okay|(?:ok|okay|alright|safe|fine) (?:for|if) (?:me|him|her|them|i|he|she)|when (?:should|can|do|does|will)|"
-    r"what do (?:i|we) (?:inject|take|give|do now)|thoughts|what would you do|or wait|or not|how much)\b"
+    r"what do (?:i|we) (?:inject|take|give|do now)|thoughts|what would you do|how much|what should (?:i|we|he|she) do|"
+    r"or (?:give|wait|not|skip|delay|reduce|go ahead|carry on|continue|stop|after)|needs? (?:adjusting|changing|"
+    r"reducing|lowering|increasing|to be (?:adjusted|changed|reduced|lowered))|is \d+ ?mg (?:\w+ ){0,3}?(?:too|enough|right|ok|"
+    r"okay|safe))\b"
 )
 DECISION_TREATMENT = re.compile(
     r"\b(?:ocrevus|ocrelizumab|kesimpta|ofatumumab|briumvi|ublituximab|shingrix|zunovo|infusion|infusions|injection|"
@@ -892,14 +930,17 @@ DECISION_TREATMENT = re.compile(
     r"piriton|cetirizine|steroids?|premeds?|premedication|inhaler|puffs|antivirals?|mg|drip)\b"
 )
 DECISION_CHANGE = re.compile(
-    r"\b(?:early|earlier|late|later|sooner|skip|miss|delay|postpone|put (?:it |them |this )?off|push|move|bring|"
+    r"\b(?:early|earlier|late|later|sooner|skip|miss|delay|postpone|put (?:\w+ ){0,2}?off|push|move|bring (?:\w+ ){0,2}?forward|"
     r"cancel|wait|hold|pause|stop|restart|reload|start again|start over|again|resume|go ahead|still (?:go|do)|"
     r"book|double|twice|two|both|together|half|halve|less|more|extra|reduce|lower|increase|higher|smaller|"
     r"adjust|adjusting|change|switch|extend|space|stretch|interval|every|instead|once a|only once|one time|"
     r"how much(?! time| longer| does| is| will)|what dose|"
     r"which dose|what do i inject|give (?:him|her|me|them) (?:one|some|it)|before or after|now or|yearly|year off|"
     r"months? off|top up|finish the course|catch up|same dose|adult dose|full dose|rate|"
-    r"last (?:injection|infusion|dose|pen) be|next one|delay reduce or give)\b"
+    r"last (?:injection|infusion|dose|pen) be|next one|delay reduce or give|too (?:much|little|strong)|"
+    r"when should (?:i|he|she|we) (?:have|take|do|get) (?:my|his|her|our) (?:last|next)|"
+    r"give (?:my |the |this |our )?(?:patient|pt|him|her|them)|(?:what|how) (?:should|do) (?:i|we|he|she) do now|"
+    r"do (?:i|we|he|she) do now)\b"
 )
 # Asking for the labelled schedule, not a personal change: "how many Shingrix shots do I need?"
 SCHEDULE_QUESTION = re.compile(
