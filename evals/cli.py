@@ -5,6 +5,7 @@
     citebot eval pubmedqa PATH/ori_pqal.json [--limit N] [--out DIR]
     citebot eval medquad PATH.jsonl [--limit N] [--out DIR]
     citebot eval train-ranker PATH/medquad.jsonl [--limit DOCS_PER_FOLD] [--out DIR]
+    citebot eval safety [--split dev|heldout|both] [--misses] [--calibrate] [--latency]
 
 Exit codes: 0 done, 1 a --fail-under or --fail-over gate failed, 2 usage or input error.
 """
@@ -47,7 +48,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         description="Run gold cases through the bot and write results.jsonl, summary.json, report.md and "
         "report.html to --out. 'citebot eval pubmedqa PATH' and 'citebot eval medquad PATH' measure "
         "retrieval on those public datasets instead; 'citebot eval train-ranker MEDQUAD.jsonl' retrains the "
-        "answerer's sentence ranker (bot/ranker.json, or DIR/ranker.json with --out). "
+        "answerer's sentence ranker (bot/ranker.json, or DIR/ranker.json with --out); 'citebot eval safety' "
+        "scores the safety layer on the phrasing corpus (evals/datasets/safety/). "
         "Exit codes: 0 done, 1 a --fail-under gate failed, "
         "2 usage or input error.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -97,6 +99,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     p.add_argument("--test-split", type=Path, help="pubmedqa: test_ground_truth.json (default: beside PATH)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--split", choices=("dev", "heldout", "both"), default="both", help="safety: which part of the corpus"
+    )
+    p.add_argument("--misses", action="store_true", help="safety: list the dev part's misses (never held-out's)")
+    p.add_argument("--calibrate", action="store_true", help="safety: re-choose the thresholds on dev, then score")
+    p.add_argument("--latency", action="store_true", help="safety: time the check per message (dev messages)")
     add_index_options(p)
     p.set_defaults(func=run, _parser=p)
 
@@ -110,6 +118,10 @@ def open_bot(settings: Any) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     parser: argparse.ArgumentParser = args._parser
+    if args.datasets[:1] == ["safety"] and not Path("safety").is_file():
+        if len(args.datasets) != 1:
+            parser.error("usage: citebot eval safety [--split dev|heldout|both] [--misses] [--calibrate] [--latency]")
+        return run_safety(args)
     if args.limit is not None and args.limit < 1:
         parser.error("--limit must be at least 1")
     if args.datasets and args.datasets[0] in BENCHMARKS and not Path(args.datasets[0]).is_file():
@@ -230,4 +242,14 @@ def train_ranker(path: Path, embedder: Any, args: argparse.Namespace) -> int:
     for key, value in report.items():
         print(f"{key}: {value}")
     print(f"wrote {target}")
+    return 0
+
+
+def run_safety(args: argparse.Namespace) -> int:
+    from evals import safety
+    from ingest.embed import make_embedder
+
+    settings = settings_from(args)
+    splits = safety.SPLITS if args.split == "both" else (args.split,)
+    print(safety.run(splits, make_embedder(settings), settings.cache_dir, args.misses, args.calibrate, args.latency))
     return 0

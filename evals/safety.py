@@ -23,6 +23,8 @@ from bot.safety import Screen
 from bot.safety.exemplars import ExemplarStage, Thresholds
 from bot.safety.match import clean_question
 from bot.types import Audience
+from evals.metrics import percentile
+from ingest.embed import BUNDLED_NAME, Embedder
 from ingest.errors import CitebotError
 
 CORPUS_DIR = Path(__file__).parent / "datasets" / "safety"
@@ -168,3 +170,57 @@ def calibrate(
         raise CitebotError("no thresholds fit the false-flag budget: the rules alone already exceed it")
     thresholds = Thresholds(chosen[1], chosen[2], chosen[3], chosen[4])
     return thresholds, {"false_flag_budget": budget, "rule_false_flags": int((~open_ & ordinary).sum())}
+
+
+def latency(messages: Sequence[Message], stage: ExemplarStage, cold: Embedder) -> dict[str, dict[str, float]]:
+    """Milliseconds per check, side by side: rules alone, both stages with the question's vector already
+    computed (single-turn asks: the retriever embeds the same text and the embedder's cache shares it),
+    and one question embedding (``cold``: an embedder without a cache), which a follow-up pays extra because
+    the retriever embeds the condensed query instead."""
+    import time
+
+    rules_only, both = Screen(), Screen(stage)
+    stage.embedder.embed_documents([clean_question(m.text) for m in messages])
+    _ = stage.vectors
+    timings: dict[str, list[float]] = {"rules": [], "rules + exemplars (vector shared)": [], "question embedding": []}
+    for m in messages:
+        for name, run in (
+            ("rules", lambda m=m: rules_only.check(m.text, m.audience, m.history)),
+            ("rules + exemplars (vector shared)", lambda m=m: both.check(m.text, m.audience, m.history)),
+            ("question embedding", lambda m=m: cold.embed_query(clean_question(m.text))),
+        ):
+            start = time.perf_counter()
+            run()
+            timings[name].append(1000 * (time.perf_counter() - start))
+    return {k: {"p50": percentile(v, 50) or 0.0, "p95": percentile(v, 95) or 0.0} for k, v in timings.items()}
+
+
+def run(splits: Sequence[str], embedder: Embedder, cache_dir: Path | None, show_misses: bool = False,
+        do_calibrate: bool = False, do_latency: bool = False, corpus_dir: Path = CORPUS_DIR) -> str:  # fmt: skip
+    """What ``citebot eval safety`` prints: a table per split (and calibration / latency on dev only)."""
+    stage = ExemplarStage.for_embedder(embedder, cache_dir)
+    if stage is None:
+        raise CitebotError(f"no calibrated safety thresholds for the embedding model '{embedder.name}'")
+    out = []
+    if do_calibrate:
+        thresholds, info = calibrate(load_split("dev", corpus_dir), stage)
+        out.append(f"Thresholds chosen on dev: {thresholds} ({info})")
+        stage.thresholds = thresholds
+    for split in splits:
+        messages = load_split(split, corpus_dir)
+        result = score(messages, predict(Screen(stage), messages))
+        out.append(markdown(split, result, show_misses=show_misses and split == "dev"))
+    if do_latency:
+        from ingest.embed import SentenceTransformerEmbedder
+
+        cold = SentenceTransformerEmbedder(cache_size=0) if embedder.name == BUNDLED_NAME else embedder
+        table = latency(load_split("dev", corpus_dir), stage, cold)
+        out += [
+            "",
+            "### Safety check latency (ms per message, dev messages)",
+            "",
+            "| path | p50 | p95 |",
+            "|---|---|---|",
+        ]
+        out += [f"| {k} | {v['p50']:.2f} | {v['p95']:.2f} |" for k, v in table.items()]
+    return "\n\n".join(out)

@@ -69,7 +69,9 @@ EMERGENCY_EXTRA: dict[str, dict[str, str]] = {
         "stroke": " Follow your stroke pathway: note the time of onset and call the stroke team now.",
         "chest_pain": " Follow your acute coronary syndrome pathway; get an ECG now.",
         "sepsis": " Follow your sepsis pathway now; the patient is immunosuppressed.",
-        "collapse": " Call the resuscitation team and start basic life support if there is no pulse or normal breathing.",
+        "collapse": (
+            " Call the resuscitation team and start basic life support if there is no pulse or normal breathing."
+        ),
         "fever_stiff_neck": " Follow your sepsis / meningitis pathway now; the patient is immunosuppressed.",
     },
 }
