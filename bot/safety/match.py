@@ -229,7 +229,11 @@ def detect_dose_request(text: str) -> bool:
 
 
 def find_dose_follow_up(question: str, history: Sequence[str]) -> str | None:
-    """ "Can I double it?" after a turn about a dose: the pronoun refers to that dose."""
-    if not rules.PRONOUN_FOLLOW_UP.search(normalise(question)):
-        return None
-    return "pronoun_follow_up" if any(rules.DOSE_TOPIC.search(normalise(t)) for t in history[-3:]) else None
+    """A dose request split across turns: "Can I double it?" after a turn about a dose, or "so how much
+    should I take?" after "I weigh 50 kg". Only the last three turns count."""
+    norm, earlier = normalise(question), [normalise(t) for t in history[-3:]]
+    if rules.PRONOUN_FOLLOW_UP.search(norm) and any(rules.DOSE_TOPIC.search(t) for t in earlier):
+        return "pronoun_follow_up"
+    if rules.QUANTITY_FOLLOW_UP.search(norm) and any(rules.PERSONAL_FACT.search(t) for t in earlier):
+        return "split_across_turns"
+    return None

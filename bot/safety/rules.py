@@ -827,6 +827,18 @@ PRONOUN_FOLLOW_UP = re.compile(
     rf"\b(?:{_MODAL}|{_OK_TO})\W+(?:{_SUBJ_D}\W+)?(?:\w+\W+)?{_CHANGE}\W+(?:it|that|this|them|the\W+next\W+one)\b"
 )
 DOSE_TOPIC = re.compile(r"\b(?:dose|doses|dosage|dosing|mg|infusion|infusions|injection|shot|ocrevus|ocrelizumab)\b")
+# A personal fact said in an earlier turn ("I weigh 50 kg", "my son is 12") that a later quantity question
+# ("so how much should I take?", "what about for her?") refers to: the two turns together are a dose request.
+PERSONAL_FACT = re.compile(
+    r"\b(?:i|im|my \w+|he|hes|she|shes|(?:my|the|this) (?:patient|pt))\b(?:\W+\w+){0,4}?\W+(?:weigh|weighs|\d+ ?(?:kg|kgs|kilos?|"
+    r"lbs?|pounds|stone)|\d+ (?:years? old|yo|yrs?)|is \d+|am \d+|pregnant|breastfeeding|kidney|renal|liver)\b"
+)
+QUANTITY_FOLLOW_UP = re.compile(
+    r"\b(?:how (?:much|many)(?! time| longer| does| is)|what (?:dose|amount|dosage)|which dose|"
+    r"what (?:about|would (?:that|it) be) (?:for )?(?:me|him|her|them|my \w+)|and for (?:me|him|her|them|my \w+)|"
+    r"(?:so |then )?what (?:should|do) (?:i|we|he|she) (?:take|give|use|inject)|is that (?:enough|too much|ok|okay|right) "
+    r"for (?:me|him|her|them))\b"
+)
 
 # --------------------------------------------------------------------------------------------
 # Clinical framing: a clinician reporting a patient gets the clinician emergency wording
