@@ -215,12 +215,7 @@ def run(splits: Sequence[str], embedder: Embedder, cache_dir: Path | None, show_
 
         cold = SentenceTransformerEmbedder(cache_size=0) if embedder.name == BUNDLED_NAME else embedder
         table = latency(load_split("dev", corpus_dir), stage, cold)
-        out += [
-            "",
-            "### Safety check latency (ms per message, dev messages)",
-            "",
-            "| path | p50 | p95 |",
-            "|---|---|---|",
-        ]
-        out += [f"| {k} | {v['p50']:.2f} | {v['p95']:.2f} |" for k, v in table.items()]
+        rows = [f"| {k} | {v['p50']:.2f} | {v['p95']:.2f} |" for k, v in table.items()]
+        head = ["### Safety check latency (ms per message, dev messages)", "", "| path | p50 | p95 |", "|---|---|---|"]
+        out.append("\n".join(head + rows))
     return "\n\n".join(out)
