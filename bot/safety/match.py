@@ -168,15 +168,17 @@ def _fires(rule: rules.Rule, sentence: str, match: re.Match[str], urgent: bool) 
         return True
     if _is_hypothetical(prefix) and not (present or urgent):
         return False
-    if rule.narrative:
-        # A description in plain words: not when the sentence talks ABOUT symptoms, or about long ago.
-        return urgent or present or not (rules.INFORMATIONAL.search(sentence) or rules.LONG_PAST.search(sentence))
-    if rule.strong:
-        return True
-    if _is_inverted_question(prefix) and not (present or urgent):
-        return False
     if present or urgent:
         return True
+    if rules.LONG_PAST.search(sentence):
+        return False  # "my chest felt tight at my last infusion", "I had a seizure years ago"
+    if rule.narrative:
+        # A description in plain words: not when the sentence talks ABOUT symptoms.
+        return not rules.INFORMATIONAL.search(sentence)
+    if rule.strong:
+        return True
+    if _is_inverted_question(prefix):
+        return False
     return _has_experiencer_cue(prefix) and not rules.PAST.search(sentence)
 
 

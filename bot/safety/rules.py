@@ -933,7 +933,7 @@ DECISION_QUESTION = re.compile(
     r"what do (?:i|we) (?:inject|take|give|do now)|thoughts|what would you do|how much|what should (?:i|we|he|she) do|"
     r"or (?:give|wait|not|skip|delay|reduce|go ahead|carry on|continue|stop|after)|needs? (?:adjusting|changing|"
     r"reducing|lowering|increasing|to be (?:adjusted|changed|reduced|lowered))|is \d+ ?mg (?:\w+ ){0,3}?(?:too|enough|right|ok|"
-    r"okay|safe))\b"
+    r"okay|safe)|(?:i|he|she|we|they) can (?:make|take|have|get|do|inject|use))\b"
 )
 DECISION_TREATMENT = re.compile(
     r"\b(?:ocrevus|ocrelizumab|kesimpta|ofatumumab|briumvi|ublituximab|shingrix|zunovo|infusion|infusions|injection|"
@@ -952,7 +952,7 @@ DECISION_CHANGE = re.compile(
     r"last (?:injection|infusion|dose|pen) be|next one|delay reduce or give|too (?:much|little|strong)|"
     r"when should (?:i|he|she|we) (?:have|take|do|get) (?:my|his|her|our) (?:last|next)|"
     r"give (?:my |the |this |our )?(?:patient|pt|him|her|them)|(?:what|how) (?:should|do) (?:i|we|he|she) do now|"
-    r"do (?:i|we|he|she) do now)\b"
+    r"do (?:i|we|he|she) do now|after only|only after)\b"
 )
 # Asking for the labelled schedule, not a personal change: "how many Shingrix shots do I need?"
 SCHEDULE_QUESTION = re.compile(
