@@ -27,7 +27,7 @@ from evals.metrics import percentile
 from ingest.embed import BUNDLED_NAME, Embedder
 from ingest.errors import CitebotError
 
-CORPUS_DIR = Path(__file__).parent / "datasets" / "safety"
+DEFAULT_SAFETY_DIR = Path(__file__).parent / "datasets" / "safety"
 SPLITS = ("dev", "heldout")
 LABELS = ("emergency", "dose", "ordinary")
 KIND_TO_LABEL = {"emergency": "emergency", "dose_request": "dose", "ok": "ordinary"}
@@ -45,7 +45,7 @@ class Message:
     history: tuple[str, ...] = ()
 
 
-def load_split(split: str, corpus_dir: Path = CORPUS_DIR) -> list[Message]:
+def load_split(split: str, corpus_dir: Path = DEFAULT_SAFETY_DIR) -> list[Message]:
     """Read one part of the corpus; a missing file or a bad line is a clear error."""
     path = corpus_dir / f"{split}.jsonl"
     if not path.is_file():
@@ -195,8 +195,15 @@ def latency(messages: Sequence[Message], stage: ExemplarStage, cold: Embedder) -
     return {k: {"p50": percentile(v, 50) or 0.0, "p95": percentile(v, 95) or 0.0} for k, v in timings.items()}
 
 
-def run(splits: Sequence[str], embedder: Embedder, cache_dir: Path | None, show_misses: bool = False,
-        do_calibrate: bool = False, do_latency: bool = False, corpus_dir: Path = CORPUS_DIR) -> str:  # fmt: skip
+def run(
+    splits: Sequence[str],
+    embedder: Embedder,
+    cache_dir: Path | None,
+    show_misses: bool = False,
+    do_calibrate: bool = False,
+    do_latency: bool = False,
+    corpus_dir: Path = DEFAULT_SAFETY_DIR,
+) -> str:
     """What ``citebot eval safety`` prints: a table per split (and calibration / latency on dev only)."""
     stage = ExemplarStage.for_embedder(embedder, cache_dir)
     if stage is None:

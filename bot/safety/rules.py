@@ -378,6 +378,30 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         strong=False,
     ),
     # ================ NARRATIVE rules: how patients, caregivers and clinicians describe the event
+    # ---- serious infection on an immunosuppressant: fever with a red flag anywhere in the message (first, so a
+    # febrile hypotensive patient gets the sepsis wording, not the anaphylaxis one)
+    _narrative(
+        "fever_stiff_neck",
+        "fever_with_meningitis_signs",
+        rf"\b{_FEVER}\b(?:\W+\w+){{0,24}}?\W+{_MENINGITIS_SIGN}\b|\b{_MENINGITIS_SIGN}\b(?:\W+\w+){{0,24}}?\W+{_FEVER}\b",
+        whole_message=True,
+    ),
+    _narrative(
+        "sepsis",
+        "fever_with_red_flag",
+        rf"\b{_FEVER}\b(?:\W+\w+){{0,24}}?\W+{_SEPSIS_SIGN}\b|\b{_SEPSIS_SIGN}\b(?:\W+\w+){{0,24}}?\W+{_FEVER}\b",
+        whole_message=True,
+    ),
+    _narrative(
+        "fever_stiff_neck",
+        "confusion_with_bad_headache",
+        r"\b(?:confused|confusion|muddled|drowsy)\b(?:\W+\w+){0,8}?\W+(?:terrible|severe|awful|worst|splitting|"
+        r"excruciating|bad) headache\b|\b(?:terrible|severe|awful|worst|splitting|excruciating) headache\b"
+        r"(?:\W+\w+){0,8}?\W+(?:confused|confusion|muddled|drowsy|vomiting|seeing double)\b|"
+        r"\b(?:headache|head pain)\b(?:\W+\w+){0,10}?\W+(?:never (?:in my life|before|had)|like never|thunderclap|"
+        r"came on suddenly|come suddenly|all of a sudden)\b",
+        whole_message=True,
+    ),
     # ---- anaphylaxis / airway, in plain words and in clinical shorthand
     _narrative(
         "anaphylaxis",
@@ -548,28 +572,6 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"(?:pills|tablets|meds|medication)\b",
     ),
     # ---- serious infection on an immunosuppressant: fever with any red flag, in one sentence
-    _narrative(
-        "fever_stiff_neck",
-        "fever_with_meningitis_signs",
-        rf"\b{_FEVER}\b(?:\W+\w+){{0,24}}?\W+{_MENINGITIS_SIGN}\b|\b{_MENINGITIS_SIGN}\b(?:\W+\w+){{0,24}}?\W+{_FEVER}\b",
-        whole_message=True,
-    ),
-    _narrative(
-        "sepsis",
-        "fever_with_red_flag",
-        rf"\b{_FEVER}\b(?:\W+\w+){{0,24}}?\W+{_SEPSIS_SIGN}\b|\b{_SEPSIS_SIGN}\b(?:\W+\w+){{0,24}}?\W+{_FEVER}\b",
-        whole_message=True,
-    ),
-    _narrative(
-        "fever_stiff_neck",
-        "confusion_with_bad_headache",
-        r"\b(?:confused|confusion|muddled|drowsy)\b(?:\W+\w+){0,8}?\W+(?:terrible|severe|awful|worst|splitting|"
-        r"excruciating|bad) headache\b|\b(?:terrible|severe|awful|worst|splitting|excruciating) headache\b"
-        r"(?:\W+\w+){0,8}?\W+(?:confused|confusion|muddled|drowsy|vomiting|seeing double)\b|"
-        r"\b(?:headache|head pain)\b(?:\W+\w+){0,10}?\W+(?:never (?:in my life|before|had)|like never|thunderclap|"
-        r"came on suddenly|come suddenly|all of a sudden)\b",
-        whole_message=True,
-    ),
     # ---- clinical shorthand for an acute event (a clinician reporting a patient)
     _narrative(
         "collapse",
