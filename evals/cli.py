@@ -251,5 +251,8 @@ def run_safety(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     splits = safety.SPLITS if args.split == "both" else (args.split,)
-    print(safety.run(splits, make_embedder(settings), settings.cache_dir, args.misses, args.calibrate, args.latency))
+    index_given = args.index is not None or args.chroma_url is not None
+    answer_settings = settings if args.latency and index_given else None  # whole-answer timing needs an index
+    print(safety.run(splits, make_embedder(settings), settings.cache_dir, args.misses, args.calibrate, args.latency,
+                     settings=answer_settings))  # fmt: skip
     return 0

@@ -203,6 +203,7 @@ def run(
     do_calibrate: bool = False,
     do_latency: bool = False,
     corpus_dir: Path = DEFAULT_SAFETY_DIR,
+    settings: Any = None,
 ) -> str:
     """What ``citebot eval safety`` prints: a table per split (and calibration / latency on dev only)."""
     stage = ExemplarStage.for_embedder(embedder, cache_dir)
@@ -225,4 +226,44 @@ def run(
         rows = [f"| {k} | {v['p50']:.2f} | {v['p95']:.2f} |" for k, v in table.items()]
         head = ["### Safety check latency (ms per message, dev messages)", "", "| path | p50 | p95 |", "|---|---|---|"]
         out.append("\n".join(head + rows))
+        if settings is not None:
+            from evals.datasets import DEFAULT_DATASET, load_datasets
+
+            cases = [(c.turns[-1], c.audience, tuple(c.turns[:-1])) for c in load_datasets([DEFAULT_DATASET])]
+            a = answer_latency(settings, cases)
+            out.append(
+                "\n".join([
+                    f"### Whole answers, side by side ({len(cases)} demo questions, ms)", "",
+                    "| bot | p50 | p95 |", "|---|---|---|",
+                    f"| rules + exemplars (shipped) | {a['shipped_50']:.1f} | {a['shipped_95']:.1f} |",
+                    f"| rules only | {a['rules_only_50']:.1f} | {a['rules_only_95']:.1f} |",
+                    f"| added per answer (paired) | {a['added_p50']:.1f} | {a['added_p95']:.1f} |",
+                ])
+            )  # fmt: skip
     return "\n\n".join(out)
+
+
+def answer_latency(settings: Any, cases: Sequence[tuple[str, Audience, tuple[str, ...]]]) -> dict[str, float]:
+    """Whole answers, side by side in one run: the Bot as shipped (rules + exemplars) against the same Bot
+    with the rule stage alone. Each has its own embedder, so neither borrows the other's cached vectors; the
+    order alternates per question. Returns p50/p95 of each and of the paired difference, in milliseconds."""
+    import time
+
+    from bot.answer import Bot
+
+    shipped = Bot.from_settings(settings)
+    rules_only = Bot.from_settings(settings)
+    rules_only.screen = Screen()
+    for bot in (shipped, rules_only):  # load the model (and the bank) before timing
+        bot.ask("What is Ocrevus?", "patient")
+    times: dict[str, list[float]] = {"shipped": [], "rules_only": []}
+    for i, (question, audience, history) in enumerate(cases):
+        order = [("shipped", shipped), ("rules_only", rules_only)]
+        for name, bot in order if i % 2 == 0 else order[::-1]:
+            start = time.perf_counter()
+            bot.ask(question, audience, history)
+            times[name].append(1000 * (time.perf_counter() - start))
+    added = [a - b for a, b in zip(times["shipped"], times["rules_only"], strict=True)]
+    out = {f"{name}_{q}": percentile(v, q) or 0.0 for name, v in times.items() for q in (50, 95)}
+    out.update(added_p50=percentile(added, 50) or 0.0, added_p95=percentile(added, 95) or 0.0)
+    return out

@@ -60,7 +60,7 @@ class Thresholds:
 
 # Chosen on evals/datasets/safety/dev.jsonl only; see docs/SAFETY.md ("How the thresholds were chosen").
 CALIBRATED: dict[str, Thresholds] = {
-    BUNDLED_NAME: Thresholds(emergency_floor=0.35, emergency_margin=0.09, dose_floor=0.45, dose_margin=0.115),
+    BUNDLED_NAME: Thresholds(emergency_floor=0.35, emergency_margin=0.09, dose_floor=0.55, dose_margin=0.13),
 }
 
 

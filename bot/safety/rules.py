@@ -95,7 +95,8 @@ _SEPSIS_SIGN = (
     r"(?:confused|confusion|muddled|not making sense|without sense|no sense|talking nonsense|drowsy|very sleepy|"
     r"nodding off|hard to wake|cant keep|wont wake|mottled|blotchy|breathing (?:really |very )?(?:fast|hard)|racing|"
     r"shaking (?:violently|uncontrollably|so hard)|cant stop (?:shaking|shivering)|teeth (?:are )?chattering|rigors|not peeing|peeing hardly|hardly peeing|no urine|clammy|hypotensi\w*|"
-    r"tachycardic|dying|delirious|unresponsive|blue|pass out|passed out|faint|seeing double|"
+    r"tachycardic|dying|delirious|unresponsive|blue|pass out|passed out|faint|seeing double|(?:so|too|very) weak|"
+    r"cant (?:get up|stand up|stand)|"
     r"\d{2,3} ?(?:/|over) ?[3-5]\d|pressure (?:is )?(?:very |really )?low|(?:bp|blood pressure) (?:is )?(?:very |really )?low)"
 )
 
