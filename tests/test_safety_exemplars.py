@@ -22,7 +22,7 @@ from tests.fakes import FakeEmbedder
 BANK = (
     Exemplar("em-1", "grandad looks odd grey sweaty", "emergency", "collapse"),
     Exemplar("em-2", "baby floppy limp not feeding burning", "emergency", "sepsis"),
-    Exemplar("do-1", "halve grandad tablets next week", "dose", "dose_request"),
+    Exemplar("do-1", "halve my tablets next week", "dose", "dose_request"),
     Exemplar("or-1", "what signs mean grandad needs help", "ordinary", "ok"),
 )
 LOOSE = Thresholds(emergency_floor=0.3, emergency_margin=0.05, dose_floor=0.3, dose_margin=0.05)
@@ -39,7 +39,7 @@ def test_nearest_exemplar_decides_and_is_reported(tmp_path: Path) -> None:
     assert verdict.decision is not None
     assert (verdict.decision.stage, verdict.decision.exemplar) == ("exemplar", "em-1")
     assert verdict.decision.similarity is not None and verdict.decision.similarity >= LOOSE.emergency_floor
-    dose = screen.check("should I halve grandad's tablets next week", "patient")
+    dose = screen.check("should I halve my tablets next week", "patient")
     assert dose.kind == "dose_request" and dose.decision is not None and dose.decision.exemplar == "do-1"
 
 

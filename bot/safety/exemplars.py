@@ -54,8 +54,9 @@ class Thresholds:
     dose_margin: float
 
     def for_label(self, label: Label) -> tuple[float, float]:
-        return (self.emergency_floor, self.emergency_margin) if label == "emergency" else (
-            self.dose_floor, self.dose_margin)  # fmt: skip
+        if label == "emergency":
+            return self.emergency_floor, self.emergency_margin
+        return self.dose_floor, self.dose_margin
 
 
 # Chosen on evals/datasets/safety/dev.jsonl only; see docs/SAFETY.md ("How the thresholds were chosen").
@@ -71,9 +72,8 @@ class Match:
     label: Label | None  # "emergency" or "dose" when flagged, else None
     exemplar: Exemplar  # nearest exemplar of the flagged class, or of the closest flaggable class
     similarity: float
-    ordinary_similarity: float
+    ordinary_similarity: float  # the nearest ordinary exemplar's, which the margin is measured against
     floor: float
-    margin: float
 
 
 def load_bank(text: str | None = None) -> tuple[Exemplar, ...]:
@@ -147,25 +147,24 @@ class ExemplarStage:
         return vectors
 
     def classify(self, text: str) -> Match:
-        """Compare the message with the bank; the highest-margin flaggable class decides."""
+        """Compare the message with the bank. An emergency that fires wins (as in the rules); when nothing
+        fires, the evidence reported is the flaggable class nearest to its floor."""
         query = np.asarray(self.embedder.embed_query(text), dtype=np.float32)
         sims = self.vectors @ query
         ordinary_i = self._best(sims, "ordinary")
         ordinary = float(sims[ordinary_i]) if ordinary_i is not None else -1.0
-        best: Match | None = None
+        candidates = []
         for label in ("emergency", "dose"):
             i = self._best(sims, label)
-            if i is None:
-                continue
-            floor, margin = self.thresholds.for_label(label)
-            sim = float(sims[i])
-            fired = sim >= floor and sim - ordinary >= margin
-            candidate = Match(label if fired else None, self.bank[i], sim, ordinary, floor, margin)
-            if best is None or (fired, sim - floor) > (best.label is not None, best.similarity - best.floor):
-                best = candidate
-        if best is None:
+            if i is not None:
+                floor, margin = self.thresholds.for_label(label)
+                sim = float(sims[i])
+                fired = sim >= floor and sim - ordinary >= margin
+                candidates.append(Match(label if fired else None, self.bank[i], sim, ordinary, floor))
+        if not candidates:
             raise ValueError("the exemplar bank has no emergency or dose exemplars")
-        return best
+        fired_first = [c for c in candidates if c.label is not None]
+        return fired_first[0] if fired_first else max(candidates, key=lambda c: c.similarity - c.floor)
 
     def _best(self, sims: np.ndarray, label: Label) -> int | None:
         rows = self.rows[label]
