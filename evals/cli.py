@@ -5,7 +5,7 @@
     citebot eval pubmedqa PATH/ori_pqal.json [--limit N] [--out DIR]
     citebot eval medquad PATH.jsonl [--limit N] [--out DIR]
     citebot eval train-ranker PATH/medquad.jsonl [--limit DOCS_PER_FOLD] [--out DIR]
-    citebot eval safety [--split dev|heldout|both] [--misses] [--calibrate] [--latency]
+    citebot eval safety [--split dev|heldout] [--misses] [--calibrate] [--latency]
 
 Exit codes: 0 done, 1 a --fail-under or --fail-over gate failed, 2 usage or input error.
 """
@@ -71,7 +71,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument(
         "--split",
         choices=SPLITS,
-        help="only the cases of this split (tune on dev; report heldout separately, never tune on it)",
+        help="only the cases of this split (tune on dev; report heldout separately, never tune on it); "
+        "safety: one part of the phrasing corpus (default both)",
     )
     p.add_argument("--compare", type=Path, metavar="RUN_DIR", help="print and write deltas against an earlier run")
     p.add_argument(
@@ -99,9 +100,6 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     p.add_argument("--test-split", type=Path, help="pubmedqa: test_ground_truth.json (default: beside PATH)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.add_argument(
-        "--split", choices=("dev", "heldout", "both"), default="both", help="safety: which part of the corpus"
-    )
     p.add_argument("--misses", action="store_true", help="safety: list the dev part's misses (never held-out's)")
     p.add_argument("--calibrate", action="store_true", help="safety: re-choose the thresholds on dev, then score")
     p.add_argument("--latency", action="store_true", help="safety: time the check per message (dev messages)")
@@ -120,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
     parser: argparse.ArgumentParser = args._parser
     if args.datasets[:1] == ["safety"] and not Path("safety").is_file():
         if len(args.datasets) != 1:
-            parser.error("usage: citebot eval safety [--split dev|heldout|both] [--misses] [--calibrate] [--latency]")
+            parser.error("usage: citebot eval safety [--split dev|heldout] [--misses] [--calibrate] [--latency]")
         return run_safety(args)
     if args.limit is not None and args.limit < 1:
         parser.error("--limit must be at least 1")
@@ -250,7 +248,7 @@ def run_safety(args: argparse.Namespace) -> int:
     from ingest.embed import make_embedder
 
     settings = settings_from(args)
-    splits = safety.SPLITS if args.split == "both" else (args.split,)
+    splits = (args.split,) if args.split else SPLITS
     index_given = args.index is not None or args.chroma_url is not None
     answer_settings = settings if args.latency and index_given else None  # whole-answer timing needs an index
     print(safety.run(splits, make_embedder(settings), settings.cache_dir, args.misses, args.calibrate, args.latency,

@@ -28,7 +28,6 @@ from ingest.embed import BUNDLED_NAME, Embedder
 from ingest.errors import CitebotError
 
 DEFAULT_SAFETY_DIR = Path(__file__).parent / "datasets" / "safety"
-SPLITS = ("dev", "heldout")
 LABELS = ("emergency", "dose", "ordinary")
 KIND_TO_LABEL = {"emergency": "emergency", "dose_request": "dose", "ok": "ordinary"}
 
