@@ -17,19 +17,32 @@ import pytest
 
 from bot.safety import Screen
 from evals.safety import load_split, predict, score
+from ingest.embed import make_embedder
+from ingest.settings import Settings
 from tests.test_safety import ISSUE_11_MESSAGES
 
 pytestmark = pytest.mark.integration
 
 DONE_WHEN = {"emergency_recall": 0.99, "dose_recall": 0.97, "false_flag_rate": 0.02}
-# Measured at the end of issue 11: 92.0% (160/174), 89.4% (84/94), 2.6% (7/265).
-HELDOUT_FLOOR = {"emergency_recall": 0.91, "dose_recall": 0.88, "false_flag_rate": 0.03}
+# Measured at the end of issue 11 with the shipped embedder (int8 ONNX): 91.4% (159/174), 89.4% (84/94), 3.0% (8/265).
+HELDOUT_FLOOR = {"emergency_recall": 0.91, "dose_recall": 0.88, "false_flag_rate": 0.031}
 
 
 @pytest.fixture(scope="module")
-def screen(real_embedder: Any, tmp_path_factory: pytest.TempPathFactory) -> Screen:
-    screen = Screen.for_embedder(real_embedder, tmp_path_factory.mktemp("cache"))
-    assert screen.exemplars is not None, "the bundled model must have calibrated thresholds"
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="module")
+def embedder(cache_dir: Path) -> Any:
+    """The embedder users get (``make_embedder`` with default settings: int8 ONNX where onnxruntime is installed)."""
+    return make_embedder(Settings(cache_dir=cache_dir))
+
+
+@pytest.fixture(scope="module")
+def screen(embedder: Any, cache_dir: Path) -> Screen:
+    screen = Screen.for_embedder(embedder, cache_dir)
+    assert screen.exemplars is not None, "the bundled model must have calibrated thresholds on this backend"
     return screen
 
 
@@ -63,11 +76,11 @@ def test_a_plain_words_emergency_no_rule_knows_is_caught_by_the_exemplars(screen
     assert verdict.decision is not None and verdict.decision.stage == "exemplar" and verdict.decision.exemplar
 
 
-def test_bank_cache_is_reused_by_a_cold_screen(real_embedder: Any, screen: Screen) -> None:
+def test_bank_cache_is_reused_by_a_cold_screen(embedder: Any, screen: Screen) -> None:
     assert screen.exemplars is not None
     vectors = screen.exemplars.vectors
     path: Path = screen.exemplars.cache_path()
     written = path.stat().st_mtime_ns
-    cold = Screen.for_embedder(real_embedder, path.parent)
+    cold = Screen.for_embedder(embedder, path.parent)
     assert cold.exemplars is not None and np.array_equal(cold.exemplars.vectors, vectors)
     assert path.stat().st_mtime_ns == written  # loaded, not re-embedded and rewritten

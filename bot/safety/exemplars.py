@@ -7,7 +7,7 @@ beside this file) holds emergency and personal-dose messages in many voices, and
 A message is flagged as class C when its nearest C exemplar is at least ``floor`` similar AND beats
 the nearest ordinary exemplar by ``margin``. Same model + same bank + same thresholds = same answer.
 
-The thresholds are per model (``CALIBRATED``) and were chosen on the DEVELOPMENT part of the phrasing
+The thresholds are per model and backend (``CALIBRATED``) and were chosen on the DEVELOPMENT part of the phrasing
 corpus only (``citebot eval safety --calibrate``); an embedder without calibrated thresholds gets the
 rule stage alone. The bank's embeddings are cached on disk keyed by the model and the bank's content
 hash, so a cold process loads ~1 MB instead of re-embedding the bank.
@@ -59,9 +59,16 @@ class Thresholds:
         return self.dose_floor, self.dose_margin
 
 
-# Chosen on evals/datasets/safety/dev.jsonl only; see docs/SAFETY.md ("How the thresholds were chosen").
-CALIBRATED: dict[str, Thresholds] = {
-    BUNDLED_NAME: Thresholds(emergency_floor=0.35, emergency_margin=0.09, dose_floor=0.55, dose_margin=0.13),
+# Chosen on evals/datasets/safety/dev.jsonl only (``citebot eval safety --split dev --calibrate``), per model
+# and backend: int8 ONNX vectors differ slightly from torch ones (cosine ~0.993), enough to move a margin.
+# The fp32 ONNX graph reproduces torch's vectors, so it shares torch's thresholds.
+_TORCH = Thresholds(emergency_floor=0.35, emergency_margin=0.09, dose_floor=0.55, dose_margin=0.13)
+CALIBRATED: dict[tuple[str, str], Thresholds] = {
+    (BUNDLED_NAME, "torch"): _TORCH,
+    (BUNDLED_NAME, "onnx"): _TORCH,
+    (BUNDLED_NAME, "onnx-int8"): Thresholds(
+        emergency_floor=0.35, emergency_margin=0.09, dose_floor=0.55, dose_margin=0.12
+    ),
 }
 
 
@@ -119,7 +126,7 @@ class ExemplarStage:
     @classmethod
     def for_embedder(cls, embedder: Embedder, cache_dir: Path | None = None) -> ExemplarStage | None:
         """The stage with the thresholds calibrated for this model, or None when it has none."""
-        thresholds = CALIBRATED.get(embedder.name)
+        thresholds = CALIBRATED.get((embedder.name, embedder.backend))
         return cls(embedder, thresholds, cache_dir) if thresholds else None
 
     def cache_path(self) -> Path:
