@@ -154,6 +154,7 @@ def _extras(answer: Answer) -> dict[str, Any]:
             "notices": list(answer.notices),
             "followups": list(answer.followups),
             "disclaimer": answer.disclaimer,
+            "safety": data["safety"],  # which safety rule or exemplar decided (docs/SAFETY.md)
         },
     }
 
