@@ -63,11 +63,16 @@
     return (el.innerText || el.textContent || "").replace(/\s+/g, " ").trim();
   }
 
+  var labelled = new WeakMap(); // message -> [its textContent, its plain-text label]: innerText costs a layout
+
   function repairA11y() {
     document.querySelectorAll('#cb-chat [data-testid="bot"], #cb-chat [data-testid="user"]').forEach(function (m) {
-      var who = m.getAttribute("data-testid") === "bot" ? "citebot: " : "You: ";
-      var label = who + plain(m);
-      if (m.getAttribute("aria-label") !== label) m.setAttribute("aria-label", label);
+      var raw = m.textContent, known = labelled.get(m);
+      if (!known || known[0] !== raw) {
+        known = [raw, (m.getAttribute("data-testid") === "bot" ? "citebot: " : "You: ") + plain(m)];
+        labelled.set(m, known);
+      }
+      if (m.getAttribute("aria-label") !== known[1]) m.setAttribute("aria-label", known[1]);
     });
     // The Chatbot's sanitizer keeps a link's title but not aria-label: the title ("Source 1: <title>") names it.
     document.querySelectorAll("#cb-chat a.cb-cite[title]").forEach(function (a) {
