@@ -1,0 +1,112 @@
+"""The offline answerer on documents nobody here wrote (../shared/corpus-external), as a new user tries it.
+
+Each test is one failure of the first answerer listed in issue 13: headings and list lead-ins quoted
+as claims, another drug's sentences, the answering sentence missed, out-of-scope questions answered
+and answerable ones declined, a false premise not corrected, follow-ups that lose the topic or
+repeat the previous answer. Real model, real Chroma.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.answer import Bot
+from bot.types import Answer
+from ingest.embed import make_embedder
+from ingest.pipeline import ingest
+from ingest.settings import Settings
+
+pytestmark = [pytest.mark.integration, pytest.mark.shared]
+OTHER_DRUGS = {
+    "ocrevus": re.compile(r"kesimpta|ofatumumab|briumvi|ublituximab", re.I),
+    "kesimpta": re.compile(r"ocrevus|ocrelizumab|briumvi|ublituximab", re.I),
+    "briumvi": re.compile(r"ocrevus|ocrelizumab|kesimpta|ofatumumab", re.I),
+}
+
+
+@pytest.fixture(scope="module")
+def bot(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> Bot:
+    settings = Settings(index=tmp_path_factory.mktemp("external") / "index", chroma_url=None)
+    ingest([shared / "corpus-external"], settings, make_embedder(), progress=False)
+    return Bot.from_settings(settings)
+
+
+def ask(bot: Bot, question: str, audience: str = "clinician", history: list[dict[str, str]] | None = None) -> Answer:
+    return bot.ask(question, audience, history or [])  # type: ignore[arg-type]
+
+
+def test_a_list_question_gets_the_list_not_its_lead_in_or_a_heading(bot: Bot) -> None:
+    answer = ask(bot, "What signs of infection should I report while on Briumvi?")
+    text = answer.text.lower()
+    assert all(sign in text for sign in ("fever", "chills", "cough")), answer.text
+    assert not any(s.text.rstrip().endswith(":") for s in answer.sentences if s.factual), answer.text
+    assert "what you need to know before" not in text
+
+
+@pytest.mark.parametrize(
+    ("drug", "question"),
+    [
+        ("ocrevus", "How is Ocrevus given and how often?"),
+        ("kesimpta", "What is the dosing schedule for Kesimpta?"),
+        ("briumvi", "What are the side effects of Briumvi?"),
+        ("ocrevus", "What should I know about vaccines before starting Ocrevus?"),
+    ],
+)
+def test_a_one_drug_question_quotes_only_that_drug(bot: Bot, drug: str, question: str) -> None:
+    answer = ask(bot, question)
+    assert answer.status in ("answered", "partial"), answer.text
+    assert not OTHER_DRUGS[drug].search(answer.text), answer.text
+    assert not any(OTHER_DRUGS[drug].search(c.title) for c in answer.citations), [c.title for c in answer.citations]
+
+
+def test_the_sentence_that_answers_is_found(bot: Bot) -> None:
+    answer = ask(bot, "What medicines are given before each Ocrevus infusion?")
+    assert "corticosteroid and an anti-histamine" in answer.text, answer.text
+
+
+@pytest.mark.parametrize("question", ["What is the best diet to cure my diabetes?", "Does Ocrevus turn hair purple?"])
+def test_questions_the_documents_do_not_answer_are_declined_saying_what_they_cover(bot: Bot, question: str) -> None:
+    answer = ask(bot, question)
+    assert answer.status == "abstained", answer.text
+    assert "sources cover:" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Can I breastfeed while using Kesimpta?", r"breast milk"),
+        ("Can Kesimpta be stored at room temperature?", r"room temperature"),
+        ("Can Shingrix cause Guillain-Barré syndrome?", r"Guillain"),
+    ],
+)
+def test_questions_the_leaflets_answer_are_answered(bot: Bot, question: str, expected: str) -> None:
+    answer = ask(bot, question)
+    assert answer.status in ("answered", "partial"), answer.text
+    assert any(re.search(expected, s.text) and s.citations for s in answer.sentences), answer.text
+
+
+def test_a_false_premise_is_corrected_first_with_a_citation(bot: Bot) -> None:
+    answer = ask(bot, "Ocrevus is given every 3 months, right?")
+    first = answer.text.splitlines()[0]
+    assert first.startswith("The sources give every 6 months, not every 3 months ["), answer.text
+    assert answer.sentences[0].citations and answer.sentences[0].supported
+
+
+def test_follow_ups_keep_the_topic_and_show_only_what_is_new(bot: Bot) -> None:
+    first = ask(bot, "What are the side effects of Kesimpta?")
+    history = [{"role": "user", "content": first.question}, {"role": "assistant", "content": first.text}]
+    second = ask(bot, "How common is that?", history=history)
+    assert second.status in ("answered", "partial"), second.text
+    assert re.search(r"1 in 10|1 in 100|common", second.text, re.I), second.text
+    assert not OTHER_DRUGS["kesimpta"].search(second.text), second.text
+    shown = {s.text for s in first.sentences if s.factual}
+    assert not shown & {s.text for s in second.sentences if s.factual}, second.text
+
+
+def test_suggested_follow_ups_come_from_the_documents_topics(bot: Bot) -> None:
+    answer = ask(bot, "How is Kesimpta injected?")
+    assert 1 <= len(answer.followups) <= 3, answer.followups
+    assert not any(re.search(r"ocrevus|briumvi", f, re.I) for f in answer.followups), answer.followups
