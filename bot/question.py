@@ -45,6 +45,7 @@ _DEFINITION = re.compile(r"^\s*(?:what (?:is|are)(?: \(are\))?|define|what does 
 # Timing relative to a treatment course: a question about one direction must not be answered with another.
 DIRECTIONS: dict[str, str] = {
     "before": r"\bbefore (?:you (?:start|begin|are given|receive)|start(?:ing)?|beginning|initiat|treatment|the first)"
+    r"|\bbefore (?:\w+ ){1,3}(?:starts|is started|begins|initiation|treatment starts)\b"
     r"|\bprior to (?:start|treatment|initiat)|\bat least \d+ weeks? before\b|\bbefore (?:each|every) (?:infusion|dose)",
     "during": r"\bwhile (?:you are|on|being|receiving|taking|using)\b|\bduring (?:treatment|therapy|your treatment)\b"
     r"|\bon treatment\b|\bbeing treated\b",

@@ -94,6 +94,28 @@ def test_follow_up_carries_the_topic(bot: Bot) -> None:
     assert re.search(r"vaccin", answer.text, re.I) and re.search(r"ocrevus|ocrelizumab", answer.text, re.I)
 
 
+def test_timing_follow_up_is_answered_in_its_own_direction(bot: Bot) -> None:
+    """Issue 13: "after the last infusion" was answered with the interval before starting."""
+    seed = bot.ask(SEED_CLINICIAN, "clinician")
+    history = [{"role": "user", "content": SEED_CLINICIAN}, {"role": "assistant", "content": seed.text}]
+    answer = bot.ask("How long after the last infusion should I wait before giving a non-live vaccine?", "clinician",
+                     history)  # fmt: skip
+    assert answer.status in ("answered", "partial"), answer.text
+    before = re.compile(r"before (?:you )?(?:start|starting|the first|treatment|Ocrevus starts)", re.I)
+    assert not any(before.search(s.text) for s in answer.sentences if s.factual), answer.text
+    shown = {s.text for s in seed.sentences if s.factual}
+    assert not shown & {s.text for s in answer.sentences if s.factual}  # nothing shown twice
+
+
+def test_seed_clinician_answer_is_organised_in_sections(bot: Bot) -> None:
+    answer = bot.ask(SEED_CLINICIAN, "clinician")
+    headings = [line for line in answer.text.splitlines() if re.fullmatch(r"\*\*[^*]+\*\*", line.strip())]
+    assert len(headings) >= 2, answer.text
+    assert answer.text.startswith("**Answer:** Yes"), answer.text
+    assert 8 <= sum(1 for s in answer.sentences if s.factual) <= 15, answer.text
+    assert not any(re.search(r"\byou(?:r)?\b", s.text, re.I) for s in answer.sentences if s.factual), answer.text
+
+
 def test_false_premise_is_corrected_from_the_sources(bot: Bot) -> None:
     answer = bot.ask("So Ocrevus is given every 3 months, right?", "patient", ["How is Ocrevus given?"])
     assert_fully_cited(answer)
