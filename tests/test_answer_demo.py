@@ -98,8 +98,7 @@ def test_timing_follow_up_is_answered_in_its_own_direction(bot: Bot) -> None:
     """Issue 13: "after the last infusion" was answered with the interval before starting."""
     seed = bot.ask(SEED_CLINICIAN, "clinician")
     history = [{"role": "user", "content": SEED_CLINICIAN}, {"role": "assistant", "content": seed.text}]
-    answer = bot.ask("How long after the last infusion should I wait before giving a non-live vaccine?", "clinician",
-                     history)  # fmt: skip
+    answer = bot.ask("When can non-live vaccines be given after the last infusion?", "clinician", history)
     assert answer.status in ("answered", "partial"), answer.text
     before = re.compile(r"before (?:you )?(?:start|starting|the first|treatment|Ocrevus starts)", re.I)
     assert not any(before.search(s.text) for s in answer.sentences if s.factual), answer.text

@@ -67,11 +67,18 @@ def test_the_sentence_that_answers_is_found(bot: Bot) -> None:
     assert "corticosteroid and an anti-histamine" in answer.text, answer.text
 
 
-@pytest.mark.parametrize("question", ["What is the best diet to cure my diabetes?", "Does Ocrevus turn hair purple?"])
+@pytest.mark.parametrize("question", ["Does Ocrevus turn hair purple?"])
 def test_questions_the_documents_do_not_answer_are_declined_saying_what_they_cover(bot: Bot, question: str) -> None:
     answer = ask(bot, question)
     assert answer.status == "abstained", answer.text
     assert "sources cover:" in answer.text
+
+
+def test_a_question_near_the_documents_but_not_answered_by_them_gets_no_answer(bot: Bot) -> None:
+    """The answerer itself declines (asked directly: the safety screen may intercept this question first)."""
+    question = "What is the best diet to cure my diabetes?"
+    passages = bot.retriever.search(question, k=24)
+    assert "".join(bot.offline.generate(question, passages, "clinician")) == ""
 
 
 @pytest.mark.parametrize(
