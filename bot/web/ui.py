@@ -42,7 +42,7 @@ _MARKER = re.compile(r"\[(\d+)\]")
 # Where a sentence (with its trailing markers) or a line ends: the steps in which an answer is revealed.
 _SENTENCE_END = re.compile(r"[.!?](?:\s*\[\d+\])*(?=\s)|\n")
 # Shortest time between two revealed sentences. The offline answerer verifies a whole answer in ~30 ms,
-# which no reader sees as growth; this spacing makes it visible (about 0.4 s over a six-sentence answer,
+# which no reader sees as growth; this spacing makes it visible (about 0.35 s over a six-sentence answer,
 # none before the first sentence). A slower LLM stream is never held back by it.
 REVEAL_INTERVAL_S = 0.07
 
