@@ -189,7 +189,7 @@ class Bot:
 
         try:
             raw = yield from generate(answerer)
-            if not raw.strip():
+            if not raw.strip() and answerer is not self.offline:  # an empty offline answer is an abstention
                 raise LLMError("the LLM returned an empty answer")
         except LLMError as err:
             notices.append(f"{err} — showing the offline extractive answer instead.")

@@ -183,3 +183,10 @@ def test_premise_notice_when_no_passage_states_the_asserted_figure() -> None:
         "The sources do not state “3 months”; the cited passages give the figures they support."
     ]
     assert premise_notices("Is it every 6 months?", shown) == []
+
+
+def test_an_offline_abstention_mentions_no_language_model(retriever: Retriever, settings: Settings) -> None:
+    """With no LLM configured, an empty extractive answer is an abstention, not an 'LLM returned nothing'."""
+    answer = Bot(retriever, settings).ask("What colour is the Kesimpta pen's cap?", "patient")
+    assert answer.status == "abstained"
+    assert not any("LLM" in n for n in answer.notices), answer.notices

@@ -49,6 +49,14 @@ def test_an_ordinary_near_miss_wins_by_margin_and_the_audit_names_the_nearest_fl
     assert verdict.decision is not None and verdict.decision.stage == "none" and verdict.decision.exemplar
 
 
+def test_general_questions_that_name_no_person_are_left_to_the_rules(tmp_path: Path) -> None:
+    """Topic words alone ("grey", "sweaty") must not make an information question an emergency."""
+    screen = Screen(stage(tmp_path))
+    general = screen.check("What do odd grey sweaty looks mean?", "patient")
+    assert general.kind == "ok" and general.decision is not None and general.decision.rule == "general_question"
+    assert screen.check("grandad looks odd, grey and sweaty?", "patient").kind == "emergency"  # names a person
+
+
 def test_rules_decide_before_the_exemplars(tmp_path: Path) -> None:
     verdict = Screen(stage(tmp_path)).check("I can't breathe", "patient")
     assert verdict.decision is not None and verdict.decision.stage == "rule"

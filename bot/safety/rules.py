@@ -963,3 +963,20 @@ SCHEDULE_QUESTION = re.compile(
     r"(?:i|you|he|she|we|they|people|someone|one) need\b|"
     r"\b(?:do|does) (?:i|you|he|she|we|they) need (?:\d|one|two|three) (?:\w+ )?(?:shots|doses|jabs|injections)\b"
 )
+
+# --------------------------------------------------------------------------------------------
+# General questions: asked in question form and naming no person (no I/my/he/she/you, no relative,
+# no "patient", no "45F"). They ask for information, not help with a situation, so the exemplar
+# stage does not judge them: its nearest neighbour would only reflect shared topic words ("diet …
+# diabetes" sits near a hypoglycaemia emergency). Chosen on the safety corpus's DEV part, where no
+# emergency or dose request has this form and 107 of 370 ordinary messages do. Rules still apply.
+QUESTION_FORM = re.compile(
+    r"^\W*(?:what|which|who|whom|whose|when|where|why|how|does|do|did|is|are|was|were|can|could|should|"
+    r"would|will|may|might|has|have)\b|\?\W*$"
+)
+PERSON = re.compile(
+    r"\b(?:i|im|ive|id|ill|me|my|mine|myself|we|our|us|he|hes|him|his|she|shes|her|hers|they|theyre|them|"
+    r"their|you|your|pt|pts|patient|patients|baby|babys|son|sons|daughter|wife|husband|mum|mums|mom|moms|"
+    r"dad|dads|father|mother|child|kid|kids|friend|partner|someone|somebody|sis|bro|sister|brother|man|"
+    r"woman|boy|girl|lady|guy|grandma|grandad|grandpa|nan|neighbour|neighbor|\d{1,3}\s?[mf])\b"
+)

@@ -1,5 +1,7 @@
 """The safety pipeline: validate -> emergency rules -> dose rules -> exemplar similarity -> ok.
 
+The exemplar stage skips general questions (question form, no person named: ``rules.QUESTION_FORM``).
+
 Rules run first because they are exact and explainable; the exemplar stage only sees what no rule
 decided. An emergency always wins over a dose request. Only the CURRENT message is judged for an
 emergency, so an emergency stated in a later turn is caught whatever came before; earlier turns are
@@ -56,6 +58,8 @@ class Screen:
             return _decline(SafetyDecision("dose_request", "rule", rule=f"dose.{dose_rule}", wording=wording))
         if self.exemplars is None:
             return _ok(SafetyDecision("ok", "none"))
+        if match.is_general_question(question):
+            return _ok(SafetyDecision("ok", "none", rule="general_question"))
         found = self.exemplars.classify(question)
         why = SafetyDecision(
             found.exemplar.category if found.label else "ok",
