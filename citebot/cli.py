@@ -8,6 +8,7 @@ import os
 import sys
 
 from bot import cli as bot_cli
+from bot.web import cli as web_cli
 from evals import bench as bench_cli
 from evals import cli as evals_cli
 from ingest import cli as ingest_cli
@@ -21,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     ingest_cli.add_parser(sub)
     bot_cli.add_parsers(sub)
+    web_cli.add_parsers(sub)
     evals_cli.add_parser(sub)
     bench_cli.add_parser(sub)
     return parser

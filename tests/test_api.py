@@ -16,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.answer import Bot, Event
+from bot.render import reply_content
 from bot.types import Answer, Citation, Passage
 from bot.web.api import (
     ChatRequest,
@@ -27,7 +28,6 @@ from bot.web.api import (
     parse_request,
 )
 from bot.web.feedback import FeedbackStore
-from bot.web.render import reply_content
 from bot.web.ui import (
     Pacer,
     Session,

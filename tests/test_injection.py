@@ -27,9 +27,9 @@ from bot.answer import Bot
 from bot.guard import ALLOWED_HOSTS, host_allowed, strip_injections
 from bot.llm import LLMAnswerer
 from bot.prompt import format_passages, system_prompt
+from bot.render import reply_content
 from bot.retrieve import open_retriever
 from bot.types import Answer, Passage
-from bot.web.render import reply_content
 from bot.web.ui import answer_markdown
 from ingest.pipeline import ingest
 from ingest.settings import Settings

@@ -22,9 +22,9 @@ import httpx
 import pytest
 
 from bot.answer import Bot
+from bot.render import reply_content
 from bot.retrieve import open_retriever
 from bot.types import Audience
-from bot.web.render import reply_content
 from ingest.pipeline import ingest
 from ingest.settings import Settings
 from tests.fakes import FakeEmbedder

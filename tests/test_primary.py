@@ -7,9 +7,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot.cite import HeuristicJudge, verify
+from bot.render import answer_dict, answer_text, sources_text
 from bot.retrieve import to_passage
 from bot.types import Answer
-from bot.web.render import answer_dict, answer_text, sources_text
 from bot.web.ui import citation_html
 from ingest.chunk import Chunker
 from ingest.index import chunk_from_record

@@ -26,9 +26,9 @@ import pytest
 import uvicorn
 
 from bot.answer import Bot
+from bot.render import reply_content
 from bot.web.api import build_bot, create_app
 from bot.web.feedback import FeedbackStore
-from bot.web.render import reply_content
 from bot.web.ui import EXAMPLES
 from citebot.cli import main
 from evals.datasets import FIELDS, parse_case

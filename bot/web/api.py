@@ -21,10 +21,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot.answer import Bot, Event, InvalidQuestion
 from bot.cite import HeuristicJudge
+from bot.render import answer_dict, reply_content, sources_text
 from bot.retrieve import Mode, Retriever
 from bot.types import Answer, Audience, Passage
 from bot.web.privacy import FAILED, log_failure
-from bot.web.render import answer_dict, reply_content, sources_text
 from ingest.embed import Embedder, Progress
 from ingest.errors import CitebotError, SearchUnavailable
 from ingest.settings import Settings

@@ -23,10 +23,10 @@ from urllib.parse import urlparse
 import gradio as gr
 
 from bot.answer import Bot, InvalidQuestion
+from bot.render import answer_dict
 from bot.types import Answer, Audience, Citation, Passage
 from bot.web.feedback import FeedbackStore
 from bot.web.privacy import FAILED, log_failure
-from bot.web.render import answer_dict
 from ingest.errors import CitebotError
 from ingest.settings import Settings
 

@@ -1,4 +1,4 @@
-"""How an ``Answer`` is shown as text and JSON: the CLI, the API's ``content`` and its extra fields."""
+"""How an ``Answer`` is shown as text and JSON: the CLI, the API's ``content`` and its extra fields (no web code)."""
 
 from __future__ import annotations
 
