@@ -16,6 +16,17 @@ GATES := behavior_accuracy=0.98 behavior_accuracy_emergency=1 behavior_accuracy_
 # voice mismatch 0.039).
 CEILINGS := self_reference_rate=0 duplicate_rate=0.05 fragment_rate=0.015 wrong_entity_rate=0.01 voice_mismatch=0.05
 
+# The same answerer on documents nobody on the team wrote (../shared/corpus-external, evals/datasets/external.jsonl)
+# and on MedQuAD answers beside a plain LangChain pipeline: floors (--fail-under) and, for the lower-is-better
+# sentence rates, ceilings (--fail-over), set just beyond what today's offline answerer measures (README, "Evals").
+SHARED ?= ../shared
+EXTERNAL_GATES := behavior_accuracy=0.74 behavior_accuracy_answer=0.8 behavior_accuracy_abstain=0.24 \
+	behavior_accuracy_emergency=0.71 behavior_accuracy_refuse_dose=0.5 hit_at_k=0.96 fact_recall=0.55 \
+	answer_precision=0.18 seed_coverage=0.2
+EXTERNAL_CEILINGS := duplicate_rate=0.05 fragment_rate=0.14 wrong_entity_rate=0.11 voice_mismatch=0.19
+MEDQUAD_SAMPLE := 40
+MEDQUAD_GATES := citebot_f1=0.33 f1_ratio=0.72 citebot_gold_cited=0.95
+
 .PHONY: run test lint install eval-gate
 
 $(STAMP): pyproject.toml
@@ -39,6 +50,11 @@ lint: $(STAMP)
 eval-gate: $(STAMP)
 	$(VENV)/bin/citebot ingest corpus --index runs/ci-index --quiet --rebuild
 	$(VENV)/bin/citebot eval --index runs/ci-index --out runs/ci-eval --quiet $(addprefix --fail-under ,$(GATES)) $(addprefix --fail-over ,$(CEILINGS))
+	$(VENV)/bin/citebot ingest $(SHARED)/corpus-external --index runs/ci-index-external --quiet
+	$(VENV)/bin/citebot eval evals/datasets/external.jsonl --index runs/ci-index-external --out runs/ci-eval-external \
+		--quiet $(addprefix --fail-under ,$(EXTERNAL_GATES)) $(addprefix --fail-over ,$(EXTERNAL_CEILINGS))
+	$(VENV)/bin/citebot eval medquad $(SHARED)/data/medquad/medquad_answered_subsample35.jsonl --answers \
+		--limit $(MEDQUAD_SAMPLE) --out runs/ci-medquad-answers --quiet $(addprefix --fail-under ,$(MEDQUAD_GATES))
 
 # The eval gate runs before pytest so that pytest's summary is the last thing printed.
 test: $(STAMP) lint eval-gate

@@ -4,6 +4,7 @@
                  [--fail-under METRIC=VALUE ...] [--fail-over METRIC=VALUE ...] [--export-ragas FILE] [--limit N]
     citebot eval pubmedqa PATH/ori_pqal.json [--limit N] [--out DIR]
     citebot eval medquad PATH.jsonl [--limit N] [--out DIR]
+    citebot eval medquad PATH.jsonl --answers [--limit N] [--out DIR] [--fail-under/--fail-over METRIC=VALUE]
     citebot eval train-ranker PATH/medquad.jsonl [--limit DOCS_PER_FOLD] [--out DIR]
     citebot eval safety [--split dev|heldout] [--misses] [--calibrate] [--latency]
 
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from evals.datasets import DEFAULT_DATASET, SPLITS
+from evals.medquad_answers import ANSWER_METRICS
 from evals.metrics import OVERALL_METRICS
 from ingest.cli import add_index_options, settings_from
 from ingest.errors import CitebotError
@@ -28,13 +30,16 @@ BENCHMARKS = ("pubmedqa", "medquad", "train-ranker")
 
 
 def gate(text: str) -> tuple[str, float]:
-    """Parse ``METRIC=VALUE`` for --fail-under; an unknown metric is a usage error (exit 2)."""
+    """Parse ``METRIC=VALUE`` for --fail-under/--fail-over; an unknown metric is a usage error (exit 2)."""
     name, sep, value = text.partition("=")
     name = name.strip()
     if not sep:
         raise argparse.ArgumentTypeError(f"expected METRIC=VALUE, got '{text}'")
-    if name not in OVERALL_METRICS:
-        raise argparse.ArgumentTypeError(f"unknown metric '{name}' (known: {', '.join(OVERALL_METRICS)})")
+    if name not in OVERALL_METRICS and name not in ANSWER_METRICS:
+        raise argparse.ArgumentTypeError(
+            f"unknown metric '{name}' (known: {', '.join(OVERALL_METRICS)}; medquad --answers: "
+            f"{', '.join(ANSWER_METRICS)})"
+        )
     try:
         return name, float(value)
     except ValueError:
@@ -53,7 +58,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "Exit codes: 0 done, 1 a --fail-under gate failed, "
         "2 usage or input error.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="metric names for --fail-under (summary.json 'overall'):\n  " + ", ".join(OVERALL_METRICS),
+        epilog="metric names for --fail-under/--fail-over (summary.json 'overall'):\n  "
+        + ", ".join(OVERALL_METRICS)
+        + "\nwith 'medquad PATH --answers':\n  "
+        + ", ".join(ANSWER_METRICS),
     )
     p.add_argument(
         "datasets",
@@ -92,6 +100,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="exit 1 when a lower-is-better overall metric is above VALUE (repeatable), e.g. self_reference_rate=0",
     )
     p.add_argument(
+        "--answers",
+        action="store_true",
+        help="medquad: ask the sample's questions through the bot and score the answers against the gold "
+        "answers, beside a plain LangChain pipeline (default 300 questions)",
+    )
+    p.add_argument(
         "--export-ragas",
         type=Path,
         metavar="FILE",
@@ -123,14 +137,19 @@ def run(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 1:
         parser.error("--limit must be at least 1")
     if args.datasets and args.datasets[0] in BENCHMARKS and not Path(args.datasets[0]).is_file():
+        answers = args.answers and args.datasets[0] == "medquad"
         extra = [flag for flag, v in (("--compare", args.compare), ("--export-ragas", args.export_ragas),
-                                      ("--fail-under", args.fail_under),
-                                      ("--fail-over", args.fail_over)) if v]  # fmt: skip
+                                      ("--split", args.split), ("--fail-under", args.fail_under and not answers),
+                                      ("--fail-over", args.fail_over and not answers)) if v]  # fmt: skip
         if extra:
             parser.error(f"{', '.join(extra)} cannot be used with '{args.datasets[0]}'")
         if len(args.datasets) != 2:
             parser.error(f"usage: citebot eval {args.datasets[0]} PATH [--limit N] [--out DIR]")
+        if answers:
+            return run_medquad_answers(Path(args.datasets[1]), args)
         return run_benchmark(args.datasets[0], Path(args.datasets[1]), args)
+    if args.answers:
+        parser.error("--answers only goes with 'medquad PATH'")
     return run_gold(args)
 
 
@@ -198,6 +217,29 @@ def check_gates(overall: dict[str, Any], gates: list[tuple[str, float]], over: S
             print(f"citebot: eval: {name} = {value:.4g} is below --fail-under {threshold:g}", file=sys.stderr)
             failed += 1
     return 1 if failed else 0
+
+
+def run_medquad_answers(path: Path, args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from evals import medquad_answers as mq
+    from evals.run import write_jsonl
+    from ingest.embed import make_embedder
+
+    if not path.is_file():
+        raise CitebotError(f"no such file: {path}")
+    settings = settings_from(args)
+    limit = args.limit or mq.MEDQUAD_ANSWERS_DEFAULT_LIMIT
+    summary, records = mq.run_medquad_answers(path, settings, make_embedder(settings), limit, progress=not args.quiet)
+    out = args.out or Path("runs") / f"medquad-answers-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}"
+    out.mkdir(parents=True, exist_ok=True)
+    text = mq.summary_markdown(summary)
+    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    (out / "medquad-answers.md").write_text(text, encoding="utf-8")
+    write_jsonl(out / "results.jsonl", records)
+    print(text)
+    print(f"wrote {out}/summary.json, results.jsonl, medquad-answers.md")
+    return check_gates(summary, args.fail_under, args.fail_over)
 
 
 def run_benchmark(name: str, path: Path, args: argparse.Namespace) -> int:

@@ -186,6 +186,7 @@ def run_meta(
         "limit": limit,
         "index": str(bot.settings.index),
         "top_k": bot.settings.top_k,
+        "k": sorted({len(r["retrieved"]) for r in records if r["retrieved"]}),  # passages the answerer read
         "answerer": bot.answerer.name,
         "backends": sorted({str(r["backend"]) for r in records if r["backend"]}),
         "judge": judge.name,

@@ -471,6 +471,14 @@ def test_benchmark_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["eval", "medquad", "x.jsonl", "--fail-under", "mrr=0.5"])
     assert exc.value.code == 2
+    with pytest.raises(SystemExit) as exc:
+        main(["eval", "pubmedqa", "x.json", "--answers"])  # --answers is a MedQuAD benchmark only
+    assert exc.value.code == 2
+    with pytest.raises(SystemExit) as exc:
+        main(["eval", "medquad", "x.jsonl", "--answers", "--fail-under", "f1=0.5"])  # not a metric name
+    assert exc.value.code == 2
+    assert main(["eval", "medquad", str(ROOT / "nope.jsonl"), "--answers", "--fail-under", "f1_ratio=1"]) == 2
+    assert "no such file" in capsys.readouterr().err
 
 
 # --- one real run: bundled model, demo corpus ------------------------------------------------------
@@ -488,6 +496,10 @@ def test_demo_eval_limit_20_writes_a_report_with_plots(tmp_path: Path, capsys: p
     assert html.count('src="data:image/png;base64,') >= 5
     for name in m.OVERALL_METRICS:
         assert name in html, name
-    assert "heuristic" in html and "Known failure modes" in html
+    assert "heuristic" in html and "Known failure modes" in html and "**heuristic**" not in html
+    first = json.loads((out / "results.jsonl").read_text().splitlines()[0])
+    assert html.count('<section class="case') == 20
+    assert f"<b>{first['question']}</b>" in html.replace("&#x27;", "'")  # the question is shown, not only its id
+    assert "k = 12 passages actually read per answer" in html
     summary = json.loads((out / "summary.json").read_text())
     assert summary["overall"]["cases"] == 20 and summary["run"]["judge"] == "heuristic"
