@@ -137,7 +137,9 @@ def run(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 1:
         parser.error("--limit must be at least 1")
     if args.datasets and args.datasets[0] in BENCHMARKS and not Path(args.datasets[0]).is_file():
-        answers = args.answers and args.datasets[0] == "medquad"
+        if args.answers and args.datasets[0] != "medquad":
+            parser.error("--answers only goes with 'medquad PATH'")
+        answers = args.answers
         extra = [flag for flag, v in (("--compare", args.compare), ("--export-ragas", args.export_ragas),
                                       ("--split", args.split), ("--fail-under", args.fail_under and not answers),
                                       ("--fail-over", args.fail_over and not answers)) if v]  # fmt: skip

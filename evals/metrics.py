@@ -268,7 +268,8 @@ def citation_scores(text: str, cited: Mapping[int, Passage], judge: Judge) -> Ci
 #                   that names one (so "Same for Briumvi?" after an Ocrevus question asks about
 #                   Briumvi). A sentence that names none of its own is judged by the titles of
 #                   the passages it cites. Flagged when it names an entity of a kind the question
-#                   names and none of the question's entities of that kind.
+#                   names and none of the question's entities of that kind; a question naming a
+#                   drug is checked on drugs only (its answer may rightly name PML or hepatitis B).
 # voice_mismatch    patient answers: sentences in clinician register, i.e. a label section code
 #                   ("section 4", "§5.1", "(5.1)", "SmPC", "US PI", "Appendix V") or a jargon word (medical affixes
 #                   such as -itis, -penia, -emia, immuno-, CD20, IgG, "subcutaneous") that the
@@ -334,7 +335,7 @@ _VERBS = frozenset(
     spread start stay stop suffer suppress take talk target tell test treat trigger try turn use wait work
     worsen involve result consist differ allow enable vary exist persist belong represent indicate suggest
     induce inhibit bind recognize present activate secrete kill mature travel form move enter regulate
-    stimulate switch lack mark share cover""".split()
+    stimulate switch lack mark share cover store freeze throw shake avoid drink eat wash""".split()
 )
 _VERB_FORMS = (
     _VERBS
@@ -343,7 +344,7 @@ _VERB_FORMS = (
 )
 _HEADING_START = re.compile(r"^(?:\d+[.)]\s+)?(?:what|how|who|when|why|which|where|is|are|do|does|can)\b", re.I)
 _LEAD_IN_END = re.compile(
-    r"(?::|\b(?:include|includes|including|such as|following|as follows|are|is|if|and|or|of|the|a|an|to|with|like"
+    r"(?::|\b(?:include|includes|including|such as|following|as follows|are|is|if|and|or|of|the|a|an|with|like"
     r"|who|that|which|by|for|from|in|on|at|as|than))$",
     re.IGNORECASE,
 )
@@ -475,7 +476,13 @@ def question_entities(turns: Sequence[str]) -> dict[str, set[str]]:
 
 
 def wrong_entity_reason(sentence: str, asked: Mapping[str, set[str]], cited_titles: Sequence[str]) -> str | None:
-    """Why ``sentence`` is about another drug or condition than the question asks, or None."""
+    """Why ``sentence`` is about another drug or condition than the question asks, or None.
+
+    A question that names a drug is about that drug: its answer may rightly mention other conditions
+    (PML, hepatitis B), so only the drug is checked; a question naming only conditions checks those.
+    """
+    if "drug" in asked:
+        asked = {"drug": asked["drug"]}
     named = entities(bare(sentence))
     if not named:
         named = entities(" ".join(cited_titles))

@@ -500,6 +500,6 @@ def test_demo_eval_limit_20_writes_a_report_with_plots(tmp_path: Path, capsys: p
     first = json.loads((out / "results.jsonl").read_text().splitlines()[0])
     assert html.count('<section class="case') == 20
     assert f"<b>{first['question']}</b>" in html.replace("&#x27;", "'")  # the question is shown, not only its id
-    assert "k = 12 passages actually read per answer" in html
+    assert re.search(r"k = \d+(/\d+)* passages actually read per answer", html)
     summary = json.loads((out / "summary.json").read_text())
     assert summary["overall"]["cases"] == 20 and summary["run"]["judge"] == "heuristic"

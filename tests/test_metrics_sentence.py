@@ -97,6 +97,8 @@ def test_fragments(sentence: str, reason: str) -> None:
         "Treatments for autoimmune diseases generally involve anti-inflammatory drugs.",
         "The flu vaccine causes antibodies to develop about two weeks after you get it.",
         "Which signs matter most?",
+        "Store in a refrigerator (2 C 8 C).",
+        "Continue using Kesimpta every month for as long as your doctor tells you to.",
     ],
 )
 def test_claims_are_not_fragments(sentence: str) -> None:
@@ -125,6 +127,9 @@ def test_wrong_entity_by_name_by_cited_title_and_through_an_elliptical_follow_up
     # a condition question is not judged on drugs it does not name, and an unknown "-mab" counts as a drug
     pml = m.question_entities(["What causes PML?"])
     assert m.wrong_entity_reason("PML can occur in patients taking Ocrevus.", pml, []) is None
+    assert m.wrong_entity_reason("Multiple sclerosis affects women more than men.", pml, []) is not None
+    seed = m.question_entities(["Does Ocrevus for multiple sclerosis (MS) make a patient immunocompromised?"])
+    assert m.wrong_entity_reason("PML can occur in patients taking Ocrevus.", seed, []) is None  # drug questions
     assert m.entities("Tolebrutinib and frexalimab are in trials")["drug"] == {"frexalimab"}
     # upper-case acronyms only match as acronyms: "walking aids" is not AIDS
     assert "condition" not in m.entities("Canes and walking aids help people stay mobile.")
