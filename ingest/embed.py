@@ -157,7 +157,9 @@ class SentenceTransformerEmbedder(BatchedEmbedder):
     def _load(self) -> Any:
         import torch
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
 
+        transformers_logging.disable_progress_bar()  # its "Loading weights" bar would clutter every CLI answer
         model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
         if self.dtype == "bfloat16":
             model = model.to(torch.bfloat16)

@@ -90,7 +90,7 @@ def test_follow_up_carries_the_topic(bot: Bot) -> None:
     answer = bot.ask("What about vaccines?", "patient", ["Does Ocrevus make me immunocompromised?"])
     assert_fully_cited(answer)
     assert "ocrevus" in answer.query.lower()
-    assert any("vaccin" in p.source for p in answer.retrieved[:3])
+    assert any("vaccin" in f"{p.source} {p.section}".lower() for p in answer.retrieved[:3])  # a vaccines section
     assert re.search(r"vaccin", answer.text, re.I) and re.search(r"ocrevus|ocrelizumab", answer.text, re.I)
 
 

@@ -100,7 +100,12 @@ def test_a_stopped_server_is_a_clear_message_and_its_return_is_answered(
                         chroma_timeout=TIMEOUT, rate_limit=0, api_keys=None, api_keys_file=None)  # fmt: skip
     ingest([corpus], settings, real_embedder, progress=False)
     bot = Bot(open_retriever(settings, real_embedder), settings)
-    for name, value in (("CITEBOT_INDEX", settings.index), ("CITEBOT_CHROMA_TIMEOUT", TIMEOUT)):
+    env = {
+        "CITEBOT_INDEX": settings.index,
+        "CITEBOT_CHROMA_TIMEOUT": TIMEOUT,
+        "CITEBOT_EMBED_BACKEND": real_embedder.backend,
+    }
+    for name, value in env.items():
         monkeypatch.setenv(name, str(value))
     body = {"messages": [{"role": "user", "content": QUESTION}]}
     cli = ["ask", QUESTION, "--chroma-url", url]
