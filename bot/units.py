@@ -112,31 +112,6 @@ def split_run_in(text: str, context: str = "") -> tuple[str, int]:
     if proper:
         return proper
     return "", 0
-    for i in range(1, min(len(words) - 1, 12)):
-        word = words[i].group(0)
-        prev = words[i - 1].group(0)
-        if not word[:1].isupper() or re.search(r"[.:;,!?)\]]$", prev) or prev.lower() in _FUNCTION:
-            continue
-        opener = word.lower().rstrip(",") in _OPENERS
-        if not opener and prev[:1].isupper() and i > 1:
-            continue  # "Multiple Sclerosis", "Guillain-Barré Syndrome": a name, not a boundary
-        rest = text[words[i].start() :]
-        if not is_claim(rest):
-            continue
-        head = text[: words[i - 1].end()]
-        if opener:
-            return head, words[i].start()
-        if (
-            i <= 4
-            and not _AUX.search(head)
-            and words[0].group(0).lower() not in _PREPOSITIONS
-            and word.isalpha()
-            # a proper noun the passage repeats ("Kesimpta"), but not as part of a repeated name
-            and context.count(word) >= 2
-            and context.count(f"{prev} {word}") <= 1
-        ):
-            return head, words[i].start()
-    return "", 0
 
 
 def _is_item(text: str, raw: str) -> bool:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -54,3 +56,31 @@ def shared() -> Path:
             pytest.fail(f"CI=true but {SHARED} is missing: the shared data must be beside the repo in CI")
         pytest.skip(f"needs {SHARED} (the read-only shared data beside the repo), which is absent")
     return SHARED
+
+
+# Debian chromium, headless, with nothing reaching for the closed network.
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One headless Debian chromium per test module; in CI a missing chromium fails rather than skips."""
+    exe = shutil.which("chromium")
+    if exe is None:
+        reason = "Debian's chromium is not installed (apt-get install -y chromium)"
+        if IN_CI:
+            pytest.fail(f"CI=true but {reason}: the browser tests must run in CI")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, headless=True, args=LAUNCH_ARGS)
+        yield b
+        b.close()

@@ -9,9 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-import shutil
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -25,10 +23,9 @@ from bot.web.api import create_app
 from bot.web.security import KeyRing, SlidingWindow, parse_origins
 from ingest.errors import CitebotError
 from ingest.settings import Settings
-from tests.conftest import IN_CI
 from tests.fakes import FakeEmbedder, small_index
 from tests.test_load_concurrency import SlowBot
-from tests.test_ui import LAUNCH_ARGS, serve
+from tests.test_ui import serve
 
 DOCS = {
     "dosing.md": "# Dosing\n\nOcrelizumab is given as a 600 mg infusion every 6 months after the first dose.\n",
@@ -214,30 +211,14 @@ def test_widget_origins_that_are_not_origins_are_refused(bad: str) -> None:
         parse_origins(bad)
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    exe = shutil.which("chromium")
-    if exe is None:
-        reason = "Debian's chromium is not installed (apt-get install -y chromium)"
-        if IN_CI:
-            pytest.fail(f"CI=true but {reason}: the browser tests must run in CI")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=exe, headless=True, args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.mark.browser
-def test_a_rate_limited_chat_user_sees_the_message(tmp_path: Path, chromium: Any) -> None:
+def test_a_rate_limited_chat_user_sees_the_message(tmp_path: Path, browser: Any) -> None:
     """The chat's questions count too; the refusal reaches the person as Gradio's error notice with our words."""
     settings = Settings(index=tmp_path / "index", data_dir=tmp_path / "data", chroma_url=None, llm=None,
                         api_keys=None, api_keys_file=None, rate_limit=1, rate_window=60.0)  # fmt: skip
     bot = Bot(small_index(tmp_path / "corpus", DOCS, settings, FakeEmbedder()), settings)
     with serve(bot, settings) as url:
-        page = chromium.new_page()
+        page = browser.new_page()
         try:
             page.set_default_timeout(30_000)
             page.goto(f"{url}/", wait_until="domcontentloaded")

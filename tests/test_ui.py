@@ -9,7 +9,6 @@ from __future__ import annotations
 import itertools
 import json
 import re
-import shutil
 import socket
 import threading
 import time
@@ -35,18 +34,10 @@ from evals.datasets import FIELDS, parse_case
 from ingest.embed import Embedder, make_embedder
 from ingest.pipeline import ingest
 from ingest.settings import Settings
-from tests.conftest import IN_CI, ROOT
+from tests.conftest import ROOT
 
 Q_IMMUNO, Q_WBC = EXAMPLES
 DOCS = ROOT / "docs"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 BOT_MSG = '#cb-chat [data-testid="bot"]'
 BUSY = re.compile(r"Searching the sources|writing the answer")
 VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
@@ -155,22 +146,6 @@ def live(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder, sites: Cl
     with serve(bot, settings) as url:
         sites.app_url = url
         yield Live(url, bot, settings)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    exe = shutil.which("chromium")
-    if exe is None:
-        reason = "Debian's chromium is not installed (apt-get install -y chromium)"
-        if IN_CI:
-            pytest.fail(f"CI=true but {reason}: the browser tests must run in CI")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, headless=True, args=LAUNCH_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture
