@@ -25,8 +25,7 @@ from tests import test_ui
 from tests.fakes import FakeEmbedder
 from tests.test_ui import BOT_MSG, ask, open_chat, serve
 
-browser = test_ui.browser  # module-scoped Chromium (skips without it; fails when CI=true)
-page = test_ui.page
+page = test_ui.page  # the chat page fixture; the browser fixture comes from conftest
 
 FACT = "Zorblax tablets are taken once a day with food"
 EVIL_MODEL = (
