@@ -1,7 +1,8 @@
 """``citebot eval safety``: the safety layer on the phrasing corpus written apart from its rules.
 
 The corpus (evals/datasets/safety/) has a development part, which the rules, the exemplar bank and
-the thresholds may be tuned on, and a frozen held-out part, which is only ever scored. Figures:
+the thresholds may be tuned on, and a frozen held-out part, which is only ever scored; ``dev2`` is a
+second development part by another writer, scored only when asked for (``--split dev2``). Figures:
 emergency recall (an emergency got the emergency message), personal-dose recall (a dose request was
 declined), and the false-flag rate (an ordinary message was stopped at all), overall and per family.
 
@@ -218,7 +219,7 @@ def run(
     for split in splits:
         messages = load_split(split, corpus_dir)
         result = score(messages, predict(Screen(stage), messages))
-        out.append(markdown(split, result, show_misses=show_misses and split == "dev"))
+        out.append(markdown(split, result, show_misses=show_misses and split != "heldout"))
     if do_latency:
         table = latency(load_split("dev", corpus_dir), stage)
         rows = [f"| {k} | {v['p50']:.2f} | {v['p95']:.2f} |" for k, v in table.items()]
