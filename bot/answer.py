@@ -19,7 +19,7 @@ from bot.extractive import ExtractiveAnswerer
 from bot.followup import condense_offline, covered_topics, suggest
 from bot.guard import clean_output, strip_injections
 from bot.llm import LLMAnswerer, LLMError, make_chat_model
-from bot.retrieve import Retriever, open_retriever
+from bot.retrieve import Retriever, open_retriever, to_passage
 from bot.text import CITE
 from bot.types import Answer, Audience, Passage, Status
 from ingest.errors import CitebotError
@@ -123,7 +123,9 @@ class Bot:
         # The exemplar stage shares the retriever's embedder: the question's vector is then computed
         # once (the embedder caches it) and used both to screen and to retrieve.
         self.screen = screen or safety.Screen.for_embedder(retriever.embedder, self.settings.cache_dir)
-        self.offline = ExtractiveAnswerer(retriever.embedder, retriever.lexical)
+        store = getattr(retriever, "store", None)
+        corpus = (lambda: (to_passage(c) for c in store.all_chunks())) if store is not None else None
+        self.offline = ExtractiveAnswerer(retriever.embedder, retriever.lexical, corpus)
         self.answerer: Answerer = answerer or self.offline
         self.judge: Judge = judge or HeuristicJudge(retriever.embedder)
 

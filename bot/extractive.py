@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -45,6 +45,7 @@ MAX_PER_SOURCE = {"clinician": 6, "patient": 4}
 SECTION_MIN_ASPECTS = 3
 SECTION_MIN_POINTS = 6
 REPEAT_OVERLAP = 0.8  # share of a unit's content words already said: a restatement
+MIN_RESTATE_WORDS = 4  # a shorter sentence of fewer content words is too short to be restated
 SAME_MEANING = 0.88  # cosine above which two units say the same thing
 _CLINICIAN_REGISTER = re.compile(
     r"\(\s*\d+(?:\.\d+)+\s*\)|\[see [^\]]*\]|\bsee (?:section|warnings)[^.]*\(\d|\b(?:mg/kg|mL/min|IU/L|x ?10\^|g/dL)\b"
@@ -133,15 +134,28 @@ def earlier_sentences(answers: Sequence[str]) -> list[Gist]:
 
 
 def _restates(g: Gist, said: Sequence[Gist], cosines: Sequence[float] = ()) -> bool:
-    """Most of its words (or nearly all of its meaning) already said, and no figure that was not."""
+    """Most of its words (or nearly all of its meaning) already said, or nearly all of an earlier, shorter
+    sentence's words repeated in it; unless each of the two states a figure the other does not ("live
+    vaccines 4 weeks before" and "other vaccines 2 weeks before" are two facts)."""
     words, nums = g
     if not words:
         return False
     for i, (w, n) in enumerate(said):
-        close = len(words & w) / len(words) >= REPEAT_OVERLAP or (i < len(cosines) and cosines[i] > SAME_MEANING)
-        if close and nums <= n:
+        common = len(words & w)
+        shorter = min(len(words), len(w))
+        close = (
+            common / len(words) >= REPEAT_OVERLAP
+            or (shorter >= MIN_RESTATE_WORDS and common >= REPEAT_OVERLAP * shorter)
+            or (i < len(cosines) and cosines[i] > SAME_MEANING)
+        )
+        if close and not (nums - n and n - nums):
             return True
     return False
+
+
+def _adds_to(g: Gist, earlier: Gist) -> bool:
+    """``g`` keeps every figure of ``earlier`` and says clearly more (a third more content words)."""
+    return earlier[1] <= g[1] and len(g[0] - earlier[0]) >= max(2, len(earlier[0]) // 3)
 
 
 class ExtractiveAnswerer:
@@ -149,14 +163,26 @@ class ExtractiveAnswerer:
 
     name = "extractive"
 
-    def __init__(self, embedder: Embedder, lexical: LexicalIndex | None = None) -> None:
+    def __init__(
+        self, embedder: Embedder, lexical: LexicalIndex | None = None,
+        corpus: Callable[[], Iterable[Passage]] | None = None,
+    ) -> None:  # fmt: skip
         self.embedder = embedder
         self.lexical = lexical
         self.ranker = load_ranker()
         self._vectors: dict[str, list[float]] = {}
+        self._corpus = corpus
+        self._corpus_entities: Entities | None = None
+
+    def corpus_entities(self) -> Entities:
+        """The names the whole corpus uses (its titles, brand/generic pairs, spelled-out acronyms), read once:
+        a question about anaphylaxis is about anaphylaxis even when no anaphylaxis page was retrieved."""
+        if self._corpus_entities is None:
+            self._corpus_entities = Entities.from_passages(list(self._corpus()) if self._corpus else [])
+        return self._corpus_entities
 
     def analysis(self, question: str, passages: Sequence[Passage], history: Sequence[str]) -> tuple[Analysis, Entities]:
-        entities = Entities.from_passages(passages)
+        entities = self.corpus_entities() | Entities.from_passages(passages)
         context = " ".join(history[-2:]) if history and needs_context(question) else ""
         return analyse(question, entities, context), entities
 
@@ -174,13 +200,14 @@ class ExtractiveAnswerer:
                 if doc and not doc & wanted_products:
                     continue  # another medicine's document
             for u in units(p.text):
-                named = entities.products_in(u.text)
-                if wanted_products and named and not named & wanted_products:
-                    continue  # another medicine's sentence
+                if entities.off_topic(wanted, u.text, p.title):
+                    continue  # another medicine's or condition's sentence, or one from its page naming nothing
                 if analysis.direction and _conflicts(analysis.direction, u.text, f"{u.heading} {p.section}"):
                     continue  # "before starting" when the question asks "after the last dose"
                 if audience == "patient" and _CLINICIAN_REGISTER.search(u.text):
                     continue
+                if u.text[:1].islower():
+                    continue  # "if you plan to have any vaccinations.": a list item torn from its lead-in
                 if not is_factual(u.text):
                     continue  # "talk to your doctor ..." reads as advice, and the verifier would show it uncited
                 raw.append((number, u, f"{u.heading} {p.section.split(' > ')[-1]}"))
@@ -307,6 +334,12 @@ class ExtractiveAnswerer:
                 continue  # "This includes ..." without the sentence it leans on
             g = gist(pick.text)
             if _restates(g, gists, [float(sim[row[id(pick)], row[id(s)]]) for s in chosen]):
+                # it says an earlier, shorter point and more: show it in that point's place
+                overlaps = [i for i, e in enumerate(gists) if _restates(g, [e]) or _restates(e, [g])]
+                k = overlaps[0] if len(overlaps) == 1 else -1
+                if k >= 0 and _adds_to(g, gists[k]) and not _VERDICT.match(chosen[k].text):
+                    chosen[k] = pick
+                    gists[k] = g
                 continue
             if sum(1 for s in chosen if sources[s.passage] == sources[pick.passage]) >= MAX_PER_SOURCE[audience]:
                 continue

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from bot.text import STOPWORDS as STOP
 from bot.types import Passage
 
 # Aspect → words that signal it, in a question or in a passage sentence (regex, case-insensitive).
@@ -75,6 +76,13 @@ _WORDNUM = {
 }
 _PAIR = re.compile(r"\b([A-Za-z][A-Za-z-]{3,}(?: [A-Z][a-z]+)?)\s*\(([A-Za-z][A-Za-z -]{3,40}?)\)")
 _TITLE_PRODUCT = re.compile(r"^\s*([A-Z][\w-]{3,})\s*\(([a-z][^),;]{3,40})")  # "Shingrix (herpes zoster vaccine, ..."
+_ACRONYM = re.compile(r"\(([A-Z][A-Za-z]?[A-Z]{1,5})\)")  # "(CVID)", "(HBV)", "(PML)", "(IgA)" is not one
+# The head noun of a named disease, in any corpus: "... deficiency", "... syndrome", "-itis", "-emia", "... virus".
+_DISEASE = re.compile(
+    r"(?:disease|deficiency|disorder|syndromes?|sclerosis|arthritis|lupus|erythematosus|gravis|cancer|infection"
+    r"|insufficiency|virus|neuralgia|\w+(?:itis|osis|emia|aemia|penia|opathy|lopathy))$"
+)
+_NAMED_CONDITION = re.compile(r"(?<![\w-])([A-Z][\w'-]+)\s+(disease|deficiency|syndrome|disorder)\b")
 _TITLE_SUBJECT = re.compile(r"^\s*([^—:(\-–]{3,60}?)\s*(?:\(|—|–|:| - |$)")
 _NOT_NAMES = frozenset(
     """what how does do is are the a an about other where when why who which your my living key glossary missed vaccines
@@ -132,41 +140,85 @@ def figures_of(text: str) -> tuple[Figure, ...]:
 
 
 class Entities:
-    """Entity names and their aliases as the documents use them (see the module docstring)."""
+    """Entity names and their aliases as the documents use them (see the module docstring).
 
-    def __init__(self, groups: Iterable[frozenset[str]]) -> None:
+    Medicines (``products``) come from brand/generic pairs: a proper noun the documents never write
+    in lower case beside a lower-case name ("Ocrevus (ocrelizumab)", "ofatumumab (Kesimpta)").
+    Conditions and topics come from titles ("Hepatitis B — MedlinePlus") and from acronyms the
+    documents spell out ("common variable immune deficiency (CVID)").
+    """
+
+    def __init__(
+        self,
+        groups: Iterable[frozenset[str]],
+        products: Iterable[str] = (),
+        subjects: Iterable[str] = (),
+        acronyms: Iterable[str] = (),
+    ) -> None:
         merged: list[set[str]] = []
         for g in groups:
             hits = [m for m in merged if m & g]
             new = set(g).union(*hits)
             merged = [m for m in merged if not (m & g)] + [new]
         self.groups = [frozenset(m) for m in merged]
-        self.products = [g for g in self.groups if len(g) > 1]  # brand/generic pairs: medicines
+        self._parts = (tuple(groups), frozenset(products), frozenset(subjects), frozenset(acronyms))
+        groups = self._parts[0]
+        medicine, subject = set(products), set(subjects)
+        self.products = [g for g in self.groups if g & medicine]  # brand/generic names: medicines
+        # what a text can be about: a medicine, a document's subject, or a named disease ("... deficiency (CVID)")
+        self.subjects = {g for g in self.groups if g & (medicine | subject) or any(_DISEASE.search(a) for a in g)}
         self._alias = {a: g for g in self.groups for a in g}
         names = sorted(self._alias, key=len, reverse=True)
-        self._rx = re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE) if names else None
+        acronyms = set(self._parts[3])  # matched in capitals only: "PI" is an immunodeficiency, "pi" is not
+        alts = [f"(?-i:{re.escape(n.upper())})" if n in acronyms else re.escape(n) for n in names]
+        self._rx = re.compile(r"\b(" + "|".join(alts) + r")\b", re.IGNORECASE) if names else None
 
     @classmethod
     def from_passages(cls, passages: Sequence[Passage]) -> Entities:
         groups: list[frozenset[str]] = []
-        for text in {p.title for p in passages} | {p.text for p in passages}:
+        products: set[str] = set()
+        subjects: set[str] = set()
+        acronyms: set[str] = set()
+        texts = {p.title for p in passages} | {p.text for p in passages}
+        lower_words = {w for t in texts for w in re.findall(r"\b[a-z][a-z-]+\b", t)}
+        for text in texts:
             for a, b in _PAIR.findall(text):
                 a_low, b_low = a.lower().strip(), b.lower().strip()
                 if a_low in _NOT_NAMES or b_low in _NOT_NAMES or len(b_low.split()) > 3 or len(a_low.split()) > 2:
                     continue
-                # a brand and its generic: one capitalised, one not ("Ocrevus (ocrelizumab)" / "ocrelizumab (Ocrevus)")
-                if a[:1].isupper() != b[:1].isupper() and " " not in b_low:
+                brand = a if a[:1].isupper() else b
+                # a brand and its generic: a proper noun the texts never write in lower case beside a lower-case name
+                if (a[:1].isupper() != b[:1].isupper() and " " not in b_low and not re.search(r"[A-Z]{2}", brand)
+                        and brand.lower() not in lower_words):  # fmt: skip
                     groups.append(frozenset({a_low, b_low}))
+                    products |= {a_low, b_low}
+            for hit in _NAMED_CONDITION.finditer(text):  # "Graves disease", "IgA deficiency": a proper noun's
+                first = hit.group(1)
+                if re.search(r"[a-z][A-Z]", first) or (first.lower() not in lower_words and first.lower() not in STOP):
+                    name = f"{first} {hit.group(2)}".lower()
+                    groups.append(frozenset({name}))
+                    subjects.add(name)
+            for group in _acronyms(text):
+                groups.append(group)
+                acronyms |= {a for a in group if " " not in a and len(a) <= 6}
         for title in {p.title for p in passages}:
             product = _TITLE_PRODUCT.match(title)
             if product:
-                groups.append(frozenset({product.group(1).lower(), product.group(2).strip().lower()}))
+                names = frozenset({product.group(1).lower(), product.group(2).strip().lower()})
+                groups.append(names)
+                products |= names
             m = _TITLE_SUBJECT.match(title)
             if m:
                 subject = m.group(1).strip().lower()
                 if 0 < len(subject.split()) <= 3 and subject.split()[0] not in _NOT_NAMES:
                     groups.append(frozenset({subject}))
-        return cls(groups)
+                    subjects.add(subject)
+        return cls(groups, products, subjects, acronyms)
+
+    def __or__(self, other: Entities) -> Entities:
+        """The names both know: the whole corpus's, and those of the passages at hand."""
+        mine, theirs = self._parts, other._parts
+        return Entities(mine[0] + theirs[0], mine[1] | theirs[1], mine[2] | theirs[2], mine[3] | theirs[3])
 
     def find(self, text: str) -> frozenset[frozenset[str]]:
         """The alias groups a text names."""
@@ -177,14 +229,60 @@ class Entities:
     def products_in(self, text: str) -> frozenset[frozenset[str]]:
         return frozenset(g for g in self.find(text) if g in self.products)
 
+    @staticmethod
+    def related(a: frozenset[str], b: frozenset[str]) -> bool:
+        """The same entity, or one a subtype of the other ("primary progressive multiple sclerosis")."""
+        return (
+            a == b
+            or any(re.search(rf"\b{re.escape(x)}\b", y) for x in a for y in b)
+            or any(re.search(rf"\b{re.escape(y)}\b", x) for x in a for y in b)
+        )
+
+    def off_topic(self, wanted: Iterable[frozenset[str]], text: str, title: str = "") -> bool:
+        """``text`` is about another entity than the ``wanted`` ones: it names (or, naming none, its document's
+        title names) an entity of the kind the question asks about — medicines when the question names
+        one, conditions and topics otherwise — and none related to the question's."""
+        want = set(wanted)
+        if not want:
+            return False
+        want = {g for g in want if g in self.subjects}
+        named = {g for g in self.find(text) if g in self.subjects}
+        kind_products = any(g in self.products for g in want)
+        if not named:
+            named = {g for g in self.find(title) if g in self.subjects}
+            if not kind_products and any(g in self.products for g in named):
+                return True  # a medicine's leaflet, in a sentence that names nothing, speaks of that medicine
+        have = {g for g in named if (g in self.products) == kind_products}
+        want = {g for g in want if (g in self.products) == kind_products}
+        return bool(have) and not any(self.related(h, w) for h in have for w in want)
+
+
+def _acronyms(text: str) -> list[frozenset[str]]:
+    """ "common variable immune deficiency (CVID)" → {"common variable immune deficiency", "cvid"}."""
+    out = []
+    for m in _ACRONYM.finditer(text):
+        acronym = m.group(1)
+        words = list(re.finditer(r"[A-Za-z]+", text[max(0, m.start() - 120) : m.start()]))
+        offset = max(0, m.start() - 120)
+        n = len(acronym)
+        for take in (n, n + 1, n - 1):  # "X-linked agammaglobulinemia", "hepatitis B virus"
+            if 0 < take <= len(words) and "".join(w.group(0)[0] for w in words[-take:]).lower() == acronym.lower():
+                phrase = text[offset + words[-take].start() : offset + words[-1].end()].lower()
+                if phrase.split()[0] not in _NOT_NAMES:
+                    out.append(frozenset({phrase, acronym.lower()}))
+                break
+    return out
+
 
 def analyse(question: str, entities: Entities, context: str = "") -> Analysis:
     """Analyse ``question``; an elliptical follow-up inherits entity and aspect from ``context``."""
     found = entities.find(question)
     aspects = aspects_of(question)
-    if context:
-        if not entities.products_in(question):
-            found = found | entities.find(context)
+    if context:  # the latest turn that names an entity of a kind wins ("Same for Briumvi?" after Ocrevus)
+        products = set(entities.products)
+        own_products = any(g in products for g in found)
+        own_other = any(g not in products for g in found)
+        found = found | {g for g in entities.find(context) if not (own_products if g in products else own_other)}
         if not aspects or _ELLIPTICAL.search(question):
             aspects = aspects | aspects_of(context)  # "How common is that?": common, and still about that
     keys = frozenset("|".join(sorted(g)) for g in found)

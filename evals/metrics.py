@@ -253,7 +253,8 @@ def citation_scores(text: str, cited: Mapping[int, Passage], judge: Judge) -> Ci
 #                   patterns. Measured on wording: a faithful paraphrase counts as a miss, so it
 #                   is a lower bound for a generative answerer and exact for the extractive one.
 # duplicate_rate    share of shown sentences that restate an earlier one: at least 80% of the
-#                   shorter sentence's stemmed content words occur in the other (both >= 4 words).
+#                   shorter sentence's stemmed content words occur in the other (both >= 4 words),
+#                   unless each states a figure the other does not (then they are two facts).
 # fragment_rate     share of shown sentences that are not claims but pieces of a page: a heading
 #                   (no closing punctuation and either a question word first, "N. Title" or a
 #                   leaflet section title), a list lead-in (ends in ":" or a dangling "include",
@@ -435,20 +436,26 @@ def fragment_reason(sentence: str) -> str | None:
 
 
 def duplicate_reasons(sentences: Sequence[str]) -> list[str | None]:
-    """For each sentence, which earlier sentence it restates (>= 80% of the shorter's content words)."""
-    from bot.text import content_words
+    """For each sentence, which earlier sentence it restates (>= 80% of the shorter's content words).
 
-    seen: list[set[str]] = []
+    Two sentences that each state a figure the other does not are two facts, not a restatement:
+    "Live vaccines at least 4 weeks before you start" and "Other vaccines at least 2 weeks before
+    you start" share every content word and are both the answer.
+    """
+    from bot.text import content_words, numbers
+
+    seen: list[tuple[set[str], set[str]]] = []
     out: list[str | None] = []
     for sentence in sentences:
-        words = set(content_words(bare(sentence)))
+        words, figures = set(content_words(bare(sentence))), numbers(bare(sentence))
         reason = None
-        for i, earlier in enumerate(seen, start=1):
+        for i, (earlier, earlier_figures) in enumerate(seen, start=1):
             shorter = min(len(words), len(earlier))
-            if shorter >= 4 and len(words & earlier) >= 0.8 * shorter:
+            distinct = bool(figures - earlier_figures) and bool(earlier_figures - figures)
+            if shorter >= 4 and len(words & earlier) >= 0.8 * shorter and not distinct:
                 reason = f"restates sentence {i}"
                 break
-        seen.append(words)
+        seen.append((words, figures))
         out.append(reason)
     return out
 

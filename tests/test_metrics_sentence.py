@@ -116,6 +116,18 @@ def test_duplicates_need_most_content_words_of_the_shorter_sentence() -> None:
     assert got == [None, "restates sentence 1", None]
 
 
+def test_sentences_that_each_state_their_own_figure_are_two_facts_not_a_restatement() -> None:
+    got = m.duplicate_reasons(
+        [
+            "A live vaccine should be given at least 4 weeks before you start Kesimpta treatment [1].",
+            "Other types of vaccines should be given at least 2 weeks before you start Kesimpta treatment [1].",
+            "Vaccines should be given at least 4 weeks before you start Kesimpta treatment [1].",
+            "Other vaccines should be given before you start Kesimpta treatment [1].",
+        ]
+    )
+    assert got == [None, None, "restates sentence 1", "restates sentence 1"]
+
+
 def test_wrong_entity_by_name_by_cited_title_and_through_an_elliptical_follow_up() -> None:
     turns = ["What premedication is given before an Ocrevus infusion?", "Same for Briumvi?"]
     asked = m.question_entities(turns)

@@ -61,3 +61,41 @@ def test_the_ranker_fits_separable_data_and_the_shipped_weights_load() -> None:
     shipped = load_ranker()
     assert len(shipped.weights) == len(FEATURES)
     assert shipped.weights[FEATURES.index("dense")] > 0 and shipped.weights[FEATURES.index("aspect")] > 0
+
+
+CONDITION_PASSAGES = [
+    passage(
+        "Hepatitis B — health topic summary", "Symptoms usually last several weeks. Hepatitis B is a liver infection."
+    ),
+    passage("Anaphylaxis — health topic summary", "Anaphylaxis is a severe allergic reaction."),
+    passage("Zentrab (zentrabumab) 20 mg solution — Package leaflet", "Make sure you finish the course."),
+    passage(
+        "Immunodeficiency — textbook",
+        "People with common variable immune deficiency (CVID) lack antibodies. Selective IgA deficiency is common. "
+        "Doctors use magnetic resonance imaging (MRI) to find lesions.",
+    ),
+]
+
+
+def test_conditions_come_from_titles_spelled_out_acronyms_and_named_diseases_not_from_any_acronym() -> None:
+    entities = Entities.from_passages(CONDITION_PASSAGES)
+    cvid = frozenset({"common variable immune deficiency", "cvid"})
+    assert entities.find("Is CVID inherited?") == {cvid} and cvid in entities.subjects
+    assert frozenset({"iga deficiency"}) in entities.subjects
+    assert frozenset({"magnetic resonance imaging", "mri"}) not in entities.subjects  # a test, not a subject
+    assert entities.find("the cvid of it") == set()  # a spelled-out acronym is matched in capitals only
+
+
+def test_a_sentence_about_another_condition_or_from_its_page_or_a_medicines_leaflet_is_off_topic() -> None:
+    entities = Entities.from_passages(CONDITION_PASSAGES)
+    asked = entities.find("What usually sets off anaphylaxis?")
+    hep_b, leaflet = CONDITION_PASSAGES[0].title, CONDITION_PASSAGES[2].title
+    assert entities.off_topic(asked, "Hepatitis B is not usually treated unless it becomes chronic.")
+    assert entities.off_topic(asked, "Symptoms usually last several weeks.", hep_b)  # names nothing: its page's
+    assert entities.off_topic(asked, "Make sure you finish the course.", leaflet)  # a medicine's leaflet
+    assert not entities.off_topic(asked, "Anaphylaxis can follow a bee sting.", hep_b)
+    assert not entities.off_topic(asked, "Doctors use MRI to find lesions.")  # names no subject
+    assert not entities.off_topic(frozenset(), "Hepatitis B is a liver infection.")
+    # a question naming a medicine is about the medicine: a sentence may rightly name a condition
+    zentrab = entities.find("Does Zentrab cause hepatitis B?")
+    assert not entities.off_topic(zentrab, "Hepatitis B may come back.", hep_b)
