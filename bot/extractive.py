@@ -31,6 +31,7 @@ from bot.rank import UnitView, features, is_anaphoric, load_ranker, share
 from bot.text import collapse_acronyms, content_words, numbers, sentences, strip_citations
 from bot.types import Audience, Passage
 from bot.units import AnswerUnit, units
+from bot.voice import third_person
 from ingest.embed import Embedder
 from ingest.lexical import LexicalIndex
 
@@ -52,6 +53,7 @@ _CLINICIAN_REGISTER = re.compile(
     r"|\b(?:contraindicated|pharmacokinetic|pharmacodynamic|immunoglobulins?|hypogammaglobulin|neutropenia"
     r"|lymphopenia|prophylaxis|seroprotection|subjects|patients receiving|clinical trials?|placebo|ULN|LLN)\b"
 )
+_ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 _VERDICT = re.compile(r"^(?:yes|no)\b", re.IGNORECASE)
 FOLLOWUP_OWN_WEIGHT = 0.3
 VERDICT_MARGIN = 0.3
@@ -286,7 +288,10 @@ class ExtractiveAnswerer:
         if not terms:
             return True
         share = dict(zip(terms, self.lexical.doc_freq(terms), strict=True))
-        names = {w for g in entities.find(question) for a in g for w in a.split()}
+        aliases = {a for g in entities.find(question) for a in g}
+        names = {w for a in aliases for w in a.split()}
+        if any(share.get(t.lower()) == 0.0 for t in _ACRONYM.findall(question)):
+            return False  # "What JCV index ...?": a named thing (an acronym) no document ever mentions
         unknown = sum(1 for f in share.values() if f == 0.0)
         anchored = bool(names) or top_unit >= CLOSE_MATCH or any(f >= ANCHOR_SHARE for f in share.values())
         if unknown / len(terms) > 0.5 or (unknown and not anchored):
@@ -302,7 +307,7 @@ class ExtractiveAnswerer:
             return True
         shown = list(passages)
         if names:  # the concept must be covered where the sources speak of the entity asked about
-            shown = [p for p in passages if any(a in p.title.lower() for a in names)] or shown
+            shown = [p for p in passages if any(a in p.title.lower() for a in aliases)] or shown
         texts = [_flat(f"{p.title} {p.section} {p.text}") for p in shown]
         allowed = len(key) - 1 if len(key) >= 2 else len(key)
         return any(sum(1 for t in key if _mentions(text, t)) >= allowed for text in texts)
@@ -378,6 +383,8 @@ class ExtractiveAnswerer:
             yield f"The sources give {fig}, not {analysis.figures[0].text} [{c.passage}].\n\n"
         if audience == "patient":
             chosen = [replace(c, text=_without_codes(c.text)) for c in chosen]
+        else:  # a leaflet speaks to the patient; a clinician is told about the patient
+            chosen = [replace(c, text=third_person(c.text)) for c in chosen]
         first, rest = chosen[0], chosen[1:]
         if audience == "patient":
             yield f"{attach_citations(first.text, [first.passage])}\n"

@@ -252,6 +252,13 @@ class Entities:
             named = {g for g in self.find(title) if g in self.subjects}
             if not kind_products and any(g in self.products for g in named):
                 return True  # a medicine's leaflet, in a sentence that names nothing, speaks of that medicine
+            conditions = {g for g in want if g not in self.products}
+            if (
+                kind_products
+                and any(g not in self.products for g in named)
+                and not any(self.related(h, w) for h in named for w in conditions)
+            ):
+                return True  # a question about a medicine, and a sentence naming nothing on another topic's page
         have = {g for g in named if (g in self.products) == kind_products}
         want = {g for g in want if (g in self.products) == kind_products}
         return bool(have) and not any(self.related(h, w) for h in have for w in want)

@@ -74,6 +74,26 @@ def test_questions_the_documents_do_not_answer_are_declined_saying_what_they_cov
     assert "sources cover:" in answer.text
 
 
+def test_a_question_naming_a_thing_no_document_mentions_is_declined(bot: Bot) -> None:
+    answer = ask(bot, "At what JCV antibody index should natalizumab be stopped?")
+    assert answer.status == "abstained", answer.text
+
+
+def test_a_condition_question_quotes_no_other_conditions_page(bot: Bot) -> None:
+    answer = ask(bot, "What can bring on anaphylaxis?", "patient")
+    assert answer.status in ("answered", "partial"), answer.text
+    assert not re.search(r"hepatitis|liver", answer.text, re.I), answer.text
+    others = re.compile(r"hepatitis|shingles|multiple sclerosis|flu shot|leukoencephalopathy|immune deficiency", re.I)
+    assert not any(others.search(c.title) for c in answer.citations), [c.title for c in answer.citations]
+
+
+def test_a_clinician_is_told_a_leaflets_advice_about_the_patient_not_addressed_as_you(bot: Bot) -> None:
+    answer = ask(bot, "How many weeks before the first Kesimpta dose does a live vaccine have to be given?")
+    assert re.search(r"at least 4 weeks before the patient starts Kesimpta", answer.text), answer.text
+    assert not re.search(r"\byou(?:r)?\b", answer.text, re.I), answer.text
+    assert all(s.supported for s in answer.sentences if s.factual), answer.text
+
+
 def test_a_question_near_the_documents_but_not_answered_by_them_gets_no_answer(bot: Bot) -> None:
     """The answerer itself declines (asked directly: the safety screen may intercept this question first)."""
     question = "What is the best diet to cure my diabetes?"

@@ -1,0 +1,59 @@
+"""Register: a patient-leaflet sentence said to a clinician about "the patient", every fact kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.text import content_words, numbers
+from bot.voice import second_person, third_person
+
+
+@pytest.mark.parametrize(
+    ("leaflet", "clinician"),
+    [
+        (
+            "If you need a live vaccine, it should be given at least 4 weeks before you start Kesimpta treatment.",
+            "If the patient needs a live vaccine, it should be given at least 4 weeks before the patient starts "
+            "Kesimpta treatment.",
+        ),
+        (
+            "Before your Ocrevus treatment, your doctor will check if you are at risk of hepatitis B infection.",
+            "Before the patient's Ocrevus treatment, the doctor will check if the patient is at risk of hepatitis B "
+            "infection.",
+        ),
+        (
+            "Your doctor will tell you whether the vaccination you need is a live vaccine.",
+            "The doctor will tell the patient whether the vaccination the patient needs is a live vaccine.",
+        ),
+        (
+            "After you stop Ocrevus treatment, you may still experience side effects.",
+            "After the patient stops Ocrevus treatment, the patient may still experience side effects.",
+        ),
+        (
+            "You don't need to stop if you still have a cold.",
+            "The patient doesn't need to stop if the patient still has a cold.",
+        ),
+        ("Briumvi will be given to you by a nurse.", "Briumvi will be given to the patient by a nurse."),
+        (
+            "The timing is calculated from the day you injected this dose.",
+            "The timing is calculated from the day the patient injected this dose.",
+        ),
+        (
+            "If you forget to inject yourself, you're advised to do it now.",
+            "If the patient forgets to inject themselves, the patient is advised to do it now.",
+        ),
+    ],
+)
+def test_a_leaflet_sentence_is_said_about_the_patient(leaflet: str, clinician: str) -> None:
+    assert second_person(leaflet)
+    said = third_person(leaflet)
+    assert said == clinician
+    assert not second_person(said)
+    assert numbers(said) == numbers(leaflet)
+    kept = {w for w in content_words(leaflet) if not w.startswith("you") and not w.endswith("n't")}
+    assert kept <= set(content_words(said))  # every word the verifier checks is still there
+
+
+def test_a_sentence_not_addressed_to_anyone_is_left_as_it_is() -> None:
+    text = "Patients are closely monitored for at least 1 hour after each infusion."
+    assert not second_person(text) and third_person(text) == text
