@@ -290,8 +290,9 @@ class ExtractiveAnswerer:
         share = dict(zip(terms, self.lexical.doc_freq(terms), strict=True))
         aliases = {a for g in entities.find(question) for a in g}
         names = {w for a in aliases for w in a.split()}
-        if any(share.get(t.lower()) == 0.0 for t in _ACRONYM.findall(question)):
-            return False  # "What JCV index ...?": a named thing (an acronym) no document ever mentions
+        unknown_acronyms = [t for t in _ACRONYM.findall(question) if share.get(t.lower()) == 0.0]
+        if unknown_acronyms and not all(_spelled_out(t, passages) for t in unknown_acronyms):
+            return False  # "What JCV index ...?": a named thing (an acronym) no document mentions or spells out
         unknown = sum(1 for f in share.values() if f == 0.0)
         anchored = bool(names) or top_unit >= CLOSE_MATCH or any(f >= ANCHOR_SHARE for f in share.values())
         if unknown / len(terms) > 0.5 or (unknown and not anchored):
@@ -458,6 +459,13 @@ def _without_codes(text: str) -> str:
     """ "... more easily (EU leaflet §2)." → "... more easily.": where in a label it says so means nothing to a
     patient, and dropping an aside adds no claim (the citation still points at the passage)."""
     return _CODE_ASIDE.sub("", text)
+
+
+def _spelled_out(acronym: str, passages: Sequence[Passage]) -> bool:
+    """ "GBS" where the passages say "Guillain-Barré syndrome": the initials of a run of words."""
+    letters = r"[\W_]+".join(rf"{c}\w*" for c in acronym)
+    rx = re.compile(rf"\b{letters}\b", re.IGNORECASE)
+    return any(rx.search(p.text) for p in passages)
 
 
 def _flat(text: str) -> str:
