@@ -267,7 +267,7 @@ class ExtractiveAnswerer:
         return {t: math.log(1.0 / f) * (1.0 if t in own else 0.5) for t, f in zip(stems, share, strict=True) if f > 0}
 
     def in_scope(self, question: str, passages: Sequence[Passage], candidates: list[Candidate],
-                 entities: Entities) -> bool:  # fmt: skip
+                 entities: Entities, own: str = "") -> bool:  # fmt: skip
         """Close enough in meaning, and not about something the best passages never mention.
 
         Dense similarity alone lets "side effects of metformin" through on Ocrevus side-effect
@@ -299,10 +299,16 @@ class ExtractiveAnswerer:
             return False
         if top_unit >= CLOSE_MATCH:
             return True
+        # a follow-up's words carried from earlier turns were in scope there: only its own can leave scope
+        mine = {w for t in topic_terms(collapse_acronyms(own)) for w in t.split("-")} if own else set(share)
         key = [  # unknown words are paraphrases or nonsense: the share of them is judged above
             t
             for t, f in share.items()
-            if 0 < f < KEY_CONCEPT_SHARE and t not in names and t not in _ASKING and not t.endswith(("ing", "ed"))
+            if 0 < f < KEY_CONCEPT_SHARE
+            and t not in names
+            and t not in _ASKING
+            and not t.endswith(("ing", "ed"))
+            and t in mine
         ]
         if not key:
             return True
@@ -369,7 +375,8 @@ class ExtractiveAnswerer:
         analysis, entities = self.analysis(question, passages, history)
         follow_up = bool(history) and needs_context(question)
         cands = self.candidates(question, query, passages, audience, analysis, entities, follow_up)
-        if not cands or not self.in_scope(question if not history else query, passages, cands, entities):
+        if not cands or not self.in_scope(question if not history else query, passages, cands, entities,
+                                          question if history else ""):  # fmt: skip
             return
         if audience == "clinician":
             # documents written for patients speak to the patient; a clinician gets them only when nothing else

@@ -20,6 +20,7 @@ _GENERIC = frozenset(
     said""".split()
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]+")
+_ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
 MAX_CARRIED = 4  # more carried words drown the follow-up's own topic
 _ANAPHORA = re.compile(
     r"^\s*(?:and|but|so|also|what about|how about|and what about|what if|then)\b"
@@ -51,7 +52,9 @@ def condense_offline(question: str, history: Sequence[str]) -> str:
     carried: list[str] = []
     for turn in reversed(history[-3:]):
         # "Ocrevus (ocrelizumab) for multiple sclerosis (MS)": aliases in brackets add words, not topics
-        for term in topic_terms(re.sub(r"\([^)]*\)", " ", collapse_acronyms(turn))):
+        plain = re.sub(r"\([^)]*\)", " ", collapse_acronyms(turn))
+        acronyms = [a.lower() for a in _ACRONYM.findall(plain)]  # "MS", "HBV": short, and what the turn is about
+        for term in [*acronyms, *topic_terms(plain)]:
             if term not in present and term not in carried:
                 carried.append(term)
         if len(carried) >= MAX_CARRIED:

@@ -133,6 +133,14 @@ def test_follow_ups_keep_the_topic_and_show_only_what_is_new(bot: Bot) -> None:
     assert not shown & {s.text for s in second.sentences if s.factual}, second.text
 
 
+def test_a_follow_up_is_not_declined_for_words_it_carries_from_the_earlier_turn(bot: Bot) -> None:
+    first = ask(bot, "I'm on Kesimpta. What should I do if I miss a dose?", "patient")
+    history = [{"role": "user", "content": first.question}, {"role": "assistant", "content": first.text}]
+    second = ask(bot, "And how do I work out when the next one is due?", "patient", history)
+    assert second.status in ("answered", "partial"), second.text
+    assert not OTHER_DRUGS["kesimpta"].search(second.text), second.text
+
+
 def test_suggested_follow_ups_come_from_the_documents_topics(bot: Bot) -> None:
     answer = ask(bot, "How is Kesimpta injected?")
     assert 1 <= len(answer.followups) <= 3, answer.followups
