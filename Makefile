@@ -20,8 +20,8 @@ CEILINGS := self_reference_rate=0 duplicate_rate=0.05 fragment_rate=0.015 wrong_
 # and on MedQuAD answers beside a plain LangChain pipeline: floors (--fail-under) and, for the lower-is-better
 # sentence rates, ceilings (--fail-over), set just beyond what today's offline answerer measures (README, "Evals").
 SHARED ?= ../shared
-EXTERNAL_GATES := behavior_accuracy=0.88 behavior_accuracy_answer=0.89 behavior_accuracy_abstain=0.6 \
-	behavior_accuracy_emergency=1 behavior_accuracy_refuse_dose=1 hit_at_k=0.96 fact_recall=0.71 \
+EXTERNAL_GATES := behavior_accuracy=0.89 behavior_accuracy_answer=0.91 behavior_accuracy_abstain=0.6 \
+	behavior_accuracy_emergency=1 behavior_accuracy_refuse_dose=1 hit_at_k=0.96 fact_recall=0.73 \
 	answer_precision=0.19 seed_coverage=0.25
 EXTERNAL_CEILINGS := duplicate_rate=0.005 fragment_rate=0.005 wrong_entity_rate=0.015 voice_mismatch=0.02
 MEDQUAD_SAMPLE := 40
