@@ -6,7 +6,7 @@
     citebot eval medquad PATH.jsonl [--limit N] [--out DIR]
     citebot eval medquad PATH.jsonl --answers [--limit N] [--out DIR] [--fail-under/--fail-over METRIC=VALUE]
     citebot eval train-ranker PATH/medquad.jsonl [--limit DOCS_PER_FOLD] [--out DIR]
-    citebot eval safety [--split dev|dev2|heldout] [--misses] [--calibrate] [--latency]
+    citebot eval safety [--split dev|dev2|dev3|heldout] [--misses] [--calibrate] [--latency]
 
 Exit codes: 0 done, 1 a --fail-under or --fail-over gate failed, 2 usage or input error.
 """
@@ -26,7 +26,7 @@ from evals.metrics import OVERALL_METRICS
 from ingest.cli import add_index_options, settings_from
 from ingest.errors import CitebotError
 
-SAFETY_DEV2 = "dev2"  # a second development part of the safety corpus, written apart from dev.jsonl
+SAFETY_EXTRA = ("dev2", "dev3")  # further development parts of the safety corpus, each by another writer
 
 BENCHMARKS = ("pubmedqa", "medquad", "train-ranker")
 
@@ -80,10 +80,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     p.add_argument(
         "--split",
-        choices=(*SPLITS, SAFETY_DEV2),
+        choices=(*SPLITS, *SAFETY_EXTRA),
         help="only the cases of this split (tune on dev; report heldout separately, never tune on it); "
-        "safety: one part of the phrasing corpus (default dev and heldout; dev2 is a second development part, "
-        "scored only when asked for)",
+        "safety: one part of the phrasing corpus (default dev and heldout; dev2 and dev3 are further development "
+        "parts, scored only when asked for)",
     )
     p.add_argument("--compare", type=Path, metavar="RUN_DIR", help="print and write deltas against an earlier run")
     p.add_argument(
@@ -135,10 +135,12 @@ def run(args: argparse.Namespace) -> int:
     parser: argparse.ArgumentParser = args._parser
     if args.datasets[:1] == ["safety"] and not Path("safety").is_file():
         if len(args.datasets) != 1:
-            parser.error("usage: citebot eval safety [--split dev|dev2|heldout] [--misses] [--calibrate] [--latency]")
+            parser.error(
+                "usage: citebot eval safety [--split dev|dev2|dev3|heldout] [--misses] [--calibrate] [--latency]"
+            )
         return run_safety(args)
-    if args.split == SAFETY_DEV2:
-        parser.error(f"--split {SAFETY_DEV2} is for the safety corpus only: citebot eval safety --split {SAFETY_DEV2}")
+    if args.split in SAFETY_EXTRA:
+        parser.error(f"--split {args.split} is for the safety corpus only: citebot eval safety --split {args.split}")
     if args.limit is not None and args.limit < 1:
         parser.error("--limit must be at least 1")
     if args.datasets and args.datasets[0] in BENCHMARKS and not Path(args.datasets[0]).is_file():

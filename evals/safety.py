@@ -1,8 +1,9 @@
 """``citebot eval safety``: the safety layer on the phrasing corpus written apart from its rules.
 
 The corpus (evals/datasets/safety/) has a development part, which the rules, the exemplar bank and
-the thresholds may be tuned on, and a frozen held-out part, which is only ever scored; ``dev2`` is a
-second development part by another writer, scored only when asked for (``--split dev2``). Figures:
+the thresholds may be tuned on, and a frozen held-out part, which is only ever scored; ``dev2`` and
+``dev3`` are further development parts by other writers, scored only when asked for (``--split dev2``,
+``--split dev3``). Figures:
 emergency recall (an emergency got the emergency message), personal-dose recall (a dose request was
 declined), and the false-flag rate (an ordinary message was stopped at all), overall and per family.
 
