@@ -62,6 +62,7 @@ class _CachedQueries:
         self.name = inner.name
         self.dim = inner.dim
         self.backend = inner.backend
+        self.recipe = inner.recipe
         self.cache: dict[str, list[float]] = {}
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:

@@ -27,6 +27,7 @@ class Embedder(Protocol):
     name: str
     dim: int
     backend: str  # recorded in the build stamp: an index is queried with the backend that built it
+    recipe: str  # the int8 quantisation recipe ("" when unquantised), also in the build stamp
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]: ...
 
@@ -66,6 +67,7 @@ class BatchedEmbedder:
     """
 
     backend = ""
+    recipe = ""
 
     def __init__(self, path: str | Path | None, batch_size: int, cache_size: int) -> None:
         self.path = Path(path) if path else bundled_model_path()

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import warnings
+from dataclasses import asdict, dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -50,6 +51,7 @@ def graph_key(model: Path, quantized: bool) -> str:
         "files": [(str(p.relative_to(model)), p.stat().st_size, p.stat().st_mtime_ns) for p in files],
         "export_version": EXPORT_VERSION,
         "quantized": quantized,
+        "recipe": asdict(RECIPE) if quantized else None,
         "versions": [_version(p) for p in ("torch", "transformers", "onnxruntime")],
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
@@ -117,19 +119,112 @@ def export_graph(model: Path, dest: Path) -> None:
         )
 
 
-def quantize_graph(src: Path, dest: Path) -> None:
-    """int8 weights, per output channel (per-tensor scales lost ~5% cosine here; per channel ~0.7%)."""
+@dataclass(frozen=True)
+class QuantRecipe:
+    """How the int8 graph is made; part of the cache key and of the build stamp, so a new recipe re-exports
+    the graph and asks for a rebuild of indexes made with the old one.
+
+    ``float32`` names the parts left unquantised: weight MatMuls (``layer.N/<module>``) or ``embeddings``
+    (the token/position embedding tables, which ONNX Runtime's quantiser also makes int8), chosen as the
+    most sensitive by a measured per-node sensitivity on public calibration text
+    (``python -m evals.bench.sensitivity``).
+    """
+
+    name: str
+    float32: tuple[str, ...] = ()
+
+
+# Activations: symmetric int8 per token (one scale per row, from that row's own max |x|), so a text's vector
+# does not depend on its batch mates or on padding, and one outlier token no longer coarsens every other
+# token's grid (per-tensor dynamic scales: cosine 0.993 to float32; per token: 0.997). Weights: int8 per
+# output channel.
+RECIPE = QuantRecipe(
+    name="int8-token-v1",
+    float32=("embeddings", *(f"layer.{i}/attention/self/value" for i in range(1, 6))),
+)
+
+
+def quantize_graph(src: Path, dest: Path, recipe: QuantRecipe = RECIPE) -> None:
+    """int8 weights per output channel, int8 activations per token; ``recipe.float32`` MatMuls stay float32."""
     import logging
 
+    import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
+    model = onnx.load(str(src))
+    names = [n.name for n in model.graph.node if n.op_type in ("MatMul", "Gather")]
+    keep = [n for n in names if any(f"/{part}/" in n for part in recipe.float32)]
+    missing = [part for part in recipe.float32 if not any(f"/{part}/" in n for n in names)]
+    if missing:
+        raise ValueError(f"quantisation recipe {recipe.name} names MatMuls the graph lacks: {missing}")
     root = logging.getLogger()
     level = root.level
     root.setLevel(logging.ERROR)  # the quantiser logs a generic pre-processing tip on the root logger
     try:
-        quantize_dynamic(str(src), str(dest), weight_type=QuantType.QInt8, per_channel=True)
+        quantize_dynamic(str(src), str(dest), weight_type=QuantType.QInt8, per_channel=True, nodes_to_exclude=keep)
     finally:
         root.setLevel(level)
+    quantized = onnx.load(str(dest))
+    per_token_activations(quantized)
+    onnx.save(quantized, str(dest))
+
+
+def per_token_activations(model: Any) -> None:
+    """Rewrite ONNX Runtime's per-tensor ``DynamicQuantizeLinear`` into symmetric per-token quantisation.
+
+    Each activation row x gets s = max|x| / 127 and q = round(x / s) + 128 (uint8, zero point 128, the
+    layout MatMulInteger's fast u8·s8 kernel takes). The float result is rescaled row by row: the scale
+    product is applied as two Muls (weight scale, then the row scale) because ONNX Runtime's
+    MatMulIntegerToFloat fusion assumes a per-tensor activation scale and would silently misread a
+    per-row one.
+    """
+    import numpy as np
+    from onnx import TensorProto, helper, numpy_helper
+
+    graph = model.graph
+    graph.initializer.extend(
+        [
+            numpy_helper.from_array(np.array(127.0, np.float32), "citebot_q_127"),
+            numpy_helper.from_array(np.array(1e-12, np.float32), "citebot_q_eps"),
+            numpy_helper.from_array(np.array(128.0, np.float32), "citebot_q_128"),
+            numpy_helper.from_array(np.array(128, np.uint8), "citebot_q_zero"),
+        ]
+    )
+    row_scales = {n.output[1] for n in graph.node if n.op_type == "DynamicQuantizeLinear"}
+    products: dict[str, tuple[str, str]] = {}  # Mul(row scale, weight scale) output -> its inputs
+    for n in graph.node:
+        if n.op_type == "Mul" and len(n.input) == 2 and n.input[0] in row_scales:
+            products[n.output[0]] = (n.input[0], n.input[1])
+    nodes = []
+    for n in graph.node:
+        if n.op_type == "DynamicQuantizeLinear":
+            x, (q, scale, zero), p = n.input[0], n.output, n.name
+            nodes += [
+                helper.make_node("Abs", [x], [f"{p}_abs"]),
+                helper.make_node("ReduceMax", [f"{p}_abs"], [f"{p}_max"], axes=[-1], keepdims=1),
+                helper.make_node("Max", [f"{p}_max", "citebot_q_eps"], [f"{p}_max_eps"]),
+                helper.make_node("Div", [f"{p}_max_eps", "citebot_q_127"], [scale]),
+                helper.make_node("Div", [x, scale], [f"{p}_scaled"]),
+                helper.make_node("Round", [f"{p}_scaled"], [f"{p}_rounded"]),
+                helper.make_node("Add", [f"{p}_rounded", "citebot_q_128"], [f"{p}_shifted"]),
+                helper.make_node("Cast", [f"{p}_shifted"], [q], to=TensorProto.UINT8),
+                helper.make_node("Identity", ["citebot_q_zero"], [zero]),
+            ]
+        elif n.op_type == "Mul" and n.output[0] in products:
+            continue  # replaced by the two Muls below
+        elif n.op_type == "Mul" and len(n.input) == 2 and n.input[1] in products:
+            row, weight = products[n.input[1]]
+            out = n.output[0]
+            nodes += [
+                helper.make_node("Mul", [n.input[0], weight], [f"{out}_per_channel"]),
+                helper.make_node("Mul", [f"{out}_per_channel", row], [out]),
+            ]
+        else:
+            nodes.append(n)
+    if len(products) != sum(n.op_type == "MatMulInteger" for n in graph.node):
+        raise ValueError("unexpected quantised graph: not every MatMulInteger has a row-scale product")
+    del graph.node[:]
+    graph.node.extend(nodes)
 
 
 def ensure_graph(model: Path, quantized: bool, cache_dir: Path | None = None) -> Path:
@@ -196,6 +291,7 @@ class OnnxEmbedder(BatchedEmbedder):
         super().__init__(path, batch_size, cache_size)
         self.quantized = quantized
         self.backend = "onnx-int8" if quantized else "onnx"
+        self.recipe = RECIPE.name if quantized else ""
         self.cache_dir = cache_dir
         self.max_tokens = _max_tokens(self.path)
 

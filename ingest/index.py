@@ -41,14 +41,18 @@ class BuildStamp:
     dim: int
     embed_backend: str = ""  # torch, onnx, onnx-int8: each gives slightly different vectors
     chunker: str = CHUNKER_VERSION
+    embed_recipe: str = ""  # onnx-int8's quantisation recipe: a new recipe moves every vector a little
 
     def as_metadata(self) -> dict[str, str | int]:
-        return {
+        stamp: dict[str, str | int] = {
             "embed_model": self.embed_model,
             "dim": self.dim,
             "embed_backend": self.embed_backend,
             "chunker": self.chunker,
         }
+        if self.embed_recipe:  # absent when unquantised, so indexes stamped before recipes existed still open
+            stamp["embed_recipe"] = self.embed_recipe
+        return stamp
 
 
 @dataclass

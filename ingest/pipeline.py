@@ -55,7 +55,9 @@ class IngestSummary:
 
 
 def build_stamp(embedder: Embedder) -> BuildStamp:
-    return BuildStamp(embed_model=embedder.name, dim=embedder.dim, embed_backend=embedder.backend)
+    return BuildStamp(
+        embed_model=embedder.name, dim=embedder.dim, embed_backend=embedder.backend, embed_recipe=embedder.recipe
+    )
 
 
 def _under(path: Path, roots: Sequence[Path]) -> bool:

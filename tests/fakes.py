@@ -19,6 +19,7 @@ class FakeEmbedder:
         self.name = name
         self.dim = dim
         self.backend = "fake"
+        self.recipe = ""
         self.embedded: list[str] = []  # every text ever embedded, so tests can count work done
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +40,7 @@ def torch_vectors() -> np.ndarray:
     return np.asarray(SentenceTransformerEmbedder(dtype="float32", cache_size=0).embed_documents(SENTENCES))
 
 
-@pytest.mark.parametrize(("quantized", "floor"), [(False, 0.9999), (True, 0.98)], ids=["onnx", "onnx-int8"])
+@pytest.mark.parametrize(("quantized", "floor"), [(False, 0.9999), (True, 0.99)], ids=["onnx", "onnx-int8"])
 def test_onnx_vectors_match_torch_float32(
     model_cache: Path, torch_vectors: np.ndarray, quantized: bool, floor: float
 ) -> None:
@@ -49,11 +50,11 @@ def test_onnx_vectors_match_torch_float32(
     assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-4)
     cos = np.sum(got * torch_vectors, axis=1)
     assert cos.min() >= floor, cos
-    assert cos.mean() >= 0.99, cos
-    # Alone (no padding) as in the padded batch: the export honours the attention mask. int8 moves a little
-    # because dynamic quantisation scales activations per batch.
+    assert cos.mean() >= 0.995, cos
+    # Alone (no padding) as in the padded batch: the export honours the attention mask, and int8 scales
+    # activations per token, so a text's vector does not depend on its batch mates.
     alone = np.asarray([emb.embed_query(s) for s in SENTENCES])
-    assert np.sum(alone * got, axis=1).min() >= floor
+    assert np.sum(alone * got, axis=1).min() >= 0.99999
 
 
 def test_graph_is_exported_once_and_keyed_by_model_and_exporter(
@@ -66,8 +67,28 @@ def test_graph_is_exported_once_and_keyed_by_model_and_exporter(
     assert graph.stat().st_mtime_ns == mtime  # reused, not exported again
     key = graph_key(model, quantized=False)
     assert key != graph_key(model, quantized=True)
+    int8 = graph_key(model, quantized=True)
+    monkeypatch.setattr(embed_onnx, "RECIPE", replace(embed_onnx.RECIPE, float32=("layer.0/output/dense",)))
+    assert graph_key(model, quantized=True) != int8  # a new quantisation recipe never reuses an old graph
+    assert graph_key(model, quantized=False) == key  # ... and leaves the float32 graph alone
     monkeypatch.setattr(embed_onnx, "EXPORT_VERSION", embed_onnx.EXPORT_VERSION + 1)
     assert graph_key(model, quantized=False) != key  # a new exporter never reuses an old graph
+
+
+def test_recipe_keeps_named_nodes_float32_and_rejects_unknown_ones(model_cache: Path, tmp_path: Path) -> None:
+    import onnx
+
+    fp32 = ensure_graph(bundled_model_path(), quantized=False, cache_dir=model_cache)
+    recipe = embed_onnx.QuantRecipe("test", float32=("embeddings", "layer.5/output/dense"))
+    embed_onnx.quantize_graph(fp32, tmp_path / "q.onnx", recipe)
+    nodes = onnx.load(str(tmp_path / "q.onnx")).graph.node
+    float_matmuls = [n.name for n in nodes if n.op_type == "MatMul" and "/attention/self/" not in n.name]
+    assert float_matmuls == ["/encoder/encoder/layer.5/output/dense/MatMul"]
+    assert sum(n.op_type == "MatMulInteger" for n in nodes) == 35
+    assert not any(n.op_type == "DequantizeLinear" for n in nodes)  # embedding tables stayed float32
+    assert not any(n.op_type == "DynamicQuantizeLinear" for n in nodes)  # per-token, not per-batch, scales
+    with pytest.raises(ValueError, match=r"layer\.9/output/dense"):
+        embed_onnx.quantize_graph(fp32, tmp_path / "r.onnx", embed_onnx.QuantRecipe("bad", ("layer.9/output/dense",)))
 
 
 def test_unsupported_model_head_is_a_clear_error(tmp_path: Path) -> None:
@@ -107,6 +128,22 @@ def test_index_built_with_one_backend_refuses_another(settings: Settings) -> Non
     assert "embed_backend 'onnx-int8' (now 'torch')" in message
     assert "--rebuild" in message and "CITEBOT_EMBED_BACKEND=onnx-int8" in message
     assert ChunkStore.open(settings, build_stamp(built)).count() == 0  # the same backend still opens it
+
+
+def test_index_built_with_an_older_int8_recipe_asks_for_a_rebuild(settings: Settings, tmp_path: Path) -> None:
+    old = FakeEmbedder()
+    old.backend = "onnx-int8"  # stamped before recipes were recorded
+    ChunkStore.open(settings, build_stamp(old), create=True)
+    new = FakeEmbedder()
+    new.backend, new.recipe = "onnx-int8", embed_onnx.RECIPE.name
+    with pytest.raises(IndexMismatch, match=f"embed_recipe None \\(now '{embed_onnx.RECIPE.name}'\\).*--rebuild"):
+        ChunkStore.open(settings, build_stamp(new))
+    # An unquantised backend records no recipe, so its indexes from before recipes still open.
+    torch = FakeEmbedder()
+    torch.backend = "torch"
+    other = settings.model_copy(update={"index": tmp_path / "torch-index"})
+    ChunkStore.open(other, build_stamp(torch), create=True)
+    assert ChunkStore.open(other, build_stamp(torch)).count() == 0
 
 
 def test_ask_and_search_on_an_onnx_index_never_import_torch(tmp_path: Path, model_cache: Path) -> None:

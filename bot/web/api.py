@@ -51,6 +51,7 @@ class LockedEmbedder:
         self.name = inner.name
         self.dim = inner.dim
         self.backend = inner.backend
+        self.recipe = inner.recipe
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         with self.lock:

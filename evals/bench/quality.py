@@ -34,12 +34,10 @@ def recalls(embedder: Embedder, bench: Bench) -> dict[str, dict[str, float]]:
     return out
 
 
-def quality(bench: Bench) -> None:
-    """Cosine of each backend's vectors to torch float32 on real chunks; recall@5 deltas (full run only)."""
+def cosines(bench: Bench, embedders: dict[str, Embedder], n: int) -> dict[str, Any]:
+    """Mean and minimum cosine of each backend's vectors to torch float32's on ``n`` real PubMedQA chunks."""
     import numpy as np
 
-    embedders = backend_embedders(bench)
-    n = 200 if bench.quick else QUALITY_CHUNKS
     chunks, _ = pubmedqa_chunks(n, embedders["torch float32"])  # ≥ 1 chunk per abstract
     texts = [c.embed_text() for c in chunks[:n]]
     bench.log(f"quality: {len(texts)} PubMedQA chunks through {len(embedders)} backends…")
@@ -50,6 +48,28 @@ def quality(bench: Bench) -> None:
         v = v / np.linalg.norm(v, axis=1, keepdims=True)  # bf16 vectors are unit length only to ~1e-3
         cos = np.sum(v * ref, axis=1)
         res["backends"][name] = {"cosine_mean": float(cos.mean()), "cosine_min": float(cos.min())}
+    return res
+
+
+def cosine(bench: Bench) -> None:
+    """Only the vector cosine, on the issue's 1,000 real chunks, quick or not (minutes, not the hour of recall)."""
+    res = cosines(bench, backend_embedders(bench), QUALITY_CHUNKS)
+    bench.results["cosine"] = res
+    for name, r in res["backends"].items():
+        if name != "torch float32":
+            bench.rows.append(
+                Row(
+                    f"Vectors of {name} vs torch float32 ({res['chunks']} real PubMedQA chunks)",
+                    f"cosine mean {r['cosine_mean']:.4f}, min {r['cosine_min']:.4f}",
+                    "torch float32 = 1",
+                )
+            )
+
+
+def quality(bench: Bench) -> None:
+    """Cosine of each backend's vectors to torch float32 on real chunks; recall@5 deltas (full run only)."""
+    embedders = backend_embedders(bench)
+    res = cosines(bench, embedders, 200 if bench.quick else QUALITY_CHUNKS)
     if not bench.quick:
         for name, e in embedders.items():
             bench.log(f"quality: recall@5 with {name}…")
@@ -71,7 +91,7 @@ def quality(bench: Bench) -> None:
         reference = "; ".join(f"{s} float32 dense {base[s]['dense']:.3f}, hybrid {base[s]['hybrid']:.3f}" for s in base)
         bench.rows.append(
             Row(
-                f"Quality of {name} vs torch float32 ({len(texts)} real chunks"
+                f"Quality of {name} vs torch float32 ({res['chunks']} real chunks"
                 + (f"; PubMedQA 1,000 q, MedQuAD {MEDQUAD_PAIRS:,}-pair sample)" if got else ")"),
                 f"cosine mean {r['cosine_mean']:.4f}, min {r['cosine_min']:.4f}" + (f"; {shown}" if shown else ""),
                 reference,
