@@ -4,8 +4,9 @@ The graph is exported once from the local sentence-transformers model (torch is 
 download) and kept in the user cache, keyed by the model's files and the exporter's versions, so a
 changed model or exporter never reuses a stale graph. Tokenising uses the ``tokenizers`` package.
 Measured on a 2-core EPYC (docs/PERFORMANCE.md): float32 ONNX gives the same vectors as torch float32
-(cosine 1.0000) about 1.7x faster; int8 weights (dynamic quantisation, per channel) reach torch-bf16
-speed at cosine ~0.993, within recall noise on PubMedQA and MedQuAD.
+(cosine 1.0000) about 1.7x faster; the int8 graph (``RECIPE``: per-channel weights, per-token activations,
+the most sensitive parts float32) reaches torch-bf16 speed at cosine ~0.999, with recall@5 on PubMedQA,
+MedQuAD and the external gold set within 0.005 of float32.
 """
 
 from __future__ import annotations
@@ -51,9 +52,10 @@ def graph_key(model: Path, quantized: bool) -> str:
         "files": [(str(p.relative_to(model)), p.stat().st_size, p.stat().st_mtime_ns) for p in files],
         "export_version": EXPORT_VERSION,
         "quantized": quantized,
-        "recipe": asdict(RECIPE) if quantized else None,
         "versions": [_version(p) for p in ("torch", "transformers", "onnxruntime")],
     }
+    if quantized:  # only then: the float32 graph's key (and cached export) stays what it was
+        parts["recipe"] = asdict(RECIPE)
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -137,7 +139,10 @@ class QuantRecipe:
 # Activations: symmetric int8 per token (one scale per row, from that row's own max |x|), so a text's vector
 # does not depend on its batch mates or on padding, and one outlier token no longer coarsens every other
 # token's grid (per-tensor dynamic scales: cosine 0.993 to float32; per token: 0.997). Weights: int8 per
-# output channel.
+# output channel. float32: the embedding tables (a lookup, free) and the value projections of layers 1-5
+# (384x384 each, ~7% of the linear MACs), the parts with the largest loss per MAC in
+# ``python -m evals.bench.sensitivity`` (cosine 0.997 -> 0.999); the next candidates are feed-forward
+# matrices at 4x the cost for less gain. Changing this changes the graph's cache key and the build stamp.
 RECIPE = QuantRecipe(
     name="int8-token-v1",
     float32=("embeddings", *(f"layer.{i}/attention/self/value" for i in range(1, 6))),
@@ -173,58 +178,92 @@ def per_token_activations(model: Any) -> None:
     """Rewrite ONNX Runtime's per-tensor ``DynamicQuantizeLinear`` into symmetric per-token quantisation.
 
     Each activation row x gets s = max|x| / 127 and q = round(x / s) + 128 (uint8, zero point 128, the
-    layout MatMulInteger's fast u8·s8 kernel takes). The float result is rescaled row by row: the scale
-    product is applied as two Muls (weight scale, then the row scale) because ONNX Runtime's
-    MatMulIntegerToFloat fusion assumes a per-tensor activation scale and would silently misread a
-    per-row one.
+    layout the fast u8·s8 kernel takes; one per-axis ``QuantizeLinear`` over the rows). Each
+    ``MatMulInteger`` → Cast → ×(activation scale · weight scale) becomes ``MatMulIntegerToFloat`` with
+    the weight scales only (activation scale 1), then × the row scale. The row scale must not reach
+    MatMulIntegerToFloat's activation-scale input, which takes one scale per tensor (or per *column*):
+    ONNX Runtime's own fusion of the unfused form silently misreads a per-row scale (cosine 0.61).
     """
     import numpy as np
-    from onnx import TensorProto, helper, numpy_helper
+    from onnx import helper, numpy_helper
 
     graph = model.graph
     graph.initializer.extend(
         [
-            numpy_helper.from_array(np.array(127.0, np.float32), "citebot_q_127"),
+            numpy_helper.from_array(np.array(1 / 127, np.float32), "citebot_q_inv127"),
             numpy_helper.from_array(np.array(1e-12, np.float32), "citebot_q_eps"),
-            numpy_helper.from_array(np.array(128.0, np.float32), "citebot_q_128"),
+            numpy_helper.from_array(np.array(1.0, np.float32), "citebot_q_one"),
             numpy_helper.from_array(np.array(128, np.uint8), "citebot_q_zero"),
+            numpy_helper.from_array(np.array([-1], np.int64), "citebot_q_flat"),
         ]
     )
-    row_scales = {n.output[1] for n in graph.node if n.op_type == "DynamicQuantizeLinear"}
-    products: dict[str, tuple[str, str]] = {}  # Mul(row scale, weight scale) output -> its inputs
+    if not any(o.domain == "com.microsoft" for o in model.opset_import):
+        model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
+    inits = {i.name: i for i in graph.initializer}
+    quantizers = {n.output[0]: n for n in graph.node if n.op_type == "DynamicQuantizeLinear"}
+    consumers: dict[str, list[Any]] = {}
     for n in graph.node:
-        if n.op_type == "Mul" and len(n.input) == 2 and n.input[0] in row_scales:
-            products[n.output[0]] = (n.input[0], n.input[1])
-    nodes = []
+        for i in n.input:
+            consumers.setdefault(i, []).append(n)
+    width: dict[str, int] = {}  # quantised activation -> its row length (the weight's input dimension)
+    # Nodes by their first output's name (unique in a graph): MatMulInteger -> what takes its place, and
+    # the nodes it makes redundant (its Cast, rescale Mul and scale-product Mul).
+    replaced: dict[str, list[Any]] = {}
+    dropped: set[str] = set()
+    for n in graph.node:
+        if n.op_type != "MatMulInteger":
+            continue
+        q, weight, _, weight_zero = n.input
+        width[q] = int(inits[weight].dims[0])
+        (cast,) = consumers[n.output[0]]
+        (rescale,) = consumers[cast.output[0]]
+        product = next(p for p in graph.node if p.output[0] in rescale.input and p.op_type == "Mul")
+        row_scale, weight_scale = product.input
+        fused = f"{n.name}_to_float"
+        dropped.update(m.output[0] for m in (n, cast, rescale, product))
+        replaced[n.output[0]] = [
+            helper.make_node(
+                "MatMulIntegerToFloat",
+                [q, weight, "citebot_q_one", weight_scale, "citebot_q_zero", weight_zero],
+                [fused],
+                name=fused,
+                domain="com.microsoft",
+            ),
+            helper.make_node("Mul", [fused, row_scale], [rescale.output[0]], name=f"{n.name}_row_scale"),
+        ]
+    if not replaced or set(width) != set(quantizers):
+        raise ValueError("unexpected quantised graph: a quantised activation feeds something but MatMulInteger")
+    out = []
     for n in graph.node:
         if n.op_type == "DynamicQuantizeLinear":
-            x, (q, scale, zero), p = n.input[0], n.output, n.name
-            nodes += [
+            x, (q, scale, _), p = n.input[0], n.output, n.name
+            out += [
                 helper.make_node("Abs", [x], [f"{p}_abs"]),
                 helper.make_node("ReduceMax", [f"{p}_abs"], [f"{p}_max"], axes=[-1], keepdims=1),
                 helper.make_node("Max", [f"{p}_max", "citebot_q_eps"], [f"{p}_max_eps"]),
-                helper.make_node("Div", [f"{p}_max_eps", "citebot_q_127"], [scale]),
-                helper.make_node("Div", [x, scale], [f"{p}_scaled"]),
-                helper.make_node("Round", [f"{p}_scaled"], [f"{p}_rounded"]),
-                helper.make_node("Add", [f"{p}_rounded", "citebot_q_128"], [f"{p}_shifted"]),
-                helper.make_node("Cast", [f"{p}_shifted"], [q], to=TensorProto.UINT8),
-                helper.make_node("Identity", ["citebot_q_zero"], [zero]),
+                helper.make_node("Mul", [f"{p}_max_eps", "citebot_q_inv127"], [scale]),  # [..., 1]
+                helper.make_node("Reshape", [scale, "citebot_q_flat"], [f"{p}_rows_scale"]),  # [rows]
+                helper.make_node("Shape", [f"{p}_rows_scale"], [f"{p}_rows"]),
+                helper.make_node("Expand", ["citebot_q_zero", f"{p}_rows"], [f"{p}_rows_zero"]),
+                helper.make_node(
+                    "Constant",
+                    [],
+                    [f"{p}_2d"],
+                    value=numpy_helper.from_array(np.array([-1, width[q]], np.int64)),
+                ),
+                helper.make_node("Reshape", [x, f"{p}_2d"], [f"{p}_x2d"]),
+                helper.make_node(
+                    "QuantizeLinear", [f"{p}_x2d", f"{p}_rows_scale", f"{p}_rows_zero"], [f"{p}_q2d"], axis=0
+                ),
+                helper.make_node("Shape", [x], [f"{p}_shape"]),
+                helper.make_node("Reshape", [f"{p}_q2d", f"{p}_shape"], [q]),
             ]
-        elif n.op_type == "Mul" and n.output[0] in products:
-            continue  # replaced by the two Muls below
-        elif n.op_type == "Mul" and len(n.input) == 2 and n.input[1] in products:
-            row, weight = products[n.input[1]]
-            out = n.output[0]
-            nodes += [
-                helper.make_node("Mul", [n.input[0], weight], [f"{out}_per_channel"]),
-                helper.make_node("Mul", [f"{out}_per_channel", row], [out]),
-            ]
-        else:
-            nodes.append(n)
-    if len(products) != sum(n.op_type == "MatMulInteger" for n in graph.node):
-        raise ValueError("unexpected quantised graph: not every MatMulInteger has a row-scale product")
+        elif n.output[0] in replaced:
+            out += replaced[n.output[0]]
+        elif n.output[0] not in dropped:
+            out.append(n)
     del graph.node[:]
-    graph.node.extend(nodes)
+    graph.node.extend(out)
 
 
 def ensure_graph(model: Path, quantized: bool, cache_dir: Path | None = None) -> Path:

@@ -84,7 +84,7 @@ def test_recipe_keeps_named_nodes_float32_and_rejects_unknown_ones(model_cache: 
     nodes = onnx.load(str(tmp_path / "q.onnx")).graph.node
     float_matmuls = [n.name for n in nodes if n.op_type == "MatMul" and "/attention/self/" not in n.name]
     assert float_matmuls == ["/encoder/encoder/layer.5/output/dense/MatMul"]
-    assert sum(n.op_type == "MatMulInteger" for n in nodes) == 35
+    assert sum(n.op_type == "MatMulIntegerToFloat" for n in nodes) == 35
     assert not any(n.op_type == "DequantizeLinear" for n in nodes)  # embedding tables stayed float32
     assert not any(n.op_type == "DynamicQuantizeLinear" for n in nodes)  # per-token, not per-batch, scales
     with pytest.raises(ValueError, match=r"layer\.9/output/dense"):

@@ -79,7 +79,7 @@ def _vectors(graph: Path, texts: list[str], model: Path, batch: int = 16) -> tup
     return np.concatenate(out), time.perf_counter() - start
 
 
-def sensitivity(texts: list[str], prefixes: Sequence[int] = (0, 1, 3, 5, 7, 9, 12)) -> dict[str, Any]:
+def sensitivity(texts: list[str], prefixes: Sequence[int] = (0, 1, 3, 5, 6, 7, 9, 12)) -> dict[str, Any]:
     import numpy as np
 
     from ingest.embed import bundled_model_path
