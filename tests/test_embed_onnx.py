@@ -135,9 +135,17 @@ def test_index_built_with_an_older_int8_recipe_asks_for_a_rebuild(settings: Sett
     old.backend = "onnx-int8"  # stamped before recipes were recorded
     ChunkStore.open(settings, build_stamp(old), create=True)
     new = FakeEmbedder()
-    new.backend, new.recipe = "onnx-int8", embed_onnx.RECIPE.name
-    with pytest.raises(IndexMismatch, match=f"embed_recipe None \\(now '{embed_onnx.RECIPE.name}'\\).*--rebuild"):
+    new.backend, new.recipe = "onnx-int8", embed_onnx.RECIPE.tag
+    with pytest.raises(IndexMismatch, match=f"embed_recipe None \\(now '{embed_onnx.RECIPE.tag}'\\).*--rebuild"):
         ChunkStore.open(settings, build_stamp(new))
+    # The same recipe name with other float32 parts is another graph: its tag differs, so it asks too.
+    ChunkStore.open(settings, build_stamp(new), create=True, rebuild=True)
+    edited = FakeEmbedder()
+    edited.backend = "onnx-int8"
+    edited.recipe = replace(embed_onnx.RECIPE, float32=("embeddings",)).tag
+    assert edited.recipe != new.recipe and edited.recipe.startswith(embed_onnx.RECIPE.name)
+    with pytest.raises(IndexMismatch, match="embed_recipe"):
+        ChunkStore.open(settings, build_stamp(edited))
     # An unquantised backend records no recipe, so its indexes from before recipes still open.
     torch = FakeEmbedder()
     torch.backend = "torch"
