@@ -82,16 +82,19 @@ class Sentence:
 class SafetyDecision:
     """Why the pre-retrieval safety check stopped a question or let it through: the audit trail.
 
-    ``stage`` "rule" names the rule that fired ("<category>.<name>"); "exemplar" names the bank
-    exemplar whose embedding similarity crossed the threshold; "none" means nothing fired, and
-    ``exemplar``/``similarity`` then give the nearest flagged exemplar, so a near miss can be audited too.
+    ``stage`` "rule" names the rule that fired ("<category>.<name>"); "classifier" means the learned
+    stage's ``probability`` for the class reached its ``threshold``, and ``exemplar``/``similarity`` name
+    the nearest bank exemplar of that class (whose category an emergency takes); "none" means nothing
+    fired, and the same fields then describe the flaggable class nearest its threshold, so a near miss
+    can be audited too.
     """
 
     category: str  # "ok", "dose_request", or an emergency category such as "anaphylaxis"
-    stage: Literal["rule", "exemplar", "none"]
+    stage: Literal["rule", "classifier", "none"]
     rule: str = ""
     exemplar: str = ""
     similarity: float | None = None
+    probability: float | None = None
     threshold: float | None = None
     wording: Audience | None = None  # which fixed message was shown (emergencies and declines)
 

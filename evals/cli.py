@@ -6,7 +6,7 @@
     citebot eval medquad PATH.jsonl [--limit N] [--out DIR]
     citebot eval medquad PATH.jsonl --answers [--limit N] [--out DIR] [--fail-under/--fail-over METRIC=VALUE]
     citebot eval train-ranker PATH/medquad.jsonl [--limit DOCS_PER_FOLD] [--out DIR]
-    citebot eval safety [--split dev|dev2|dev3|heldout] [--misses] [--calibrate] [--latency]
+    citebot eval safety [--split dev|dev2|dev3|heldout] [--misses] [--latency] [--train PUBLIC_QA ... [--out DIR]]
 
 Exit codes: 0 done, 1 a --fail-under or --fail-over gate failed, 2 usage or input error.
 """
@@ -23,10 +23,12 @@ from typing import Any
 from evals.datasets import DEFAULT_DATASET, SPLITS
 from evals.medquad_answers import ANSWER_METRICS
 from evals.metrics import OVERALL_METRICS
+from evals.safety import development_parts
 from ingest.cli import add_index_options, settings_from
 from ingest.errors import CitebotError
 
-SAFETY_EXTRA = ("dev2", "dev3")  # further development parts of the safety corpus, each by another writer
+# Further development parts of the safety corpus (dev2.jsonl, …), each by another writer: safety eval only.
+SAFETY_PARTS = tuple(p for p in development_parts() if p not in SPLITS)
 
 BENCHMARKS = ("pubmedqa", "medquad", "train-ranker")
 
@@ -80,7 +82,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     p.add_argument(
         "--split",
-        choices=(*SPLITS, *SAFETY_EXTRA),
+        choices=(*SPLITS, *SAFETY_PARTS),
         help="only the cases of this split (tune on dev; report heldout separately, never tune on it); "
         "safety: one part of the phrasing corpus (default dev and heldout; dev2 and dev3 are further development "
         "parts, scored only when asked for)",
@@ -118,7 +120,15 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--test-split", type=Path, help="pubmedqa: test_ground_truth.json (default: beside PATH)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--misses", action="store_true", help="safety: list a development part's misses (never held-out's)")
-    p.add_argument("--calibrate", action="store_true", help="safety: re-choose the thresholds on dev, then score")
+    p.add_argument(
+        "--train",
+        nargs="+",
+        type=Path,
+        metavar="PUBLIC_QA",
+        help="safety: retrain the learned stage on the bank, the development parts and these public QA files' "
+        "questions as ordinary messages (MedQuAD .jsonl, PubMedQA ori_pqal.json); writes bot/safety/classifier.json "
+        "(or DIR/classifier.json with --out), then scores the development parts",
+    )
     p.add_argument("--latency", action="store_true", help="safety: time the check per message (dev messages)")
     add_index_options(p)
     p.set_defaults(func=run, _parser=p)
@@ -136,10 +146,11 @@ def run(args: argparse.Namespace) -> int:
     if args.datasets[:1] == ["safety"] and not Path("safety").is_file():
         if len(args.datasets) != 1:
             parser.error(
-                "usage: citebot eval safety [--split dev|dev2|dev3|heldout] [--misses] [--calibrate] [--latency]"
+                "usage: citebot eval safety [--split dev|dev2|dev3|heldout] [--misses] [--latency] "
+                "[--train PUBLIC_QA ... [--out DIR]]"
             )
         return run_safety(args)
-    if args.split in SAFETY_EXTRA:
+    if args.split in SAFETY_PARTS:
         parser.error(f"--split {args.split} is for the safety corpus only: citebot eval safety --split {args.split}")
     if args.limit is not None and args.limit < 1:
         parser.error("--limit must be at least 1")
@@ -299,9 +310,24 @@ def run_safety(args: argparse.Namespace) -> int:
     from ingest.embed import make_embedder
 
     settings = settings_from(args)
-    splits = (args.split,) if args.split else SPLITS
+    splits = (args.split,) if args.split else (*development_parts(), "heldout")
     index_given = args.index is not None or args.chroma_url is not None
     answer_settings = settings if args.latency and index_given else None  # whole-answer timing needs an index
-    print(safety.run(splits, make_embedder(settings), settings.cache_dir, args.misses, args.calibrate, args.latency,
-                     settings=answer_settings))  # fmt: skip
+    embedder = make_embedder(settings)
+    classifier = None
+    if args.train:
+        from bot.safety import classifier as shipped
+        from evals.safety_train import train
+
+        classifier = train(args.train, embedder, settings.cache_dir)
+        target = (args.out or Path(shipped.__file__).parent) / shipped.SHIPPED
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(classifier.to_json() + "\n", encoding="utf-8")
+        info = classifier.info or {}
+        print(f"thresholds: emergency {classifier.emergency_threshold}, dose {classifier.dose_threshold}")
+        print(f"out of file (behind the rules): {json.dumps(info.get('out_of_file'))}")
+        print(f"wrote {target}")
+        splits = tuple(s for s in splits if s != "heldout") or ("dev",)  # training never scores held-out
+    print(safety.run(splits, embedder, settings.cache_dir, args.misses, args.latency, settings=answer_settings,
+                     classifier=classifier))  # fmt: skip
     return 0

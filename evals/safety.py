@@ -7,7 +7,8 @@ the thresholds may be tuned on, and a frozen held-out part, which is only ever s
 emergency recall (an emergency got the emergency message), personal-dose recall (a dose request was
 declined), and the false-flag rate (an ordinary message was stopped at all), overall and per family.
 
-``calibrate`` picks the exemplar stage's thresholds; it refuses the held-out part.
+The learned stage is retrained by ``evals.safety_train`` (``citebot eval safety --train``), which never
+reads the held-out part.
 """
 
 from __future__ import annotations
@@ -19,10 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from bot.safety import Screen
-from bot.safety.exemplars import ExemplarStage, Thresholds
+from bot.safety.classifier import Classifier, LearnedStage
 from bot.safety.match import clean_question
 from bot.types import Audience
 from evals.metrics import percentile
@@ -44,6 +43,11 @@ class Message:
     family: str
     audience: Audience
     history: tuple[str, ...] = ()
+
+
+def development_parts(corpus_dir: Path = DEFAULT_SAFETY_DIR) -> tuple[str, ...]:
+    """The corpus' development parts (``dev.jsonl``, ``dev2.jsonl``, …: each by a different writer), in order."""
+    return tuple(sorted(p.stem for p in corpus_dir.glob("dev*.jsonl")))
 
 
 def load_split(split: str, corpus_dir: Path = DEFAULT_SAFETY_DIR) -> list[Message]:
@@ -76,10 +80,8 @@ def load_split(split: str, corpus_dir: Path = DEFAULT_SAFETY_DIR) -> list[Messag
 
 
 def predict(screen: Screen, messages: Sequence[Message]) -> list[str]:
-    """The label the layer gives each message; the bank-free rule stage when ``screen`` has no exemplars."""
-    if screen.exemplars is not None:  # one batched pass fills the embedder's cache for the per-message checks
-        screen.exemplars.embedder.embed_documents([clean_question(m.text) for m in messages])
-    out = []
+    """The label the layer gives each message; the rule stage alone when ``screen`` has no learned stage."""
+    out = []  # one message at a time, as users ask: int8 ONNX vectors depend on their batch mates
     for m in messages:
         verdict = screen.check(m.text, m.audience, m.history)
         out.append(KIND_TO_LABEL.get(verdict.kind, "ordinary"))
@@ -133,47 +135,7 @@ def markdown(split: str, result: dict[str, Any], show_misses: bool = False) -> s
     return "\n".join(lines)
 
 
-def calibrate(
-    messages: Sequence[Message], stage: ExemplarStage, max_false_flag: float = 0.015
-) -> tuple[Thresholds, dict[str, Any]]:
-    """Choose floors and margins on DEVELOPMENT messages: most recall with at most ``max_false_flag``.
-
-    Only messages the rules leave undecided reach the second stage, so only those are scored; the
-    false-flag budget counts the rules' own false flags too. The objective weighs a caught emergency
-    twice a caught dose request; ties go to the stricter thresholds.
-    """
-    rule_pred = predict(Screen(), messages)
-    labels = np.array([m.label for m in messages])
-    open_ = np.array([p == "ordinary" for p in rule_pred])
-    ordinary = labels == "ordinary"
-    budget = int(max_false_flag * ordinary.sum()) - int((~open_ & ordinary).sum())
-    queries = np.asarray(stage.embedder.embed_documents([clean_question(m.text) for m in messages]), dtype=np.float32)
-    sims = queries @ stage.vectors.T
-    best = {label: sims[:, stage.rows[label]].max(axis=1) for label in ("emergency", "dose", "ordinary")}
-    gap = {label: best[label] - best["ordinary"] for label in ("emergency", "dose")}
-    floors = (0.55, 0.45, 0.35)
-    margins = np.round(np.arange(0.30, -0.0501, -0.005), 3)  # strictest first, so ties keep the stricter
-    chosen: tuple[int, float, float, float, float] | None = None
-    for fe in floors:
-        for fd in floors:
-            for me in margins:
-                em = open_ & (best["emergency"] >= fe) & (gap["emergency"] >= me)
-                if int((em & ordinary).sum()) > budget:
-                    break  # looser margins only flag more
-                for md in margins:
-                    do = open_ & ~em & (best["dose"] >= fd) & (gap["dose"] >= md)
-                    if int(((em | do) & ordinary).sum()) > budget:
-                        break
-                    score = 2 * int((em & (labels == "emergency")).sum()) + int((do & (labels == "dose")).sum())
-                    if chosen is None or score > chosen[0]:
-                        chosen = (score, fe, float(me), fd, float(md))
-    if chosen is None:
-        raise CitebotError("no thresholds fit the false-flag budget: the rules alone already exceed it")
-    thresholds = Thresholds(chosen[1], chosen[2], chosen[3], chosen[4])
-    return thresholds, {"false_flag_budget": budget, "rule_false_flags": int((~open_ & ordinary).sum())}
-
-
-def latency(messages: Sequence[Message], stage: ExemplarStage) -> dict[str, dict[str, float]]:
+def latency(messages: Sequence[Message], stage: LearnedStage) -> dict[str, dict[str, float]]:
     """Milliseconds per check, side by side: rules alone, both stages with the question's vector already
     computed (single-turn asks: the retriever embeds the same text and the embedder's cache shares it),
     and one uncached question embedding, which a follow-up pays extra because the retriever embeds the
@@ -182,14 +144,15 @@ def latency(messages: Sequence[Message], stage: ExemplarStage) -> dict[str, dict
 
     rules_only, both = Screen(), Screen(stage)
     embedder = stage.embedder
-    embedder.embed_documents([clean_question(m.text) for m in messages])
-    _ = stage.vectors
-    timings: dict[str, list[float]] = {"rules": [], "rules + exemplars (vector shared)": [], "question embedding": []}
+    for m in messages:  # the retriever's embedding of the same question, which the check shares
+        embedder.embed_query(clean_question(m.text))
+    _ = stage.bank.vectors
+    timings: dict[str, list[float]] = {"rules": [], "rules + classifier (vector shared)": [], "question embedding": []}
     run_id = time.time_ns()
     for i, m in enumerate(messages):
         for name, call in (
             ("rules", lambda m=m: rules_only.check(m.text, m.audience, m.history)),
-            ("rules + exemplars (vector shared)", lambda m=m: both.check(m.text, m.audience, m.history)),
+            ("rules + classifier (vector shared)", lambda m=m: both.check(m.text, m.audience, m.history)),
             ("question embedding", lambda m=m, i=i: embedder.embed_query(f"{clean_question(m.text)} {run_id}-{i}")),
         ):
             start = time.perf_counter()
@@ -203,20 +166,17 @@ def run(
     embedder: Embedder,
     cache_dir: Path | None,
     show_misses: bool = False,
-    do_calibrate: bool = False,
     do_latency: bool = False,
     corpus_dir: Path = DEFAULT_SAFETY_DIR,
     settings: Any = None,
+    classifier: Classifier | None = None,
 ) -> str:
-    """What ``citebot eval safety`` prints: a table per split (and calibration / latency on dev only)."""
-    stage = ExemplarStage.for_embedder(embedder, cache_dir)
+    """What ``citebot eval safety`` prints: a table per split (and latency on dev only), with the shipped
+    classifier or the one given (just trained)."""
+    stage = LearnedStage.for_embedder(embedder, cache_dir, classifier)
     if stage is None:
-        raise CitebotError(f"no calibrated safety thresholds for '{embedder.name}' on backend '{embedder.backend}'")
+        raise CitebotError(f"no safety classifier trained on '{embedder.name}' (dim {embedder.dim})")
     out = []
-    if do_calibrate:
-        thresholds, info = calibrate(load_split("dev", corpus_dir), stage)
-        out.append(f"Thresholds chosen on dev: {thresholds} ({info})")
-        stage.thresholds = thresholds
     for split in splits:
         messages = load_split(split, corpus_dir)
         result = score(messages, predict(Screen(stage), messages))
@@ -235,7 +195,7 @@ def run(
                 "\n".join([
                     f"### Whole answers, side by side ({len(cases)} demo questions, ms)", "",
                     "| bot | p50 | p95 |", "|---|---|---|",
-                    f"| rules + exemplars (shipped) | {a['shipped_50']:.1f} | {a['shipped_95']:.1f} |",
+                    f"| rules + classifier (shipped) | {a['shipped_50']:.1f} | {a['shipped_95']:.1f} |",
                     f"| rules only | {a['rules_only_50']:.1f} | {a['rules_only_95']:.1f} |",
                     f"| added per answer (paired) | {a['added_p50']:.1f} | {a['added_p95']:.1f} |",
                 ])
@@ -244,7 +204,7 @@ def run(
 
 
 def answer_latency(settings: Any, cases: Sequence[tuple[str, Audience, tuple[str, ...]]]) -> dict[str, float]:
-    """Whole answers, side by side in one run: the Bot as shipped (rules + exemplars) against the same Bot
+    """Whole answers, side by side in one run: the Bot as shipped (rules + classifier) against the same Bot
     with the rule stage alone. Each has its own embedder, so neither borrows the other's cached vectors; the
     order alternates per question. Returns p50/p95 of each and of the paired difference, in milliseconds."""
     import time

@@ -21,6 +21,7 @@ class FakeEmbedder:
         self.backend = "fake"
         self.recipe = ""
         self.embedded: list[str] = []  # every text ever embedded, so tests can count work done
+        self.queries: list[str] = []  # ... and every single-text (query) call
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         return [len(_WORD.findall(t)) for t in texts]
@@ -40,6 +41,7 @@ class FakeEmbedder:
         return [self._vector(t) for t in texts]
 
     def embed_query(self, text: str) -> list[float]:
+        self.queries.append(text)
         return self._vector(text)
 
     def warm(self) -> None:

@@ -123,7 +123,8 @@ def test_chat_completions_endpoint(client: TestClient, bot: Bot) -> None:
     assert [c["n"] for c in body["citations"]] == [c.n for c in expected.citations]
     assert body["citebot"]["status"] == expected.status
     assert body["citebot"]["safety"] == {"category": "ok", "stage": "none", "rule": "", "exemplar": "",
-                                         "similarity": None, "threshold": None, "wording": None}  # fmt: skip
+                                         "similarity": None, "probability": None, "threshold": None,
+                                         "wording": None}  # fmt: skip
     emergency = client.post("/v1/chat/completions", json={"messages": [{"role": "user", "content": "I can't breathe"}]})
     assert emergency.json()["citebot"]["safety"]["rule"] == "anaphylaxis.cant_breathe"
 

@@ -42,7 +42,7 @@ def embedder(cache_dir: Path) -> Any:
 @pytest.fixture(scope="module")
 def screen(embedder: Any, cache_dir: Path) -> Screen:
     screen = Screen.for_embedder(embedder, cache_dir)
-    assert screen.exemplars is not None, "the bundled model must have calibrated thresholds on this backend"
+    assert screen.learned is not None, "the shipped safety classifier must fit the bundled model"
     return screen
 
 
@@ -70,17 +70,32 @@ def test_issue_11_messages_through_both_stages(screen: Screen, text: str, kind: 
     assert screen.check(text, "patient").kind == kind
 
 
-def test_a_plain_words_emergency_no_rule_knows_is_caught_by_the_exemplars(screen: Screen) -> None:
+def test_a_plain_words_emergency_no_rule_knows_is_caught_by_the_classifier(screen: Screen) -> None:
     verdict = screen.check("my grandad has gone a funny colour and he isn't making any sense", "patient")
     assert verdict.kind == "emergency"
-    assert verdict.decision is not None and verdict.decision.stage == "exemplar" and verdict.decision.exemplar
+    d = verdict.decision
+    assert d is not None and d.stage == "classifier" and d.exemplar and d.probability is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [  # the near misses the first (nearest-exemplar) stage stopped: topic words without an emergency or a dose
+        "What is the best diet to cure my type 1 diabetes?",
+        "How long after the last infusion should I wait before giving a non-live vaccine?",
+        "What can I do myself about MS fatigue?",
+        "Does ocrelizumab cause neutropenia?",
+        "Which oral antivirals are listed for chronic hepatitis B?",
+    ],
+)
+def test_informational_questions_pass(screen: Screen, text: str) -> None:
+    assert screen.check(text, "patient").kind == "ok"
 
 
 def test_bank_cache_is_reused_by_a_cold_screen(embedder: Any, screen: Screen) -> None:
-    assert screen.exemplars is not None
-    vectors = screen.exemplars.vectors
-    path: Path = screen.exemplars.cache_path()
+    assert screen.learned is not None
+    vectors = screen.learned.bank.vectors
+    path: Path = screen.learned.bank.cache_path()
     written = path.stat().st_mtime_ns
     cold = Screen.for_embedder(embedder, path.parent)
-    assert cold.exemplars is not None and np.array_equal(cold.exemplars.vectors, vectors)
+    assert cold.learned is not None and np.array_equal(cold.learned.bank.vectors, vectors)
     assert path.stat().st_mtime_ns == written  # loaded, not re-embedded and rewritten

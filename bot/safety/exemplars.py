@@ -1,16 +1,11 @@
-"""Second, deterministic stage: embedding similarity against a bank of written exemplars.
+"""The exemplar bank: written emergency, personal-dose and ordinary messages, embedded once.
 
-Why: the rules catch the phrasings someone thought of; a caregiver who writes "I can't keep him
-awake" or "she's giving her things away" uses none of their words. The bank (``exemplars.jsonl``
-beside this file) holds emergency and personal-dose messages in many voices, and ORDINARY near misses
-("what are the signs of anaphylaxis?", "what does the leaflet say about a missed dose?") as negatives.
-A message is flagged as class C when its nearest C exemplar is at least ``floor`` similar AND beats
-the nearest ordinary exemplar by ``margin``. Same model + same bank + same thresholds = same answer.
-
-The thresholds are per model and backend (``CALIBRATED``) and were chosen on the DEVELOPMENT part of the phrasing
-corpus only (``citebot eval safety --calibrate``); an embedder without calibrated thresholds gets the
-rule stage alone. The bank's embeddings are cached on disk keyed by the model and the bank's content
-hash, so a cold process loads ~1 MB instead of re-embedding the bank.
+Why: the bank (``exemplars.jsonl`` beside this file) holds emergency and personal-dose messages in many
+voices and ORDINARY near misses ("what are the signs of anaphylaxis?", "what does the leaflet say about
+a missed dose?"). It is training data for the learned stage (``classifier.py``) and its audit trail:
+every decision names the nearest exemplar of the decided class, and the nearest emergency exemplar names
+the emergency's category (which fixed message is shown). Its embeddings are cached on disk keyed by the
+model, backend and the bank's content hash, so a cold process loads ~1 MB instead of re-embedding it.
 """
 
 from __future__ import annotations
@@ -27,7 +22,7 @@ from typing import Literal
 
 import numpy as np
 
-from ingest.embed import BUNDLED_NAME, Embedder
+from ingest.embed import Embedder
 from ingest.settings import default_cache_dir
 
 Label = Literal["emergency", "dose", "ordinary"]
@@ -42,45 +37,6 @@ class Exemplar:
     text: str
     label: Label
     category: str
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """Per class: the nearest exemplar must reach ``floor`` and beat the nearest ordinary one by ``margin``."""
-
-    emergency_floor: float
-    emergency_margin: float
-    dose_floor: float
-    dose_margin: float
-
-    def for_label(self, label: Label) -> tuple[float, float]:
-        if label == "emergency":
-            return self.emergency_floor, self.emergency_margin
-        return self.dose_floor, self.dose_margin
-
-
-# Chosen on evals/datasets/safety/dev.jsonl only (``citebot eval safety --split dev --calibrate``), per model
-# and backend: int8 ONNX vectors differ slightly from torch ones (cosine ~0.993), enough to move a margin.
-# The fp32 ONNX graph reproduces torch's vectors, so it shares torch's thresholds.
-_TORCH = Thresholds(emergency_floor=0.35, emergency_margin=0.09, dose_floor=0.55, dose_margin=0.13)
-CALIBRATED: dict[tuple[str, str], Thresholds] = {
-    (BUNDLED_NAME, "torch"): _TORCH,
-    (BUNDLED_NAME, "onnx"): _TORCH,
-    (BUNDLED_NAME, "onnx-int8"): Thresholds(
-        emergency_floor=0.35, emergency_margin=0.09, dose_floor=0.55, dose_margin=0.12
-    ),
-}
-
-
-@dataclass(frozen=True)
-class Match:
-    """The outcome for one message: the best flagged class (if any) and the evidence for it."""
-
-    label: Label | None  # "emergency" or "dose" when flagged, else None
-    exemplar: Exemplar  # nearest exemplar of the flagged class, or of the closest flaggable class
-    similarity: float
-    ordinary_similarity: float  # the nearest ordinary exemplar's, which the margin is measured against
-    floor: float
 
 
 def load_bank(text: str | None = None) -> tuple[Exemplar, ...]:
@@ -106,28 +62,18 @@ def bank_hash(bank: Sequence[Exemplar]) -> str:
     return digest.hexdigest()[:16]
 
 
-class ExemplarStage:
-    """Nearest-exemplar classifier over one embedder; the bank is embedded (or loaded) on first use."""
+class ExemplarBank:
+    """The bank and its vectors (embedded, or loaded from the cache, on first use); finds the nearest
+    exemplar of each class to a message's vector."""
 
     def __init__(
-        self,
-        embedder: Embedder,
-        thresholds: Thresholds,
-        cache_dir: Path | None = None,
-        bank: Sequence[Exemplar] | None = None,
+        self, embedder: Embedder, cache_dir: Path | None = None, bank: Sequence[Exemplar] | None = None
     ) -> None:
         self.embedder = embedder
-        self.thresholds = thresholds
         self.cache_dir = cache_dir
         self.bank = tuple(bank) if bank is not None else load_bank()
         self._vectors: np.ndarray | None = None
         self.rows = {label: np.array([i for i, ex in enumerate(self.bank) if ex.label == label]) for label in LABELS}
-
-    @classmethod
-    def for_embedder(cls, embedder: Embedder, cache_dir: Path | None = None) -> ExemplarStage | None:
-        """The stage with the thresholds calibrated for this model, or None when it has none."""
-        thresholds = CALIBRATED.get((embedder.name, embedder.backend))
-        return cls(embedder, thresholds, cache_dir) if thresholds else None
 
     def cache_path(self) -> Path:
         # The backend too: torch and int8 ONNX vectors of the same model differ slightly (cosine ~0.993).
@@ -149,33 +95,29 @@ class ExemplarStage:
                 return vectors
         except (OSError, ValueError):
             pass  # missing or unreadable: rebuild it
-        vectors = np.asarray(self.embedder.embed_documents([ex.text for ex in self.bank]), dtype=np.float32)
+        # One text per call, as questions are embedded in use: int8 ONNX vectors depend on their batch mates,
+        # and the learned stage was trained on vectors made this way.
+        vectors = np.stack([np.asarray(self.embedder.embed_query(ex.text), dtype=np.float32) for ex in self.bank])
         _save_atomically(path, vectors)
         return vectors
 
-    def classify(self, text: str) -> Match:
-        """Compare the message with the bank. An emergency that fires wins (as in the rules); when nothing
-        fires, the evidence reported is the flaggable class nearest to its floor."""
-        query = np.asarray(self.embedder.embed_query(text), dtype=np.float32)
-        sims = self.vectors @ query
-        ordinary_i = self._best(sims, "ordinary")
-        ordinary = float(sims[ordinary_i]) if ordinary_i is not None else -1.0
-        candidates = []
-        for label in ("emergency", "dose"):
-            i = self._best(sims, label)
-            if i is not None:
-                floor, margin = self.thresholds.for_label(label)
-                sim = float(sims[i])
-                fired = sim >= floor and sim - ordinary >= margin
-                candidates.append(Match(label if fired else None, self.bank[i], sim, ordinary, floor))
-        if not candidates:
-            raise ValueError("the exemplar bank has no emergency or dose exemplars")
-        fired_first = [c for c in candidates if c.label is not None]
-        return fired_first[0] if fired_first else max(candidates, key=lambda c: c.similarity - c.floor)
+    def max_similarities(self, queries: np.ndarray, leave_out_self: bool = False) -> np.ndarray:
+        """Per query row, the cosine similarity of its nearest exemplar of each class (``LABELS`` order); with
+        ``leave_out_self`` the queries are the bank itself and each row skips its own exemplar (training)."""
+        sims = np.asarray(queries, dtype=np.float32) @ self.vectors.T
+        if leave_out_self:
+            np.fill_diagonal(sims, -1.0)
+        return np.stack([sims[:, self.rows[label]].max(axis=1) for label in LABELS], axis=1)
 
-    def _best(self, sims: np.ndarray, label: Label) -> int | None:
-        rows = self.rows[label]
-        return int(rows[int(np.argmax(sims[rows]))]) if len(rows) else None
+    def nearest(self, query: np.ndarray) -> dict[Label, tuple[Exemplar, float]]:
+        """Per class present in the bank: its nearest exemplar and the cosine similarity to it."""
+        sims = self.vectors @ np.asarray(query, dtype=np.float32)
+        out: dict[Label, tuple[Exemplar, float]] = {}
+        for label, rows in self.rows.items():
+            if len(rows):
+                i = int(rows[int(np.argmax(sims[rows]))])
+                out[label] = (self.bank[i], float(sims[i]))
+        return out
 
 
 def _save_atomically(path: Path, vectors: np.ndarray) -> None:

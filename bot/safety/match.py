@@ -163,14 +163,15 @@ def _has_experiencer_cue(prefix: str) -> bool:
 def _fires(rule: rules.Rule, sentence: str, match: re.Match[str], urgent: bool) -> bool:
     """Apply the strong/context rule described in the module docstring to one match."""
     prefix = sentence[: match.start()]
-    present = _has_present_marker(sentence, match.end())
+    settled = bool(rules.RESOLVED_NOW.search(sentence))  # "now stable", "now 3 years without one"
+    present = _has_present_marker(sentence, match.end()) and not settled
     if rule.always:
         return True
     if _is_hypothetical(prefix) and not (present or urgent):
         return False
     if present or urgent:
         return True
-    if rules.LONG_PAST.search(sentence):
+    if settled or rules.LONG_PAST.search(sentence):
         return False  # "my chest felt tight at my last infusion", "I had a seizure years ago"
     if rule.narrative:
         # A description in plain words: not when the sentence talks ABOUT symptoms.

@@ -72,6 +72,11 @@ LONG_PAST = re.compile(
     r"used to|as a child|childhood|once had|back in|when i was|last (?:infusion|dose|time)|(?:fine|ok|okay|better|"
     r"all right|alright) now|went away|settled|resolved|recovered)\b"
 )
+# "now stable", "now 3 years without one": a long-past event that has settled, not a present marker.
+RESOLVED_NOW = re.compile(
+    r"\bnow (?:stable|fine|well|ok|okay|settled|controlled|seizure free|(?:\d+|one|two|three|four|five|six) "
+    r"(?:years?|months?))\b"
+)
 URGENT = re.compile(
     r"(?:^\W*help\b|\bhelp\s*!|\bhelp me\b|\bplease help\b|\b(?:someone|somebody|anyone) help\b|"
     r"\bhelp us\b|\bcan (?:someone|somebody|anyone|you) help\b|\bneed help (?:now|fast|asap)\b|"
@@ -84,7 +89,7 @@ _POSS = r"(?:my|his|her|their|our|the patients|(?:my|his|her|our) \w+s)"
 # Fever, and the signs that make a fever on an immunosuppressant an emergency (whole-message clusters).
 _FEVER = (
     r"(?:fever|feverish|febrile|temperature|temp of|high temp|burning up|burning hot|boiling hot|boiling|very hot|"
-    r"really hot|so hot|(?:hes|shes|im|is|feels) (?:very |really |so )?hot|pyrexial|3[89](?:\.\d)? ?(?:c|degrees)?|4[01](?:\.\d)? ?(?:c|degrees)?|10[2-5] ?(?:f|degrees))"
+    r"really hot|so hot|(?:hes|shes|im|is|feels) (?:very |really |so )?hot|pyrexial|3[89](?:\.\d)?(?! ?%) ?(?:c|degrees)?|4[01](?:\.\d)?(?! ?%) ?(?:c|degrees)?|10[2-5] ?(?:f|degrees))"
 )
 _MENINGITIS_SIGN = (
     r"(?:stiff neck|neck (?:is )?(?:so |very )?stiff|wont (?:bend|move) (?:his|her|my) neck|light hurts|hurts (?:her|his|my) "
@@ -97,7 +102,7 @@ _SEPSIS_SIGN = (
     r"shaking (?:violently|uncontrollably|so hard)|cant stop (?:shaking|shivering)|teeth (?:are )?chattering|rigors|not peeing|peeing hardly|hardly peeing|no urine|clammy|hypotensi\w*|"
     r"tachycardic|dying|delirious|unresponsive|blue|pass out|passed out|faint|seeing double|(?:so|too|very) weak|"
     r"cant (?:get up|stand up|stand)|"
-    r"\d{2,3} ?(?:/|over) ?[3-5]\d|pressure (?:is )?(?:very |really )?low|(?:bp|blood pressure) (?:is )?(?:very |really )?low)"
+    r"(?:[5-9]\d|1\d\d) ?(?:/|over) ?[3-5]\d|pressure (?:is )?(?:very |really )?low|(?:bp|blood pressure) (?:is )?(?:very |really )?low)"
 )
 
 
@@ -738,7 +743,7 @@ DOSE_PATTERNS: dict[str, re.Pattern[str]] = {
             rf"be\W+given|go\W+with|start\W+with|start\W+on|switch\W+to)\W+{_QUANTITY}\b",
         ),
         # Self-administration: "give myself the infusion", "I self-inject"
-        ("give_myself", r"\b(?:give|inject|infuse|administer|do)\W+(?:it\W+to\W+|the\W+\w+\W+to\W+)?myself\b"),
+        ("give_myself", r"\b(?:give|inject|infuse|administer)\W+(?:it\W+to\W+|the\W+\w+\W+to\W+)?myself\b"),
         ("give_it_to_myself", r"\b(?:give|inject|infuse|administer)\W+(?:\w+\W+){0,4}?(?:to\W+)?myself\b"),
         ("self_administer", rf"\b(?:i|we|{_SUBJ_D})\W+(?:\w+\W+){{0,2}}?self\W+(?:administer|inject|infuse)\w*"),
         # "adjust my dose", "lower his dosage" (imperative or statement about a specific person's dose)
@@ -961,7 +966,9 @@ DECISION_CHANGE = re.compile(
 SCHEDULE_QUESTION = re.compile(
     r"\bhow many (?:\w+ )?(?:shots|doses|jabs|injections|infusions|vaccines|vaccinations) (?:do|does|will|would) "
     r"(?:i|you|he|she|we|they|people|someone|one) need\b|"
-    r"\b(?:do|does) (?:i|you|he|she|we|they) need (?:\d|one|two|three) (?:\w+ )?(?:shots|doses|jabs|injections)\b"
+    r"\b(?:do|does) (?:i|you|he|she|we|they) need (?:\d|one|two|three) (?:\w+ )?(?:shots|doses|jabs|injections)\b|"
+    # the labelled interval between two events: "how long after the last infusion should I wait before a vaccine?"
+    r"\bhow long (?:after|before) (?:\w+ ){1,4}?(?:should|do|does|must|need to) (?:i|you|he|she|we|they|one) wait\b"
 )
 
 # --------------------------------------------------------------------------------------------

@@ -1,8 +1,6 @@
-"""The safety pipeline: validate -> emergency rules -> dose rules -> exemplar similarity -> ok.
+"""The safety pipeline: validate -> emergency rules -> dose rules -> learned classifier -> ok.
 
-The exemplar stage skips general questions (question form, no person named: ``rules.QUESTION_FORM``).
-
-Rules run first because they are exact and explainable; the exemplar stage only sees what no rule
+Rules run first because they are exact and explainable; the learned stage only sees what no rule
 decided. An emergency always wins over a dose request. Only the CURRENT message is judged for an
 emergency, so an emergency stated in a later turn is caught whatever came before; earlier turns are
 used only to read a dose request split across turns ("I weigh 50 kg" -> "so how much then?").
@@ -18,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.safety import match, rules
-from bot.safety.exemplars import ExemplarStage
+from bot.safety.classifier import LearnedStage
 from bot.safety.match import OK, SafetyVerdict
 from bot.safety.messages import decline_message, emergency_message
 from bot.types import Audience, SafetyDecision
@@ -33,15 +31,15 @@ def wording_for(question: str, audience: Audience) -> Audience:
 
 
 class Screen:
-    """Runs the pipeline; without an exemplar stage it is the rule stage alone (``check``)."""
+    """Runs the pipeline; without a learned stage it is the rule stage alone (``check``)."""
 
-    def __init__(self, exemplars: ExemplarStage | None = None) -> None:
-        self.exemplars = exemplars
+    def __init__(self, learned: LearnedStage | None = None) -> None:
+        self.learned = learned
 
     @classmethod
     def for_embedder(cls, embedder: Embedder, cache_dir: Path | None = None) -> Screen:
-        """Both stages when this embedder has calibrated thresholds, else the rules alone."""
-        return cls(ExemplarStage.for_embedder(embedder, cache_dir))
+        """Both stages when the shipped classifier was trained on this embedder's model, else the rules alone."""
+        return cls(LearnedStage.for_embedder(embedder, cache_dir))
 
     def check(self, question: str, audience: Audience, history: Sequence[str] = ()) -> SafetyVerdict:
         verdict = match.validate_question(question)
@@ -56,21 +54,20 @@ class Screen:
         dose_rule = match.find_dose_request(question) or match.find_dose_follow_up(question, history)
         if dose_rule is not None:
             return _decline(SafetyDecision("dose_request", "rule", rule=f"dose.{dose_rule}", wording=wording))
-        if self.exemplars is None:
+        if self.learned is None:
             return _ok(SafetyDecision("ok", "none"))
-        if match.is_general_question(question):
-            return _ok(SafetyDecision("ok", "none", rule="general_question"))
-        found = self.exemplars.classify(question)
+        found = self.learned.classify(question)
         why = SafetyDecision(
-            found.exemplar.category if found.label else "ok",
-            "exemplar" if found.label else "none",
-            exemplar=found.exemplar.id,
-            similarity=round(found.similarity, 4),
-            threshold=found.floor,
+            found.category,
+            "classifier" if found.label else "none",
+            exemplar=found.exemplar,
+            similarity=found.similarity,
+            probability=found.probability,
+            threshold=found.threshold,
             wording=wording if found.label else None,
         )
         if found.label == "emergency":
-            return _emergency(found.exemplar.category, why)
+            return _emergency(found.category, why)
         if found.label == "dose":
             return _decline(why)
         return _ok(why)

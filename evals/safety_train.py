@@ -1,0 +1,157 @@
+"""``citebot eval safety --train PUBLIC…``: retrain the safety layer's learned stage, reproducibly.
+
+Training data: the exemplar bank, the DEVELOPMENT parts of the phrasing corpus (``dev``, ``dev2``, …:
+each by a different writer, none of whom read the rules) and, as ordinary messages, the
+questions of public QA datasets (MedQuAD, PubMedQA: thousands of real informational questions, weighted
+``PUBLIC_WEIGHT`` each so that they teach "a medical question is not an emergency" without drowning the
+near misses). The held-out part is never read here.
+
+Features: the message's embedding, the rules' framing cues and its similarity to the nearest bank
+exemplar of each class (a bank exemplar's own row leaves itself out). ``L2``, ``PUBLIC_WEIGHT`` and
+``CUE_SCALE`` were chosen by the same out-of-file score below, on the development parts only.
+
+Thresholds are chosen out of file: for each development part, a model trained without it scores it,
+behind the rules as shipped; the thresholds keep the most recall (an emergency counts twice a dose
+request) while the parts' mean false-flag rate stays within
+``MAX_FALSE_FLAG``. Those out-of-file figures are what a new writer's messages would see, and they are
+stored in the weights file's ``info``. Then the final model is fitted on everything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from tqdm import tqdm
+
+from bot.safety import Screen
+from bot.safety.classifier import Classifier, features, fit
+from bot.safety.exemplars import LABELS, ExemplarBank
+from bot.safety.match import clean_question
+from evals.safety import DEFAULT_SAFETY_DIR, Message, development_parts, load_split, predict, score
+from ingest.embed import Embedder
+from ingest.errors import CitebotError
+
+PUBLIC_WEIGHT = 0.2
+L2 = 0.25
+CUE_SCALE = 0.2
+MAX_FALSE_FLAG = 0.015
+GRID = np.round(np.arange(0.30, 0.9751, 0.025), 3)
+
+
+def public_questions(path: Path) -> list[str]:
+    """Questions of a MedQuAD JSON Lines file or a PubMedQA ``ori_pqal.json``; anything else is an error."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".jsonl":
+        rows = [json.loads(line) for line in text.splitlines() if line.strip()]
+        return sorted({r["question"] for r in rows if r.get("question")})
+    data = json.loads(text)
+    if isinstance(data, dict) and all(isinstance(v, dict) and "QUESTION" in v for v in data.values()):
+        return sorted({v["QUESTION"] for v in data.values()})
+    raise CitebotError(f"{path}: neither MedQuAD JSON Lines nor PubMedQA ori_pqal.json")
+
+
+def _embed(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
+    """One text per call, as a question is embedded when a user asks it (int8 ONNX vectors depend on
+    batch mates, so batched vectors would not be the ones the stage sees in use)."""
+    return np.stack(
+        [np.asarray(embedder.embed_query(t), dtype=np.float32) for t in tqdm(texts, leave=False, disable=None)]
+    )
+
+
+def _combine(rule: Sequence[str], p: np.ndarray, te: float, td: float) -> list[str]:
+    em, do = LABELS.index("emergency"), LABELS.index("dose")
+    return [r if r != "ordinary" else "emergency" if q[em] >= te else "dose" if q[do] >= td else "ordinary"
+            for r, q in zip(rule, p, strict=True)]  # fmt: skip
+
+
+def choose_thresholds(
+    parts: Sequence[tuple[Sequence[Message], Sequence[str], np.ndarray]], max_false_flag: float = MAX_FALSE_FLAG
+) -> tuple[float, float, list[dict[str, Any]]]:
+    """Thresholds over out-of-file probabilities: most recall within the false-flag budget; ties go to the
+    stricter pair. Returns them with each part's figures."""
+    best: tuple[float, float, float, list[dict[str, Any]]] | None = None
+    for te in GRID[::-1]:
+        for td in GRID[::-1]:
+            rows = [score(msgs, _combine(rule, p, float(te), float(td)))["overall"] for msgs, rule, p in parts]
+            if float(np.mean([r["false_flag_rate"] for r in rows])) > max_false_flag:
+                continue
+            gain = float(np.mean([2 * r["emergency_recall"] + r["dose_recall"] for r in rows]))
+            if best is None or gain > best[0] + 1e-12:
+                best = (gain, float(te), float(td), rows)
+    if best is None:
+        raise CitebotError("no thresholds fit the false-flag budget: the rules alone already exceed it")
+    return best[1], best[2], best[3]
+
+
+def train(
+    public_paths: Sequence[Path],
+    embedder: Embedder,
+    cache_dir: Path | None = None,
+    corpus_dir: Path = DEFAULT_SAFETY_DIR,
+    progress: Callable[[str], None] = print,
+) -> Classifier:
+    """Fit, choose thresholds out of file, refit on everything; the returned classifier's ``info`` says how."""
+    exemplars = ExemplarBank(embedder, cache_dir)
+    bank = exemplars.bank
+    public = sorted({q for path in public_paths for q in public_questions(path)})
+    dev_parts = development_parts(corpus_dir)
+    if len(dev_parts) < 2:
+        raise CitebotError(f"{corpus_dir}: thresholds are chosen out of file, which needs two development parts")
+    parts = {name: load_split(name, corpus_dir) for name in dev_parts}
+    texts: dict[str, list[str]] = {
+        "bank": [ex.text for ex in bank],
+        "public": public,
+        **{name: [clean_question(m.text) for m in msgs] for name, msgs in parts.items()},
+    }
+    labels: dict[str, np.ndarray] = {
+        "bank": np.array([LABELS.index(ex.label) for ex in bank]),
+        "public": np.full(len(public), LABELS.index("ordinary")),
+        **{name: np.array([LABELS.index(m.label) for m in msgs]) for name, msgs in parts.items()},
+    }
+    total = sum(len(v) for v in texts.values())
+    progress(f"embedding {total} messages one at a time ({embedder.name}, {embedder.backend})")
+    vectors = {name: exemplars.vectors if name == "bank" else _embed(embedder, t) for name, t in texts.items()}
+    x = {
+        name: features(v, texts[name], exemplars.max_similarities(v, leave_out_self=name == "bank"), CUE_SCALE)
+        for name, v in vectors.items()
+    }
+
+    def fit_on(names: Sequence[str]) -> Classifier:
+        xs = np.vstack([x[n] for n in names])
+        ys = np.concatenate([labels[n] for n in names])
+        ws = np.concatenate([np.full(len(labels[n]), PUBLIC_WEIGHT if n == "public" else 1.0) for n in names])
+        w, b = fit(xs, ys, ws, l2=L2)
+        return Classifier(embedder.name, embedder.backend, w, b, 0.5, 0.5, CUE_SCALE)
+
+    out_of_file = []
+    for held in dev_parts:
+        rest = [n for n in dev_parts if n != held]
+        model = fit_on(["bank", "public", *rest])
+        rule = predict(Screen(), parts[held])
+        out_of_file.append((parts[held], rule, model.probabilities(x[held])))
+        progress(f"fitted without {held}")
+    te, td, rows = choose_thresholds(out_of_file)
+    final = fit_on(["bank", "public", *dev_parts])
+    digest = hashlib.sha256()
+    for name in ("bank", "public", *dev_parts):
+        for t in texts[name]:
+            digest.update(t.encode("utf-8") + b"\0")
+    info = {
+        "command": "citebot eval safety --train " + " ".join(str(p) for p in public_paths),
+        "trained_on": {name: len(t) for name, t in texts.items()},
+        "data_sha256": digest.hexdigest()[:16],
+        "public_weight": PUBLIC_WEIGHT,
+        "l2": L2,
+        "cue_scale": CUE_SCALE,
+        "max_false_flag": MAX_FALSE_FLAG,
+        "out_of_file": {
+            held: {k: round(float(r[k]), 4) for k in ("emergency_recall", "dose_recall", "false_flag_rate")}
+            for held, r in zip(dev_parts, rows, strict=True)
+        },
+    }
+    return Classifier(embedder.name, embedder.backend, final.weights, final.bias, te, td, CUE_SCALE, info=info)

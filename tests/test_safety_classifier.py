@@ -1,0 +1,251 @@
+"""The learned stage of the safety layer: its classifier, the exemplar bank it reports and its cache, and
+how it is retrained.
+
+The mechanism is tested with the deterministic FakeEmbedder (bag of hashed words), so similarity here
+means word overlap; the bundled model's behaviour on real phrasings is tested in test_safety_eval.py.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.safety import Screen
+from bot.safety.classifier import CUES, Classifier, LearnedStage, features, fit, load_shipped
+from bot.safety.exemplars import LABELS, Exemplar, ExemplarBank, bank_hash, load_bank
+from evals.safety import DEFAULT_SAFETY_DIR, load_split, markdown, predict, score
+from evals.safety_train import choose_thresholds, public_questions, train
+from ingest.embed import BUNDLED_NAME
+from ingest.errors import CitebotError
+from tests.fakes import FakeEmbedder
+
+BANK = (
+    Exemplar("em-1", "grandad looks odd grey sweaty", "emergency", "collapse"),
+    Exemplar("em-2", "baby floppy limp not feeding burning", "emergency", "sepsis"),
+    Exemplar("do-1", "halve my tablets next week", "dose", "dose_request"),
+    Exemplar("or-1", "what signs mean grandad needs help", "ordinary", "ok"),
+)
+# Labelled messages in the fake embedder's world: topic words decide, as topic and framing would for the model.
+TRAIN = [
+    ("grandad looks odd grey and sweaty now", "emergency"),
+    ("my grandad is grey sweaty and odd", "emergency"),
+    ("baby is floppy and limp and burning up", "emergency"),
+    ("the baby is limp floppy not feeding", "emergency"),
+    ("can I halve my tablets next week", "dose"),
+    ("should she halve her tablets next week", "dose"),
+    ("what signs mean grandad needs help", "ordinary"),
+    ("what is this medicine for", "ordinary"),
+    ("how is the medicine stored", "ordinary"),
+    ("what does the leaflet say about storage", "ordinary"),
+]
+
+
+def bank(tmp_path: Path, embedder: FakeEmbedder | None = None, exemplars: tuple[Exemplar, ...] = BANK) -> ExemplarBank:
+    return ExemplarBank(embedder or FakeEmbedder(), tmp_path / "cache", exemplars)
+
+
+def trained(tmp_path: Path, embedder: FakeEmbedder | None = None) -> LearnedStage:
+    """A stage whose classifier was fitted on TRAIN with the fake embedder (thresholds 0.5)."""
+    embedder = embedder or FakeEmbedder()
+    b = bank(tmp_path, embedder)
+    texts = [t for t, _ in TRAIN]
+    vectors = np.array([embedder.embed_query(t) for t in texts], dtype=np.float32)
+    x = features(vectors, texts, b.max_similarities(vectors), 1.0)
+    y = np.array([LABELS.index(label) for _, label in TRAIN])
+    w, bias = fit(x, y, np.ones(len(y)), l2=0.01)
+    return LearnedStage(embedder, Classifier(embedder.name, embedder.backend, w, bias, 0.5, 0.5, 1.0), b)
+
+
+def test_the_classifier_decides_and_the_nearest_exemplar_of_the_class_is_reported(tmp_path: Path) -> None:
+    screen = Screen(trained(tmp_path))
+    verdict = screen.check("grandad looks odd, grey and sweaty", "patient")
+    assert (verdict.kind, verdict.category) == ("emergency", "collapse")  # the nearest emergency exemplar's category
+    d = verdict.decision
+    assert d is not None and (d.stage, d.exemplar) == ("classifier", "em-1")
+    assert d.probability is not None and d.threshold is not None and d.probability >= d.threshold
+    dose = screen.check("should I halve my tablets next week", "patient")
+    assert dose.kind == "dose_request" and dose.decision is not None and dose.decision.exemplar == "do-1"
+    assert dose.decision.stage == "classifier" and dose.decision.category == "dose_request"
+
+
+def test_an_ordinary_message_passes_and_the_audit_names_the_class_nearest_its_threshold(tmp_path: Path) -> None:
+    verdict = Screen(trained(tmp_path)).check("how is the medicine stored", "patient")
+    assert verdict.kind == "ok"
+    d = verdict.decision
+    assert d is not None and d.stage == "none" and d.category == "ok" and d.exemplar
+    assert d.probability is not None and d.threshold is not None and d.probability < d.threshold
+
+
+def test_rules_decide_before_the_classifier(tmp_path: Path) -> None:
+    verdict = Screen(trained(tmp_path)).check("I can't breathe", "patient")
+    assert verdict.decision is not None and verdict.decision.stage == "rule"
+
+
+def test_an_emergency_outranks_a_dose_request_when_both_fire() -> None:
+    clf = Classifier("m", "b", np.zeros((3, 1)), np.zeros(3), 0.3, 0.3, 1.0)
+    assert clf.decide(np.array([0.35, 0.4, 0.25])) == "emergency"
+    assert clf.decide(np.array([0.2, 0.4, 0.4])) == "dose"
+    assert clf.decide(np.array([0.2, 0.2, 0.6])) is None
+
+
+def test_fit_learns_separable_classes_deterministically() -> None:
+    rng = np.random.default_rng(0)
+    centres = np.eye(3) * 4
+    y = np.repeat(np.arange(3), 30)
+    x = centres[y] + rng.normal(size=(90, 3))
+    w1, b1 = fit(x, y, np.ones(90))
+    w2, b2 = fit(x, y, np.ones(90))
+    assert np.array_equal(w1, w2) and np.array_equal(b1, b2)
+    clf = Classifier("m", "b", w1, b1, 0.5, 0.5, 1.0)
+    assert (clf.probabilities(x).argmax(axis=1) == y).mean() > 0.95
+
+
+def test_weights_round_trip_through_json_and_refuse_other_cues() -> None:
+    clf = Classifier("m", "onnx-int8", np.arange(6, dtype=np.float32).reshape(3, 2) / 7, np.ones(3, np.float32),
+                     0.8, 0.6, 0.2, info={"out_of_file": {}})  # fmt: skip
+    back = Classifier.from_json(clf.to_json())
+    assert np.allclose(back.weights, clf.weights, atol=1e-6) and back.cue_scale == 0.2
+    assert (back.emergency_threshold, back.dose_threshold, back.backend) == (0.8, 0.6, "onnx-int8")
+    data = json.loads(clf.to_json())
+    data["cues"] = data["cues"][:-1]
+    with pytest.raises(ValueError, match="retrain"):
+        Classifier.from_json(json.dumps(data))
+
+
+def test_the_shipped_classifier_fits_the_bundled_model_only() -> None:
+    shipped = load_shipped()
+    assert shipped is not None and shipped.model == BUNDLED_NAME and shipped.dim == 384
+    assert shipped.weights.shape == (len(LABELS), 384 + len(CUES) + len(LABELS))
+    info = shipped.info or {}
+    assert set(info["out_of_file"]) >= {"dev", "dev2"} and info["trained_on"]["public"] > 1000
+    assert Screen.for_embedder(FakeEmbedder()).learned is None  # another model gets the rules alone
+
+
+def test_bank_vectors_are_cached_on_disk_by_model_and_bank(tmp_path: Path) -> None:
+    first = FakeEmbedder()
+    _ = bank(tmp_path, first).vectors
+    assert len(first.queries) == len(BANK)  # one text per call, as questions are embedded in use
+    again = FakeEmbedder()
+    _ = bank(tmp_path, again).vectors
+    assert again.queries == []  # a cold process loads the vectors instead of re-embedding the bank
+    other_model = FakeEmbedder(name="other-model")
+    _ = bank(tmp_path, other_model).vectors
+    assert len(other_model.queries) == len(BANK)
+    changed = (*BANK, Exemplar("or-2", "how is it given", "ordinary", "ok"))
+    assert bank_hash(changed) != bank_hash(BANK)
+    assert bank(tmp_path, FakeEmbedder(), changed).cache_path() != bank(tmp_path).cache_path()
+
+
+def test_a_corrupt_or_unwritable_cache_is_rebuilt_not_an_error(tmp_path: Path) -> None:
+    path = bank(tmp_path).cache_path()
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"not a numpy file")
+    embedder = FakeEmbedder()
+    _ = bank(tmp_path, embedder).vectors
+    assert len(embedder.queries) == len(BANK)
+    assert np.load(path).shape == (len(BANK), embedder.dim)
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    readonly = ExemplarBank(FakeEmbedder(), blocker / "cache", BANK)  # cannot create a dir under a file
+    assert readonly.vectors.shape == (len(BANK), 64)
+
+
+def test_max_similarities_leave_a_bank_exemplar_out_of_its_own_row(tmp_path: Path) -> None:
+    b = bank(tmp_path)
+    own = b.max_similarities(b.vectors)
+    assert own[0, LABELS.index("emergency")] == pytest.approx(1.0)
+    left_out = b.max_similarities(b.vectors, leave_out_self=True)
+    assert left_out[0, LABELS.index("emergency")] < 0.99  # em-1's nearest other emergency is em-2
+
+
+def test_packaged_bank_is_well_formed_and_written_apart_from_the_corpus() -> None:
+    bank = load_bank()
+    ids = [ex.id for ex in bank]
+    assert len(ids) == len(set(ids))
+    counts = {label: sum(ex.label == label for ex in bank) for label in ("emergency", "dose", "ordinary")}
+    assert counts["emergency"] >= 200 and counts["dose"] >= 100 and counts["ordinary"] >= 200
+    corpus = {
+        json.loads(line)["text"].casefold().strip()
+        for part in ("dev", "dev2", "heldout")
+        for line in (DEFAULT_SAFETY_DIR / f"{part}.jsonl").read_text(encoding="utf-8").splitlines()
+    }
+    assert not [ex.text for ex in bank if ex.text.casefold().strip() in corpus]
+
+
+def test_load_bank_rejects_an_unknown_label() -> None:
+    with pytest.raises(ValueError, match="unknown label"):
+        load_bank('{"id": "x", "text": "t", "label": "maybe"}')
+
+
+def test_corpus_loader_gives_one_line_errors(tmp_path: Path) -> None:
+    with pytest.raises(CitebotError, match="no safety corpus"):
+        load_split("dev", tmp_path)
+    (tmp_path / "dev.jsonl").write_text('{"id": "a", "text": "t", "label": "urgent"}\n')
+    with pytest.raises(CitebotError, match=r"dev.jsonl:1: bad corpus line"):
+        load_split("dev", tmp_path)
+
+
+def test_score_and_table_per_family(tmp_path: Path) -> None:
+    rows = [
+        {"id": "1", "text": "I can't breathe", "label": "emergency", "family": "first_person", "audience": "patient"},
+        {"id": "2", "text": "What is PML?", "label": "ordinary", "family": "first_person", "audience": "patient"},
+        {"id": "3", "text": "How much Ocrevus should I take?", "label": "dose", "family": "typos",
+         "audience": "patient"},
+        {"id": "4", "text": "so how much then?", "label": "dose", "family": "typos", "audience": "patient",
+         "history": ["I weigh 50 kg"]},
+    ]  # fmt: skip
+    (tmp_path / "dev.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    messages = load_split("dev", tmp_path)
+    result = score(messages, predict(Screen(), messages))
+    assert result["overall"]["emergency_recall"] == 1.0 and result["overall"]["false_flag_rate"] == 0.0
+    assert result["overall"]["dose_recall"] == 1.0 and result["families"]["typos"]["n_dose"] == 2
+    table = markdown("dev", result)
+    assert "| **all** | 4 | 100.0% (1) | 100.0% (2) | 0.0% (1) |" in table
+
+
+def test_thresholds_are_chosen_within_the_false_flag_budget(tmp_path: Path) -> None:
+    rows = [
+        {"id": "e", "text": "grandad looks odd grey sweaty", "label": "emergency", "family": "f"},
+        {"id": "d", "text": "pls halve tabs", "label": "dose", "family": "f"},
+        {"id": "o", "text": "what signs mean grandad needs help", "label": "ordinary", "family": "f"},
+    ]
+    (tmp_path / "dev.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    messages = load_split("dev", tmp_path)
+    rule = predict(Screen(), messages)
+    p = np.array([[0.9, 0.05, 0.05], [0.1, 0.6, 0.3], [0.7, 0.2, 0.1]])  # the ordinary one looks like an emergency
+    te, td, rows_out = choose_thresholds([(messages, rule, p)], max_false_flag=0.0)
+    assert te > 0.7 and td <= 0.6  # the strictest emergency threshold that spares the ordinary message
+    assert rows_out[0]["false_flag_rate"] == 0.0 and rows_out[0]["dose_recall"] == 1.0
+    with pytest.raises(CitebotError, match="false-flag budget"):
+        choose_thresholds([(messages, ["emergency"] * 3, p)], max_false_flag=0.0)  # the rules alone exceed it
+
+
+def test_training_reads_public_questions_and_chooses_thresholds_out_of_file(tmp_path: Path) -> None:
+    medquad = tmp_path / "medquad.jsonl"
+    medquad.write_text("\n".join(json.dumps({"question": q}) for q in ("What is MS?", "How is it treated?")) + "\n")
+    pubmedqa = tmp_path / "ori_pqal.json"
+    pubmedqa.write_text(json.dumps({"1": {"QUESTION": "Does X help?"}}))
+    assert public_questions(medquad) == ["How is it treated?", "What is MS?"]
+    assert public_questions(pubmedqa) == ["Does X help?"]
+    bad = tmp_path / "other.json"
+    bad.write_text("[1, 2]")
+    with pytest.raises(CitebotError, match="neither MedQuAD"):
+        public_questions(bad)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for part, items in (("dev", TRAIN[::2]), ("dev2", TRAIN[1::2])):
+        lines = [json.dumps({"id": f"{part}-{i}", "text": t, "label": label, "family": "f"})
+                 for i, (t, label) in enumerate(items)]  # fmt: skip
+        (corpus / f"{part}.jsonl").write_text("\n".join(lines) + "\n")
+    (corpus / "heldout.jsonl").write_text("not json: training must never read the held-out part\n")
+    embedder = FakeEmbedder()
+    clf = train([medquad, pubmedqa], embedder, tmp_path / "cache", corpus, progress=lambda _: None)
+    info = clf.info or {}
+    assert set(info["out_of_file"]) == {"dev", "dev2"} and info["trained_on"]["public"] == 3
+    assert clf.model == embedder.name and clf.dim == embedder.dim
+    with pytest.raises(CitebotError, match="two development parts"):
+        (corpus / "dev2.jsonl").unlink()
+        train([medquad], embedder, tmp_path / "cache", corpus, progress=lambda _: None)
