@@ -38,6 +38,8 @@ CUES: dict[str, re.Pattern[str]] = {
     "informational": rules.INFORMATIONAL,
     "past": rules.PAST,
     "long_past": rules.LONG_PAST,
+    "settled": rules.SETTLED_MESSAGE,
+    "resolved_now": rules.RESOLVED_NOW,
     "urgent": rules.URGENT,
     "present": rules.PRESENT_ANYWHERE,
     "question_form": rules.QUESTION_FORM,

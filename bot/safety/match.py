@@ -189,8 +189,11 @@ def find_emergency(text: str) -> rules.Rule | None:
     if not norm:
         return None
     urgent = bool(rules.URGENT.search(norm))
+    settled = bool(rules.SETTLED_MESSAGE.search(norm)) and not (urgent or rules.PRESENT_ANYWHERE.search(norm))
     sentences = _sentences(norm)
     for rule in rules.EMERGENCY_RULES:
+        if settled and rule.narrative:
+            continue  # a plain-words description of an event the message says is over
         for sentence in [norm] if rule.whole_message else sentences:
             for match in rule.pattern.finditer(sentence):
                 if _fires(rule, sentence, match, urgent):

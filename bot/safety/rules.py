@@ -59,7 +59,7 @@ INFORMATIONAL = re.compile(
     r"can (?:ocrevus|kesimpta|briumvi|shingrix|it|this|ocrelizumab|ofatumumab|ublituximab) cause|"
     r"(?:does|do|will|would|could) (?:ocrevus|kesimpta|briumvi|shingrix|it|ocrelizumab|ofatumumab) (?:cause|make|lead)|"
     r"difference between|recogni[sz]e|tell (?:if|whether|the difference)|first aid|risk of|chance of|at risk|risk for|"
-    r"who (?:is|are|gets)|inherited|genetic|"
+    r"who (?:is|are|gets)|inherited|genetic|survival|prognosis|statistics|"
     r"in general|typically|usually)\b"
 )
 PAST = re.compile(
@@ -70,12 +70,21 @@ PAST = re.compile(
 LONG_PAST = re.compile(
     r"\b(?:years?|months?|weeks?) ago\b|\b(?:last|a) (?:year|month|week)\b|\b(?:in the past|previously|history of|"
     r"used to|as a child|childhood|once had|back in|when i was|last (?:infusion|dose|time)|(?:fine|ok|okay|better|"
-    r"all right|alright) now|went away|settled|resolved|recovered)\b"
+    r"all right|alright) now|went away|settled|resolved|recovered|(?:i|he|she|we|they) once|"
+    r"in (?:january|february|march|april|may|june|july|august|september|october|november|december)|"
+    r"came back (?:completely|fully|to normal)|back to normal)\b"
 )
 # "now stable", "now 3 years without one": a long-past event that has settled, not a present marker.
 RESOLVED_NOW = re.compile(
     r"\bnow (?:stable|fine|well|ok|okay|settled|controlled|seizure free|(?:\d+|one|two|three|four|five|six) "
     r"(?:years?|months?))\b"
+)
+# The whole message says the event is over ("it went away after he sat up … today he's fine"): a plain-words
+# description (a narrative rule) is then history, unless something places it in the present.
+SETTLED_MESSAGE = re.compile(
+    r"\b(?:(?:hes|shes|im|i am|he is|she is|theyre|were|its|it is|all) (?:\w+ )?(?:fine|ok|okay|better|back to normal) "
+    r"(?:now|today)|(?:today|now) (?:hes|shes|im|he is|she is|i am|theyre|its) (?:\w+ )?(?:fine|ok|okay|better)|"
+    r"went away|passed (?:after|within)|came back (?:completely|fully|to normal))\b"
 )
 URGENT = re.compile(
     r"(?:^\W*help\b|\bhelp\s*!|\bhelp me\b|\bplease help\b|\b(?:someone|somebody|anyone) help\b|"
