@@ -2,8 +2,9 @@
 
 Why deterministic: it decides whether citebot answers at all, so it must be predictable, auditable
 and testable. Every user-facing string is fixed text. Layout, one concern per module:
-``rules`` (the pattern tables), ``match`` (how rules are applied), ``exemplars`` (the embedding
-similarity stage and its bank, ``exemplars.jsonl``), ``messages`` (fixed texts), ``screen`` (the pipeline).
+``rules`` (the pattern tables), ``match`` (how rules are applied), ``classifier`` (the learned second
+stage and its weights, ``classifier.json``), ``exemplars`` (the bank of written messages it reports as
+evidence, ``exemplars.jsonl``), ``messages`` (fixed texts), ``screen`` (the pipeline).
 """
 
 from bot.safety.match import (
