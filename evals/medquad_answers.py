@@ -1,6 +1,8 @@
 """MedQuAD answer benchmark: citebot's answers against the gold answers, beside a plain LangChain pipeline.
 
-``citebot eval medquad PATH --answers`` takes a seeded random sample of QA pairs (seed 0), writes
+``citebot eval medquad PATH --answers`` takes a seeded random sample of QA pairs (seed 0) from the
+documents outside the ranker's training fold (``bot.rank.training_fold``: the ranker was fitted on
+MedQuAD pages, so scoring its own training pages would flatter it), writes
 one Markdown document per source page of the sample (title = the page's focus, one ``##`` section
 per question type holding that pair's answer; every pair of the file from those pages is included,
 so a page has its other sections as distractors), ingests them with ``citebot ingest``'s pipeline
@@ -33,6 +35,7 @@ from bot.text import content_words
 from bot.types import Audience
 from evals.metrics import bare, behavior_of, shown_sentences
 from evals.public import load_medquad, medquad_sample
+from evals.ranker import in_training_fold
 from ingest.embed import Embedder
 from ingest.settings import Settings
 
@@ -74,6 +77,11 @@ def write_pages(rows: Sequence[Mapping[str, Any]], pages: set[str], folder: Path
         front = f"---\ntitle: {json.dumps(str(focus))}\nsource_url: {pairs[0].get('url') or ''}\n---\n\n"
         (folder / f"{page_name(file)}.md").write_text(front + f"# {focus}\n\n" + "\n".join(sections), encoding="utf-8")
     return len(by_page)
+
+
+def outside_training_fold(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The pairs whose document the ranker was never trained on: the only ones this benchmark may score."""
+    return [r for r in rows if not in_training_fold(r)]
 
 
 def overlap(answer: str, gold: str) -> dict[str, float]:
@@ -123,7 +131,8 @@ def run_medquad_answers(
     from ingest.pipeline import ingest
 
     every = load_medquad(path)
-    sample = medquad_sample(every, limit)
+    unseen = outside_training_fold(every)
+    sample = medquad_sample(unseen, limit)
     pages = {r["file"] for r in sample}
     work = Path(tempfile.mkdtemp(prefix="citebot-medquad-"))
     try:
@@ -176,7 +185,8 @@ def run_medquad_answers(
     summary = summarize(records)
     summary["run"] = {
         "path": str(path),
-        "sample": f"seeded random sample (seed 0) of {len(sample)} of {len(every)} pairs",
+        "sample": f"seeded random sample (seed 0) of {len(sample)} of the {len(unseen)} pairs outside the "
+        f"ranker's training fold ({len(every)} in all)",
         "questions": len(sample),
         "pages": n_pages,
         "citebot_chunks": ingested.chunks_total,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import random
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,11 +30,21 @@ DOCS_PER_FOLD = 100
 SEED = 0
 
 
+def document_of(row: Mapping[str, Any]) -> str:
+    """The key a MedQuAD pair's document is folded by (``bot.rank.training_fold``)."""
+    return str(row.get("doc_id") or row["id"])
+
+
+def in_training_fold(row: Mapping[str, Any]) -> bool:
+    """Whether the ranker may have been trained on this pair's document: an answer benchmark must not score it."""
+    return training_fold(document_of(row))
+
+
 def _documents(rows: Sequence[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     """Documents with at least three distinct answers (so a question has real wrong sections)."""
     docs: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
-        doc = docs[str(r.get("doc_id") or r["id"])]
+        doc = docs[document_of(r)]
         if all(r["answer"] != o["answer"] for o in doc):
             doc.append(r)
     return {d: rs for d, rs in docs.items() if len(rs) >= 3}

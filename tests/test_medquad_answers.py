@@ -8,22 +8,42 @@ from pathlib import Path
 
 import pytest
 
-from evals.medquad_answers import ANSWER_METRICS, overlap, page_name, run_medquad_answers, summary_markdown, write_pages
+from bot.rank import training_fold
+from evals.medquad_answers import (
+    ANSWER_METRICS,
+    outside_training_fold,
+    overlap,
+    page_name,
+    run_medquad_answers,
+    summary_markdown,
+    write_pages,
+)
+from evals.public import medquad_sample
 from ingest.settings import Settings
 
-ROWS = [
-    {"id": "g/1.xml#1", "file": "3_GHR_QA/0001.xml", "focus": "Gout", "qtype": "information",
+ROWS = [  # doc_ids outside the ranker's training fold (bot.rank.training_fold), but the last
+    {"id": "g/1.xml#1", "doc_id": "0003", "file": "3_GHR_QA/0001.xml", "focus": "Gout", "qtype": "information",
      "question": "What is gout?", "answer": "Gout is a form of arthritis caused by uric acid crystals in joints."},
-    {"id": "g/1.xml#2", "file": "3_GHR_QA/0001.xml", "focus": "Gout", "qtype": "treatment",
+    {"id": "g/1.xml#2", "doc_id": "0003", "file": "3_GHR_QA/0001.xml", "focus": "Gout", "qtype": "treatment",
      "question": "How is gout treated?", "answer": "Gout attacks are treated with anti-inflammatory medicines and "
      "colchicine; allopurinol lowers uric acid over the long term."},
-    {"id": "s/2.xml#1", "file": "6_NINDS_QA/0002.xml", "focus": "Sciatica", "qtype": "symptoms",
+    {"id": "s/2.xml#1", "doc_id": "0005", "file": "6_NINDS_QA/0002.xml", "focus": "Sciatica", "qtype": "symptoms",
      "question": "What are the symptoms of sciatica?", "answer": "Sciatica causes pain that runs from the lower "
      "back down the back of one leg, with numbness or tingling in the foot."},
-    {"id": "a/3.xml#1", "file": "5_NIDDK_QA/0003.xml", "focus": "Anemia", "qtype": "causes",
+    {"id": "a/3.xml#1", "doc_id": "0006", "file": "5_NIDDK_QA/0003.xml", "focus": "Anemia", "qtype": "causes",
      "question": "What causes anemia?", "answer": "Anemia is caused by blood loss, too little iron or vitamin B12, "
      "or the body destroying red blood cells faster than it makes them."},
+    {"id": "t/4.xml#1", "doc_id": "0001", "file": "2_GARD_QA/0004.xml", "focus": "Asthma", "qtype": "treatment",
+     "question": "How is asthma treated?", "answer": "Asthma is treated with inhaled corticosteroids and "
+     "bronchodilators."},
 ]  # fmt: skip
+
+
+def test_the_benchmark_scores_only_documents_outside_the_rankers_training_fold() -> None:
+    assert [training_fold(str(r["doc_id"])) for r in ROWS] == [False] * 4 + [True]
+    kept = outside_training_fold(ROWS)
+    assert [r["id"] for r in kept] == [r["id"] for r in ROWS[:4]]
+    assert all(r["id"] != "t/4.xml#1" for r in medquad_sample(kept, 3))
 
 
 def test_pages_one_document_per_source_with_a_section_per_question_type(tmp_path: Path) -> None:
@@ -53,6 +73,7 @@ def test_a_small_run_scores_citebot_beside_the_plain_pipeline(
     path.write_text("".join(json.dumps(r) + "\n" for r in ROWS))
     summary, records = run_medquad_answers(path, settings, real_embedder, limit=3, progress=False)  # type: ignore[arg-type]
     assert summary["run"]["questions"] == 3 and len(records) == 3
+    assert all(r["id"] != "t/4.xml#1" for r in records)  # a training-fold page is never scored
     assert set(ANSWER_METRICS) <= set(summary)
     assert summary["plain_gold_cited"] >= 2 / 3  # the top-1 chunk mostly comes from the right page
     for r in records:
