@@ -12,8 +12,9 @@ exemplar of each class (a bank exemplar's own row leaves itself out). ``L2``, ``
 
 Thresholds are chosen out of file: for each development part, a model trained without it scores it,
 behind the rules as shipped; the thresholds keep the most recall (an emergency counts twice a dose
-request) while at most ``MAX_FALSE_FLAG`` of all their ordinary messages are flagged. Those out-of-file figures are what a new writer's messages would see, and they are
-stored in the weights file's ``info``. Then the final model is fitted on everything.
+request) while at most ``MAX_FALSE_FLAG`` of all their ordinary messages are flagged. Those out-of-file
+figures are what a new writer's messages would see, and they are stored in the weights file's ``info``.
+Then the final model is fitted on everything.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from ingest.errors import CitebotError
 
 PUBLIC_WEIGHT = 0.2
 L2 = 0.1
-CUE_SCALE = 0.3
+CUE_SCALE = 0.2
 MAX_FALSE_FLAG = 0.015
 GRID = np.round(np.arange(0.30, 0.9751, 0.025), 3)
 
@@ -132,7 +133,7 @@ def train(
         ys = np.concatenate([labels[n] for n in names])
         ws = np.concatenate([np.full(len(labels[n]), PUBLIC_WEIGHT if n == "public" else 1.0) for n in names])
         w, b = fit(xs, ys, ws, l2=L2)
-        return Classifier(embedder.name, embedder.backend, w, b, 0.5, 0.5, CUE_SCALE)
+        return Classifier(embedder.name, embedder.backend, w, b, 0.5, 0.5, CUE_SCALE, embedder.recipe)
 
     out_of_file = []
     for held in dev_parts:
@@ -160,4 +161,6 @@ def train(
             for held, r in zip(dev_parts, rows, strict=True)
         },
     }
-    return Classifier(embedder.name, embedder.backend, final.weights, final.bias, te, td, CUE_SCALE, info=info)
+    return Classifier(
+        embedder.name, embedder.backend, final.weights, final.bias, te, td, CUE_SCALE, embedder.recipe, info=info
+    )

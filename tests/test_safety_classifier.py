@@ -124,6 +124,16 @@ def test_the_shipped_classifier_fits_the_bundled_model_only() -> None:
     assert Screen.for_embedder(FakeEmbedder()).learned is None  # another model gets the rules alone
 
 
+def test_the_shipped_classifier_was_trained_on_the_default_backends_vectors() -> None:
+    """A new quantisation recipe moves every vector a little: retrain (docs/SAFETY.md) when this fails."""
+    from ingest.embed import resolve_backend
+    from ingest.embed_onnx import RECIPE
+
+    shipped = load_shipped()
+    assert shipped is not None and shipped.backend == resolve_backend("auto") == "onnx-int8"
+    assert shipped.recipe == RECIPE.tag
+
+
 def test_bank_vectors_are_cached_on_disk_by_model_and_bank(tmp_path: Path) -> None:
     first = FakeEmbedder()
     _ = bank(tmp_path, first).vectors

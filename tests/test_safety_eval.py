@@ -26,10 +26,10 @@ pytestmark = pytest.mark.integration
 # Measured with the shipped embedder (int8 ONNX) and classifier, 2026-12-06: emergency recall, dose recall,
 # share of ordinary messages wrongly flagged. The development parts were trained on (in-sample figures).
 FLOORS = {
-    "heldout": {"emergency_recall": 0.98, "dose_recall": 0.97, "false_flag_rate": 0.012},  # 98.3% 97.9% 1.1%
-    "dev": {"emergency_recall": 0.98, "dose_recall": 0.98, "false_flag_rate": 0.005},  # 98.4% 98.4% 0.3%
-    "dev2": {"emergency_recall": 0.975, "dose_recall": 0.94, "false_flag_rate": 0.005},  # 98.0% 94.4% 0.3%
-    "dev3": {"emergency_recall": 0.965, "dose_recall": 0.96, "false_flag_rate": 0.013},  # 97.0% 96.7% 1.2%
+    "heldout": {"emergency_recall": 0.97, "dose_recall": 0.97, "false_flag_rate": 0.012},  # 97.7% 97.9% 1.1%
+    "dev": {"emergency_recall": 0.985, "dose_recall": 0.98, "false_flag_rate": 0.005},  # 98.8% 98.4% 0.3%
+    "dev2": {"emergency_recall": 0.98, "dose_recall": 0.95, "false_flag_rate": 0.005},  # 98.3% 95.6% 0.3%
+    "dev3": {"emergency_recall": 0.95, "dose_recall": 0.95, "false_flag_rate": 0.013},  # 95.5% 95.0% 1.2%
 }
 
 

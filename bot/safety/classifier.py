@@ -82,6 +82,7 @@ class Classifier:
     emergency_threshold: float
     dose_threshold: float
     cue_scale: float
+    recipe: str = ""  # the int8 quantisation recipe of those vectors ("" unquantised)
     cues: tuple[str, ...] = tuple(CUES)
     info: dict[str, Any] | None = None  # how it was trained and what it scored out of file (docs/SAFETY.md)
 
@@ -112,6 +113,7 @@ class Classifier:
             {
                 "model": self.model,
                 "backend": self.backend,
+                "recipe": self.recipe,
                 "labels": list(LABELS),
                 "cues": list(self.cues),
                 "emergency_threshold": self.emergency_threshold,
@@ -137,6 +139,7 @@ class Classifier:
             emergency_threshold=float(data["emergency_threshold"]),
             dose_threshold=float(data["dose_threshold"]),
             cue_scale=float(data["cue_scale"]),
+            recipe=data.get("recipe", ""),
             info=data.get("info") or {},
         )
 

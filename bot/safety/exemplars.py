@@ -76,8 +76,8 @@ class ExemplarBank:
         self.rows = {label: np.array([i for i, ex in enumerate(self.bank) if ex.label == label]) for label in LABELS}
 
     def cache_path(self) -> Path:
-        # The backend too: torch and int8 ONNX vectors of the same model differ slightly (cosine ~0.993).
-        who = f"{self.embedder.name}\0{self.embedder.backend}\0{self.embedder.dim}"
+        # The backend and int8 recipe too: their vectors of the same model differ slightly (cosine ~0.99).
+        who = f"{self.embedder.name}\0{self.embedder.backend}\0{self.embedder.recipe}\0{self.embedder.dim}"
         key = hashlib.sha256(f"{who}\0{bank_hash(self.bank)}".encode())
         return (self.cache_dir or default_cache_dir()) / f"safety-exemplars-{key.hexdigest()[:20]}.npy"
 
