@@ -77,7 +77,7 @@ class Classifier:
 
     model: str  # the embedding model the weights were trained on
     backend: str  # ... and the backend whose vectors they saw
-    weights: np.ndarray  # (len(LABELS), dim + len(CUES))
+    weights: np.ndarray  # (len(LABELS), dim + len(CUES) + len(LABELS)): see ``features``
     bias: np.ndarray  # (len(LABELS),)
     emergency_threshold: float
     dose_threshold: float
