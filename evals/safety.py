@@ -1,9 +1,8 @@
 """``citebot eval safety``: the safety layer on the phrasing corpus written apart from its rules.
 
-The corpus (evals/datasets/safety/) has a development part, which the rules, the exemplar bank and
-the thresholds may be tuned on, and a frozen held-out part, which is only ever scored; ``dev2`` and
-``dev3`` are further development parts by other writers, scored only when asked for (``--split dev2``,
-``--split dev3``). Figures:
+The corpus (evals/datasets/safety/) has a development part, which the rules may be tuned and the
+learned stage trained on, and a frozen held-out part, which is only ever scored; ``dev2`` and
+``dev3`` are further development parts by other writers (``--split`` scores one part). Figures:
 emergency recall (an emergency got the emergency message), personal-dose recall (a dose request was
 declined), and the false-flag rate (an ordinary message was stopped at all), overall and per family.
 
@@ -81,7 +80,7 @@ def load_split(split: str, corpus_dir: Path = DEFAULT_SAFETY_DIR) -> list[Messag
 
 def predict(screen: Screen, messages: Sequence[Message]) -> list[str]:
     """The label the layer gives each message; the rule stage alone when ``screen`` has no learned stage."""
-    out = []  # one message at a time, as users ask: int8 ONNX vectors depend on their batch mates
+    out = []  # one message at a time, as users ask
     for m in messages:
         verdict = screen.check(m.text, m.audience, m.history)
         out.append(KIND_TO_LABEL.get(verdict.kind, "ordinary"))

@@ -56,8 +56,8 @@ def public_questions(path: Path) -> list[str]:
 
 
 def _embed(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
-    """One text per call, as a question is embedded when a user asks it (int8 ONNX vectors depend on
-    batch mates, so batched vectors would not be the ones the stage sees in use)."""
+    """One text per call, as a question is embedded when a user asks it, so training sees exactly the vectors
+    the stage sees in use whatever the backend (the earlier per-batch int8 graph made them depend on batch mates)."""
     return np.stack(
         [np.asarray(embedder.embed_query(t), dtype=np.float32) for t in tqdm(texts, leave=False, disable=None)]
     )

@@ -95,8 +95,8 @@ class ExemplarBank:
                 return vectors
         except (OSError, ValueError):
             pass  # missing or unreadable: rebuild it
-        # One text per call, as questions are embedded in use: int8 ONNX vectors depend on their batch mates,
-        # and the learned stage was trained on vectors made this way.
+        # One text per call, as questions are embedded in use and as the learned stage was trained (the
+        # earlier per-batch int8 graph made a vector depend on its batch mates).
         vectors = np.stack([np.asarray(self.embedder.embed_query(ex.text), dtype=np.float32) for ex in self.bank])
         _save_atomically(path, vectors)
         return vectors

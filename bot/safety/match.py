@@ -243,9 +243,3 @@ def find_dose_follow_up(question: str, history: Sequence[str]) -> str | None:
     if rules.QUANTITY_FOLLOW_UP.search(norm) and any(rules.PERSONAL_FACT.search(t) for t in earlier):
         return "split_across_turns"
     return None
-
-
-def is_general_question(text: str) -> bool:
-    """A question in information form that names no person (see ``rules.QUESTION_FORM``)."""
-    norm = normalise(text)
-    return bool(rules.QUESTION_FORM.search(norm)) and not rules.PERSON.search(norm)

@@ -981,11 +981,9 @@ SCHEDULE_QUESTION = re.compile(
 )
 
 # --------------------------------------------------------------------------------------------
-# General questions: asked in question form and naming no person (no I/my/he/she/you, no relative,
-# no "patient", no "45F"). They ask for information, not help with a situation, so the exemplar
-# stage does not judge them: its nearest neighbour would only reflect shared topic words ("diet …
-# diabetes" sits near a hypoglycaemia emergency). Chosen on the safety corpus's DEV part, where no
-# emergency or dose request has this form and 107 of 370 ordinary messages do. Rules still apply.
+# Question form, and a named person (I/my/he/she/you, a relative, "patient", "45F"): two of the learned
+# stage's framing cues (``classifier.CUES``). A question in information form that names no person asks
+# for information, not help with a situation.
 QUESTION_FORM = re.compile(
     r"^\W*(?:what|which|who|whom|whose|when|where|why|how|does|do|did|is|are|was|were|can|could|should|"
     r"would|will|may|might|has|have)\b|\?\W*$"
