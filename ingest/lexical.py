@@ -90,8 +90,16 @@ class LexicalIndex:
         words = [w for w in tokens.vocab if w in known]
         if not words:
             return []
-        docs, scores = self._bm25.retrieve([words], k=min(k, len(self.ids)), show_progress=False)
-        return [(self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
+        # Top k among the chunks that score at all: bm25s' own top-k runs numpy's argpartition over every
+        # chunk's score, mostly tied zeros, which costs ~9 ms a query at 100k chunks (numpy 2.4).
+        import numpy as np
+
+        scores = np.asarray(self._bm25.get_scores(words))
+        hits = np.flatnonzero(scores > 0)
+        if len(hits) > k:
+            hits = hits[np.argpartition(-scores[hits], k - 1)[:k]]
+        hits = hits[np.lexsort((hits, -scores[hits]))]  # best first; ties by chunk order, deterministically
+        return [(self.ids[int(i)], float(scores[i])) for i in hits]
 
     def doc_freq(self, words: Sequence[str], stemmed: bool = False) -> list[float]:
         """Share of chunks containing each word; 0.0 for words the corpus never uses.
