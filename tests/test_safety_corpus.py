@@ -13,6 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from citebot.cli import main
+from evals.cli import SAFETY_PARTS
+from evals.safety import development_parts, load_split
+
 SAFETY = Path(__file__).resolve().parents[1] / "evals" / "datasets" / "safety"
 HELDOUT = SAFETY / "heldout.jsonl"
 DEV = SAFETY / "dev.jsonl"
@@ -121,3 +125,25 @@ def test_every_family_in_every_class(parts: dict[str, list[Record]], name: str) 
 def test_multi_turn_items_in_every_class(parts: dict[str, list[Record]], name: str) -> None:
     labels = {rec["label"] for rec in parts[name] if "history" in rec}
     assert labels == set(LABELS), f"{name}: multi-turn items only for {sorted(labels)}"
+
+
+@pytest.mark.parametrize("part", SAFETY_PARTS)
+def test_a_further_development_part_repeats_no_message_of_its_own_or_of_the_other_parts(part: str) -> None:
+    def norm(text: str) -> str:
+        return " ".join(text.lower().split())
+
+    messages = load_split(part)
+    assert len({norm(m.text) for m in messages}) == len(messages)
+    others = {norm(m.text) for other in (*development_parts(), "heldout") if other != part for m in load_split(other)}
+    repeated = [m.id for m in messages if norm(m.text) in others]
+    assert repeated == []  # ids only: the other parts' text stays unprinted
+
+
+@pytest.mark.parametrize("part", SAFETY_PARTS)
+def test_a_further_development_part_is_refused_outside_the_safety_eval(
+    part: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["eval", "--split", part])
+    assert exc.value.code == 2
+    assert f"citebot eval safety --split {part}" in capsys.readouterr().err

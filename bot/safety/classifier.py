@@ -214,11 +214,12 @@ class LearnedStage:
 
     def classify(self, text: str) -> Finding:
         vector = np.asarray(self.embedder.embed_query(text), dtype=np.float32)
-        nearest = self.bank.max_similarities(vector[None, :])
-        p = self.classifier.probabilities(features(vector[None, :], [text], nearest, self.classifier.cue_scale))[0]
+        near = self.bank.nearest(vector)  # one product with the bank: the features and the evidence
+        sims = np.array([[near[c][1] if c in near else -1.0 for c in LABELS]], dtype=np.float32)
+        p = self.classifier.probabilities(features(vector[None, :], [text], sims, self.classifier.cue_scale))[0]
         label = self.classifier.decide(p)
         shown: Label = label if label is not None else self._nearest_threshold(p)
-        exemplar, similarity = self.bank.nearest(vector).get(shown, (None, 0.0))
+        exemplar, similarity = near.get(shown, (None, 0.0))
         category = "ok"
         if label == "dose":
             category = "dose_request"
@@ -237,6 +238,7 @@ class LearnedStage:
         """When nothing fires, the flaggable class closest to its threshold (what an auditor looks at)."""
         return (
             "emergency"
-            if p[0] / self.classifier.emergency_threshold >= p[1] / self.classifier.dose_threshold
+            if p[LABELS.index("emergency")] / self.classifier.emergency_threshold
+            >= p[LABELS.index("dose")] / self.classifier.dose_threshold
             else "dose"
         )
