@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal, Protocol
 
 from bot import safety
+from bot.aspects import PER_QUERY, aspect_queries, merge
 from bot.cite import HeuristicJudge, Judge, Judgement, Verified, verify
 from bot.extractive import ExtractiveAnswerer
 from bot.followup import condense_offline, covered_topics, suggest
@@ -172,7 +173,10 @@ class Bot:
         query = self._standalone(question, turns, notices)
         # The extractive answerer picks sentences itself, so it gets the wider candidate set.
         wide = (4 if audience == "clinician" else 2) * self.settings.top_k  # clinicians get more aspects covered
-        passages = prefer_audience(self.retriever.search(query, k=wide), audience)
+        passages = self.retriever.search(query, k=wide)
+        if audience == "clinician":  # a broad question: evidence across its aspects (bot.aspects)
+            passages = self._across_aspects(question, query, turns, passages, wide)
+        passages = prefer_audience(passages, audience)
         passages = passages[: wide if self.answerer is self.offline else self.settings.top_k]
         shown = [strip_injections(p)[0] for p in passages]
         timings["retrieve"] = time.perf_counter() - t0
@@ -247,6 +251,13 @@ class Bot:
                 followups=suggest(question, turns, passages, audience),
             )
         yield Event("answer", answer.text, answer)
+
+    def _across_aspects(
+        self, question: str, query: str, turns: list[str], passages: list[Passage], k: int
+    ) -> list[Passage]:
+        analysis, entities = self.offline.analysis(question, passages, turns)
+        queries = aspect_queries(query, analysis, entities, passages)
+        return merge(passages, self.retriever.search_many(queries, k=PER_QUERY * 2), k) if queries else passages
 
     def _standalone(self, question: str, turns: list[str], notices: list[str]) -> str:
         if not turns:

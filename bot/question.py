@@ -41,6 +41,29 @@ ASPECTS: dict[str, str] = {
     r"|\b\d+ in \d+\b|\bper (?:million|100,?000)\b",
 }
 _ASPECT_RE = {k: re.compile(v, re.IGNORECASE) for k, v in ASPECTS.items()}
+# Each aspect (and timing direction) as a retrieval query says it: what a broad question's answer looks up
+# per aspect ("Does X make a patient immunocompromised?" → X's mechanism, monitoring, vaccination, ...).
+ASPECT_QUERIES: dict[str, str] = {
+    "schedule": "dose, schedule and how often it is given",
+    "side_effects": "side effects and adverse reactions",
+    "storage": "how to store it",
+    "pregnancy": "pregnancy and breastfeeding",
+    "monitoring": "monitoring, tests and levels to check",
+    "mechanism": "mechanism of action, how it works",
+    "vaccination": "vaccination and vaccines",
+    "infection": "infections and the immune system",
+    "cause": "causes and risk factors",
+    "treatment": "treatment and therapy",
+    "outlook": "outlook and prognosis",
+    "prevalence": "how common it is",
+}
+# The MedQuAD question types about a condition: a medicine's page speaks of them only as its indication.
+CONDITION_ASPECTS = frozenset({"cause", "treatment", "outlook", "prevalence"})
+DIRECTION_QUERIES: dict[str, str] = {
+    "before": "before starting treatment",
+    "during": "during treatment",
+    "after": "after the last dose",
+}
 _DEFINITION = re.compile(r"^\s*(?:what (?:is|are)(?: \(are\))?|define|what does .* mean)\b", re.IGNORECASE)
 
 # Timing relative to a treatment course: a question about one direction must not be answered with another.
@@ -115,6 +138,20 @@ class Analysis:
     wants_list: bool
     definition: bool
     figures: tuple[Figure, ...]
+
+
+def is_broad(analysis: Analysis) -> bool:
+    """A question about an entity with no single narrow aspect: a yes/no, a definition or an aspect-less
+    question ("Does X make a patient immunocompromised?", "What is X?"), with no timing direction, figure
+    or list asked for. Its answer spans several aspects, so one query's passages rarely cover them."""
+    return (
+        bool(analysis.entities)
+        and analysis.direction is None
+        and not analysis.figures
+        and not analysis.wants_list
+        and (analysis.yes_no or analysis.definition or not analysis.aspects)
+        and len(analysis.aspects) <= 1
+    )
 
 
 def aspects_of(text: str) -> frozenset[str]:

@@ -65,11 +65,24 @@ class Retriever:
         return LexicalIndex.build([c.id for c in chunks], [c.embed_text() for c in chunks])
 
     def search(self, query: str, k: int = 6, mode: Mode = "hybrid") -> list[Passage]:
+        vector = self.embedder.embed_query(query) if mode in ("hybrid", "dense") else None
+        return self._search(query, vector, k, mode)
+
+    def search_many(self, queries: Sequence[str], k: int = 6, mode: Mode = "hybrid") -> list[list[Passage]]:
+        """Several queries, their vectors from one embedding call (one batch costs far less than one per query)."""
+        if not queries:
+            return []
+        vectors: Sequence[list[float] | None] = (
+            self.embedder.embed_documents(list(queries)) if mode in ("hybrid", "dense") else [None] * len(queries)
+        )
+        return [self._search(q, v, k, mode) for q, v in zip(queries, vectors, strict=True)]
+
+    def _search(self, query: str, vector: list[float] | None, k: int, mode: Mode) -> list[Passage]:
         n = max(k, self.candidates)
         dense: list[tuple[Chunk, float]] = []
         lexical: list[tuple[str, float]] = []
-        if mode in ("hybrid", "dense"):
-            dense = self.store.query(self.embedder.embed_query(query), n)
+        if vector is not None:
+            dense = self.store.query(vector, n)
         if mode in ("hybrid", "bm25"):
             lexical = self.lexical.search(query, n)
         dense_scores = {c.id: s for c, s in dense}

@@ -81,6 +81,10 @@ class SerialRetriever(Retriever):
         with self.lock:
             return super().search(query, k, mode)
 
+    def search_many(self, queries: Sequence[str], k: int = 6, mode: Mode = "hybrid") -> list[list[Passage]]:
+        with self.lock:
+            return super().search_many(queries, k, mode)
+
 
 def make_thread_safe(bot: Bot) -> Bot:
     """Route every model call of ``bot`` (retriever, extractive answerer, judge) through one lock; idempotent."""

@@ -1,0 +1,93 @@
+"""Per-aspect retrieval for broad questions.
+
+One query's best passages speak to one side of a topic. A broad clinician question ("Does X make a
+patient immunocompromised?", "What is X?") wants evidence from several: how X works, laboratory
+monitoring, infections, vaccination before starting and after the last dose, how long the effect
+lasts. So each aspect (and timing direction) of ``bot.question``'s vocabulary that the first
+ranking's passages speak to gets a query of its own — the entity's names, the question's other
+topic words and the aspect — embedded in one batch; their best passages not yet retrieved take the
+place of the first ranking's tail. Nothing is promoted past the answerer's ranker: it still scores
+every unit against the question, and composition groups what it keeps under aspect headings.
+(Scoring a unit against its aspect's query as well was tried: it let dosing schedules into an answer
+about immune effects, and demo fact recall fell below its gate.)
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import replace
+
+from bot.followup import topic_terms
+from bot.question import (
+    ASPECT_QUERIES,
+    CONDITION_ASPECTS,
+    DIRECTION_QUERIES,
+    Analysis,
+    Entities,
+    aspects_of,
+    directions_of,
+    is_broad,
+)
+from bot.types import Passage
+
+MAX_QUERIES = 8  # aspect queries per question: one embedding batch, a few ms of index look-ups each
+PER_QUERY = 2  # new passages an aspect query may add
+MIN_EVIDENCE = 2  # passages of the first ranking that speak to an aspect before it gets a query
+MAX_SHARE = 0.5  # at most this share of the passages handed on comes from aspect queries
+
+
+def query_stem(question: str, entities: Entities) -> str:
+    """The entity's names as the question writes them, then its other topic words: "ocrevus ocrelizumab
+    infusion immunocompromised". A medicine, when the question names one: a condition beside it ("... for
+    multiple sclerosis") is context and would pull every page about the condition."""
+    found = entities.find(question)
+    subject = [g for g in found if g in entities.products] or sorted(found, key=sorted)
+    names = [a for g in subject for a in sorted(g) if re.search(rf"\b{re.escape(a)}\b", question, re.IGNORECASE)]
+    alias_words = {w for g in found for a in g for w in a.split()}
+    topic = [t for t in topic_terms(question) if t not in alias_words]
+    return " ".join(dict.fromkeys(names + topic))
+
+
+def aspect_queries(question: str, analysis: Analysis, entities: Entities, passages: Sequence[Passage]) -> list[str]:
+    """The per-aspect queries for a broad question (none for a narrow one): the aspects and directions that at
+    least ``MIN_EVIDENCE`` retrieved passages speak to, most evidenced first, other than the question's own."""
+    if not is_broad(analysis):
+        return []
+    stem = query_stem(question, entities)
+    if not stem:
+        return []
+    evidence: Counter[str] = Counter()
+    for p in passages:
+        evidence.update(aspects_of(p.text))
+        evidence.update(f"direction:{d}" for d in directions_of(p.text))
+    medicine = any(g in entities.products for g in entities.find(question))
+    if medicine:  # a medicine's "treatment" is its indication, everywhere on its pages: no aspect of its own;
+        # and its course has a before and an after (vaccination before starting, recovery after the last dose)
+        evidence = Counter({a: n for a, n in evidence.items() if a not in CONDITION_ASPECTS})
+        evidence.update({f"direction:{d}": MIN_EVIDENCE for d in ("before", "after")})
+    order = list(ASPECT_QUERIES) + [f"direction:{d}" for d in DIRECTION_QUERIES]
+    wanted = sorted(
+        (a for a, n in evidence.items() if n >= MIN_EVIDENCE and a not in analysis.aspects),
+        key=lambda a: (-evidence[a], order.index(a)),
+    )[:MAX_QUERIES]
+    phrases = {**ASPECT_QUERIES, **{f"direction:{d}": q for d, q in DIRECTION_QUERIES.items()}}
+    return [f"{stem} {phrases[a]}" for a in wanted]
+
+
+def merge(main: Sequence[Passage], per_aspect: Sequence[Sequence[Passage]], k: int) -> list[Passage]:
+    """The first ranking's head, then the aspect queries' best new passages (round robin: each aspect's best
+    before any aspect's second) in its tail's place; ``k`` passages, none twice, ranks renumbered."""
+    budget = min(int(k * MAX_SHARE), PER_QUERY * len(per_aspect))
+    head = list(main[: k - budget])
+    seen = {p.id for p in head}
+    added: list[Passage] = []
+    for _ in range(PER_QUERY):
+        for hits in per_aspect:
+            best = next((p for p in hits if p.id not in seen), None)
+            if best is not None and len(added) < budget:
+                added.append(best)
+                seen.add(best.id)
+    tail = [p for p in main[k - budget :] if p.id not in seen][: k - len(head) - len(added)]
+    return [replace(p, rank=i) for i, p in enumerate([*head, *added, *tail], start=1)]
