@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal, Protocol
 
 from bot import safety
-from bot.aspects import PER_QUERY, aspect_queries, merge
+from bot.aspects import PER_QUERY, about, aspect_queries, merge, subject_of
 from bot.cite import HeuristicJudge, Judge, Judgement, Verified, verify
 from bot.extractive import ExtractiveAnswerer
 from bot.followup import condense_offline, covered_topics, suggest
@@ -257,7 +257,11 @@ class Bot:
     ) -> list[Passage]:
         analysis, entities = self.offline.analysis(question, passages, turns)
         queries = aspect_queries(query, analysis, entities, passages)
-        return merge(passages, self.retriever.search_many(queries, k=PER_QUERY * 2), k) if queries else passages
+        if not queries:
+            return passages
+        subject = subject_of(query, entities)
+        hits = [about(found, subject, entities) for found in self.retriever.search_many(queries, k=PER_QUERY * 2)]
+        return merge(passages, hits, k)
 
     def _standalone(self, question: str, turns: list[str], notices: list[str]) -> str:
         if not turns:

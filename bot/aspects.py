@@ -38,12 +38,24 @@ MIN_EVIDENCE = 2  # passages of the first ranking that speak to an aspect before
 MAX_SHARE = 0.5  # at most this share of the passages handed on comes from aspect queries
 
 
-def query_stem(question: str, entities: Entities) -> str:
-    """The entity's names as the question writes them, then its other topic words: "ocrevus ocrelizumab
-    infusion immunocompromised". A medicine, when the question names one: a condition beside it ("... for
-    multiple sclerosis") is context and would pull every page about the condition."""
+def subject_of(question: str, entities: Entities) -> frozenset[frozenset[str]]:
+    """What a broad question is about: the medicine it names, else every entity it names. A condition beside
+    a medicine ("... for multiple sclerosis") is context: it would pull every page about the condition."""
     found = entities.find(question)
-    subject = [g for g in found if g in entities.products] or sorted(found, key=sorted)
+    return frozenset(g for g in found if g in entities.products) or found
+
+
+def about(passages: Sequence[Passage], subject: frozenset[frozenset[str]], entities: Entities) -> list[Passage]:
+    """The passages whose title or text names the subject: an aspect query's hit about another topic (a
+    textbook's vaccine history for "vaccination") is no evidence on the entity asked about."""
+    return [p for p in passages if entities.find(f"{p.title}\n{p.text}") & subject]
+
+
+def query_stem(question: str, entities: Entities) -> str:
+    """The subject's names as the question writes them, then its other topic words: "ocrevus ocrelizumab
+    infusion immunocompromised"."""
+    found = entities.find(question)
+    subject = sorted(subject_of(question, entities), key=sorted)
     names = [a for g in subject for a in sorted(g) if re.search(rf"\b{re.escape(a)}\b", question, re.IGNORECASE)]
     alias_words = {w for g in found for a in g for w in a.split()}
     topic = [t for t in topic_terms(question) if t not in alias_words]

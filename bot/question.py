@@ -141,15 +141,16 @@ class Analysis:
 
 
 def is_broad(analysis: Analysis) -> bool:
-    """A question about an entity with no single narrow aspect: a yes/no, a definition or an aspect-less
-    question ("Does X make a patient immunocompromised?", "What is X?"), with no timing direction, figure
-    or list asked for. Its answer spans several aspects, so one query's passages rarely cover them."""
+    """A question about an entity with no single narrow aspect: a yes/no or a definition question ("Does X
+    make a patient immunocompromised?", "What is X?") of at most one aspect, with no timing direction, figure
+    or list asked for. Its answer spans several aspects, so one query's passages rarely cover them. An
+    aspect-less "what/which/how" question ("What regimen is used off-label?") asks for one thing."""
     return (
         bool(analysis.entities)
         and analysis.direction is None
         and not analysis.figures
         and not analysis.wants_list
-        and (analysis.yes_no or analysis.definition or not analysis.aspects)
+        and (analysis.yes_no or analysis.definition)
         and len(analysis.aspects) <= 1
     )
 
