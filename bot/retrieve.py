@@ -65,26 +65,23 @@ class Retriever:
         return LexicalIndex.build([c.id for c in chunks], [c.embed_text() for c in chunks])
 
     def search(self, query: str, k: int = 6, mode: Mode = "hybrid") -> list[Passage]:
-        vector = self.embedder.embed_query(query) if mode in ("hybrid", "dense") else None
-        return self._search(query, vector, k, mode)
+        n = max(k, self.candidates)
+        dense = self.store.query(self.embedder.embed_query(query), n) if mode in ("hybrid", "dense") else []
+        return self._fuse(query, dense, k, mode)
 
     def search_many(self, queries: Sequence[str], k: int = 6, mode: Mode = "hybrid") -> list[list[Passage]]:
-        """Several queries, their vectors from one embedding call (one batch costs far less than one per query)."""
+        """Several queries: their vectors from one embedding batch and their neighbours from one index call
+        (each costs far less than one per query)."""
         if not queries:
             return []
-        vectors: Sequence[list[float] | None] = (
-            self.embedder.embed_documents(list(queries)) if mode in ("hybrid", "dense") else [None] * len(queries)
-        )
-        return [self._search(q, v, k, mode) for q, v in zip(queries, vectors, strict=True)]
+        dense: list[list[tuple[Chunk, float]]] = [[] for _ in queries]
+        if mode in ("hybrid", "dense"):
+            dense = self.store.query_many(self.embedder.embed_documents(list(queries)), max(k, self.candidates))
+        return [self._fuse(q, d, k, mode) for q, d in zip(queries, dense, strict=True)]
 
-    def _search(self, query: str, vector: list[float] | None, k: int, mode: Mode) -> list[Passage]:
+    def _fuse(self, query: str, dense: list[tuple[Chunk, float]], k: int, mode: Mode) -> list[Passage]:
         n = max(k, self.candidates)
-        dense: list[tuple[Chunk, float]] = []
-        lexical: list[tuple[str, float]] = []
-        if vector is not None:
-            dense = self.store.query(vector, n)
-        if mode in ("hybrid", "bm25"):
-            lexical = self.lexical.search(query, n)
+        lexical = self.lexical.search(query, n) if mode in ("hybrid", "bm25") else []
         dense_scores = {c.id: s for c, s in dense}
         bm25_scores = dict(lexical)
         if mode == "dense":

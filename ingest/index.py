@@ -307,17 +307,25 @@ class ChunkStore:
 
         Chroma 1.x returns fewer results when fewer exist, so no count() round trip per query.
         """
-        if k <= 0:
-            return []
+        return self.query_many([vector], k)[0]
+
+    def query_many(self, vectors: Sequence[Sequence[float]], k: int) -> list[list[tuple[Chunk, float]]]:
+        """``query`` for several vectors in one Chroma call (one round trip, not one per vector)."""
+        if k <= 0 or not vectors:
+            return [[] for _ in vectors]
         res = self._call(
             lambda: self.collection.query(
-                query_embeddings=[list(vector)], n_results=k, include=["documents", "metadatas", "distances"]
+                query_embeddings=[list(v) for v in vectors], n_results=k,
+                include=["documents", "metadatas", "distances"],
             )
-        )
+        )  # fmt: skip
         return [
-            (chunk_from_record(cid, text, meta), 1.0 - float(dist))
-            for cid, text, meta, dist in zip(
-                res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0], strict=True
+            [
+                (chunk_from_record(cid, text, meta), 1.0 - float(dist))
+                for cid, text, meta, dist in zip(ids, docs, metas, dists, strict=True)
+            ]
+            for ids, docs, metas, dists in zip(
+                res["ids"], res["documents"], res["metadatas"], res["distances"], strict=True
             )
         ]
 
