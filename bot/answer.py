@@ -174,7 +174,8 @@ class Bot:
         # The extractive answerer picks sentences itself, so it gets the wider candidate set.
         wide = (4 if audience == "clinician" else 2) * self.settings.top_k  # clinicians get more aspects covered
         passages = self.retriever.search(query, k=wide)
-        if audience == "clinician":  # a broad question: evidence across its aspects (bot.aspects)
+        # a broad question: evidence across its aspects (bot.aspects), for the answerer that reads the wide set
+        if audience == "clinician" and self.answerer is self.offline:
             passages = self._across_aspects(question, query, turns, passages, wide)
         passages = prefer_audience(passages, audience)
         passages = passages[: wide if self.answerer is self.offline else self.settings.top_k]

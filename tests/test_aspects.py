@@ -13,11 +13,12 @@ import pytest
 
 from bot.answer import Bot
 from bot.aspects import about, aspect_queries, merge, subject_of
+from bot.llm import LLMAnswerer
 from bot.question import Entities, analyse, is_broad
 from bot.retrieve import Retriever
 from bot.types import Passage
 from ingest.settings import Settings
-from tests.fakes import FakeEmbedder, small_index
+from tests.fakes import FakeEmbedder, scripted_chat_model, small_index
 
 IMMUNE = [
     "Zorvex (zorvimab) makes a patient immunocompromised, and infections are more common on Zorvex.",
@@ -122,3 +123,13 @@ def test_a_broad_clinician_question_retrieves_the_aspect_its_own_query_misses(
     assert "vaccines.md" in sources and "other.md" not in sources and len(sources) == wide
     patient = bot.ask(QUESTION, "patient")  # a patient's answer stays short: no per-aspect retrieval
     assert "vaccines.md" not in {Path(p.source).name for p in patient.retrieved}
+
+
+def test_an_llm_answer_reads_the_first_ranking_s_head_only_so_no_aspect_query_is_run(
+    retriever: Retriever, settings: Settings, fake_embedder: FakeEmbedder
+) -> None:
+    model = scripted_chat_model("Zorvex makes a patient immunocompromised [1].")
+    bot = Bot(retriever, settings.model_copy(update={"top_k": 1}), LLMAnswerer(model, "fake"))
+    fake_embedder.embedded.clear()
+    bot.ask(QUESTION, "clinician")
+    assert not any(t.endswith("before starting treatment") for t in fake_embedder.embedded)
