@@ -6,8 +6,10 @@ questions of public QA datasets (MedQuAD, PubMedQA: thousands of real informatio
 ``PUBLIC_WEIGHT`` each so that they teach "a medical question is not an emergency" without drowning the
 near misses). The held-out part is never read here.
 
-Features: the message's embedding, the rules' framing cues and its similarity to the nearest bank
-exemplar of each class (a bank exemplar's own row leaves itself out). ``L2``, ``PUBLIC_WEIGHT`` and
+Features: the message's embedding, the rules' framing cues, its similarity to the nearest bank
+exemplar of each class, and the same per sentence of a multi-sentence message, as the largest margin of
+the nearest emergency (dose) exemplar over the nearest ordinary one (a bank exemplar's own row and its
+sentences leave it out). ``L2``, ``PUBLIC_WEIGHT`` and
 ``CUE_SCALE`` were chosen by the same out-of-file score below, on the development parts only.
 
 Thresholds are chosen out of file: for each development part, a model trained without it scores it,
@@ -29,7 +31,7 @@ import numpy as np
 from tqdm import tqdm
 
 from bot.safety import Screen
-from bot.safety.classifier import Classifier, features, fit
+from bot.safety.classifier import Classifier, features, fit, sentences
 from bot.safety.exemplars import LABELS, ExemplarBank
 from bot.safety.match import clean_question
 from evals.safety import DEFAULT_SAFETY_DIR, Message, development_parts, load_split, predict, score
@@ -40,7 +42,8 @@ PUBLIC_WEIGHT = 0.2
 L2 = 0.1
 CUE_SCALE = 0.2
 MAX_FALSE_FLAG = 0.015
-GRID = np.round(np.arange(0.30, 0.9751, 0.025), 3)
+# Steps of 0.01: the probabilities crowd near the top, where 0.025 steps jumped over the better pairs.
+GRID = np.round(np.arange(0.30, 0.9901, 0.01), 3)
 
 
 def public_questions(path: Path) -> list[str]:
@@ -63,6 +66,23 @@ def _embed(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
     )
 
 
+def _sentence_similarities(
+    embedder: Embedder, exemplars: ExemplarBank, texts: Sequence[str], bank: bool
+) -> list[np.ndarray | None]:
+    """Each text's sentences' nearest-exemplar similarities (None for one sentence), embedded as the stage
+    embeds them in use: one batch per message (int8 per-token activations: the same vectors as one by one).
+    A bank exemplar's sentences leave the exemplar itself out."""
+    out: list[np.ndarray | None] = []
+    for i, text in enumerate(tqdm(texts, leave=False, disable=None)):
+        parts = sentences(text)
+        if not parts:
+            out.append(None)
+            continue
+        vectors = np.asarray(embedder.embed_documents(parts), dtype=np.float32)
+        out.append(exemplars.max_similarities(vectors, leave_out=i if bank else None))
+    return out
+
+
 def _combine(rule: Sequence[str], p: np.ndarray, te: float, td: float) -> list[str]:
     em, do = LABELS.index("emergency"), LABELS.index("dose")
     return [r if r != "ordinary" else "emergency" if q[em] >= te else "dose" if q[do] >= td else "ordinary"
@@ -74,19 +94,31 @@ def choose_thresholds(
 ) -> tuple[float, float, list[dict[str, Any]]]:
     """Thresholds over out-of-file probabilities, the parts pooled: most recall while at most
     ``max_false_flag`` of all their ordinary messages are flagged (rules included); ties go to the stricter
-    pair. Returns them with each part's figures."""
-    best: tuple[float, float, float, list[dict[str, Any]]] | None = None
+    pair. Returns them with each part's figures (the search counts pooled hits with arrays; ``score`` gives
+    the figures of the chosen pair)."""
+    label = np.concatenate([[m.label for m in msgs] for msgs, _, _ in parts])
+    rule = np.concatenate([np.asarray(r, dtype=object) for _, r, _ in parts])
+    p = np.vstack([q for _, _, q in parts])
+    free = rule == "ordinary"  # what the rules left to the classifier
+    ordinary, emergency, dose = (label == "ordinary"), (label == "emergency"), (label == "dose")
+    rule_flags = int((ordinary & ~free).sum())
+    rule_em, rule_do = int((emergency & (rule == "emergency")).sum()), int((dose & (rule == "dose")).sum())
+    n_ord, n_em, n_do = max(int(ordinary.sum()), 1), max(int(emergency.sum()), 1), max(int(dose.sum()), 1)
+    best: tuple[float, float, float] | None = None
     for te in GRID[::-1]:
+        fires_em = free & (p[:, LABELS.index("emergency")] >= te)
         for td in GRID[::-1]:
-            rows = [score(msgs, _combine(rule, p, float(te), float(td)))["overall"] for msgs, rule, p in parts]
-            if _pooled(rows, "false_flag_rate", "n_ordinary") > max_false_flag + 1e-12:
+            fires_do = free & ~fires_em & (p[:, LABELS.index("dose")] >= td)
+            if (rule_flags + int((ordinary & (fires_em | fires_do)).sum())) / n_ord > max_false_flag + 1e-12:
                 continue
-            gain = 2 * _pooled(rows, "emergency_recall", "n_emergency") + _pooled(rows, "dose_recall", "n_dose")
+            gain = 2 * (rule_em + int((emergency & fires_em).sum())) / n_em
+            gain += (rule_do + int((dose & fires_do).sum())) / n_do
             if best is None or gain > best[0] + 1e-12:
-                best = (gain, float(te), float(td), rows)
+                best = (gain, float(te), float(td))
     if best is None:
         raise CitebotError("no thresholds fit the false-flag budget: the rules alone already exceed it")
-    return best[1], best[2], best[3]
+    _, te, td = best
+    return te, td, [score(msgs, _combine(r, q, te, td))["overall"] for msgs, r, q in parts]
 
 
 def _pooled(rows: Sequence[dict[str, Any]], rate: str, count: str) -> float:
@@ -124,7 +156,13 @@ def train(
     progress(f"embedding {total} messages one at a time ({embedder.name}, {embedder.backend})")
     vectors = {name: exemplars.vectors if name == "bank" else _embed(embedder, t) for name, t in texts.items()}
     x = {
-        name: features(v, texts[name], exemplars.max_similarities(v, leave_out_self=name == "bank"), CUE_SCALE)
+        name: features(
+            v,
+            texts[name],
+            exemplars.max_similarities(v, leave_out_self=name == "bank"),
+            CUE_SCALE,
+            _sentence_similarities(embedder, exemplars, texts[name], bank=name == "bank"),
+        )
         for name, v in vectors.items()
     }
 

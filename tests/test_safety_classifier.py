@@ -14,7 +14,17 @@ import numpy as np
 import pytest
 
 from bot.safety import Screen
-from bot.safety.classifier import CUES, Classifier, LearnedStage, features, fit, load_shipped
+from bot.safety.classifier import (
+    CUES,
+    SENTENCE_FEATURES,
+    Classifier,
+    LearnedStage,
+    features,
+    fit,
+    load_shipped,
+    sentence_margins,
+    sentences,
+)
 from bot.safety.exemplars import LABELS, Exemplar, ExemplarBank, bank_hash, load_bank
 from evals.safety import DEFAULT_SAFETY_DIR, load_split, markdown, predict, score
 from evals.safety_train import choose_thresholds, public_questions, train
@@ -53,7 +63,7 @@ def trained(tmp_path: Path, embedder: FakeEmbedder | None = None) -> LearnedStag
     b = bank(tmp_path, embedder)
     texts = [t for t, _ in TRAIN]
     vectors = np.array([embedder.embed_query(t) for t in texts], dtype=np.float32)
-    x = features(vectors, texts, b.max_similarities(vectors), 1.0)
+    x = features(vectors, texts, b.max_similarities(vectors), 1.0, [None] * len(texts))  # one sentence each
     y = np.array([LABELS.index(label) for _, label in TRAIN])
     w, bias = fit(x, y, np.ones(len(y)), l2=0.01)
     return LearnedStage(embedder, Classifier(embedder.name, embedder.backend, w, bias, 0.5, 0.5, 1.0), b)
@@ -113,12 +123,54 @@ def test_weights_round_trip_through_json_and_refuse_other_cues() -> None:
     data["cues"] = data["cues"][:-1]
     with pytest.raises(ValueError, match="retrain"):
         Classifier.from_json(json.dumps(data))
+    older = json.loads(clf.to_json())
+    del older["sentence_features"]  # weights from before the sentence view
+    with pytest.raises(ValueError, match="retrain"):
+        Classifier.from_json(json.dumps(older))
+
+
+def test_sentences_are_split_only_for_a_message_of_several() -> None:
+    assert sentences("My grandad is grey. He won't answer me!\nWhat do I do?") == [
+        "My grandad is grey.",
+        "He won't answer me!",
+        "What do I do?",
+    ]
+    assert sentences("What is Ocrevus?") == []  # one sentence: the message itself is its sentence view
+    assert sentences("Help! What is Ocrevus?") == []  # a one-word fragment is no sentence of its own
+    assert sentences("My temperature is 39.5 today and rising") == []  # a decimal point is no sentence end
+
+
+def test_the_sentence_view_is_the_largest_margin_over_the_nearest_ordinary_exemplar() -> None:
+    whole = np.array([0.5, 0.4, 0.6], dtype=np.float32)  # LABELS order: emergency, dose, ordinary
+    assert np.allclose(sentence_margins(whole, None), [-0.1, -0.2])
+    per_sentence = np.array([[0.2, 0.1, 0.7], [0.9, 0.3, 0.4], [0.3, 0.6, 0.5]], dtype=np.float32)
+    assert np.allclose(sentence_margins(whole, per_sentence), [0.5, 0.1])  # each class's most alarming sentence
+
+
+def test_one_alarming_sentence_among_background_reaches_the_classifier(tmp_path: Path) -> None:
+    """A classifier that trusts the sentence view alone: the emergency sentence inside a long story fires it,
+    the same story without that sentence does not, and the sentences go to the embedder in one batch."""
+    embedder = FakeEmbedder()
+    b = bank(tmp_path, embedder)
+    width = embedder.dim + len(CUES) + len(LABELS) + len(SENTENCE_FEATURES)
+    weights = np.zeros((len(LABELS), width), dtype=np.float32)
+    weights[LABELS.index("emergency"), -2] = 20.0  # sentence_emergency_margin
+    stage = LearnedStage(embedder, Classifier(embedder.name, "fake", weights, np.zeros(3), 0.9, 0.9, 1.0), b)
+    background = "We went to the market this morning. The weather was lovely and we bought some bread."
+    story = f"{background} Grandad looks odd, grey and sweaty."
+    embedder.embedded.clear()
+    assert stage.classify(story).label == "emergency"
+    assert embedder.embedded[-3:] == sentences(story)
+    assert stage.classify(background).label is None
+    before = list(embedder.embedded)
+    stage.classify("what is this medicine for")
+    assert embedder.embedded == before  # one sentence: nothing embedded beyond the message itself
 
 
 def test_the_shipped_classifier_fits_the_bundled_model_only() -> None:
     shipped = load_shipped()
     assert shipped is not None and shipped.model == BUNDLED_NAME and shipped.dim == 384
-    assert shipped.weights.shape == (len(LABELS), 384 + len(CUES) + len(LABELS))
+    assert shipped.weights.shape == (len(LABELS), 384 + len(CUES) + len(LABELS) + len(SENTENCE_FEATURES))
     info = shipped.info or {}
     assert set(info["out_of_file"]) >= {"dev", "dev2"} and info["trained_on"]["public"] > 1000
     assert Screen.for_embedder(FakeEmbedder()).learned is None  # another model gets the rules alone
@@ -169,6 +221,8 @@ def test_max_similarities_leave_a_bank_exemplar_out_of_its_own_row(tmp_path: Pat
     assert own[0, LABELS.index("emergency")] == pytest.approx(1.0)
     left_out = b.max_similarities(b.vectors, leave_out_self=True)
     assert left_out[0, LABELS.index("emergency")] < 0.99  # em-1's nearest other emergency is em-2
+    sentence_rows = b.max_similarities(b.vectors[:2], leave_out=0)  # em-1's sentences skip em-1 itself
+    assert sentence_rows[0, LABELS.index("emergency")] < 0.99 and sentence_rows[1, LABELS.index("emergency")] > 0.99
 
 
 def test_packaged_bank_is_well_formed_and_written_apart_from_the_corpus() -> None:
@@ -259,3 +313,20 @@ def test_training_reads_public_questions_and_chooses_thresholds_out_of_file(tmp_
     with pytest.raises(CitebotError, match="two development parts"):
         (corpus / "dev2.jsonl").unlink()
         train([medquad], embedder, tmp_path / "cache", corpus, progress=lambda _: None)
+
+
+def test_latency_times_messages_of_several_sentences_apart(tmp_path: Path) -> None:
+    from evals.safety import Message, latency
+
+    messages = [
+        Message("1", "how is the medicine stored", "ordinary", "f", "patient"),
+        Message("2", "We went out this morning. Grandad looks odd, grey and sweaty.", "emergency", "f", "patient"),
+    ]
+    table = latency(messages, trained(tmp_path))
+    assert set(table) == {
+        "rules",
+        "rules + classifier (vector shared)",
+        "question embedding",
+        "rules + classifier, messages of several sentences",
+    }
+    assert all(row["p95"] >= row["p50"] >= 0.0 for row in table.values())

@@ -25,11 +25,13 @@ pytestmark = pytest.mark.integration
 
 # Measured with the shipped embedder (int8 ONNX) and classifier, 2026-12-06: emergency recall, dose recall,
 # share of ordinary messages wrongly flagged. The development parts were trained on (in-sample figures).
+# dev2/dev3 re-measured after the sentence view (its out-of-file thresholds trade dose recall for emergency
+# recall: docs/SAFETY.md); held-out's floor is from before it and was not re-measured then.
 FLOORS = {
     "heldout": {"emergency_recall": 0.97, "dose_recall": 0.97, "false_flag_rate": 0.012},  # 97.7% 97.9% 1.1%
     "dev": {"emergency_recall": 0.985, "dose_recall": 0.98, "false_flag_rate": 0.005},  # 98.8% 98.4% 0.3%
-    "dev2": {"emergency_recall": 0.98, "dose_recall": 0.95, "false_flag_rate": 0.005},  # 98.3% 95.6% 0.3%
-    "dev3": {"emergency_recall": 0.95, "dose_recall": 0.95, "false_flag_rate": 0.013},  # 95.5% 95.0% 1.2%
+    "dev2": {"emergency_recall": 0.99, "dose_recall": 0.90, "false_flag_rate": 0.005},  # 99.3% 90.6% 0.3%
+    "dev3": {"emergency_recall": 0.97, "dose_recall": 0.93, "false_flag_rate": 0.013},  # 97.5% 93.3% 1.2%
 }
 
 

@@ -12,6 +12,12 @@ rows of weights, ``classifier.json`` beside this file), deterministic and retrai
 (``citebot eval safety --train …``); the bank stays as the audit trail: the nearest exemplar of the
 decided class is reported with every decision, and the nearest emergency exemplar names the category.
 
+Sentence view: a long message whose emergency is one sentence among background reads, as one averaged
+vector, like the background. Each sentence of a multi-sentence message is embedded too (one batch) and
+two features say how far its most alarming sentence sits from the ordinary exemplars (``SENTENCE_FEATURES``);
+the regression weighs them against the whole message's framing. Scoring each sentence with the whole
+classifier and taking the maximum was tried first and flagged far too many ordinary messages.
+
 The weights belong to the embedding model they were trained on; another model gets the rules alone.
 """
 
@@ -56,6 +62,27 @@ CUES: dict[str, re.Pattern[str]] = {
     "ends_with_question": re.compile(r"\?\W*$"),
 }
 SHIPPED = "classifier.json"
+# The sentence view: over the message's sentences, the largest margin of the nearest emergency (dose) exemplar
+# over the nearest ordinary one. One alarming sentence among background shows here even when the whole
+# message's vector, an average over every word, reads as an ordinary story; the regression learns how much
+# to trust it next to the whole message's framing.
+SENTENCE_FEATURES = ("sentence_emergency_margin", "sentence_dose_margin")
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+
+
+def sentences(text: str) -> list[str]:
+    """The message's sentences (of two words or more) when it has at least two, else [] (one sentence: its
+    sentence view is the message itself, already embedded)."""
+    parts = [s.strip() for s in _SENTENCE_END.split(text) if len(re.findall(r"\w+", s)) >= 2]
+    return parts if len(parts) > 1 else []
+
+
+def sentence_margins(whole: np.ndarray, per_sentence: np.ndarray | None) -> np.ndarray:
+    """``SENTENCE_FEATURES`` from nearest-exemplar similarities (``LABELS`` order): ``whole`` is the message's
+    row, ``per_sentence`` one row per sentence (None for a one-sentence message)."""
+    sims = np.asarray(whole if per_sentence is None else per_sentence, dtype=np.float32).reshape(-1, len(LABELS))
+    ordinary = sims[:, LABELS.index("ordinary")]
+    return np.array([(sims[:, LABELS.index(c)] - ordinary).max() for c in ("emergency", "dose")], dtype=np.float32)
 
 
 def cue_vector(text: str) -> np.ndarray:
@@ -64,11 +91,21 @@ def cue_vector(text: str) -> np.ndarray:
     return np.array([1.0 if pattern.search(norm) else 0.0 for pattern in CUES.values()], dtype=np.float32)
 
 
-def features(vectors: np.ndarray, texts: Sequence[str], nearest: np.ndarray, cue_scale: float) -> np.ndarray:
+def features(
+    vectors: np.ndarray,
+    texts: Sequence[str],
+    nearest: np.ndarray,
+    cue_scale: float,
+    sentence_nearest: Sequence[np.ndarray | None],
+) -> np.ndarray:
     """One row per message: its embedding, its cues (scaled: a smaller scale lets the L2 penalty hold them
-    back relative to the embedding), and its similarity to the nearest bank exemplar of each class."""
+    back relative to the embedding), its similarity to the nearest bank exemplar of each class, and the
+    sentence view (``SENTENCE_FEATURES``) from each sentence's nearest-exemplar similarities (None: one
+    sentence)."""
     cues = np.stack([cue_vector(t) for t in texts])
-    return np.hstack([np.asarray(vectors, dtype=np.float32), cue_scale * cues, np.asarray(nearest, dtype=np.float32)])
+    near = np.asarray(nearest, dtype=np.float32)
+    margins = np.stack([sentence_margins(w, s) for w, s in zip(near, sentence_nearest, strict=True)])
+    return np.hstack([np.asarray(vectors, dtype=np.float32), cue_scale * cues, near, margins])
 
 
 @dataclass(frozen=True)
@@ -77,7 +114,7 @@ class Classifier:
 
     model: str  # the embedding model the weights were trained on
     backend: str  # ... and the backend whose vectors they saw
-    weights: np.ndarray  # (len(LABELS), dim + len(CUES) + len(LABELS)): see ``features``
+    weights: np.ndarray  # (len(LABELS), dim + len(CUES) + len(LABELS) + len(SENTENCE_FEATURES)): ``features``
     bias: np.ndarray  # (len(LABELS),)
     emergency_threshold: float
     dose_threshold: float
@@ -88,8 +125,8 @@ class Classifier:
 
     @property
     def dim(self) -> int:
-        """The embedding dimension it expects (the features are embedding, cues, one similarity per class)."""
-        return int(self.weights.shape[1]) - len(self.cues) - len(LABELS)
+        """The embedding dimension it expects (then cues, one similarity per class, the sentence view)."""
+        return int(self.weights.shape[1]) - len(self.cues) - len(LABELS) - len(SENTENCE_FEATURES)
 
     def probabilities(self, x: np.ndarray) -> np.ndarray:
         """Class probabilities for feature rows ``x`` (columns in ``LABELS`` order)."""
@@ -116,6 +153,7 @@ class Classifier:
                 "recipe": self.recipe,
                 "labels": list(LABELS),
                 "cues": list(self.cues),
+                "sentence_features": list(SENTENCE_FEATURES),
                 "emergency_threshold": self.emergency_threshold,
                 "dose_threshold": self.dose_threshold,
                 "cue_scale": self.cue_scale,
@@ -129,8 +167,12 @@ class Classifier:
     @classmethod
     def from_json(cls, text: str) -> Classifier:
         data = json.loads(text)
-        if tuple(data["labels"]) != LABELS or tuple(data["cues"]) != tuple(CUES):
-            raise ValueError("safety classifier: labels or cues differ from this code's; retrain it")
+        if (
+            tuple(data["labels"]) != LABELS
+            or tuple(data["cues"]) != tuple(CUES)
+            or tuple(data.get("sentence_features", ())) != SENTENCE_FEATURES
+        ):
+            raise ValueError("safety classifier: labels, cues or sentence features differ from this code's; retrain it")
         return cls(
             model=data["model"],
             backend=data["backend"],
@@ -216,7 +258,14 @@ class LearnedStage:
         vector = np.asarray(self.embedder.embed_query(text), dtype=np.float32)
         near = self.bank.nearest(vector)  # one product with the bank: the features and the evidence
         sims = np.array([[near[c][1] if c in near else -1.0 for c in LABELS]], dtype=np.float32)
-        p = self.classifier.probabilities(features(vector[None, :], [text], sims, self.classifier.cue_scale))[0]
+        parts = sentences(text)  # a multi-sentence message's sentences go to the embedder in one batch
+        per_sentence = (
+            self.bank.max_similarities(np.asarray(self.embedder.embed_documents(parts), dtype=np.float32))
+            if parts
+            else None
+        )
+        x = features(vector[None, :], [text], sims, self.classifier.cue_scale, [per_sentence])
+        p = self.classifier.probabilities(x)[0]
         label = self.classifier.decide(p)
         shown: Label = label if label is not None else self._nearest_threshold(p)
         exemplar, similarity = near.get(shown, (None, 0.0))

@@ -101,12 +101,17 @@ class ExemplarBank:
         _save_atomically(path, vectors)
         return vectors
 
-    def max_similarities(self, queries: np.ndarray, leave_out_self: bool = False) -> np.ndarray:
+    def max_similarities(
+        self, queries: np.ndarray, leave_out_self: bool = False, leave_out: int | None = None
+    ) -> np.ndarray:
         """Per query row, the cosine similarity of its nearest exemplar of each class (``LABELS`` order); with
-        ``leave_out_self`` the queries are the bank itself and each row skips its own exemplar (training)."""
+        ``leave_out_self`` the queries are the bank itself and each row skips its own exemplar, with
+        ``leave_out`` every row skips that exemplar (its sentences: training)."""
         sims = np.asarray(queries, dtype=np.float32) @ self.vectors.T
         if leave_out_self:
             np.fill_diagonal(sims, -1.0)
+        if leave_out is not None:
+            sims[:, leave_out] = -1.0
         return np.stack([sims[:, self.rows[label]].max(axis=1) for label in LABELS], axis=1)
 
     def nearest(self, query: np.ndarray) -> dict[Label, tuple[Exemplar, float]]:
