@@ -182,7 +182,8 @@ def run(
     if stage is None:
         raise CitebotError(f"no safety classifier trained on '{embedder.name}' (dim {embedder.dim})")
     # Timed first, before scoring fills the embedder's cache with every message's sentences: in use only the
-    # whole question arrives embedded (by the retriever), a multi-sentence message's sentences do not.
+    # whole question arrives embedded (by the retriever), a multi-sentence message's sentences do not. (After
+    # ``--train`` the embedder has seen them all: time the shipped weights in a process of their own.)
     table = latency(load_split("dev", corpus_dir), stage) if do_latency else {}
     out = []
     for split in splits:
