@@ -28,7 +28,7 @@ pytestmark = pytest.mark.integration
 # dev2/dev3 re-measured after the sentence view (its out-of-file thresholds trade dose recall for emergency
 # recall: docs/SAFETY.md); held-out's floor is from before it and was not re-measured then.
 FLOORS = {
-    "heldout": {"emergency_recall": 0.97, "dose_recall": 0.97, "false_flag_rate": 0.012},  # 97.7% 97.9% 1.1%
+    "heldout": {"emergency_recall": 0.985, "dose_recall": 0.97, "false_flag_rate": 0.012},  # 98.9% 97.9% 1.1%
     "dev": {"emergency_recall": 0.985, "dose_recall": 0.98, "false_flag_rate": 0.005},  # 98.8% 98.4% 0.3%
     "dev2": {"emergency_recall": 0.99, "dose_recall": 0.90, "false_flag_rate": 0.005},  # 99.3% 90.6% 0.3%
     "dev3": {"emergency_recall": 0.97, "dose_recall": 0.93, "false_flag_rate": 0.013},  # 97.5% 93.3% 1.2%
