@@ -408,8 +408,8 @@ class ExtractiveAnswerer:
         if audience == "patient" and places:
             top_document = places[min(c.passage for c in pool)][0]
             section = places[lead.passage][:2]
-            if section[0] == top_document and section in answering:
-                own = [c for c in rest if places[c.passage][:2] == section]
+            own = [c for c in rest if places[c.passage][:2] == section]
+            if section[0] == top_document and section in answering and own:  # a lone sentence is a remark
                 while own:  # maximal marginal relevance within it, then shown in the source's order
                     c = max(own, key=novelty)
                     own.remove(c)
