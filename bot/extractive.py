@@ -10,8 +10,10 @@ cited to that passage. The steps:
 3. score the rest with the learned ranker (``bot.rank``, weights from public data);
 4. abstain when the best passages do not cover the question's key concept, saying so;
 5. compose: a correction first when the question asserts a figure the sources contradict, then the
-   best unit, then as many further points as clear the relevance floor — grouped under headings by
-   aspect for clinicians when the evidence spans several aspects, 3–6 plain points for patients —
+   best unit, then (for a patient, when the best unit sits in a section that speaks to one topic)
+   that section in its source's order, or as many further points as clear the relevance floor —
+   grouped under headings by aspect for clinicians when the evidence spans several aspects, 3–6
+   plain points for patients —
    never a point that restates an earlier one or one already shown in the conversation.
 """
 
@@ -358,12 +360,13 @@ class ExtractiveAnswerer:
         ``places`` gives each passage's source, section and offset in the source, ``on_subject``
         whether its title names what the question asks about (index 0 unused, like ``sources``), and
         ``answering`` the sections that speak to one topic (``single_topic_sections``). When a
-        patient's lead sits in such a section of the document retrieval ranks first, that section
-        answers: its units within the relevance floor are read, up to ``ANSWER_WORDS``, in the
-        order its source says them, and nothing from elsewhere is added (a page's other sections
-        answer other questions). Otherwise, when the lead's document is about what was asked, only
-        it and other documents on that subject add points: a sentence from a page about something
-        else, however close in meaning, does not answer.
+        patient's lead sits in such a section of the document retrieval ranks first, and the section
+        has more to say than the lead, that section answers: its units within the relevance floor,
+        up to ``ANSWER_WORDS``, then only units of other documents on the subject that score as well
+        as the section's weakest (the page's other sections answer other questions), shown after
+        the lead in their source's order. Otherwise, when the lead's document is about what was
+        asked, only it and other documents on that subject add points: a sentence from a page about
+        something else, however close in meaning, does not answer.
         """
         pool = sorted(candidates, key=lambda c: -c.score)
         pool = [c for c in pool if not _restates(gist(c.text), said)]
@@ -404,6 +407,9 @@ class ExtractiveAnswerer:
         def novelty(c: Candidate) -> float:
             return c.score - 0.3 * max(float(sim[row[id(c)], row[id(s)]]) for s in chosen)
 
+        def words(cs: Sequence[Candidate]) -> int:
+            return sum(len(c.text.split()) for c in cs)
+
         rest = [c for c in pool if c is not lead]
         if audience == "patient" and places:
             top_document = places[min(c.passage for c in pool)][0]
@@ -415,9 +421,20 @@ class ExtractiveAnswerer:
                     own.remove(c)
                     if not follows_on(c) or (c.score < floor and len(chosen) >= MIN_POINTS[audience]):
                         continue
-                    if sum(len(s.text.split()) for s in chosen) + len(c.text.split()) <= ANSWER_WORDS[audience]:
+                    if words(chosen) + len(c.text.split()) <= ANSWER_WORDS[audience]:
                         admit(c, capped=False)
-                return [lead, *sorted(chosen[1:], key=lambda c: (places[c.passage][2] + c.start, c.position))]
+                # another document on the subject may add what this page does not say, if it scores as well
+                weakest = min(c.score for c in chosen)
+                others = [c for c in rest if places[c.passage][0] != section[0] and c.score >= weakest
+                          and (not on_subject or on_subject[c.passage])]  # fmt: skip
+                while others:
+                    c = max(others, key=novelty)
+                    others.remove(c)
+                    if follows_on(c) and words(chosen) + len(c.text.split()) <= ANSWER_WORDS[audience]:
+                        admit(c)
+                order = {id(c): (places[c.passage][0] != section[0], places[c.passage][2] + c.start, c.position)
+                         for c in chosen}  # fmt: skip
+                return [lead, *sorted(chosen[1:], key=lambda c: order[id(c)])]
         if on_subject and on_subject[lead.passage]:
             rest = [c for c in rest if on_subject[c.passage] or sources[c.passage] == sources[lead.passage]]
         while rest and len(chosen) < MAX_POINTS[audience]:
