@@ -9,7 +9,8 @@ import json
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from functools import cache
 from pathlib import Path
@@ -63,17 +64,20 @@ class BatchedEmbedder:
     """What every local backend shares: the token counter, a text cache and length-sorted batching.
 
     A backend supplies ``backend`` (its name in the build stamp), ``_encode`` (a batch of texts to
-    unit-length float32 vectors) and ``_load``.
+    unit-length float32 vectors) and ``_load``; one whose ``_encode`` may run in several threads at once
+    sets ``workers`` above 1 and each batch then runs on a thread of its own.
     """
 
     backend = ""
     recipe = ""
 
-    def __init__(self, path: str | Path | None, batch_size: int, cache_size: int) -> None:
+    def __init__(self, path: str | Path | None, batch_size: int, cache_size: int, workers: int = 1) -> None:
         self.path = Path(path) if path else bundled_model_path()
         self.name = BUNDLED_NAME if path is None else self.path.name
         self.dim = _read_dim(self.path)
         self.batch_size = batch_size
+        self.workers = workers
+        self._pool: ThreadPoolExecutor | None = None
         self._model: Any = None
         self._load_lock = threading.Lock()
         # Text -> float32 vector. The offline answerer and the verifier re-embed the same passage
@@ -115,15 +119,24 @@ class BatchedEmbedder:
         if progress and len(todo) < len(texts):
             progress(len(texts) - sum(len(v) for v in todo.values()))
         unique = sorted(todo, key=len)
-        for lo in range(0, len(unique), self.batch_size):
-            batch = unique[lo : lo + self.batch_size]
-            for text, v in zip(batch, self._encode(batch), strict=True):
+        batches = [unique[lo : lo + self.batch_size] for lo in range(0, len(unique), self.batch_size)]
+        for batch, vectors in zip(batches, self._encode_all(batches), strict=True):
+            for text, v in zip(batch, vectors, strict=True):
                 self._remember(text, v)
                 for i in todo[text]:
                     out[i] = v.tolist()
             if progress:
                 progress(sum(len(todo[t]) for t in batch))
         return out
+
+    def _encode_all(self, batches: list[list[str]]) -> Iterator[Any]:
+        """Each batch's vectors, in order; with ``workers`` > 1, that many batches run at once."""
+        if self.workers <= 1 or len(batches) <= 1:
+            return map(self._encode, batches)
+        _ = self.model  # load once here, not in every worker thread at once
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="citebot-embed")
+        return self._pool.map(self._encode, batches)
 
     def _remember(self, text: str, vector: Any) -> None:
         """Bounded LRU: at most ``cache_size`` vectors (1.5 KB each) stay."""
@@ -239,6 +252,7 @@ def make_embedder(settings: Settings | None = None) -> Embedder:
         settings.embed_batch_size,
         quantized=backend == "onnx-int8",
         cache_dir=settings.cache_dir,
+        workers=settings.embed_workers,
     )
 
 
@@ -249,3 +263,11 @@ def resolve_backend(name: str) -> str:
     from importlib.util import find_spec
 
     return "onnx-int8" if find_spec("onnxruntime") is not None else "torch"
+
+
+def usable_cpus() -> int:
+    """The cores this process may run on (its affinity mask, which containers and ``taskset`` narrow)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1

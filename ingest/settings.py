@@ -48,6 +48,13 @@ class Settings(BaseSettings):
         "that built it.",
     )
     embed_batch_size: int = Field(16, description="Chunks per embedding batch (16 was fastest on 2 cores).")
+    embed_workers: int = Field(
+        0,
+        ge=0,
+        description="Embedding batches run at once by the ONNX backends, each on one thread; 0 = one per usable "
+        "CPU core (in bulk faster than one batch spread over every core: docs/PERFORMANCE.md). torch threads "
+        "each batch itself and ignores this.",
+    )
     embed_dtype: Literal["auto", "float32", "bfloat16"] = Field(
         "auto", description="Embedding precision; auto uses bfloat16 where the CPU has native bf16 (AMX)."
     )

@@ -185,3 +185,17 @@ def test_ask_and_search_on_an_onnx_index_never_import_torch(tmp_path: Path, mode
         )
         assert out.returncode == 0, out.stderr[-2000:]
         assert "LOADED []" in out.stdout, out.stdout[-500:]
+
+
+def test_batches_side_by_side_give_the_same_vectors_in_input_order(model_cache: Path) -> None:
+    """workers > 1 runs batches on threads of their own (one ONNX thread each); order, duplicates and
+    progress must be what one batch at a time gives."""
+    texts = [*SENTENCES, SENTENCES[0], *reversed(SENTENCES)]
+    one = OnnxEmbedder(cache_dir=model_cache, cache_size=0, batch_size=2, workers=1)
+    two = OnnxEmbedder(cache_dir=model_cache, cache_size=0, batch_size=2, workers=2)
+    done: list[int] = []
+    got = np.asarray(two.embed_documents(texts, progress=done.append))
+    assert np.array_equal(got, np.asarray(one.embed_documents(texts)))
+    assert sum(done) == len(texts)
+    assert two._pool is not None and one._pool is None
+    assert two.model.get_session_options().intra_op_num_threads == 1
