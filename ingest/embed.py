@@ -119,7 +119,9 @@ class BatchedEmbedder:
         if progress and len(todo) < len(texts):
             progress(len(texts) - sum(len(v) for v in todo.values()))
         unique = sorted(todo, key=len)
-        batches = [unique[lo : lo + self.batch_size] for lo in range(0, len(unique), self.batch_size)]
+        # A few texts are split so that every worker still gets some.
+        size = max(1, min(self.batch_size, -(-len(unique) // max(1, self.workers))))
+        batches = [unique[lo : lo + size] for lo in range(0, len(unique), size)]
         for batch, vectors in zip(batches, self._encode_all(batches), strict=True):
             for text, v in zip(batch, vectors, strict=True):
                 self._remember(text, v)

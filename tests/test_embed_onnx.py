@@ -198,4 +198,5 @@ def test_batches_side_by_side_give_the_same_vectors_in_input_order(model_cache: 
     assert np.array_equal(got, np.asarray(one.embed_documents(texts)))
     assert sum(done) == len(texts)
     assert two._pool is not None and one._pool is None
+    assert two.embed_documents([]) == []
     assert two.model.get_session_options().intra_op_num_threads == 1
