@@ -245,13 +245,14 @@ def make_embedder(settings: Settings | None = None) -> Embedder:
     """
     settings = settings or Settings()
     backend = resolve_backend(settings.embed_backend)
+    batch: dict[str, Any] = {"batch_size": settings.embed_batch_size} if settings.embed_batch_size else {}
     if backend == "torch":
-        return SentenceTransformerEmbedder(settings.embed_model, settings.embed_batch_size, settings.embed_dtype)
+        return SentenceTransformerEmbedder(settings.embed_model, dtype=settings.embed_dtype, **batch)
     from ingest.embed_onnx import OnnxEmbedder
 
     return OnnxEmbedder(
         settings.embed_model,
-        settings.embed_batch_size,
+        **batch,
         quantized=backend == "onnx-int8",
         cache_dir=settings.cache_dir,
         workers=settings.embed_workers,

@@ -330,7 +330,7 @@ class OnnxEmbedder(BatchedEmbedder):
     def __init__(
         self,
         path: str | Path | None = None,
-        batch_size: int = 16,
+        batch_size: int = 1,
         quantized: bool = True,
         cache_dir: Path | None = None,
         cache_size: int = 8192,
@@ -353,8 +353,9 @@ class OnnxEmbedder(BatchedEmbedder):
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3
         if self.workers > 1:
-            # Batches run side by side, one thread each: on 2 cores ~1.3x the throughput of each batch
-            # split over both (small per-op work, no barrier between threads); a lone query is as fast.
+            # Texts run side by side, one thread and one text each: on 2 cores 1.5x the throughput of
+            # batches of 16 split over both cores, in 0.7x the CPU time (no padding, no barrier between
+            # threads, a text's activations stay in cache); a lone query is as fast (docs/PERFORMANCE.md).
             options.intra_op_num_threads = 1
         return ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
 
