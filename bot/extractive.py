@@ -10,10 +10,8 @@ cited to that passage. The steps:
 3. score the rest with the learned ranker (``bot.rank``, weights from public data);
 4. abstain when the best passages do not cover the question's key concept, saying so;
 5. compose: a correction first when the question asserts a figure the sources contradict, then the
-   best unit, then (for a patient, when the best unit sits in a section that speaks to one topic)
-   that section in its source's order, or as many further points as clear the relevance floor —
-   grouped under headings by aspect for clinicians when the evidence spans several aspects, 3–6
-   plain points for patients —
+   best unit, then as many further points as clear the relevance floor — grouped under headings by
+   aspect for clinicians when the evidence spans several aspects, 3–6 plain points for patients —
    never a point that restates an earlier one or one already shown in the conversation.
 """
 
@@ -21,7 +19,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -44,8 +42,6 @@ KEY_CONCEPT_SHARE = 0.05  # a question word in fewer chunks than this names what
 CLOSE_MATCH = 0.65  # a unit this close in meaning answers the question even in other words
 MAX_POINTS = {"clinician": 14, "patient": 6}
 MIN_POINTS = {"clinician": 3, "patient": 3}
-ANSWER_WORDS = {"clinician": 400, "patient": 75}  # a patient reads 3–6 plain sentences of about 15 words
-MAX_SECTION_TOPICS = 1  # run-in headings a section may hold and still answer one question (its own restated)
 MAX_PER_SOURCE = {"clinician": 6, "patient": 4}
 SECTION_MIN_ASPECTS = 3
 SECTION_MIN_POINTS = 6
@@ -179,7 +175,6 @@ class ExtractiveAnswerer:
         self._vectors: dict[str, list[float]] = {}
         self._corpus = corpus
         self._corpus_entities: Entities | None = None
-        self._section_topics: dict[tuple[str, str], int] | None = None
 
     def corpus_entities(self) -> Entities:
         """The names the whole corpus uses (its titles, brand/generic pairs, spelled-out acronyms), read once:
@@ -247,31 +242,6 @@ class ExtractiveAnswerer:
             out.append(Candidate(number, u.text, u.start, u.end, score, float(sim), tuple(vec),
                                  aspects_of(u.text) or aspects_of(head), u.position))  # fmt: skip
         return out
-
-    def section_topics(self) -> dict[tuple[str, str], int]:
-        """How many run-in headings each (source, section) of the corpus holds, counted once over the corpus."""
-        if self._section_topics is None:
-            heads: dict[tuple[str, str], set[str]] = {}
-            for p in self._corpus() if self._corpus else []:
-                heads.setdefault((p.source, p.section), set()).update(u.heading for u in units(p.text) if u.heading)
-            self._section_topics = {k: len(v) for k, v in heads.items()}
-        return self._section_topics
-
-    def single_topic_sections(self, passages: Sequence[Passage]) -> set[tuple[str, str]]:
-        """The sections of ``passages`` that speak to one topic, so that one of them can answer a question whole.
-
-        A section's own structure says so: an NIH page's "Symptoms" (or "What are the symptoms of X?")
-        is one answer, while a leaflet's "Possible side effects" or "What you need to know before you
-        take X" runs through sub-topics under run-in headings ("Infections", "Breast-feeding", "Driving
-        and using machines"), each answering another question. At most ``MAX_SECTION_TOPICS`` run-in
-        headings, counted over the whole section in the corpus (over the retrieved passages when
-        the answerer has no corpus).
-        """
-        corpus = self.section_topics()
-        local: dict[tuple[str, str], set[str]] = {}
-        for p in passages:
-            local.setdefault((p.source, p.section), set()).update(u.heading for u in units(p.text) if u.heading)
-        return {k for k, v in local.items() if corpus.get(k, len(v)) <= MAX_SECTION_TOPICS}
 
     def _embed(self, texts: list[str]) -> list[list[float]]:
         """Embeddings with a bounded cache: the same passages come back across questions and turns."""
@@ -350,24 +320,8 @@ class ExtractiveAnswerer:
         return any(sum(1 for t in key if _mentions(text, t)) >= allowed for text in texts)
 
     def select(self, candidates: list[Candidate], audience: Audience, sources: Sequence[str],
-               said: Sequence[Gist], yes_no: bool = False,
-               places: Sequence[tuple[str, str, int]] = (),
-               on_subject: Sequence[bool] = (),
-               answering: Collection[tuple[str, str]] = ()) -> list[Candidate]:  # fmt: skip
-        """Lead with the best self-contained unit, then (patients) the rest of the section that answers, or
-        maximal marginal relevance down to a floor.
-
-        ``places`` gives each passage's source, section and offset in the source, ``on_subject``
-        whether its title names what the question asks about (index 0 unused, like ``sources``), and
-        ``answering`` the sections that speak to one topic (``single_topic_sections``). When a
-        patient's lead sits in such a section of the document retrieval ranks first, and the section
-        has more to say than the lead, that section answers: its units within the relevance floor,
-        up to ``ANSWER_WORDS``, then only units of other documents on the subject that score as well
-        as the section's weakest (the page's other sections answer other questions), shown after
-        the lead in their source's order. Otherwise, when the lead's document is about what was
-        asked, only it and other documents on that subject add points: a sentence from a page about
-        something else, however close in meaning, does not answer.
-        """
+               said: Sequence[Gist], yes_no: bool = False) -> list[Candidate]:  # fmt: skip
+        """Lead with the best self-contained unit, then maximal marginal relevance down to a floor."""
         pool = sorted(candidates, key=lambda c: -c.score)
         pool = [c for c in pool if not _restates(gist(c.text), said)]
         if not pool:
@@ -380,8 +334,16 @@ class ExtractiveAnswerer:
         chosen = [lead]
         gists = [gist(lead.text)]
         floor = lead.score - RELEVANCE_SPAN
-
-        def admit(pick: Candidate, capped: bool = True) -> None:
+        rest = [c for c in pool if c is not lead]
+        while rest and len(chosen) < MAX_POINTS[audience]:
+            pick = max(rest, key=lambda c: c.score - 0.3 * max(float(sim[row[id(c)], row[id(s)]]) for s in chosen))
+            rest.remove(pick)
+            if (pick.score < floor and len(chosen) >= MIN_POINTS[audience]) or pick.score < floor - RELEVANCE_SPAN / 2:
+                break
+            if is_anaphoric(pick.text) and not any(
+                s.passage == pick.passage and s.position == pick.position - 1 for s in chosen
+            ):
+                continue  # "This includes ..." without the sentence it leans on
             g = gist(pick.text)
             if _restates(g, gists, [float(sim[row[id(pick)], row[id(s)]]) for s in chosen]):
                 # it says an earlier, shorter point and more: show it in that point's place
@@ -390,61 +352,11 @@ class ExtractiveAnswerer:
                 if k >= 0 and _adds_to(g, gists[k]) and not _VERDICT.match(chosen[k].text):
                     chosen[k] = pick
                     gists[k] = g
-                return
-            if (
-                capped
-                and sum(1 for s in chosen if sources[s.passage] == sources[pick.passage]) >= MAX_PER_SOURCE[audience]
-            ):
-                return
+                continue
+            if sum(1 for s in chosen if sources[s.passage] == sources[pick.passage]) >= MAX_PER_SOURCE[audience]:
+                continue
             chosen.append(pick)
             gists.append(g)
-
-        def follows_on(c: Candidate) -> bool:
-            """Not "This includes ..." without the sentence it leans on."""
-            return not is_anaphoric(c.text) or any(s.passage == c.passage and s.position == c.position - 1
-                                                   for s in chosen)  # fmt: skip
-
-        def novelty(c: Candidate) -> float:
-            return c.score - 0.3 * max(float(sim[row[id(c)], row[id(s)]]) for s in chosen)
-
-        def words(cs: Sequence[Candidate]) -> int:
-            return sum(len(c.text.split()) for c in cs)
-
-        rest = [c for c in pool if c is not lead]
-        if audience == "patient" and places:
-            top_document = places[min(c.passage for c in pool)][0]
-            section = places[lead.passage][:2]
-            own = [c for c in rest if places[c.passage][:2] == section]
-            if section[0] == top_document and section in answering and own:  # a lone sentence is a remark
-                while own:  # maximal marginal relevance within it, then shown in the source's order
-                    c = max(own, key=novelty)
-                    own.remove(c)
-                    if not follows_on(c) or (c.score < floor and len(chosen) >= MIN_POINTS[audience]):
-                        continue
-                    if words(chosen) + len(c.text.split()) <= ANSWER_WORDS[audience]:
-                        admit(c, capped=False)
-                # another document on the subject may add what this page does not say, if it scores as well
-                weakest = min(c.score for c in chosen)
-                others = [c for c in rest if places[c.passage][0] != section[0] and c.score >= weakest
-                          and (not on_subject or on_subject[c.passage])]  # fmt: skip
-                while others:
-                    c = max(others, key=novelty)
-                    others.remove(c)
-                    if follows_on(c) and words(chosen) + len(c.text.split()) <= ANSWER_WORDS[audience]:
-                        admit(c)
-                order = {id(c): (places[c.passage][0] != section[0], places[c.passage][2] + c.start, c.position)
-                         for c in chosen}  # fmt: skip
-                return [lead, *sorted(chosen[1:], key=lambda c: order[id(c)])]
-        if on_subject and on_subject[lead.passage]:
-            rest = [c for c in rest if on_subject[c.passage] or sources[c.passage] == sources[lead.passage]]
-        while rest and len(chosen) < MAX_POINTS[audience]:
-            pick = max(rest, key=novelty)
-            rest.remove(pick)
-            if (pick.score < floor and len(chosen) >= MIN_POINTS[audience]) or pick.score < floor - RELEVANCE_SPAN / 2:
-                break
-            if not follows_on(pick):
-                continue  # "This includes ..." without the sentence it leans on
-            admit(pick)
         return chosen
 
     def generate(
@@ -469,12 +381,8 @@ class ExtractiveAnswerer:
         if audience == "clinician":
             # documents written for patients speak to the patient; a clinician gets them only when nothing else
             cands = [c for c in cands if passages[c.passage - 1].audience != "patient"] or cands
-        places = [("", "", 0)] + [(p.source, p.section, p.start) for p in passages]
-        on_subject = [False] + [bool({"|".join(sorted(g)) for g in entities.find(p.title)} & analysis.entities)
-                                for p in passages]  # fmt: skip
-        answering = self.single_topic_sections(passages) if audience == "patient" else set()
         chosen = self.select(cands, audience, [""] + [p.source for p in passages], earlier_sentences(earlier),
-                             analysis.yes_no, places, on_subject, answering)  # fmt: skip
+                             analysis.yes_no)  # fmt: skip
         if not chosen:
             return
         correction = self._correction(analysis, chosen, cands)
