@@ -39,6 +39,7 @@ MIN_PASSAGE_SIMILARITY = 0.30  # calibrated on the demo set: out-of-scope questi
 MIN_UNIT_SIMILARITY = 0.40
 ANCHOR_SHARE = 0.2
 KEY_CONCEPT_SHARE = 0.05  # a question word in fewer chunks than this names what the question is about
+MIN_COMPOUND_STEM = 6  # a key concept's stem this long also counts inside a compound ("corticosteroids")
 CLOSE_MATCH = 0.65  # a unit this close in meaning answers the question even in other words
 MAX_POINTS = {"clinician": 14, "patient": 6}
 MIN_POINTS = {"clinician": 3, "patient": 3}
@@ -481,6 +482,11 @@ def _flat(text: str) -> str:
 
 
 def _mentions(flat_text: str, term: str) -> bool:
-    """ "breastfeed" in "breast-feeding", "vaccinat" in "vaccination": a word prefix, hyphens ignored."""
-    stem = term.lower().replace("-", "")
-    return re.search(rf"\b{re.escape(stem[: max(4, len(stem) - 2)])}", flat_text) is not None
+    """ "breastfeed" in "breast-feeding", "vaccinat" in "vaccination": a word prefix, hyphens ignored; "exception"
+    in "except" (the same stem); "steroids" in "corticosteroids" (a stem of ``MIN_COMPOUND_STEM`` letters or
+    more closing a compound word, where a chance match inside another word is unlikely)."""
+    word = term.lower().replace("-", "")
+    stems = {word[: max(4, len(word) - 2)], *(s for s in content_words(word) if len(s) >= 4)}
+    if any(re.search(rf"\b{re.escape(s)}", flat_text) for s in stems):
+        return True
+    return any(re.search(rf"\w{re.escape(s)}", flat_text) for s in stems if len(s) >= MIN_COMPOUND_STEM)
