@@ -279,18 +279,27 @@ class Entities:
     def off_topic(self, wanted: Iterable[frozenset[str]], text: str, title: str = "") -> bool:
         """``text`` is about another entity than the ``wanted`` ones: it names (or, naming none, its document's
         title names) an entity of the kind the question asks about — medicines when the question names
-        one, conditions and topics otherwise — and none related to the question's."""
+        one, conditions and topics otherwise — and none related to the question's. For a question about a
+        medicine, a sentence naming only another condition is off topic too unless it sits in a medicine's
+        leaflet: a hepatitis B page's "people taking steroids are more likely to get hepatitis B" does not say
+        which medicines interact with X."""
         want = set(wanted)
         if not want:
             return False
         want = {g for g in want if g in self.subjects}
         named = {g for g in self.find(text) if g in self.subjects}
         kind_products = any(g in self.products for g in want)
+        conditions = {g for g in want if g not in self.products}
+        if kind_products and named and not any(g in self.products for g in named):
+            page = {g for g in self.find(title) if g in self.subjects}
+            if not any(g in self.products for g in page) and not any(
+                self.related(h, w) for h in named | page for w in conditions
+            ):
+                return True  # a question about a medicine, and a page on no medicine speaking of another topic
         if not named:
             named = {g for g in self.find(title) if g in self.subjects}
             if not kind_products and any(g in self.products for g in named):
                 return True  # a medicine's leaflet, in a sentence that names nothing, speaks of that medicine
-            conditions = {g for g in want if g not in self.products}
             if (
                 kind_products
                 and any(g not in self.products for g in named)

@@ -99,3 +99,17 @@ def test_a_sentence_about_another_condition_or_from_its_page_or_a_medicines_leaf
     # a question naming a medicine is about the medicine: a sentence may rightly name a condition
     zentrab = entities.find("Does Zentrab cause hepatitis B?")
     assert not entities.off_topic(zentrab, "Hepatitis B may come back.", hep_b)
+
+
+def test_a_sentence_naming_another_condition_on_a_page_about_no_medicine_is_off_topic_for_a_medicine_question() -> None:
+    """Issue 13: "Which medicines are flagged with Briumvi?" was answered with "... people taking medicines that
+    suppress the immune system, such as steroids, are more likely to get hepatitis B" from the hepatitis B page."""
+    entities = Entities.from_passages(CONDITION_PASSAGES)
+    zentrab = entities.find("Which other medicines should not be taken with Zentrab?")
+    hep_b, leaflet, textbook = (CONDITION_PASSAGES[i].title for i in (0, 2, 3))
+    sentence = "People taking medicines such as steroids are more likely to get hepatitis B."
+    assert entities.off_topic(zentrab, sentence, hep_b)
+    assert entities.off_topic(zentrab, "People with CVID take medicines to replace antibodies.", textbook)
+    # the medicine's own leaflet may name a condition; so may any page when the question names that condition
+    assert not entities.off_topic(zentrab, "Hepatitis B may come back.", leaflet)
+    assert not entities.off_topic(entities.find("Can Zentrab bring back hepatitis B?"), sentence, hep_b)
