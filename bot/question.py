@@ -281,8 +281,9 @@ class Entities:
         title names) an entity of the kind the question asks about — medicines when the question names
         one, conditions and topics otherwise — and none related to the question's. For a question about a
         medicine, a sentence naming only another condition is off topic too unless it sits in a medicine's
-        leaflet: a hepatitis B page's "people taking steroids are more likely to get hepatitis B" does not say
-        which medicines interact with X."""
+        leaflet (a hepatitis B page's "people taking steroids are more likely to get hepatitis B" does not say
+        which medicines interact with X), and so is a sentence naming nothing on a page whose title names
+        nothing (a textbook chapter's "Plasma cells ... live longer")."""
         want = set(wanted)
         if not want:
             return False
@@ -298,6 +299,8 @@ class Entities:
                 return True  # a question about a medicine, and a page on no medicine speaking of another topic
         if not named:
             named = {g for g in self.find(title) if g in self.subjects}
+            if kind_products and title and not named:
+                return True  # a question about a medicine, and a sentence naming nothing on a page naming nothing
             if not kind_products and any(g in self.products for g in named):
                 return True  # a medicine's leaflet, in a sentence that names nothing, speaks of that medicine
             if (

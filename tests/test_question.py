@@ -110,6 +110,8 @@ def test_a_sentence_naming_another_condition_on_a_page_about_no_medicine_is_off_
     sentence = "People taking medicines such as steroids are more likely to get hepatitis B."
     assert entities.off_topic(zentrab, sentence, hep_b)
     assert entities.off_topic(zentrab, "People with CVID take medicines to replace antibodies.", textbook)
+    # a sentence naming nothing, on a page whose title names nothing either, says nothing about the medicine
+    assert entities.off_topic(zentrab, "Plasma cells live longer after a second exposure.", "OpenStax 18.4 — chapter")
     # the medicine's own leaflet may name a condition; so may any page when the question names that condition
     assert not entities.off_topic(zentrab, "Hepatitis B may come back.", leaflet)
     assert not entities.off_topic(entities.find("Can Zentrab bring back hepatitis B?"), sentence, hep_b)
