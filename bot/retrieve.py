@@ -65,8 +65,8 @@ class Retriever:
         return LexicalIndex.build([c.id for c in chunks], [c.embed_text() for c in chunks])
 
     def search(self, query: str, k: int = 6, mode: Mode = "hybrid") -> list[Passage]:
-        n = max(k, self.candidates)
-        dense = self.store.query(self.embedder.embed_query(query), n) if mode in ("hybrid", "dense") else []
+        wanted = mode in ("hybrid", "dense")
+        dense = self.store.query(self.embedder.embed_query(query), max(k, self.candidates)) if wanted else []
         return self._fuse(query, dense, k, mode)
 
     def search_many(self, queries: Sequence[str], k: int = 6, mode: Mode = "hybrid") -> list[list[Passage]]:

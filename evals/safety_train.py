@@ -121,12 +121,6 @@ def choose_thresholds(
     return te, td, [score(msgs, _combine(r, q, te, td))["overall"] for msgs, r, q in parts]
 
 
-def _pooled(rows: Sequence[dict[str, Any]], rate: str, count: str) -> float:
-    """A rate over all parts' messages together (each part's rate weighted by its count)."""
-    n = sum(r[count] for r in rows)
-    return sum((r[rate] or 0.0) * r[count] for r in rows) / n if n else 0.0
-
-
 def train(
     public_paths: Sequence[Path],
     embedder: Embedder,
