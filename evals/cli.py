@@ -6,7 +6,7 @@
     citebot eval medquad PATH.jsonl [--limit N] [--out DIR]
     citebot eval medquad PATH.jsonl --answers [--limit N] [--out DIR] [--fail-under/--fail-over METRIC=VALUE]
     citebot eval train-ranker PATH/medquad.jsonl [--limit DOCS_PER_FOLD] [--out DIR]
-    citebot eval safety [--split dev|dev2|dev3|heldout] [--misses] [--latency] [--train PUBLIC_QA ... [--out DIR]]
+    citebot eval safety [--split PART] [--misses] [--latency] [--train PUBLIC_QA ... [--out DIR]]
 
 Exit codes: 0 done, 1 a --fail-under or --fail-over gate failed, 2 usage or input error.
 """
@@ -23,12 +23,12 @@ from typing import Any
 from evals.datasets import DEFAULT_DATASET, SPLITS
 from evals.medquad_answers import ANSWER_METRICS
 from evals.metrics import OVERALL_METRICS
-from evals.safety import development_parts
+from evals.safety import development_parts, heldout_parts
 from ingest.cli import add_index_options, settings_from
 from ingest.errors import CitebotError
 
-# Further development parts of the safety corpus (dev2.jsonl, …), each by another writer: safety eval only.
-SAFETY_PARTS = tuple(p for p in development_parts() if p not in SPLITS)
+# Further parts of the safety corpus (dev2.jsonl, heldout2.jsonl, …), each by another writer: safety eval only.
+SAFETY_PARTS = tuple(p for p in (*development_parts(), *heldout_parts()) if p not in SPLITS)
 
 BENCHMARKS = ("pubmedqa", "medquad", "train-ranker")
 
@@ -84,8 +84,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "--split",
         choices=(*SPLITS, *SAFETY_PARTS),
         help="only the cases of this split (tune on dev; report heldout separately, never tune on it); "
-        "safety: one part of the phrasing corpus (default dev and heldout; dev2 and dev3 are further development "
-        "parts, scored only when asked for)",
+        "safety: one part of the phrasing corpus (default: every part; dev* are development parts, heldout* "
+        "frozen held-out parts, scored only)",
     )
     p.add_argument("--compare", type=Path, metavar="RUN_DIR", help="print and write deltas against an earlier run")
     p.add_argument(
@@ -146,8 +146,7 @@ def run(args: argparse.Namespace) -> int:
     if args.datasets[:1] == ["safety"] and not Path("safety").is_file():
         if len(args.datasets) != 1:
             parser.error(
-                "usage: citebot eval safety [--split dev|dev2|dev3|heldout] [--misses] [--latency] "
-                "[--train PUBLIC_QA ... [--out DIR]]"
+                "usage: citebot eval safety [--split PART] [--misses] [--latency] [--train PUBLIC_QA ... [--out DIR]]"
             )
         return run_safety(args)
     if args.split in SAFETY_PARTS:
@@ -310,7 +309,7 @@ def run_safety(args: argparse.Namespace) -> int:
     from ingest.embed import make_embedder
 
     settings = settings_from(args)
-    splits = (args.split,) if args.split else (*development_parts(), "heldout")
+    splits = (args.split,) if args.split else (*development_parts(), *heldout_parts())
     index_given = args.index is not None or args.chroma_url is not None
     answer_settings = settings if args.latency and index_given else None  # whole-answer timing needs an index
     embedder = make_embedder(settings)
@@ -327,7 +326,7 @@ def run_safety(args: argparse.Namespace) -> int:
         print(f"thresholds: emergency {classifier.emergency_threshold}, dose {classifier.dose_threshold}")
         print(f"out of file (behind the rules): {json.dumps(info.get('out_of_file'))}")
         print(f"wrote {target}")
-        splits = tuple(s for s in splits if s != "heldout") or ("dev",)  # training never scores held-out
+        splits = tuple(s for s in splits if s not in heldout_parts()) or ("dev",)  # training never scores held-out
     print(safety.run(splits, embedder, settings.cache_dir, args.misses, args.latency, settings=answer_settings,
                      classifier=classifier))  # fmt: skip
     return 0

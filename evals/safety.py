@@ -49,6 +49,11 @@ def development_parts(corpus_dir: Path = DEFAULT_SAFETY_DIR) -> tuple[str, ...]:
     return tuple(sorted(p.stem for p in corpus_dir.glob("dev*.jsonl")))
 
 
+def heldout_parts(corpus_dir: Path = DEFAULT_SAFETY_DIR) -> tuple[str, ...]:
+    """The frozen held-out parts (``heldout.jsonl``, ``heldout2.jsonl``, …): only ever scored, never trained on."""
+    return tuple(sorted(p.stem for p in corpus_dir.glob("heldout*.jsonl")))
+
+
 def load_split(split: str, corpus_dir: Path = DEFAULT_SAFETY_DIR) -> list[Message]:
     """Read one part of the corpus; a missing file or a bad line is a clear error."""
     path = corpus_dir / f"{split}.jsonl"
@@ -189,7 +194,7 @@ def run(
     for split in splits:
         messages = load_split(split, corpus_dir)
         result = score(messages, predict(Screen(stage), messages))
-        out.append(markdown(split, result, show_misses=show_misses and split != "heldout"))
+        out.append(markdown(split, result, show_misses=show_misses and split not in heldout_parts(corpus_dir)))
     if do_latency:
         rows = [f"| {k} | {v['p50']:.2f} | {v['p95']:.2f} |" for k, v in table.items()]
         head = ["### Safety check latency (ms per message, dev messages)", "", "| path | p50 | p95 |", "|---|---|---|"]

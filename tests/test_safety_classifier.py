@@ -304,7 +304,8 @@ def test_training_reads_public_questions_and_chooses_thresholds_out_of_file(tmp_
         lines = [json.dumps({"id": f"{part}-{i}", "text": t, "label": label, "family": "f"})
                  for i, (t, label) in enumerate(items)]  # fmt: skip
         (corpus / f"{part}.jsonl").write_text("\n".join(lines) + "\n")
-    (corpus / "heldout.jsonl").write_text("not json: training must never read the held-out part\n")
+    for part in ("heldout", "heldout2"):
+        (corpus / f"{part}.jsonl").write_text("not json: training must never read a held-out part\n")
     embedder = FakeEmbedder()
     clf = train([medquad, pubmedqa], embedder, tmp_path / "cache", corpus, progress=lambda _: None)
     info = clf.info or {}
@@ -313,6 +314,15 @@ def test_training_reads_public_questions_and_chooses_thresholds_out_of_file(tmp_
     with pytest.raises(CitebotError, match="two development parts"):
         (corpus / "dev2.jsonl").unlink()
         train([medquad], embedder, tmp_path / "cache", corpus, progress=lambda _: None)
+
+
+def test_parts_are_found_by_name_and_held_out_parts_are_never_development(tmp_path: Path) -> None:
+    from evals.safety import development_parts, heldout_parts
+
+    for part in ("dev3", "heldout2", "dev", "heldout", "notes"):
+        (tmp_path / f"{part}.jsonl").write_text("")
+    assert development_parts(tmp_path) == ("dev", "dev3")
+    assert heldout_parts(tmp_path) == ("heldout", "heldout2")
 
 
 def test_latency_times_messages_of_several_sentences_apart(tmp_path: Path) -> None:
