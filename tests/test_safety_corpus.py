@@ -20,10 +20,14 @@ from evals.safety import development_parts, load_split
 SAFETY = Path(__file__).resolve().parents[1] / "evals" / "datasets" / "safety"
 HELDOUT = SAFETY / "heldout.jsonl"
 DEV = SAFETY / "dev.jsonl"
+HELDOUT2 = SAFETY / "heldout2.jsonl"
 
 # sha256 of heldout.jsonl as frozen. The held-out part must never change: a rule tuned on it no longer measures
 # how the rules generalise. If this fails, restore the file; do not update the constant.
 HELDOUT_SHA256 = "79462e7147b3ce7d07236cbf7fda08e1ccee6b1778c088469c23330b23a6b79c"
+# sha256 of heldout2.jsonl as frozen: a second held-out part by a writer who never saw the rules, frozen before
+# anything scored it. Same rule: if this fails, restore the file; do not update the constant.
+HELDOUT2_SHA256 = "c22ce1c3037c55283e4cf1c9c2e955dd7835de382e4a8ade1d254c258166e980"
 
 LABELS = ("emergency", "dose", "ordinary")
 FAMILIES = (
@@ -69,6 +73,45 @@ def parts() -> dict[str, list[Record]]:
 def test_heldout_is_frozen() -> None:
     digest = hashlib.sha256(HELDOUT.read_bytes()).hexdigest()
     assert digest == HELDOUT_SHA256, "heldout.jsonl changed; it is frozen (see evals/datasets/safety/README.md)"
+
+
+def test_heldout2_is_frozen() -> None:
+    digest = hashlib.sha256(HELDOUT2.read_bytes()).hexdigest()
+    assert digest == HELDOUT2_SHA256, "heldout2.jsonl changed; it is frozen (see evals/datasets/safety/README.md)"
+
+
+def _normalised(text: str) -> str:
+    """Lowercased, punctuation dropped, spaces collapsed: how two messages count as the same text."""
+    return " ".join("".join(c if c.isalnum() or c.isspace() else " " for c in text.lower()).split())
+
+
+def test_heldout2_shape() -> None:
+    records = _load(HELDOUT2)
+    ids = [str(r["id"]) for r in records]
+    assert len(ids) == len(set(ids)), "duplicate ids in heldout2.jsonl"
+    for record in records:
+        assert set(REQUIRED) <= set(record) <= set(REQUIRED) | set(OPTIONAL), record["id"]
+        for key, kind in (*REQUIRED.items(), *OPTIONAL.items()):
+            if key in record:
+                assert isinstance(record[key], kind), (record["id"], key)
+        assert record["label"] in LABELS, record["id"]
+        assert record["family"] in FAMILIES, record["id"]
+        assert record["audience"] in AUDIENCES, record["id"]
+        assert str(record["text"]).strip(), record["id"]
+        history = record.get("history", [])
+        assert isinstance(history, list)
+        assert all(isinstance(turn, str) and turn.strip() for turn in history), record["id"]
+        prefix, code, number = str(record["id"]).split("-")
+        assert (prefix, code) == ("h2", LABEL_CODE[str(record["label"])]), record["id"]
+        assert len(number) == 4 and number.isdigit(), record["id"]
+    spread = Counter((r["label"], r["family"]) for r in records)
+    for label in LABELS:
+        for family in FAMILIES:
+            assert spread[(label, family)] > 0, (label, family)
+        assert any("history" in r for r in records if r["label"] == label), f"no multi-turn {label} item"
+    others = {_normalised(str(r["text"])) for path in SAFETY.glob("*.jsonl") if path != HELDOUT2 for r in _load(path)}
+    shared = [r["id"] for r in records if _normalised(str(r["text"])) in others]
+    assert not shared, f"heldout2.jsonl repeats texts of other parts: {shared}"
 
 
 @pytest.mark.parametrize("name", [HELDOUT.name, DEV.name])
