@@ -17,6 +17,7 @@ cited to that passage. The steps:
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -26,7 +27,7 @@ import numpy as np
 
 from bot.cite import attach_citations, is_factual
 from bot.followup import condense_offline, needs_context, topic_terms
-from bot.question import Analysis, Entities, analyse, aspects_of, directions_of
+from bot.question import Analysis, Entities, analyse, aspects_of, directions_of, looks_like_medicine
 from bot.rank import UnitView, features, is_anaphoric, load_ranker, share
 from bot.text import collapse_acronyms, content_words, numbers, sentences, strip_citations
 from bot.types import Audience, Passage
@@ -41,6 +42,7 @@ ANCHOR_SHARE = 0.2
 KEY_CONCEPT_SHARE = 0.05  # a question word in fewer chunks than this names what the question is about
 MIN_COMPOUND_STEM = 6  # a key concept's stem this long also counts inside a compound ("corticosteroids")
 CLOSE_MATCH = 0.65  # a unit this close in meaning answers the question even in other words
+MISSPELT = 0.8  # difflib ratio above which an unknown word is a misspelling of a medicine the corpus names
 MAX_POINTS = {"clinician": 14, "patient": 6}
 MIN_POINTS = {"clinician": 3, "patient": 3}
 MAX_PER_SOURCE = {"clinician": 6, "patient": 4}
@@ -294,6 +296,10 @@ class ExtractiveAnswerer:
         unknown_acronyms = [t for t in _ACRONYM.findall(question) if share.get(t.lower()) == 0.0]
         if unknown_acronyms and not all(_spelled_out(t, passages) for t in unknown_acronyms):
             return False  # "What JCV index ...?": a named thing (an acronym) no document mentions or spells out
+        medicines = [a for g in entities.products for a in g]
+        if any(looks_like_medicine(t) and not difflib.get_close_matches(t, medicines, n=1, cutoff=MISSPELT)
+               for t, f in share.items() if f == 0.0):  # fmt: skip
+            return False  # "... should entecavir be started?": a medicine no document names (nor a misspelling of one)
         unknown = sum(1 for f in share.values() if f == 0.0)
         anchored = bool(names) or top_unit >= CLOSE_MATCH or any(f >= ANCHOR_SHARE for f in share.values())
         if unknown / len(terms) > 0.5 or (unknown and not anchored):
@@ -379,6 +385,8 @@ class ExtractiveAnswerer:
         if not cands or not self.in_scope(question if not history else query, passages, cands, entities,
                                           question if history else ""):  # fmt: skip
             return
+        if analysis.quantity and not _states_figure(analysis.quantity, cands):
+            return  # "what is the seroconversion rate ...?" where no sentence gives a figure for seroconversion
         if audience == "clinician":
             # documents written for patients speak to the patient; a clinician gets them only when nothing else
             cands = [c for c in cands if passages[c.passage - 1].audience != "patient"] or cands
@@ -461,6 +469,13 @@ def _conflicts(direction: str, text: str, heading: str) -> bool:
 
 
 _CODE_ASIDE = re.compile(r"\s*\((?=[^()]*(?:§|\bsections?\s+\d|\bUS PI\b|\bSmPC\b|\bleaflet\b))[^()]*\)")
+
+
+def _states_figure(quantity: str, cands: Sequence[Candidate]) -> bool:
+    """Some unit gives a figure beside the quantity's name: "HBV DNA" in "at what HBV DNA level ...?" needs a
+    sentence with a number that names DNA; a neighbouring figure (an ultrasound every 6 months) is no answer."""
+    head = content_words(quantity)[-1:]
+    return not head or any(numbers(c.text) and head[0] in content_words(c.text) for c in cands)
 
 
 def _without_codes(text: str) -> str:

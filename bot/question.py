@@ -138,6 +138,7 @@ class Analysis:
     wants_list: bool
     definition: bool
     figures: tuple[Figure, ...]
+    quantity: str = ""  # what a named figure is asked of: "HBV DNA" in "at what HBV DNA level ...?"
 
 
 def is_broad(analysis: Analysis) -> bool:
@@ -167,6 +168,23 @@ def direction_of(text: str) -> str | None:
 
 def directions_of(text: str) -> frozenset[str]:
     return frozenset(k for k, rx in _DIRECTION_RE.items() if rx.search(text))
+
+
+# Endings of international nonproprietary names (the WHO's INN stems: -mab antibodies, -vir antivirals, -nib
+# kinase inhibitors, -pril, -sartan, -olol, -statin, ...): a word ending so names a medicine even where no
+# document does. Endings that ordinary words share ("-cept" of "concept", "-terol" of "cholesterol") are
+# written out with the letters before them.
+_MEDICINE_NAME = re.compile(
+    r"^[a-z]{3,}(?:mab|vir|nib|ciclib|cillin|mycin|micin|floxacin|cycline|azole|tidine|pril|sartan|olol|alol|dipine"
+    r"|statin|parin|gatran|xaban|gliptin|gliflozin|glutide|formin|lukast|afil|oxetine|triptan|setron|dronate"
+    r"|platin|rubicin|taxel|limus|ercept|acept|profen|coxib|caine|azepam|azolam|barbital|semide|thiazide"
+    r"|buterol|meterol|moterol|sonide|olone|asone|imod|flunomide|ribine)$"
+)
+
+
+def looks_like_medicine(word: str) -> bool:
+    """A word shaped like a medicine's generic name ("entecavir", "ibuprofen"), known to the corpus or not."""
+    return len(word) >= 7 and bool(_MEDICINE_NAME.match(word.lower()))
 
 
 def figures_of(text: str) -> tuple[Figure, ...]:
@@ -331,6 +349,26 @@ def _acronyms(text: str) -> list[frozenset[str]]:
     return out
 
 
+# "At what HBV DNA level ...?", "What is the seroconversion rate ...?", "What relapse-rate reduction ...?": a question
+# that asks for the figure of a named quantity. Its answer must state a figure for that quantity.
+_QUANTITY = re.compile(
+    r"\b(?:at what|what(?:'s| is| was| are| were)?(?: the)?)\s+((?:[\w]+[\s-]+){0,2}?)([\w]+)[\s-]+"
+    r"(?:levels?|rates?|thresholds?|titres?|titers?|counts?|percentages?|proportions?|incidence|cut-?offs?)\b",
+    re.IGNORECASE,
+)
+
+
+def quantity_asked(question: str) -> str:
+    """The quantity a question asks the figure of ("seroconversion" for "what is the seroconversion rate ...?"),
+    or "" when it asks for none."""
+    m = _QUANTITY.search(question)
+    if not m or m.group(2).lower() in STOP:
+        return ""
+    if re.match(r"(?:an?|happens?|happened|does|do|did|can|could|should|will|would|affects?)\b", m.group(1).lower()):
+        return ""  # "what's a reticulocyte count?" defines; "what happens to IgG levels?" asks what they do
+    return f"{m.group(1)}{m.group(2)}".strip()
+
+
 def analyse(question: str, entities: Entities, context: str = "") -> Analysis:
     """Analyse ``question``; an elliptical follow-up inherits entity and aspect from ``context``."""
     found = entities.find(question)
@@ -351,4 +389,5 @@ def analyse(question: str, entities: Entities, context: str = "") -> Analysis:
         wants_list=bool(_LIST.search(question)),
         definition=bool(_DEFINITION.search(question)),
         figures=figures_of(question),
+        quantity=quantity_asked(question),
     )

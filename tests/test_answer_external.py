@@ -102,6 +102,28 @@ def test_a_question_near_the_documents_but_not_answered_by_them_gets_no_answer(b
 
 
 @pytest.mark.parametrize(
+    "question",
+    [
+        "At what liver enzyme level should treatment for chronic hepatitis B begin?",
+        "What is the response rate to the hepatitis B vaccine in adults over 40?",
+        "What is the HBV DNA cut-off for treating chronic hepatitis B?",
+    ],
+)
+def test_a_figure_the_documents_never_give_is_not_answered_with_a_neighbouring_sentence(
+    bot: Bot, question: str
+) -> None:
+    """The hepatitis B pages speak of treatment, vaccines and tests, but give no such figure: answering with
+    "Chronic hepatitis B is treated with medicines ..." reads as an answer and is none."""
+    assert ask(bot, question).status == "abstained"
+
+
+def test_a_figure_the_documents_give_is_answered(bot: Bot) -> None:
+    answer = ask(bot, "What is the rate of infusion-related reactions with Briumvi?")
+    assert answer.status in ("answered", "partial"), answer.text
+    assert any(re.search(r"1 in 10", s.text) and s.citations for s in answer.sentences), answer.text
+
+
+@pytest.mark.parametrize(
     ("question", "expected"),
     [
         ("Can I breastfeed while using Kesimpta?", r"breast milk"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bot.question import Entities, analyse, direction_of, figures_of
+from bot.question import Entities, analyse, direction_of, figures_of, looks_like_medicine, quantity_asked
 from bot.rank import FEATURES, auc, fit, load_ranker
 from bot.types import Passage
 
@@ -115,3 +115,24 @@ def test_a_sentence_naming_another_condition_on_a_page_about_no_medicine_is_off_
     # the medicine's own leaflet may name a condition; so may any page when the question names that condition
     assert not entities.off_topic(zentrab, "Hepatitis B may come back.", leaflet)
     assert not entities.off_topic(entities.find("Can Zentrab bring back hepatitis B?"), sentence, hep_b)
+
+
+def test_a_question_asking_for_the_figure_of_a_named_quantity_names_it() -> None:
+    assert quantity_asked("At what HBV DNA level should treatment start?") == "HBV DNA"
+    assert quantity_asked("What is the seroconversion rate after the vaccine?") == "seroconversion"
+    assert quantity_asked("What relapse-rate reduction did the drug show?") == "relapse"
+    for question in (
+        "What's a reticulocyte count?",  # defines the count
+        "What happens to immunoglobulin levels on the drug?",  # asks what they do
+        "Which blood counts are checked?",  # asks which, not how much
+        "How common is CVID?",
+        "What is the rate of infusion reactions?",  # no quantity named before "rate": nothing to require
+    ):
+        assert quantity_asked(question) == "", question
+
+
+def test_generic_names_are_recognised_by_their_stems_and_ordinary_words_are_not() -> None:
+    for word in ("entecavir", "ocrelizumab", "ibuprofen", "fingolimod", "teriflunomide", "dexamethasone"):
+        assert looks_like_medicine(word), word
+    for word in ("cholesterol", "concept", "except", "phenotypes", "vaccination", "April"):
+        assert not looks_like_medicine(word), word

@@ -58,3 +58,17 @@ def test_a_key_concept_counts_in_another_form_of_its_stem_and_inside_a_compound_
         assert answerer.in_scope(question, passages, cands, entities), question
     # a rare word the leaflet does not use in any form still leaves the question out of scope
     assert not answerer.in_scope("Does Zorvia make hormones act slowly?", passages, cands, entities)
+
+
+def test_a_medicine_no_document_names_leaves_the_question_out_of_scope_but_a_misspelt_known_one_does_not() -> None:
+    leaflet = Passage(id="l2", title=LEAFLET.title, section="Other medicines and Zorvia", source="zorvia.md",
+                      text="Zorvia can be used with most other medicines, but tell your doctor about medicines "
+                      "that affect the immune system.", dense_score=0.6)  # fmt: skip
+    texts = [leaflet.text, *FILLER]
+    answerer = ExtractiveAnswerer(FakeEmbedder(), LexicalIndex.build([str(i) for i in range(len(texts))], texts))
+    entities = Entities.from_passages([leaflet])
+    cands = [_candidate(leaflet)]
+    # the leaflet's own words would otherwise answer it: "can be used with most other medicines"
+    assert not answerer.in_scope("Can Zorvia be used with tenofovir?", [leaflet], cands, entities)
+    assert answerer.in_scope("Can Zorvia be used with other medicines?", [leaflet], cands, entities)
+    assert answerer.in_scope("Can zorivmab be used with other medicines?", [leaflet], cands, entities)  # misspelt
