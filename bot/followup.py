@@ -8,7 +8,7 @@ retrieval query. With an LLM, the model rewrites the follow-up as a standalone q
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from bot.text import STOPWORDS, collapse_acronyms
 from bot.types import Passage
@@ -77,9 +77,28 @@ _ASKS = re.compile(
 _BLAND_SECTION = re.compile(
     r"^(?:page \d+|the short answer|short answer|overview|introduction|summary|key points|references?|sources?"
     r"|what is in this leaflet|contents of the pack and other information|learn more|related issues|see also"
-    r"|genetics|clinical trials|start here|research|resources?|reporting of side effects|other information)$",
+    r"|genetics|clinical trials|start here|research|resources?|reporting of side effects|other information"
+    r"|key concepts(?: and summary)?|in particular|(?:\w+ )?(?:terms|glossary|definitions)|\w+ing)$",
     re.IGNORECASE,
 )
+
+
+# A heading that ends on one of these leads into a list ("Medicines taken by mouth include"); one with a finite
+# verb inside says something ("Briumvi contains sodium", "Other exceptions are people who have"): neither is a topic.
+_LEAD_IN_END = frozenset({"include", "includes", "including", "such", "as", "like", "are", "is", "have", "has", "be"})
+_FINITE = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|contains?|tell|talk|ask|must|can|cannot|may|should|will|do|does|don't|helps?)\b",
+    re.IGNORECASE,
+)
+
+
+def is_topic(heading: str) -> bool:
+    """A heading that names a topic ("Pregnancy and breast-feeding", "How to store Kesimpta"), not a lead-in or a
+    sentence; a heading put as a question ("How is Ocrevus given?") is judged by ``as_question``."""
+    words = heading.rstrip("?:").split()
+    if not words or words[-1].lower() in STOPWORDS or words[-1].lower() in _LEAD_IN_END:
+        return False
+    return bool(_QUESTION_START.match(heading)) or not _FINITE.search(heading)
 
 
 def document_topics(passages: Sequence[Passage], entity_names: Sequence[str] = ()) -> list[str]:
@@ -103,23 +122,30 @@ def document_topics(passages: Sequence[Passage], entity_names: Sequence[str] = (
             key = heading.lower()
             if not heading or key in seen or _BLAND_SECTION.search(key) or not _HEADING_TEXT.match(heading):
                 continue
-            if len(heading.split()) > 10 or key.endswith(("with", "if", "of", "for", "to")):
-                continue  # a lead-in label, not a topic
+            if len(heading.split()) > 10 or not is_topic(heading):
+                continue  # a lead-in label or a sentence, not a topic
             seen.add(key)
             out.append(heading)
     return out
 
 
-def as_question(heading: str, audience: str) -> str:
-    """A section heading as the next question a reader would ask."""
+def as_question(heading: str, audience: str, names: Mapping[str, str] | None = None) -> str:
+    """A section heading as the next question a reader would ask; ``names`` restores the capitals of the
+    medicines' names that a converted heading lost ("How to take ocrevus")."""
     bare = heading.rstrip("?").strip()
+    if names:
+        bare = re.sub(r"[A-Za-z][\w-]*", lambda m: names.get(m.group(0).lower(), m.group(0)), bare)
     if _QUESTION_START.match(bare):
-        if not _ASKS.match(bare):
-            return ""  # "What you need to know before ...": a heading, not a question
+        if not _ASKS.match(bare) or re.match(r"(?i)\w+ not\b", bare):
+            return ""  # "What you need to know before ...", "Do not use Kesimpta": a heading, not a question
         return bare[0].upper() + bare[1:] + "?"
     if re.match(r"(?i)if\b", bare):
         return f"What {bare[0].lower() + bare[1:]}?"  # "If you stop using Kesimpta" → "What if you stop ...?"
-    topic = bare[0].lower() + bare[1:] if not bare[:2].isupper() else bare
+    long_words = [w for w in bare.split()[1:] if len(w) > 3 and w not in (names or {}).values()]
+    title_case = bool(long_words) and sum(w[:1].isupper() for w in long_words) * 2 >= len(long_words)
+    first = bare.split()[0]
+    keep = bare[:2].isupper() or title_case or (names is not None and first in names.values())
+    topic = bare if keep else bare[0].lower() + bare[1:]  # "Systemic Lupus Erythematosus" keeps its capitals
     return f"What should I know about {topic}?" if audience == "patient" else f"What do the sources say about {topic}?"
 
 
@@ -133,6 +159,9 @@ def suggest(question: str, history: Sequence[str], passages: Sequence[Passage], 
     entity_names = sorted({a for g in named for a in g})
     asked_terms = set(topic_terms(asked.lower()))
     asked_aspects = aspects_of(asked)
+    # the medicines' names as the titles write them ("Ocrevus"): a converted heading may have lost the capital
+    written = {w.lower(): w for p in passages for w in re.findall(r"[A-Z][\w-]+", p.title)}
+    names = {a: written[a] for g in entities.products for a in g if a in written}
     out: list[str] = []
     for heading in document_topics(passages, entity_names):
         terms = set(topic_terms(heading.lower())) - {n.lower() for n in entity_names}
@@ -141,7 +170,7 @@ def suggest(question: str, history: Sequence[str], passages: Sequence[Passage], 
         aspects = aspects_of(heading)
         if aspects and aspects <= asked_aspects:
             continue
-        candidate = as_question(heading, audience)
+        candidate = as_question(heading, audience, names)
         if candidate and candidate not in out:
             out.append(candidate)
         if len(out) >= 3:

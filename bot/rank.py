@@ -37,7 +37,7 @@ from bot.text import content_words
 FEATURES = ("dense", "lexical", "aspect", "other_aspect", "position", "definition", "length", "anaphoric")
 WEIGHTS_PATH = Path(__file__).with_name("ranker.json")
 _ANAPHORIC = re.compile(
-    r"^(?:this|that|these|those|it|its|they|such|here|because of (?:this|that)|as a result|so|therefore"
+    r"^(?:this|that|these|those(?! who| with)|it|its|they|such|here|because of (?:this|that)|as a result|so|therefore"
     r"|however|but|and|also|in addition|other)\b",
     re.IGNORECASE,
 )

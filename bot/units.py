@@ -104,6 +104,7 @@ def split_run_in(text: str, context: str = "") -> tuple[str, int]:
             and not _AUX.search(head)
             and words[0].group(0).lower() not in _PREPOSITIONS
             and word.isalpha()
+            and not word.isupper()  # an acronym sits mid-sentence: "The first reported PML case ..."
             # a proper noun the passage repeats ("Kesimpta"), but not as part of a repeated name
             and context.count(word) >= 2
             and context.count(f"{prev} {word}") <= 1

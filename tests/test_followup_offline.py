@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.followup import condense_offline
+from bot.followup import as_question, condense_offline, document_topics, is_topic
+from bot.types import Passage
 
 
 def test_an_acronym_the_earlier_turn_is_about_is_carried_into_the_follow_up() -> None:
@@ -13,3 +14,27 @@ def test_an_acronym_the_earlier_turn_is_about_is_carried_into_the_follow_up() ->
 def test_a_standalone_question_is_left_as_it_is() -> None:
     question = "Which vaccines must be given before starting Kesimpta treatment at the clinic?"
     assert condense_offline(question, ["What is MS?"]) == question
+
+
+def test_lead_ins_and_sentences_are_not_topics_to_suggest() -> None:
+    not_topics = ("Medicines taken by mouth include", "Zorvia contains sodium", "Other exceptions are people who have",
+                  "Side effects of", "Combining", "MS terms", "Key Concepts and Summary")  # fmt: skip
+    for heading in not_topics:
+        passage = Passage(id="p", title="Zorvia leaflet", section=heading, source="z.md", text="Zorvia is a medicine.")
+        assert document_topics([passage]) == [], heading
+    for heading in ("Pregnancy and breast-feeding", "How to store Zorvia", "Driving and using machines"):
+        assert is_topic(heading), heading
+
+
+def test_a_suggested_question_keeps_a_titles_capitals_and_drops_instructions() -> None:
+    names = {"zorvia": "Zorvia"}
+    assert as_question("How to take zorvia", "patient", names) == "How to take Zorvia?"
+    assert (
+        as_question("Other medicines and zorvia", "patient", names)
+        == "What should I know about other medicines and Zorvia?"
+    )
+    assert (
+        as_question("Systemic Lupus Erythematosus", "clinician")
+        == "What do the sources say about Systemic Lupus Erythematosus?"
+    )
+    assert as_question("Do not use Zorvia", "patient", names) == ""

@@ -69,6 +69,12 @@ def test_names_are_not_mistaken_for_run_in_headings() -> None:
     assert split_run_in("In primary progressive MS, the symptoms worsen from the start.") == ("", 0)
 
 
+def test_an_acronym_mid_sentence_is_not_taken_for_the_end_of_a_run_in_heading() -> None:
+    text = "The first reported PML case in a person on Zorvia had taken another medicine before. PML is rare."
+    assert split_run_in(text) == ("", 0)
+    assert units(text)[0].text.startswith("The first reported PML case")
+
+
 def test_fragments_and_link_lists_are_not_claims() -> None:
     assert not is_claim("Genetic Testing Registry: Common variable immune deficiency")
     assert not is_claim("How much and how often you will be given Zentrab")
