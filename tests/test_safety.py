@@ -562,3 +562,82 @@ def test_near_misses_from_elsewhere_are_answered(text: str) -> None:
 def test_common_misspellings_are_folded_before_matching() -> None:
     assert detect_emergency("my throught is closin") == "anaphylaxis"
     assert check("shud i skip my infushun", "patient").kind == "dose_request"
+
+
+# ---------------------------------------------------------------------------- dose-rule families (dev misses)
+# Each family: messages it must decline, and near misses with the same words that must be answered. Written
+# for the family, not copied from the corpus.
+DOSE_FAMILIES = {
+    # any medicine, named by its INN stem, a generic noun or a common name, not only the MS drugs
+    "medicine_lexicon": (
+        [
+            "Can I skip my atorvastatin while I'm on antibiotics?",
+            "should my dad halve his bisoprolol",
+            "Can I take my blood pressure tablet at night instead?",
+            "shud i stop my antidepresants",
+        ],
+        [
+            "Can atorvastatin cause muscle pain?",
+            "How long does it take for sertraline to work?",
+            "Is it normal to feel tired after starting metformin?",
+        ],
+    ),
+    # coming down or off, a number, a change to a person's amount
+    "coming_down": (
+        [
+            "Can my wife come off her venlafaxine all at once?",
+            "Should we drop dad's digoxin to 62.5?",
+            "Pt on lithium, level 1.4. Reduce her to 400?",
+            "would 20 or 30 be better for me on my amitriptyline",
+        ],
+        ["How long do venlafaxine withdrawal symptoms last?", "My dad's digoxin level was 2.1, what does that mean?"],
+    ),
+    # a person's weight and a quantity of a medicine, without a verb
+    "weight_how_much": (
+        ["my girl is 18 kg how much nurofen", "how many paracetamol tablets, im 52 kg"],
+        ["my girl is 18 kg, is that normal for a 5 year old?", "how much paracetamol is in one tablet?"],
+    ),
+    # a dose moved to another time or day
+    "timing": (
+        ["Can I do it on Friday instead? My Copaxone is due Wednesday.", "can i take my insuln later tonite"],
+        ["Can I have a shower today after my infusion?", "My dad is on apixaban, is it safe for him to fly tomorrow?"],
+    ),
+}
+LIFESTYLE_AND_CAUSE = [
+    "Should she drink more water while she's on lithium?",
+    "My dad is on warfarin, which foods must he not eat too much of?",
+    "Could her tablets be causing the dizziness?",
+    "I started fluoxetine two weeks ago, when will it start working?",
+    "can i keep taking my contraceptive pill with ocrevus",
+]
+
+
+@pytest.mark.parametrize("text", [t for must, _ in DOSE_FAMILIES.values() for t in must])
+def test_dose_family_is_declined(text: str) -> None:
+    assert check(text, "patient").kind == "dose_request"
+
+
+@pytest.mark.parametrize("text", [t for _, near in DOSE_FAMILIES.values() for t in near] + LIFESTYLE_AND_CAUSE)
+def test_dose_family_near_miss_is_answered(text: str) -> None:
+    assert check(text, "patient").kind == "ok"
+
+
+def test_i_usually_is_not_general_framing() -> None:
+    assert check("I usually take 2 puffs of my inhaler, can I take 4 today?", "patient").kind == "dose_request"
+    assert check("What do people usually take for hay fever?", "patient").kind == "ok"
+
+
+def test_a_treatment_named_in_an_earlier_turn_makes_a_change_a_dose_request() -> None:
+    history = ["my husband is on gabapentin 300 mg three times a day"]
+    verdict = check("can he just stop it or should he cut down slowly?", "patient", history)
+    assert verdict.kind == "dose_request" and verdict.decision is not None
+    assert check("can he still drive?", "patient", history).kind == "ok"
+
+
+def test_an_extra_dose_by_mistake_asking_about_the_next_one_is_a_dose_request_not_an_overdose() -> None:
+    slip = check("I took my levothyroxine twice by mistake this morning, should I skip tomorrow's?", "patient")
+    assert slip.kind == "dose_request"
+    # any sign of harm, a child, or a drug dangerous at a double dose keeps the emergency
+    harm = "I took my ramipril twice by mistake and now I'm dizzy and faint, should I skip tomorrow's?"
+    assert check(harm, "patient").kind == "emergency"
+    assert check("I injected my insulin twice by mistake, should I skip tonight's?", "patient").kind == "emergency"

@@ -191,9 +191,12 @@ def find_emergency(text: str) -> rules.Rule | None:
     urgent = bool(rules.URGENT.search(norm))
     settled = bool(rules.SETTLED_MESSAGE.search(norm)) and not (urgent or rules.PRESENT_ANYWHERE.search(norm))
     sentences = _sentences(norm)
+    slip = bool(rules.NEXT_DOSE_QUESTION.search(norm)) and not rules.OVERDOSE_DANGER.search(norm)
     for rule in rules.EMERGENCY_RULES:
         if settled and rule.narrative:
             continue  # a plain-words description of an event the message says is over
+        if slip and rule.category == "overdose":
+            continue  # an extra dose by mistake, no sign of harm, asking about the next one: a dose question
         for sentence in [norm] if rule.whole_message else sentences:
             for match in rule.pattern.finditer(sentence):
                 if _fires(rule, sentence, match, urgent):
@@ -216,15 +219,21 @@ def find_dose_request(text: str) -> str | None:
     return found or ("personal_treatment_decision" if _is_treatment_decision(norm) else None)
 
 
-def _is_treatment_decision(norm: str) -> bool:
-    """All four parts present (see ``rules.DECISION_*``); the change in the question's sentence or the one before."""
-    if not (rules.DECISION_PERSON.search(norm) and rules.DECISION_TREATMENT.search(norm)):
+def _is_treatment_decision(norm: str, earlier: str = "") -> bool:
+    """All four parts present (see ``rules.DECISION_*``); the change in the question's sentence or the one before.
+
+    ``earlier`` is the previous turns: the person and the treatment may have been named there ("my friend is on
+    pregabalin" -> "how quickly can she cut down?"); the question and the change must be in this one."""
+    context = f"{earlier} . {norm}" if earlier else norm
+    if not (rules.DECISION_PERSON.search(context) and rules.DECISION_TREATMENT.search(context)):
         return False
     if rules.GENERAL_FRAMING.search(norm):
         return False
     sentences = _sentences(norm)
     return any(
-        rules.DECISION_QUESTION.search(s) and rules.DECISION_CHANGE.search(" ".join(sentences[max(0, i - 1) : i + 1]))
+        rules.DECISION_QUESTION.search(s)
+        and not rules.CAUSE_QUESTION.search(s)
+        and rules.DECISION_CHANGE.search(" ".join(sentences[max(0, i - 1) : i + 1]))
         for i, s in enumerate(sentences)
     )
 
@@ -236,10 +245,13 @@ def detect_dose_request(text: str) -> bool:
 
 def find_dose_follow_up(question: str, history: Sequence[str]) -> str | None:
     """A dose request split across turns: "Can I double it?" after a turn about a dose, or "so how much
-    should I take?" after "I weigh 50 kg". Only the last three turns count."""
+    should I take?" after "I weigh 50 kg", or a change to a treatment the previous turn named. Only the last
+    three turns count."""
     norm, earlier = normalise(question), [normalise(t) for t in history[-3:]]
     if rules.PRONOUN_FOLLOW_UP.search(norm) and any(rules.DOSE_TOPIC.search(t) for t in earlier):
         return "pronoun_follow_up"
     if rules.QUANTITY_FOLLOW_UP.search(norm) and any(rules.PERSONAL_FACT.search(t) for t in earlier):
         return "split_across_turns"
+    if earlier and not rules.LEAFLET_FRAMING.search(norm) and _is_treatment_decision(norm, " . ".join(earlier)):
+        return "treatment_named_earlier"
     return None

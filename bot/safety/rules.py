@@ -626,6 +626,23 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
 )
 
 
+# An extra dose taken by mistake, with no sign of harm, and a question about the NEXT dose ("injected two pens by
+# mistake, should she skip next month's?", "took it twice, shud i skip tomorrows"): a dose question, not an overdose.
+# Any symptom, a child, or a drug whose double dose is dangerous on its own keeps the overdose reading.
+NEXT_DOSE_QUESTION = re.compile(
+    r"\b(?:skip|miss|leave out|hold|delay|drop|omit)\W+(?:\w+\W+){0,3}?(?:next|tomorrows?|todays|tonights|evening|"
+    r"morning|next (?:months?|weeks?)s?|the next one)\b|\bwhen (?:do|should|can|shall) (?:i|we|he|she) (?:\w+ )?(?:do|take|"
+    r"have|give|get) (?:\w+ )?next\b|\beven (?:it|things) out\b"
+)
+OVERDOSE_DANGER = re.compile(
+    r"\b(?:drows\w*|sleep\w*|faint\w*|sweat\w*|shak\w*|confus\w*|vomit\w*|sick|slurr\w*|slow\w*|breath\w*|"
+    r"unresponsive|answer\w*|dizzy|collaps\w*|seizure|fit|fitting|pain|chest|pass(?:ed|ing)? out|weak|unconscious|"
+    r"blurr\w*|strange|weird|not right|hypo|low|racing|pounding|palpitations|child|son|daughter|toddler|baby|kid|boy|girl|"
+    r"insulin|units|lantus|novorapid|opioid\w*|morphine|oxycodone|fentanyl|methadone|codeine|tramadol|paracetamol|"
+    r"acetaminophen|tylenol|calpol|methotrexate|lithium|digoxin|iron|warfarin|amitriptyline|sulfonylurea|gliclazide|"
+    r"whole|all|handful|lots|loads|ten|\d{2,})\b"
+)
+
 # --------------------------------------------------------------------------------------------
 # Personal dose-request detection
 # --------------------------------------------------------------------------------------------
@@ -645,12 +662,36 @@ _PERSON_OBJ = rf"(?:me|myself|him|her|us|them|{_SUBJ_D})"
 _MODAL = r"(?:should|shall|can|could|do|does|must|would|will|may|ought\W+to)"
 _TAKE = (
     r"(?:take|get|receive|use|inject|give|administer|infuse|prescribe|order|be\W+given|be\W+taking|be\W+getting|"
-    r"be\W+on|be\W+having|be\W+receiving|need|start|start\W+with|start\W+on|have\W+to\W+take)"
+    r"be\W+on|be\W+having|be\W+receiving|need|start|start\W+with|start\W+on|have\W+to\W+take|have)"
+)
+# A medicine by what it is called, whatever the drug: generic nouns ("water tablet", "patches", "insulin"),
+# the WHO INN stems that end most generic names (-pril, -olol, -statin, -xaban, -oxetine, -mab ...; a stem
+# needs three letters before it, so "pram" or "apine" alone are not drugs) and a few common names no stem
+# covers. Dose rules need one: "should I skip my ramipril?" asks the same thing as "... my Ocrevus?".
+_INN_STEM = (
+    r"(?:pril|prilat|sartan|olol|alol|dipine|statin|formin|gliptin|gliflozin|glutide|xaban|gatran|parin|trigine|"
+    r"racetam|azepam|azolam|oxetine|pram|traline|triptyline|pramine|apine|idone|peridol|zumab|ximab|umab|"
+    r"tinib|cycline|cillin|mycin|faxine|phenidate|floxacin|prazole|conazole|lukast|olone|isone|asone|semide|thiazide|profen|"
+    r"codone|morphone|tadine|setron|dronate|gabalin|apentin|citabine|trexate|platin|rubicin|fenac|coxib|tidine|"
+    r"zolam|barbital|vudine|navir|ciclovir|thyroxine|mazepine|proate|fenacin|sonide|ticasone|tropium|"
+    r"lamide|tamide|oxacin|nidazole)"
+)
+_MEDICINE = (
+    r"(?:pills?|tablets?|tabs?|capsules?|caps|patch|patches|syrup|liquid|drops|insulin|units|puffs?|inhalers?|medicines?|"
+    r"medications?|meds|antidepressants?|anti ?depressants?|antibiotics?|antivirals?|painkillers?|pain killers?|"
+    r"blood thinners?|thinners|water (?:tablets?|pills?)|(?:blood pressure|bp|heart|sleeping|thyroid|epilepsy|"
+    r"seizure|diabetes|sugar|pain|iron|water) (?:pills?|tablets?|meds|medicines?|medications?)|steroids?|"
+    r"lithium|warfarin|aspirin|codeine|morphine|oramorph|fentanyl|methadone|tramadol|paracetamol|acetaminophen|"
+    r"ibuprofen|naproxen|prednisolone|prednisone|hydrocortisone|levothyroxine|thyroxine|keppra|eliquis|xarelto|"
+    r"copaxone|mavenclad|tecfidera|tysabri|gilenya|aubagio|epilim|tegretol|lamictal|novorapid|lantus|humalog|"
+    r"ozempic|mounjaro|calpol|nurofen|tylenol|advil|piriton|melatonin|zopiclone|hrt|prep|gaviscon|laxatives?|"
+    r"statins?|clozapine|metformin|donepezil|ritalin|concerta|elvanse|adderall|methylphenidate|mefenamic|enoxaparin|clexane|heparin|digoxin|amiodarone|furosemide|baclofen|"
+    rf"\w{{3,}}{_INN_STEM})"
 )
 _DOSE_NOUN = (
-    r"(?:dose|doses|dosage|dosages|infusion|infusions|injection|injections|shot|shots|medication|medicine|"
-    r"meds|ocrevus|ocrelizumab|zunovo|kesimpta|ofatumumab|briumvi|ublituximab|shingrix|pen|pens|jab|jabs|"
-    r"treatment|\d+\W*mg)"
+    r"(?:dose|doses|dosage|dosages|infusion|infusions|injection|injections|shot|shots|"
+    r"ocrevus|ocrelizumab|zunovo|kesimpta|ofatumumab|briumvi|ublituximab|shingrix|pen|pens|jab|jabs|"
+    rf"treatment|\d+\W*(?:mg|mcg|micrograms?|units|ml)|{_MEDICINE})"
 )
 _CHANGE = (
     r"(?:double|triple|halve|half|split|skip|miss|delay|postpone|push\W+back|move|space\W+out|stretch\W+out|"
@@ -692,7 +733,7 @@ LEAFLET_FRAMING = re.compile(
 )
 # General questions ("in general, can I take paracetamol with it?") are not about one person's dose.
 GENERAL_FRAMING = re.compile(
-    r"\b(?:in general|generally|typically|usually|normally|people|anyone|someone(?! my| like me| of my)|"
+    r"\b(?:in general|generally|(?<!i )(?<!we )(?<!he )(?<!she )(?<!they )(?:typically|usually|normally)|people|anyone|someone(?! my| like me| of my)|"
     r"(?<!my )(?<!our )(?<!this )(?<!the )patients)\b"
 )
 
@@ -761,6 +802,21 @@ DOSE_PATTERNS: dict[str, re.Pattern[str]] = {
             r"\b(?:adjust|change|increase|decrease|lower|reduce|raise|double|halve|cut|split)\W+"
             r"(?:my|his|her|our|my\W+\w+s|this\W+patients)\W+(?:\w+\W+)?(?:dose|doses|dosage|infusion\W+dose)\b",
         ),
+        # "reduce him to 600 or 400?", "bump her to 1.25 g", "switch her to 6 weekly dosing": a person's dose changed
+        (
+            "change_person_to",
+            r"\b(?:reduce|increase|lower|raise|bump|drop|up|titrate|wean|switch|move|put|cut|take|bring)\W+"
+            r"(?:him|her|them|me|my\W+(?:patient|pt)|the\W+(?:patient|pt)|this\W+(?:patient|pt))\W+(?:down\W+|up\W+|back\W+)?"
+            r"(?:to|onto)\W+(?:\d|a\W+lower|a\W+higher|half|one|two|\w+\W+weekly|\w+\W+monthly)",
+        ),
+        # "son 25kg how much calpol", "how much ibuprofen, I'm 65 kg": a person's weight and a quantity of a medicine
+        (
+            "weight_how_much",
+            rf"\b(?:{_PERSON_NOUN}|i|im|he|she|hes|shes)\W+(?:is\W+|am\W+)?(?:\w+\W+)?\d+\W*(?:kg|kgs|kilos?|lbs?|stone)\b"
+            rf"(?:\W+\w+){{0,8}}?\W+(?:how\W+much|how\W+many|what\W+dose|what\W+amount)\W+(?:\w+\W+){{0,2}}?{_MEDICINE}\b|"
+            rf"\b(?:how\W+much|how\W+many|what\W+dose|what\W+amount)\W+(?:\w+\W+){{0,2}}?{_MEDICINE}\b(?:\W+\w+){{0,8}}?"
+            rf"\W+(?:{_PERSON_NOUN}|i|im|he|she|hes|shes)\W+(?:is\W+|am\W+)?(?:\w+\W+)?\d+\W*(?:kg|kgs|kilos?|lbs?|stone)\b",
+        ),
         # ---- broader phrasings (issue 11): quantities, timing, who decides
         # "can I take two next time to catch up?", "can my daughter have a smaller dose?", "get the rest today?"
         (
@@ -813,12 +869,13 @@ DOSE_PATTERNS: dict[str, re.Pattern[str]] = {
             "should_i_stop_my_treatment",
             rf"\b(?:{_MODAL}|{_OK_TO})\W+{_SUBJ_D}\W+(?:\w+\W+)?(?:stop|pause|continue|restart|hold|drop|quit|"
             rf"keep\W+taking|come\W+off|go\W+off)\W+(?:taking\W+)?(?:my|his|her|their|our)\W+"
-            rf"(?:\w+\W+)?(?:{_DOSE_NOUN}|steroids|premedication|premeds|antihistamines?)\b",
+            rf"(?:\w+\W+)?(?:{_DOSE_NOUN}|steroids|premedication|premeds|antihistamines?)\b"
+            r"(?!\W+(?:with|alongside|on top of)\b)",  # "keep taking my pill with Ocrevus?" asks about a combination
         ),
         # "what should my dose be?", "work out my dose", "what dose would that be (for me)?"
         (
             "what_should_my_dose_be",
-            r"\bwhat\W+(?:should|would|will)\W+(?:my|his|her|our|the\W+patients)\W+(?:\w+\W+)?"
+            r"\bwhat\W+(?:should|would|will)\W+(?:my|his|her|our|the\W+patients)\W+(?:\w+\W+){0,3}?"
             r"(?:dose|dosage)\W+be\b|\bwhat\W+(?:dose|amount|dosage)\W+would\W+(?:that|it)\W+be\b",
         ),
         (
@@ -916,7 +973,7 @@ SPELLING: dict[str, str] = {
         "missed": "missd mised",
         "forgot": "forgt",
         "dizzy": "dizy",
-        "vomiting": "vomitting vommiting",
+        "vomiting": "vomitting vommiting vomitin",
         "headache": "hedache headach",
         "chest": "chst",
         "pain": "pian pane",
@@ -924,8 +981,29 @@ SPELLING: dict[str, str] = {
         "allergic": "alergic allergik",
         "reaction": "reacshun",
         "double": "dubble",
-        "tomorrow": "tmrw tomoro",
+        "tomorrow": "tmrw tomoro tomorow tommorow tommorrow",
         "overdose": "overdoes",
+        "much": "mutch mich",
+        "ibuprofen": "ibuprofin ibuprofine ibuprophen",
+        "insulin": "insuln insulen insolin",
+        "tonight": "tonite 2nite",
+        "night": "nite",
+        "tomorrows": "tomorows tmrws",
+        "twice": "twise twic",
+        "break": "brake",
+        "better": "beter",
+        "antidepressants": "antidepressents antidepresants",
+        "depressants": "depressents depresants",
+        "warfarin": "warfrin warferin",
+        "prednisolone": "prednisolon prednisalone",
+        "paracetamol": "paracetemol paracetomol",
+        "stiff": "stif",
+        "shaking": "shakin",
+        "sweating": "sweatin",
+        "everything": "evrything everyting",
+        "message": "msg",
+        "daughter": "dauter daugter",
+        "heart": "hart",
     }.items()
     for w in variants.split()
     if canonical.isalpha() and w.isalpha() and w != canonical
@@ -947,29 +1025,63 @@ DECISION_QUESTION = re.compile(
     r"\b(?:should|shall|can|could|may|must|would you|do i (?:need|just)|does (?:he|she) need|do (?:we|they) need|"
     r"need to|is (?:it|that|this) (?:ok|okay|fine|alright|all right|safe|better|wise|a good idea|bad|dangerous|too)|"
     r"is okay|(?:ok|okay|alright|safe|fine) (?:for|if) (?:me|him|her|them|i|he|she)|when (?:should|can|do|does|will)|"
+    r"do (?:i|we|he|she) (?:still |just )?(?:take|inject|give|use|have|double|skip|start|stop|cut|wait|switch|"
+    r"shift|leave|restart|repeat)|what (?:dose|quantity|amount)|how many (?:units|puffs|tablets|pills|mg|ml|drops|capsules)|"
+    r"would (?:\d+|it|that|this|one|half|a \w+)(?: or \d+)? (?:\w+ ){0,2}?(?:be|work|make)|does it make sense|"
+    r"is (?:it )?better (?:to )?(?:give|take|do|stop|use|have)|(?:now|today|tomorrow|then) (?:i|we|he|she) "
+    r"(?:take|make|give|do|inject)|how (?:i|we|he|she) (?:make|take|give|do|stop|reduce)|"
+    r"how (?:quickly|fast|soon) (?:can|should|do|does)|(?:i|we|he|she) must (?:take|stop|give|have|skip)|"
+    r"how (?:do|should|can) (?:i|we|he|she) (?:make|drop|come|reduce|wean|taper|shift|change|cut|space|move|get)|"
     r"what do (?:i|we) (?:inject|take|give|do now)|thoughts|what would you do|how much|what should (?:i|we|he|she) do|"
-    r"or (?:give|wait|not|skip|delay|reduce|go ahead|carry on|continue|stop|after)|needs? (?:adjusting|changing|"
+    r"or (?:give|wait|not|skip|delay|reduce|go ahead|carry on|continue|stop|after|restart|just)|needs? (?:adjusting|changing|"
     r"reducing|lowering|increasing|to be (?:adjusted|changed|reduced|lowered))|is \d+ ?mg (?:\w+ ){0,3}?(?:too|enough|right|ok|"
     r"okay|safe)|(?:i|he|she|we|they) can (?:make|take|have|get|do|inject|use))\b"
 )
 DECISION_TREATMENT = re.compile(
-    r"\b(?:ocrevus|ocrelizumab|kesimpta|ofatumumab|briumvi|ublituximab|shingrix|zunovo|infusion|infusions|injection|"
+    rf"\b(?:ocrevus|ocrelizumab|kesimpta|ofatumumab|briumvi|ublituximab|shingrix|zunovo|infusion|infusions|injection|"
     r"injections|inject|pen|pens|jab|jabs|shot|shots|dose|doses|dosing|dosage|vaccine|second one|next one|course|"
     r"treatment|medication|meds|paracetamol|acetaminophen|ibuprofen|calpol|nurofen|tylenol|advil|antihistamines?|"
-    r"piriton|cetirizine|steroids?|premeds?|premedication|inhaler|puffs|antivirals?|mg|drip)\b"
+    rf"piriton|cetirizine|steroids?|premeds?|premedication|inhaler|puffs|antivirals?|mg|drip|{_MEDICINE})\b"
+)
+# "drinking more", "eat too much": a change to a habit, not to a dose.
+_NOT_LIFESTYLE = (
+    r"(?<!drink )(?<!drinking )(?<!eat )(?<!eating )(?<!sleep )(?<!sleeping )(?<!exercise )(?<!exercising )"
+    r"(?<!walk )(?<!walking )(?<!rest )(?<!resting )(?<!move )(?<!moving )(?<!a bit )(?<!any )"
 )
 DECISION_CHANGE = re.compile(
     r"\b(?:early|earlier|late|later|sooner|skip|miss|delay|postpone|put (?:\w+ ){0,2}?off|push|move|bring (?:\w+ ){0,2}?forward|"
     r"cancel|wait|hold|pause|stop|restart|reload|start again|start over|again|resume|go ahead|still (?:go|do)|"
-    r"book|double|twice|two|both|together|half|halve|less|more|extra|reduce|lower|increase|higher|smaller|"
+    rf"book|double|twice|two(?! (?:days?|weeks?|months?|years?|hours?|minutes?))|both|together|half|halve|{_NOT_LIFESTYLE}(?:less|more)|extra|reduce|lower|increase|higher|smaller|"
+    # coming down or off a medicine, moving it within the day, a piece of one
+    r"cut (?:\w+ )?down|cut (?:it|them|\w+) (?:in half|down)|come off|coming (?:off|down)|come down|go (?:straight )?"
+    r"(?:down|up)|go back (?:down|up|to (?:the |my |his |her )?(?:old|previous|lower|higher|original|usual|\d|one|two|half))|drop (?:\w+ )?down|wean|taper|old amount|alternate|every other|every second|at (?:night|bedtime)|"
+    r"in the (?:morning|evening)|at once|in half|days? off|one more|another (?:one|patch|tablet|dose)|units|"
+    r"(?:take|inject|give|have|do) (?:it |them |one )?(?:now|today|tonight)|make it less|a second|second (?:patch|tablet|pill|dose|capsule|injection|pen)|"
+    r"(?:on|to|from) \d+(?:\.\d+)? (?:\w+ )?(?:or|to|rather than) \d+|\d+ or \d+|(?:drop|reduce|lower|cut|increase|raise|"
+    r"bump|jump|try|go up|go down|go) (?:\w+ ){0,2}?(?:to |on )?\d+|have \d+ ?(?:mg|mcg|ml|units)|"
+    # a dose moved to a day: "skip tonight's", "take it on Thursday", "can he have the second one in June"
+    r"tonights|tomorrows|todays|(?:(?:take|have|give|do|inject|use|get) (?:it|them|(?:the |my |his |her )?(?:next|second|"
+    r"missed) (?:one|dose|pen|tablet|injection|infusion|jab|shot)) |(?:skip|double|stop|start|restart|delay) (?:\w+ ){0,3}?)"
+    r"(?:\w+ )?(?:tonight|tomorrow|today|at weekends?|on (?:mon|tues|wednes|thurs|fri|"
+    r"satur|sun)day|in (?:january|february|march|april|may|june|july|august|september|october|november|december))|"
+    r"(?:a|one|two|\d+) (?:days?|weeks?) (?:before|after|early|late)|(?:morning|day) and (?:one )?(?:at )?night|"
+    rf"on top of|leave (?:it|out|them)|shift|missed (?:ones|days|doses|capsules|tablets|pills)|"
+    rf"(?:forgot|forget|forgetting|forgotten) (?:to (?:take|do|give|inject|use) )?(?:\w+ ){{0,2}}?(?:{_DOSE_NOUN}|it|them|one)|"
+    r"only (?:get|take|have|give|do|use) (?:\d|one|half|a (?:single|half|dose|tablet|pill))|only one|what (?:quantity|amount)|"
+    r"how many (?:units|puffs|tablets|pills|mg|ml|drops|capsules)|"
     r"adjust|adjusting|change|switch|extend|space|stretch|interval|every|instead|once a|only once|one time|"
     r"how much(?! time| longer| does| is| will)|what dose|"
     r"which dose|what do i inject|give (?:him|her|me|them) (?:one|some|it)|before or after|now or|yearly|year off|"
     r"months? off|top up|finish the course|catch up|same dose|adult dose|full dose|rate|"
-    r"last (?:injection|infusion|dose|pen) be|next one|delay reduce or give|too (?:much|little|strong)|"
+    rf"last (?:injection|infusion|dose|pen) be|next one|delay reduce or give|{_NOT_LIFESTYLE}too (?:much|little|strong)|"
     r"when should (?:i|he|she|we) (?:have|take|do|get) (?:my|his|her|our) (?:last|next)|"
     r"give (?:my |the |this |our )?(?:patient|pt|him|her|them)|(?:what|how) (?:should|do) (?:i|we|he|she) do now|"
     r"do (?:i|we|he|she) do now|after only|only after)\b"
+)
+# "Could any of his medicines cause that?": a question about a cause or a side effect, not a decision.
+CAUSE_QUESTION = re.compile(
+    r"\b(?:can|could|does|do|might|would|will|is|are)\b(?:\W+\w+){0,6}?\W+(?:cause|causes|causing|caused|"
+    r"side effects?|to blame|responsible|prevent|avoid)\b"
 )
 # Asking for the labelled schedule, not a personal change: "how many Shingrix shots do I need?"
 SCHEDULE_QUESTION = re.compile(
