@@ -641,3 +641,100 @@ def test_an_extra_dose_by_mistake_asking_about_the_next_one_is_a_dose_request_no
     harm = "I took my ramipril twice by mistake and now I'm dizzy and faint, should I skip tomorrow's?"
     assert check(harm, "patient").kind == "emergency"
     assert check("I injected my insulin twice by mistake, should I skip tonight's?", "patient").kind == "emergency"
+
+
+# ---------------------------------------------------------------------------- emergency-rule families (dev misses)
+# (message that must be caught, its category) and near misses with the same words that must be answered.
+EMERGENCY_FAMILIES = {
+    "pregnancy_red_flag": (
+        [
+            ("I'm 30 weeks pregnant and bleeding heavily with awful pain", "obstetric"),
+            ("my wife is 34 weeks pregnant and just had a fit", "obstetric"),
+            ("I can feel the cord, my waters went", "obstetric"),
+        ],
+        [
+            "Is it safe to have Ocrevus while pregnant?",
+            "I'm 8 weeks pregnant with light bleeding, is that normal?",
+            "When I was pregnant with my first years ago I had some bleeding, will it happen again?",
+        ],
+    ),
+    "glucose_extreme": (
+        [
+            ("my sugar is 2.3 and I'm sweating", "hypoglycaemia"),
+            ("his meter just says HI and he's vomiting", "hypoglycaemia"),
+        ],
+        ["my sugar was 2.8 last night but I had juice and I'm fine now", "what is a normal blood sugar, is 5.6 ok?"],
+    ),
+    "diabetes_red_flag": (
+        [("my diabetic husband is acting drunk and not making sense", "hypoglycaemia")],
+        ["my husband is diabetic, what are the signs of a hypo?"],
+    ),
+    "head_injury_red_flag": (
+        [
+            ("my dad banged his head on the cupboard, he's on warfarin", "head_injury"),
+            ("she hit her head at netball and keeps asking the same question", "head_injury"),
+        ],
+        ["my son bumped his head this morning, cried straight away and has been playing normally since"],
+    ),
+    "ascending_weakness": (
+        [
+            ("the numbness is spreading up my legs by the hour", "neuro"),
+            ("my legs went weak and now it's up to my waist", "neuro"),
+        ],
+        ["my legs feel weak after the gym, is that the MS?"],
+    ),
+    "vision_and_burns_and_products": (
+        [
+            ("the sight in my right eye just went, like a curtain coming down", "stroke"),
+            ("my brother's shirt caught fire at the barbecue", "burns"),
+            ("the baby bit into a washing pod", "poisoning"),
+        ],
+        [
+            "what is a curtain of floaters a sign of?",
+            "I burned my finger on the oven, how do I treat it?",
+            "Is it dangerous to drink bleach? asking as a general question",
+        ],
+    ),
+    "allergen_and_asthma": (
+        [
+            ("he's allergic to peanuts, ate a cookie and now his lips are swelling", "anaphylaxis"),
+            ("we used her epipen and she's still wheezy", "anaphylaxis"),
+            ("my blue inhaler isn't doing anything and I can only say a few words", "breathing"),
+        ],
+        [
+            "my son has a peanut allergy, what should be in his school care plan?",
+            "how often should I replace my inhaler?",
+        ],
+    ),
+    "seizures_suicide_bleeding": (
+        [
+            ("one fit after another and he's not coming round in between", "seizure"),
+            ("she texted me sorry for everything and goodbye", "suicidal"),
+            ("I bought rope today", "suicidal"),
+            ("it's been bleeding through three towels", "bleeding"),
+        ],
+        ["he had one fit years ago and has been fine since", "how do I say goodbye to my dog before the vet?"],
+    ),
+}
+
+
+@pytest.mark.parametrize(("text", "category"), [c for must, _ in EMERGENCY_FAMILIES.values() for c in must])
+def test_emergency_family_is_caught(text: str, category: str) -> None:
+    assert detect_emergency(text) == category
+
+
+@pytest.mark.parametrize("text", [t for _, near in EMERGENCY_FAMILIES.values() for t in near])
+def test_emergency_family_near_miss_is_answered(text: str) -> None:
+    assert check(text, "patient").kind == "ok"
+
+
+def test_background_long_ago_does_not_silence_the_event_it_leads_up_to() -> None:
+    story = "I was diagnosed with type 1 last year and I've been throwing up all day and my breathing is weird and fast"
+    assert detect_emergency(story) is not None
+    # a resolution word is never background
+    assert detect_emergency("last year my breathing went weird and fast but it settled, today I'm asking why") is None
+
+
+def test_now_just_before_a_bare_symptom_places_it_in_the_present() -> None:
+    assert detect_emergency("6yo ate a nut bar at school, now wheezy") == "anaphylaxis"
+    assert detect_emergency("he used to be wheezy as a child") is None

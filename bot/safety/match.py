@@ -149,9 +149,24 @@ def _is_inverted_question(prefix: str) -> bool:
     return bool(rules.INVERTED_QUESTION.match(clause))
 
 
-def _has_present_marker(sentence: str, end: int) -> bool:
-    """Time words that place the symptom in the present ("right now", "... now" just after, "for 20 minutes")."""
-    return bool(rules.PRESENT_ANYWHERE.search(sentence) or rules.PRESENT_AFTER.search(sentence[end:]))
+def _has_present_marker(sentence: str, start: int, end: int) -> bool:
+    """Time words that place the symptom in the present ("right now", "now" just before or "... now" just after,
+    "for 20 minutes")."""
+    return bool(
+        rules.PRESENT_ANYWHERE.search(sentence)
+        or rules.PRESENT_AFTER.search(sentence[end:])
+        or rules.PRESENT_BEFORE.search(sentence[:start])
+    )
+
+
+def _long_past(sentence: str) -> bool:
+    """A long-past or resolved framing ("years ago", "last infusion", "went away"), unless the text moves on to
+    the present after its last long-past marker ("diagnosed last year ... throwing up all day"): the background
+    of a story does not silence the event it leads up to."""
+    if rules.RESOLVED.search(sentence):
+        return True
+    ends = [m.end() for m in rules.LONG_PAST.finditer(sentence)]
+    return bool(ends) and not rules.PRESENT_ANCHOR.search(sentence, ends[-1])
 
 
 def _has_experiencer_cue(prefix: str) -> bool:
@@ -164,14 +179,14 @@ def _fires(rule: rules.Rule, sentence: str, match: re.Match[str], urgent: bool) 
     """Apply the strong/context rule described in the module docstring to one match."""
     prefix = sentence[: match.start()]
     settled = bool(rules.RESOLVED_NOW.search(sentence))  # "now stable", "now 3 years without one"
-    present = _has_present_marker(sentence, match.end()) and not settled
+    present = _has_present_marker(sentence, match.start(), match.end()) and not settled
     if rule.always:
         return True
     if _is_hypothetical(prefix) and not (present or urgent):
         return False
     if present or urgent:
         return True
-    if settled or rules.LONG_PAST.search(sentence):
+    if settled or _long_past(sentence):
         return False  # "my chest felt tight at my last infusion", "I had a seizure years ago"
     if rule.narrative:
         # A description in plain words: not when the sentence talks ABOUT symptoms.

@@ -60,7 +60,7 @@ INFORMATIONAL = re.compile(
     r"(?:does|do|will|would|could) (?:ocrevus|kesimpta|briumvi|shingrix|it|ocrelizumab|ofatumumab) (?:cause|make|lead)|"
     r"difference between|recogni[sz]e|tell (?:if|whether|the difference)|first aid|risk of|chance of|at risk|risk for|"
     r"who (?:is|are|gets)|inherited|genetic|survival|prognosis|statistics|"
-    r"in general|typically|usually)\b"
+    r"in general|typically|usually|general question|meme|joke|joking)\b"
 )
 PAST = re.compile(
     r"\b(?:ago|yesterday|last (?:night|week|month|year|time|infusion|dose)|in the past|previously|"
@@ -74,6 +74,21 @@ LONG_PAST = re.compile(
     r"in (?:january|february|march|april|may|june|july|august|september|october|november|december)|"
     r"came back (?:completely|fully|to normal)|back to normal)\b"
 )
+# A long-past marker is background when the message then moves to the present: "diagnosed last year and I've been
+# throwing up all day", "Last year he had a fall. This afternoon he hit his head". Resolution words ("went away",
+# "fine now") are never background.
+PRESENT_ANCHOR = re.compile(
+    r"\b(?:today|tonight|this (?:morning|afternoon|evening)|all day|since (?:this morning|last night|yesterday)|"
+    r"(?:an|half an|about an|\d+|a few|few|a couple of|couple of|two|three|ten|twenty) (?:minutes?|mins|hours?|hrs) ago|"
+    r"right now|at the moment|currently|just now|by the hour|now (?:hes|shes|im|theyre|he is|she is|i am|its|he|she|i|"
+    r"his|her|my) (?:\w+ ){0,2}?(?:getting|started|starting|having|been|vomit\w*|keeps?|cant|wont|not|can only|is|has))\b"
+)
+RESOLVED = re.compile(
+    r"\b(?:(?:fine|ok|okay|better|all right|alright) now|went away|settled|resolved|recovered|"
+    r"came back (?:completely|fully|to normal)|back to normal)\b"
+)
+# "now wheezy", "now very drowsy": "now" just before the symptom places it in the present.
+PRESENT_BEFORE = re.compile(r"\bnow\W+(?:(?:very|really|so|more|getting|quite|a bit)\W+)?$")
 # "now stable", "now 3 years without one": a long-past event that has settled, not a present marker.
 RESOLVED_NOW = re.compile(
     r"\bnow (?:stable|fine|well|ok|okay|settled|controlled|seizure free|(?:\d+|one|two|three|four|five|six) "
@@ -110,8 +125,42 @@ _SEPSIS_SIGN = (
     r"nodding off|hard to wake|cant keep|wont wake|mottled|blotchy|breathing (?:really |very )?(?:fast|hard)|racing|"
     r"shaking (?:violently|uncontrollably|so hard)|cant stop (?:shaking|shivering)|teeth (?:are )?chattering|rigors|not peeing|peeing hardly|hardly peeing|no urine|clammy|hypotensi\w*|"
     r"tachycardic|dying|delirious|unresponsive|blue|pass out|passed out|faint|seeing double|(?:so|too|very) weak|"
+    r"chemo|chemotherapy|neutrophils|anc|clozapine|"
     r"cant (?:get up|stand up|stand)|"
     r"(?:[5-9]\d|1\d\d) ?(?:/|over) ?[3-5]\d|pressure (?:is )?(?:very |really )?low|(?:bp|blood pressure) (?:is )?(?:very |really )?low)"
+)
+
+
+# Pregnancy and the signs that make it an emergency (whole-message clusters, like the fever ones).
+_PREGNANT = (
+    r"(?:pregnant|expecting|gestation|primip|multip|in labou?r|waters? (?:have |has )?(?:broken|broke|went|gone)|"
+    r"\d{2} ?/ ?40|\d{2} weeks? (?:\w+ )?(?:pregnant|gone|along))"
+)
+_OBSTETRIC_SIGN = (
+    r"(?:(?<!light )(?<!slight )(?<!little )(?<!of )(?<!some )(?<!spotting and )(?<!gums are )(?<!gums )(?<!nose )"
+    r"bleeding(?! a bit| a little| slightly| gums| when)|bleeding heavily|"
+    r"seizure|fit|fitting|convuls\w*|cord|(?:terrible|severe|awful|agonising|agonizing|excruciating|unbearable|really bad) "
+    r"(?:\w+ )?pain|worst headache|flashing lights|(?:cant|cannot) feel (?:the )?baby|baby (?:isnt|is not|hasnt|has not|"
+    r"stopped) moving|fhr (?:decel\w*|drop\w*))"
+)
+# Diabetes, and a sign of a hypo or DKA that a bystander sees (acting drunk, not making sense, fruity breath ...).
+_DIABETIC = (
+    r"(?:diabetic|diabetes|type 1|type one|t1dm|t1d|on insulin|takes insulin|her insulin|his insulin|my insulin)"
+)
+_DIABETES_SIGN = (
+    r"(?:acting drunk|seems drunk|not making sense|slurr\w*|confused|unresponsive|fruity|nail polish|pear drops|"
+    r"ketones|breathing (?:really |very )?(?:deep\w*|fast)|drowsy|wont wake|cant wake|fitting)"
+)
+# A blow to the head, and what makes it an emergency (vomiting, repeating, drowsy, an anticoagulant, ...).
+_HEAD_HIT = (
+    r"(?:(?:hit|banged|bumped|smacked|knocked|struck|cracked) (?:\w+ ){0,4}?head|head (?:injury|knock|trauma)|knocked out|"
+    r"fell (?:\w+ ){0,4}?(?:and|hitting|onto|on) (?:\w+ ){0,3}?head)"
+)
+_HEAD_FLAG = (
+    r"(?:vomit\w*|been sick|thrown up|threw up|throwing up|same question|repeating (?:himself|herself|themselves)|"
+    r"keeps asking|drowsy|confused|wont wake|cant wake|unequal|pupils|clear fluid|blood thinners?|anticoagula\w*|apixaban|"
+    r"rivaroxaban|warfarin|edoxaban|dabigatran|eliquis|xarelto|fitting|seizure|(?:killer|worst|bad|severe|terrible) headache|"
+    r"headache (?:is )?getting worse|seeing double|double vision)"
 )
 
 
@@ -163,7 +212,8 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
     _rule(
         "suicidal",
         "dont_want_to_live",
-        r"\b(?:i|we)\W+(?:\w+\W+)?(?:dont|do not|no longer) want to (?:live|be alive|be here|wake up|go on)\b",
+        r"\b(?:i|we)\W+(?:\w+\W+)?(?:dont|do not|no longer) (?:really |even |actually )?want to (?:live|be alive|be here|"
+        r"wake up|go on)\b",
         strong=True,
         always=True,
     ),
@@ -295,7 +345,7 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
     _rule(
         "chest_pain",
         "my_chest_hurts",
-        rf"\b{_POSS} chest (?:is |feels |keeps )?(?:\w+ )?(?:hurts|hurting|tight|tightening|heavy|crushing|squeezing|"
+        rf"\b{_POSS} chest (?:is |feels |keeps |has been |is still )?(?:\w+ )?(?:hurts|hurting|tight|tightening|heavy|crushing|squeezing|"
         r"pounding|on fire|burning|pain|pains)\b",
         strong=True,
     ),
@@ -356,6 +406,16 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"\b(?:unconscious|unresponsive|not conscious|limp|turning blue|blue lips|lips are blue|passed out|"
         r"collapsed)\b",
         strong=False,
+    ),
+    # ---- pregnancy with a red flag anywhere in the message; a cord seen or felt; post-partum haemorrhage
+    _narrative(
+        "obstetric",
+        "pregnancy_red_flag",
+        rf"\b{_PREGNANT}\b(?:\W+\w+){{0,30}}?\W+{_OBSTETRIC_SIGN}\b|\b{_OBSTETRIC_SIGN}\b(?:\W+\w+){{0,30}}?\W+{_PREGNANT}\b|"
+        r"\bcord (?:is )?(?:visible|prolapsed|prolapsing|coming out|hanging|out)\b|"
+        r"\b(?:feel|see|felt|saw) (?:\w+ ){0,8}?(?:the |umbilical )cord\b|\bthink (?:it )?is the cord\b|"
+        r"\bpost ?partum (?:h(?:a)?emorrhage|bleed\w*)\b|\b(?:boggy uterus|uterus (?:is )?boggy)\b",
+        whole_message=True,
     ),
     # ---- severe bleeding
     _rule(
@@ -421,8 +481,11 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
     _narrative(
         "anaphylaxis",
         "lay_airway",
-        r"\b(?:throat|airway)\W+(?:\w+\W+){0,4}?(?:thick|narrow|tight|tighter|tightening|closing|swelling|swollen|narrowing)\b|"
-        r"\btongue\W+(?:\w+\W+){0,2}?(?:thick|swollen|swelling|huge)\b|"
+        r"\b(?:throats?|airway)\W+(?:\w+\W+){0,4}?(?:thick|narrow|tight|tighter|tightening|closing|swelling|swollen|narrowing)\b|"
+        r"\btongues?\W+(?:\w+\W+){0,2}?(?:thick|swollen|swelling|huge)\b|"
+        # swelling in similes: "my lips look like I've had fillers", "tongue feels twice its size"
+        r"\b(?:lips?|face|tongue|eyes?|mouth)s? (?:\w+ )?(?:looks?|feels?|are|is|gone|went) (?:\w+ ){0,2}?(?:like (?:\w+ ){0,4}?"
+        r"(?:fillers|botox|balloons?|sausages?|been stung|been punched)|huge|massive|enormous|twice (?:its|their|the) size)\b|"
         r"\b(?:can|could)\W*(?:hardly|barely|not|nt|t)\W+(?:swallow|breathe?|get (?:any )?air|catch (?:my|his|her) breath)\b|"
         r"\b(?:cant|cannot|couldnt) (?:\w+ )?(?:swallow|catch (?:my|his|her|their) breath|get (?:any )?air(?: in)?)\b|"
         r"\b(?:struggling|fighting|gasping|struggle) for (?:air|breath)\b|"
@@ -434,7 +497,8 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         "hives_with_systemic_signs",
         r"\b(?:hives|urticaria|welts|itching everywhere|itchy everywhere|itching all over|itchy all over|"
         r"rash (?:is )?spreading|flushed|flushing)\b"
-        r"(?:\W+\w+){0,14}?\W+(?:faint|dizzy|breath|breathing|wheez\w*|throat|swell\w*|hypotensi\w*|bp|sats|"
+        r"(?:\W+\w+){0,14}?\W+(?:faint|dizzy|lightheaded|light headed|woozy|breath|breathing|wheez\w*|throat|swell\w*|"
+        r"lips?|tongue|hypotensi\w*|bp|sats|"
         r"tachycardic|pass out|collaps\w*|hoarse|voice)\b|"
         r"\b(?:faint|dizzy|breath|breathing|wheez\w*|throat|swell\w*|hypotensi\w*)\b(?:\W+\w+){0,14}?\W+"
         r"(?:hives|urticaria|welts|itching everywhere|itchy all over)\b",
@@ -485,7 +549,8 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
     _narrative(
         "chest_pain",
         "lay_chest_pain",
-        r"\b(?:clutching|holding|grabbing) (?:his|her|my|their) chest\b|"
+        r"\b(?:clutching|holding|grabbing|grabbed|clutched) (?:his|her|my|their) chest\b|"
+        r"\b(?:standing|sitting|kneeling) on (?:my|his|her) chest\b|"
         r"\b(?:pain|pressure|tightness|heaviness|squeezing) in (?:my |his |her |their |the )?chest\b|"
         r"\bcrushing (?:\w+ )?(?:pain|chest|pressure)\b|"
         r"\b(?:elephant|weight) (?:\w+ ){0,2}?(?:on|sitting on) (?:my|his|her) chest\b|"
@@ -504,6 +569,11 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"\b(?:started|is|keeps|been|still|was) (?:\w+ )?(?:fitting|seizing|convulsing)\b|"
         r"\b(?:seizure|fit)s? (?:\w+ ){0,2}?(?:one after (?:the )?other|back to back|without waking)\b|"
         r"\b(?:another|second|third) (?:seizure|fit)\b|\bstatus epilepticus\b(?! is| are| treated)|"
+        r"\b(?:one|a) (?:seizure|fit|convulsion) after (?:another|the other)\b|"
+        r"\b(?:doesnt|does not|isnt|is not|hasnt|has not|didnt|not) (?:\w+ )?(?:come|coming) (?:round|around|to)\b"
+        r"(?:\W+\w+){0,3}?\W+(?:between|in between)\b|"
+        r"\b(?:\d+|two|three|four|five|several|multiple) (?:seizures|fits|convulsions) (?:\w+ ){0,3}?(?:today|tonight|"
+        r"this (?:morning|evening|afternoon)|in (?:an|the last|a row)|back to back)\b|"
         r"\bwhole body (?:is )?(?:\w+ )?(?:stiff|shaking|jerking)\b",
     ),
     # ---- unconscious / unresponsive
@@ -547,6 +617,9 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"a whole|the whole|a strip|a packet|a pack|all|loads|lots|\d+) (?:of )?(?:\w+ ){0,2}?"
         r"(?:\w+ ){0,2}?(?:pills|tablets|meds|medicine|medication|capsules|paracetamol|tylenol|antidepressants|"
         r"painkillers|sleeping pills|insulin|opioids|codeine|morphine)\b|"
+        r"\b(?:took|taken|swallowed|had) (?:\w+ )?(?:[2-9]\d|\d{3}|twenty|thirty|forty|fifty|sixty|a hundred) of "
+        r"(?:each|them|those|these|it|the lot)\b|"
+        r"\b(?:took|taken|taking|swallowed) (?:them all|all (?:of )?(?:those|these|them)(?: \w+)?)\b|"
         r"\b(?:took|taken|injected|used|gave|given|had|received|taking) (?:\w+ ){0,3}?"
         r"(?:two|2|both|double|twice|three|ten times|2x|extra|another)\b(?:\W+\w+){0,5}?\W+"
         r"(?:by mistake|by accident|accidentally|in error|by error|instead of one)\b|"
@@ -573,7 +646,20 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"\b(?:never|not) (?:to )?wake up\b|\bend (?:it|things|everything)(?: all)?\b|"
         r"\b(?:want|wants|wanted|need) (?:\w+ )?(?:out|it (?:all )?to (?:be over|end|stop))\b|"
         r"\bjump(?:ing|ed)? (?:off|from|in front of)\b|"
-        r"\b(?:has|have|got|bought|found) a (?:rope|gun|noose)\b|"
+        r"\b(?:has|have|got|bought|buying|found|hid|hidden|hiding) (?:a |some |the )?(?:rope|gun|noose|hosepipe|charcoal|"
+        r"razor blades)\b|"
+        r"\b(?:engine|car) (?:is |still )?running (?:\w+ ){0,5}?(?:garage|closed|shut)\b|"
+        r"\b(?:pills|tablets|meds) (?:\w+ ){0,2}?(?:counted out|lined up|laid out|all out)\b|"
+        r"\b(?:got|have|laid|put|lined) (?:\w+ ){0,2}?(?:all )?(?:my|his|her) (?:pills|tablets|meds) (?:out|lined up|counted)\b|"
+        r"\bhow many (?:of )?(?:my |his |her )?(?:pills|tablets) (?:\w+ )?(?:it would|would it|it will|will it) take\b|"
+        r"\b(?:intends?|plans?|planning|going|gonna|says (?:hes|shes) going) to (?:take|inject|swallow|use) (?:them |it )?all\b|"
+        r"\b(?:take|inject|swallow) all (?:of )?(?:his|her|my|their) (?:insulin|pills|tablets|meds|medication)\b|"
+        r"\b(?:nothing|no reason) (?:left )?to live for\b|\bno one (?:will|would) (?:miss|notice)\b|"
+        r"\b(?:wont|will not) need (?:it|them|this) (?:where|when) (?:im|hes|shes|i am)\b|"
+        r"\b(?:wont|will not|not) (?:be )?(?:around|here) (?:for (?:christmas|her birthday|his birthday|much longer|long)|much longer)\b|"
+        r"\bplanning how to do it\b|\bgoodbye world\b|\bwant to kill me\b|\bgot it all (?:sorted|planned)\b|"
+        r"\b(?:message|text|note|letter|texted|messaged|wrote|emailed|posted|voicemail) (?:\w+ ){0,6}?(?:sorry for "
+        r"everything|goodbye|goodbyes|forgive me)\b|"
         r"\bhow many (?:\w+ )?(?:pills|tablets) (?:would|will|it takes to) (?:be enough|kill)\b|"
         r"\b(?:life )?(?:isnt|is not|not) worth (?:living|it anymore|going on)\b|"
         r"\b(?:no point|pointless) (?:in )?(?:going on|living|carrying on|being here)\b|"
@@ -597,7 +683,9 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"saddle (?:anaesthesia|anesthesia)|cauda equina|urinary retention|ascending weakness|fvc|"
         r"tonic clonic|status epilepticus|seizure ongoing|ongoing seizure|"
         r"non blanching|photophobia|neck stiffness|mottled|map \d+|qrs \d+|gcs \d+|"
-        r"overdose of|\d+ x \d+ ?mg|resp(?:iratory)? rate [3-6]\d|rr [3-6]\d|sats [5-8]\d|spo2 [5-8]\d)\b",
+        r"overdose of|\d+ x \d+ ?mg|resp(?:iratory)? rate [3-6]\d|rr [3-6]\d|sats [5-8]\d|spo2 [5-8]\d|"
+        r"st elevation (?:in )?(?:v\d|leads?|ii|inferior|anterior|lateral)|(?:crushing|central) cp|kussmaul|ph (?:6\.\d+|7\.(?:0\d*|1\d*|2[0-4]\d*))|ketones (?:[3-9]|\d\d)|"
+        r"in dka|pph|boggy|ebl (?:now )?\d|cord prolapse|fhr (?:decel\w*|drop\w*|\d+)|decelerations)\b",
     ),
     # ---- breathing, colour and consciousness in plain words
     _narrative(
@@ -616,6 +704,112 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"\b(?:having|had|has) (?:a |another )?(?:fit|seizure|convulsion)\b(?:\W+\w+){0,10}?\W+"
         r"(?:not (?:properly )?awake|wont wake|not waking|hit (?:their|his|her) head|first time|still)\b|"
         r"\bbitten by a (?:snake|spider)\b|\b(?:snake|adder) bite\b",
+    ),
+    # ---- a household product, plant or battery swallowed
+    _narrative(
+        "poisoning",
+        "swallowed_product",
+        r"\b(?:drank|drunk|swallowed|ate|eaten|bit into|bitten into|chewed|licked|sucked|had) (?:\w+ ){0,4}?"
+        r"(?:bleach|dishwasher (?:liquid|tablet|pod)s?|washing (?:pods?|liquid|tablets?|powder)|liquitabs?|detergent|antifreeze|"
+        r"button batter(?:y|ies)|batter(?:y|ies)|weedkiller|weed killer|rat poison|poison|caustic|drain cleaner|oven cleaner|"
+        r"white spirit|petrol|paraffin|lamp oil|lighter fluid|screenwash|mushrooms from|berries from|magnets)\b|"
+        r"\bbutton batter(?:y|ies) (?:\w+ ){0,3}?(?:in (?:his|her|their) mouth|swallowed|missing|cant find)\b",
+    ),
+    # ---- a meter or lab glucose far out of range: < 3 mmol/l, 25-40 (mmol/l high or mg/dl low), >= 500 mg/dl, HI/LO
+    _narrative(
+        "hypoglycaemia",
+        "glucose_extreme",
+        r"\b(?:blood sugars?|sugars?|glucose|bm|cbg|bg|sugar reading|meter|bgl)\b(?:\W+\w+){0,3}?\W+"
+        r"(?:(?:[0-2]\.\d)|(?:2[5-9]|3\d|40)(?:\.\d)?|[5-9]\d\d|hi|lo)\b(?! ?%)(?! (?:years?|weeks?|days?|months?|units))",
+    ),
+    # ---- diabetes with the signs of a hypo or DKA in plain words
+    _narrative(
+        "hypoglycaemia",
+        "diabetes_red_flag",
+        rf"\b{_DIABETIC}\b(?:\W+\w+){{0,20}}?\W+{_DIABETES_SIGN}\b|\b{_DIABETES_SIGN}\b(?:\W+\w+){{0,20}}?\W+{_DIABETIC}\b",
+        whole_message=True,
+    ),
+    # ---- bleeding in plain words: how much, how long, through what
+    _narrative(
+        "bleeding",
+        "lay_heavy_bleeding",
+        r"\b(?:theres|there is|so much|such a lot of) (?:so much |a lot of |lots of |loads of )?blood\b|"
+        r"\bblood (?:is )?(?:\w+ )?(?:dripping|flowing|going out|running|pumping|soaking)\b|"
+        r"\bstill (?:pouring|bleeding|gushing) (?:\w+ ){0,2}?after\b|\bbleeding for (?:like |about |over )?(?:half an hour|"
+        r"an hour|\d+ (?:minutes|mins|hours))\b|\bthrough (?:loads of |several |lots of |\d+ |two |three |four |five )?"
+        r"(?:towels|tea towels)\b",
+    ),
+    # ---- cauda equina and sudden leg loss
+    _narrative(
+        "neuro",
+        "cauda_equina_or_legs",
+        r"\bnumb (?:\w+ ){0,2}?(?:between (?:my|his|her) legs|round (?:my|his|her) (?:bottom|bum)|bum|saddle)\b|"
+        r"\bwet (?:myself|himself|herself) without (?:knowing|realising|realizing|noticing|feeling)\b|"
+        r"\b(?:couldnt|cant|cannot|havent|hasnt|not) (?:been able to )?pee(?:d)? (?:at all|all day|since)\b|"
+        r"\b(?:cant|cannot) feel (?:my|his|her|their) legs\b",
+    ),
+    # ---- a baby: fever under three months, bulging fontanelle, grunting, no wet nappies
+    _narrative(
+        "paediatric",
+        "baby_red_flag",
+        r"\b(?:baby|infant|newborn)\b(?:\W+\w+){0,6}?\W+(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|"
+        r"eleven|twelve) ?(?:(?:weeks?|days?|wks?) old|/52)\b(?:\W+\w+){0,20}?\W+(?:fever|feverish|burning up|high temp\w*|"
+        r"3[89](?:\.\d)?|4[01](?:\.\d)?)\b|"
+        r"\bbulging (?:soft spot|fontanelle)|(?:soft spot|fontanelle) (?:is )?bulging\b|\bhigh pitched (?:cry|scream)\b|"
+        r"\bgrunting (?:when|as) (?:he|she|they) breathes?\b|\b(?:no|not had a|hasnt had a|hasnt had any) wet nappy\b",
+    ),
+    # ---- head injury with a red flag anywhere in the message (vomiting, repeating, drowsy, an anticoagulant ...)
+    _narrative(
+        "head_injury",
+        "head_injury_red_flag",
+        rf"\b{_HEAD_HIT}\b(?:\W+\w+){{0,30}}?\W+{_HEAD_FLAG}\b|\b{_HEAD_FLAG}\b(?:\W+\w+){{0,30}}?\W+{_HEAD_HIT}\b",
+        whole_message=True,
+    ),
+    # ---- weakness that climbs (Guillain-Barre-like) or spreads by the hour
+    _narrative(
+        "neuro",
+        "ascending_weakness",
+        r"\b(?:weaker|weakness|numb\w*|tingl\w*|paralys\w*) (?:\w+ ){0,3}?(?:by the hour|every hour|spreading up|moving up|"
+        r"creeping up|going up|climbing)\b|"
+        r"\b(?:now|has|is|its|gone) (?:\w+ ){0,2}?up to (?:my|his|her|their|the) (?:hips|waist|knees|chest|thighs|arms|belly)\b|"
+        r"\bgetting weaker (?:and weaker|by the hour|every hour)\b",
+    ),
+    # ---- sudden loss of sight in plain words ("like a black curtain came down")
+    _narrative(
+        "stroke",
+        "lay_vision_loss",
+        r"\b(?:vision|sight) (?:in|of|from) (?:my|his|her|one|the|their) (?:left |right )?eye (?:\w+ ){0,2}?(?:went|gone|has gone|"
+        r"disappeared|black|dark|blacked out)\b|\b(?:black|dark|grey|gray) curtain\b|\bcurtain (?:\w+ ){0,3}?(?:came|coming|"
+        r"come|falling|fell|dropped) (?:down|over|across)\b",
+    ),
+    # ---- serious burns
+    _narrative(
+        "burns",
+        "serious_burn",
+        r"\b(?:badly|severely|seriously|really badly|very badly) (?:burn(?:ed|t)|scalded)\b|"
+        r"\b(?:clothes|clothing|hair|dress|shirt|top|pyjamas) (?:\w+ )?(?:caught|on|set on) fire\b|"
+        r"\bburns? (?:to|on|all over) (?:his|her|my|their|the) (?:face|airway|chest|whole|body)\b|"
+        r"\b(?:chemical|acid|bleach) (?:\w+ )?(?:in|into) (?:his|her|my|their) eyes?\b",
+    ),
+    # ---- a known allergy, the exposure, and a symptom now; adrenaline used or still needed
+    _narrative(
+        "anaphylaxis",
+        "allergen_exposure",
+        r"\b(?:allerg\w*|anaphyla\w*)\b(?:\W+\w+){0,12}?\W+(?:ate|eaten|had|swallowed|stung|bitten|touched|given|got|"
+        r"exposed)\b(?:\W+\w+){0,12}?\W+(?:wheez\w*|swell\w*|swollen|hives|throat|breath\w*|drowsy|floppy|vomit\w*|"
+        r"tongue|lips|coughing)\b|"
+        r"\b(?:no|not|havent|have not|hasnt|has not) (?:\w+ )?(?:adrenaline|epipen|epinephrine|epi pen) (?:given|yet|used)\b|"
+        r"\b(?:used|given|gave|jabbed|injected) (?:\w+ ){0,2}?(?:epipen|epi pen|adrenaline|epinephrine)\b",
+    ),
+    # ---- asthma that the reliever is not touching; speech cut to a few words
+    _narrative(
+        "breathing",
+        "severe_asthma",
+        r"\b(?:inhaler|nebuliser|nebulizer|ventolin|salbutamol|blue one|reliever|pump)\b(?:\W+\w+){0,4}?\W+(?:isnt|is not|not|wont|"
+        r"doesnt|does not|arent|are not) (?:\w+ )?(?:working|helping|doing anything|touching|making a difference)\b|"
+        r"\b(?:can|could) only (?:say|get|speak|manage|talk in) (?:out )?(?:a few|one or two|\d|two|three|single|short) "
+        r"(?:\w+ )?words\b|\b(?:cant|cannot|unable to) (?:finish|complete|say) (?:a |his |her |my )?(?:full )?sentences?\b|"
+        r"\bworst asthma attack\b",
     ),
     _narrative(
         "bleeding",
@@ -937,7 +1131,7 @@ SPELLING: dict[str, str] = {
     w: canonical
     for canonical, variants in {
         "breathe": "breath breth brethe breeth breathe",
-        "breathing": "breathin brething breathng breating breahting",
+        "breathing": "breathin brething breathng breating breahting breething",
         "throat": "throught throte throat throut",
         "tight": "tite tigth tite",
         "closing": "closin clossing closeing",
@@ -945,7 +1139,7 @@ SPELLING: dict[str, str] = {
         "swollen": "swolen swolan sollen",
         "tongue": "tung tounge tonge",
         "confused": "confusd confussed confuzed",
-        "seizure": "sezure seizur siezure seazure sezzure",
+        "seizure": "sezure seizur siezure seazure sezzure seezure",
         "seizures": "sezures siezures",
         "unconscious": "unconcious unconsious",
         "bleeding": "bleding bleedin",
@@ -1004,6 +1198,18 @@ SPELLING: dict[str, str] = {
         "message": "msg",
         "daughter": "dauter daugter",
         "heart": "hart",
+        "suddenly": "sudenly suddently suddnly",
+        "drooping": "droopin",
+        "collapsed": "colapsed collasped collapsd",
+        "bleach": "bleech",
+        "throwing": "throwin",
+        "minutes": "minits mins",
+        "temperature": "temprature temperture",
+        "shivering": "shiverring shiverin",
+        "sugar": "sugr shugar",
+        "weird": "wierd",
+        "lithium": "lithum",
+        "stop": "stopp",
     }.items()
     for w in variants.split()
     if canonical.isalpha() and w.isalpha() and w != canonical
@@ -1069,7 +1275,7 @@ DECISION_CHANGE = re.compile(
     rf"(?:forgot|forget|forgetting|forgotten) (?:to (?:take|do|give|inject|use) )?(?:\w+ ){{0,2}}?(?:{_DOSE_NOUN}|it|them|one)|"
     r"only (?:get|take|have|give|do|use) (?:\d|one|half|a (?:single|half|dose|tablet|pill))|only one|what (?:quantity|amount)|"
     r"how many (?:units|puffs|tablets|pills|mg|ml|drops|capsules)|"
-    r"adjust|adjusting|change|switch|extend|space|stretch|interval|every|instead|once a|only once|one time|"
+    r"adjust|adjusting|change|switch|extend|space|stretch|interval|every|instead|once a|only once|one time|split|slower|faster|"
     r"how much(?! time| longer| does| is| will)|what dose|"
     r"which dose|what do i inject|give (?:him|her|me|them) (?:one|some|it)|before or after|now or|yearly|year off|"
     r"months? off|top up|finish the course|catch up|same dose|adult dose|full dose|rate|"
