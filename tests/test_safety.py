@@ -738,3 +738,13 @@ def test_background_long_ago_does_not_silence_the_event_it_leads_up_to() -> None
 def test_now_just_before_a_bare_symptom_places_it_in_the_present() -> None:
     assert detect_emergency("6yo ate a nut bar at school, now wheezy") == "anaphylaxis"
     assert detect_emergency("he used to be wheezy as a child") is None
+
+
+def test_a_mild_picture_said_outright_settles_a_plain_words_description_but_never_an_overdose() -> None:
+    assert detect_emergency("he was foaming at the mouth, it has stopped now and he's playing normally") is None
+    assert detect_emergency("she took 20 paracetamol a few hours ago and says she feels fine") == "overdose"
+
+
+def test_explaining_or_hearsay_is_not_a_personal_dose_decision() -> None:
+    assert check("I'm on a course about insulin. Could you explain which acts faster?", "patient").kind == "ok"
+    assert check("I've heard Kesimpta can lower vaccine responses. By how much?", "patient").kind == "ok"

@@ -208,8 +208,9 @@ def find_emergency(text: str) -> rules.Rule | None:
     sentences = _sentences(norm)
     slip = bool(rules.NEXT_DOSE_QUESTION.search(norm)) and not rules.OVERDOSE_DANGER.search(norm)
     for rule in rules.EMERGENCY_RULES:
-        if settled and rule.narrative:
-            continue  # a plain-words description of an event the message says is over
+        if settled and rule.narrative and rule.category != "overdose":
+            continue  # a plain-words description of an event the message says is over (an overdose is not
+            # over when the person feels fine: paracetamol harms a day later)
         if slip and rule.category == "overdose":
             continue  # an extra dose by mistake, no sign of harm, asking about the next one: a dose question
         for sentence in [norm] if rule.whole_message else sentences:

@@ -99,7 +99,10 @@ RESOLVED_NOW = re.compile(
 SETTLED_MESSAGE = re.compile(
     r"\b(?:(?:hes|shes|im|i am|he is|she is|theyre|were|its|it is|all) (?:\w+ )?(?:fine|ok|okay|better|back to normal) "
     r"(?:now|today)|(?:today|now) (?:hes|shes|im|he is|she is|i am|theyre|its) (?:\w+ )?(?:fine|ok|okay|better)|"
-    r"went away|passed (?:after|within)|came back (?:completely|fully|to normal))\b"
+    r"went away|passed (?:after|within)|came back (?:completely|fully|to normal)|"
+    # a mild present picture said outright: "no other symptoms", "playing and eating like normal", "its stopped now"
+    r"(?:i|he|she|they) (?:feel|feels|seem|seems) (?:completely |totally |absolutely )?fine(?! but)|no other symptoms|"
+    r"(?:playing|eating|feeding|weeing) (?:\w+ ){0,3}?(?:like )?(?:normal|normally|fine)|(?:its|it has|has) stopped now)\b"
 )
 URGENT = re.compile(
     r"(?:^\W*help\b|\bhelp\s*!|\bhelp me\b|\bplease help\b|\b(?:someone|somebody|anyone) help\b|"
@@ -736,7 +739,7 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"\b(?:theres|there is|so much|such a lot of) (?:so much |a lot of |lots of |loads of )?blood\b|"
         r"\bblood (?:is )?(?:\w+ )?(?:dripping|flowing|going out|running|pumping|soaking)\b|"
         r"\bstill (?:pouring|bleeding|gushing) (?:\w+ ){0,2}?after\b|\bbleeding for (?:like |about |over )?(?:half an hour|"
-        r"an hour|\d+ (?:minutes|mins|hours))\b|\bthrough (?:loads of |several |lots of |\d+ |two |three |four |five )?"
+        r"an hour|(?:[2-9]\d|\d{3}) (?:minutes|mins)|\d+ hours?)\b|\bthrough (?:loads of |several |lots of |\d+ |two |three |four |five )?"
         r"(?:towels|tea towels)\b",
     ),
     # ---- cauda equina and sudden leg loss
@@ -928,7 +931,7 @@ LEAFLET_FRAMING = re.compile(
 # General questions ("in general, can I take paracetamol with it?") are not about one person's dose.
 GENERAL_FRAMING = re.compile(
     r"\b(?:in general|generally|(?<!i )(?<!we )(?<!he )(?<!she )(?<!they )(?:typically|usually|normally)|people|anyone|someone(?! my| like me| of my)|"
-    r"(?<!my )(?<!our )(?<!this )(?<!the )patients)\b"
+    r"(?<!my )(?<!our )(?<!this )(?<!the )patients|(?:ive|i have|i) (?:heard|read))\b"
 )
 
 DOSE_PATTERNS: dict[str, re.Pattern[str]] = {
@@ -1287,7 +1290,7 @@ DECISION_CHANGE = re.compile(
 # "Could any of his medicines cause that?": a question about a cause or a side effect, not a decision.
 CAUSE_QUESTION = re.compile(
     r"\b(?:can|could|does|do|might|would|will|is|are)\b(?:\W+\w+){0,6}?\W+(?:cause|causes|causing|caused|"
-    r"side effects?|to blame|responsible|prevent|avoid)\b"
+    r"side effects?|to blame|responsible|prevent|avoid)\b|\b(?:explain|difference between|the difference)\b"
 )
 # Asking for the labelled schedule, not a personal change: "how many Shingrix shots do I need?"
 SCHEDULE_QUESTION = re.compile(
