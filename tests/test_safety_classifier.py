@@ -76,7 +76,7 @@ def test_the_classifier_decides_and_the_nearest_exemplar_of_the_class_is_reporte
     d = verdict.decision
     assert d is not None and (d.stage, d.exemplar) == ("classifier", "em-1")
     assert d.probability is not None and d.threshold is not None and d.probability >= d.threshold
-    dose = screen.check("should I halve my tablets next week", "patient")
+    dose = screen.check("halve my tablets next week", "patient")  # no rule reads it
     assert dose.kind == "dose_request" and dose.decision is not None and dose.decision.exemplar == "do-1"
     assert dose.decision.stage == "classifier" and dose.decision.category == "dose_request"
 
