@@ -2,8 +2,8 @@
 
 The corpus is in the repo, so this never skips. Figures are reproduced by ``citebot eval safety``.
 Issue 11's done-when asks for emergency recall >= 99%, personal-dose recall >= 97% and <= 2% of ordinary
-messages wrongly flagged on the held-out part and the development part. Neither fully meets them
-(docs/SAFETY.md has the figures), so each part's gate holds its measured figures, set just below them:
+messages wrongly flagged on the held-out part and the development part (docs/SAFETY.md has the figures;
+the development parts meet them in-sample), so each part's gate holds its measured figures, set just below them:
 a change that lowers them fails here. Raise the floors only by improving the layer on development data.
 """
 
@@ -23,15 +23,15 @@ from tests.test_safety import ISSUE_11_MESSAGES
 
 pytestmark = pytest.mark.integration
 
-# Measured with the shipped embedder (int8 ONNX) and classifier, 2026-12-06: emergency recall, dose recall,
-# share of ordinary messages wrongly flagged. The development parts were trained on (in-sample figures).
-# dev2/dev3 re-measured after the sentence view (its out-of-file thresholds trade dose recall for emergency
-# recall: docs/SAFETY.md); held-out's floor is from before it and was not re-measured then.
+# Measured with the shipped embedder (int8 ONNX) and classifier: emergency recall, dose recall, share of
+# ordinary messages wrongly flagged. The development parts were trained on and, since the rule families of
+# 2026-12-07, the rules were tuned on their misses too (in-sample figures; re-measured then: docs/SAFETY.md).
+# Held-out's floor is from 2026-12-06 and was not re-measured with these rules.
 FLOORS = {
     "heldout": {"emergency_recall": 0.985, "dose_recall": 0.97, "false_flag_rate": 0.012},  # 98.9% 97.9% 1.1%
-    "dev": {"emergency_recall": 0.985, "dose_recall": 0.98, "false_flag_rate": 0.005},  # 98.8% 98.4% 0.3%
-    "dev2": {"emergency_recall": 0.99, "dose_recall": 0.90, "false_flag_rate": 0.005},  # 99.3% 90.6% 0.3%
-    "dev3": {"emergency_recall": 0.97, "dose_recall": 0.93, "false_flag_rate": 0.013},  # 97.5% 93.3% 1.2%
+    "dev": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.005},  # 100% 100% 0.3%
+    "dev2": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.004},  # 100% 100% 0.0%
+    "dev3": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.01},  # 100% 100% 0.6%
 }
 
 
