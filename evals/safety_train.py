@@ -93,9 +93,12 @@ def choose_thresholds(
     parts: Sequence[tuple[Sequence[Message], Sequence[str], np.ndarray]], max_false_flag: float = MAX_FALSE_FLAG
 ) -> tuple[float, float, list[dict[str, Any]]]:
     """Thresholds over out-of-file probabilities, the parts pooled: most recall while at most
-    ``max_false_flag`` of all their ordinary messages are flagged (rules included); ties go to the stricter
-    pair. Returns them with each part's figures (the search counts pooled hits with arrays; ``score`` gives
-    the figures of the chosen pair)."""
+    ``max_false_flag`` of all their ordinary messages are flagged (rules included); among pairs of equal
+    recall the fewest flags win, and among those the most lenient pair: when the rules already catch every
+    development dose request, a strict dose threshold gains nothing measured and loses the classifier as a
+    backstop for phrasings no rule knows (0.99 instead of 0.92 after the rule families of 2026-12-07, at the same
+    recall and false flags). Returns them with each part's figures (the search counts pooled hits with
+    arrays; ``score`` gives the figures of the chosen pair)."""
     label = np.concatenate([[m.label for m in msgs] for msgs, _, _ in parts])
     rule = np.concatenate([np.asarray(r, dtype=object) for _, r, _ in parts])
     p = np.vstack([q for _, _, q in parts])
@@ -104,20 +107,22 @@ def choose_thresholds(
     rule_flags = int((ordinary & ~free).sum())
     rule_em, rule_do = int((emergency & (rule == "emergency")).sum()), int((dose & (rule == "dose")).sum())
     n_ord, n_em, n_do = max(int(ordinary.sum()), 1), max(int(emergency.sum()), 1), max(int(dose.sum()), 1)
-    best: tuple[float, float, float] | None = None
+    best: tuple[float, int, float, float] | None = None
     for te in GRID[::-1]:
         fires_em = free & (p[:, LABELS.index("emergency")] >= te)
         for td in GRID[::-1]:
             fires_do = free & ~fires_em & (p[:, LABELS.index("dose")] >= td)
-            if (rule_flags + int((ordinary & (fires_em | fires_do)).sum())) / n_ord > max_false_flag + 1e-12:
+            flags = rule_flags + int((ordinary & (fires_em | fires_do)).sum())
+            if flags / n_ord > max_false_flag + 1e-12:
                 continue
             gain = 2 * (rule_em + int((emergency & fires_em).sum())) / n_em
             gain += (rule_do + int((dose & fires_do).sum())) / n_do
-            if best is None or gain > best[0] + 1e-12:
-                best = (gain, float(te), float(td))
+            # the grid runs from strict to lenient: an equal (gain, flags) found later is more lenient
+            if best is None or gain > best[0] + 1e-12 or (gain > best[0] - 1e-12 and flags <= best[1]):
+                best = (gain, flags, float(te), float(td))
     if best is None:
         raise CitebotError("no thresholds fit the false-flag budget: the rules alone already exceed it")
-    _, te, td = best
+    _, _, te, td = best
     return te, td, [score(msgs, _combine(r, q, te, td))["overall"] for msgs, r, q in parts]
 
 
