@@ -82,7 +82,7 @@ class HeuristicJudge:
         best: tuple[float, int, tuple[int, int]] | None = None
         pooled: set[str] = set()
         for i, p in enumerate(passages):
-            pooled |= set(content_words(p.text))
+            pooled |= set(content_words(f"{p.section} {p.text}"))  # a list's items may be read under their section
             for start, end in sentences(p.text):
                 sw = set(content_words(p.text[start:end]))
                 overlap = len(words & sw) / len(words) if words else 0.0

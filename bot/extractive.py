@@ -204,7 +204,7 @@ class ExtractiveAnswerer:
                 doc = entities.products_in(p.title)
                 if doc and not doc & wanted_products:
                     continue  # another medicine's document
-            for u in units(p.text):
+            for u in units(p.text, p.section.split(" > ")[-1]):
                 if entities.off_topic(wanted, u.text, p.title):
                     continue  # another medicine's or condition's sentence, or one from its page naming nothing
                 if analysis.direction and _conflicts(analysis.direction, u.text, f"{u.heading} {p.section}"):

@@ -44,6 +44,12 @@ _VERBISH = re.compile(
 )
 _LINK = re.compile(r"(?:^|\s-\s|^-\s)[A-Z][\w.&' ]{2,40}:\s")
 MAX_ITEMS = 12
+# A package leaflet's frequency classes (the EU template's wording), which a converted leaflet may glue to the
+# end of the last item before them: "- cough Common (may affect up to 1 in 10 people)".
+_FREQUENCY_CLASS = re.compile(
+    r"\s((?:Very common|Common|Uncommon|Rare|Very rare|Not known)\s*\((?:may affect|it is not known|frequency)[^)]*\))$"
+)
+_NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]?|[A-Z][.)])\s+")
 SHORT_ITEM_WORDS = 14  # items this short are joined with their lead-in into one unit
 
 
@@ -146,8 +152,12 @@ def _clean(raw: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def units(text: str) -> tuple[AnswerUnit, ...]:
-    """The passage's answerable units, in order (cached: passages recur across questions)."""
+def units(text: str, label: str = "") -> tuple[AnswerUnit, ...]:
+    """The passage's answerable units, in order (cached: passages recur across questions).
+
+    ``label`` names the passage's section: a passage that opens inside a list (its chunk began after the
+    list's lead-in) reads those items under it ("Possible side effects: cough; ...").
+    """
     blocks = _blocks(text)
     out: list[AnswerUnit] = []
     heading = ""
@@ -171,7 +181,56 @@ def units(text: str) -> tuple[AnswerUnit, ...]:
     def first(b: list[tuple[int, int]]) -> str:
         return _clean(text[b[0][0] : b[0][1]])
 
+    def bulleted(b: list[tuple[int, int]]) -> bool:
+        return bool(_BULLET.match(text[slice(*b[0])]))
+
+    def list_items(label: str, items: list[list[tuple[int, int]]], lead_start: int) -> None:
+        """A list read with its lead-in; a frequency class glued to an item's end leads the items after it."""
+        groups: list[tuple[str, int, list[tuple[str, list[tuple[int, int]]]]]] = [(label, lead_start, [])]
+        for b in items:
+            item = first(b).rstrip(".;")
+            glued = _FREQUENCY_CLASS.search(item)
+            if glued and glued.start() > 0:
+                groups[-1][2].append((item[: glued.start()].rstrip(" .;"), b))
+                at = text.rfind(glued.group(1).split()[0], b[0][0], b[0][1])
+                groups.append((glued.group(1), at if at >= 0 else b[0][1], []))
+            else:
+                groups[-1][2].append((item, b))
+        for name, start, members in groups:
+            if not members:
+                continue
+            firsts = [item for item, _ in members]
+            blocks_ = [b for _, b in members]
+            if all(len(b) == 1 for b in blocks_) and max(len(f.split()) for f in firsts) <= SHORT_ITEM_WORDS:
+                add(f"{name}: {'; '.join(firsts)}.", start, blocks_[-1][-1][1])
+                continue
+            for item, b in members:  # long items stand alone, the first sentence read with its lead-in
+                joined = f"{name}: {item[:1].lower() + item[1:]}" if len(name.split()) <= 25 else item
+                joined = joined if _TERMINAL.search(joined) else joined + "."
+                if is_claim(joined):
+                    add(joined, b[0][0], b[0][1])
+                for s, e in b[1:]:
+                    sentence(s, e)
+
+    def items_from(i: int) -> int:
+        """The end of the run of list items that starts at block ``i``."""
+        j = i
+        while j < len(blocks) and j - i < MAX_ITEMS and _is_item(first(blocks[j]), text[slice(*blocks[j][0])]):
+            if _clean(text[slice(*blocks[j][-1])]).endswith(":"):
+                break  # a nested lead-in opens its own list
+            if j > i and bulleted(blocks[j]) != bulleted(blocks[i]):
+                break  # bulleted and plain lines are different lists
+            j += 1
+        return j
+
     i = 0
+    section = _NUMBERING.sub("", label).strip().rstrip(":")
+    if blocks and section and bulleted(blocks[0]) and not first(blocks[0]).endswith(":"):
+        j = items_from(0)  # the passage opens inside a list: its lead-in is in the chunk before
+        if all(not is_claim(first(b)) for b in blocks[:j]):
+            heading = section
+            list_items(section, blocks[:j], blocks[0][0][0])
+            i = j
     while i < len(blocks):
         block = blocks[i]
         if text[block[0][0] : block[0][1]].lstrip().startswith("|"):
@@ -179,18 +238,11 @@ def units(text: str) -> tuple[AnswerUnit, ...]:
             continue
         last_raw = text[block[-1][0] : block[-1][1]]
         lead = _clean(last_raw)
-        j = i + 1
-        while j < len(blocks) and j - i <= MAX_ITEMS and _is_item(first(blocks[j]), text[slice(*blocks[j][0])]):
-            if _clean(text[slice(*blocks[j][-1])]).endswith(":"):
-                break  # a nested lead-in opens its own list
-            if j > i + 1 and bool(_BULLET.match(text[slice(*blocks[j][0])])) != bool(
-                _BULLET.match(text[slice(*blocks[i + 1][0])])
-            ):
-                break  # bulleted and plain lines are different lists
-            j += 1
+        j = items_from(i + 1)
         items = blocks[i + 1 : j]
         fragments = all(not is_claim(first(b)) for b in items)
-        if not (items and (lead.endswith(":") or (fragments and _is_lead_in(lead)))):
+        lead_in = lead.endswith(":") or (fragments and _is_lead_in(lead) and not bulleted(block))
+        if not (items and lead_in):
             for s, e in block:
                 sentence(s, e)
             i += 1
@@ -200,19 +252,8 @@ def units(text: str) -> tuple[AnswerUnit, ...]:
         i = j
         if sum(1 for b in items if _LINK.match(first(b))) * 2 >= len(items):
             continue  # a list of labelled links ("Genetic Testing Registry: ...") answers nothing
-        label = lead.rstrip(":").rstrip()
+        label_ = lead.rstrip(":").rstrip()
         if not is_claim(lead):
-            heading = label
-        firsts = [first(b).rstrip(".;") for b in items]
-        if all(len(b) == 1 for b in items) and max(len(f.split()) for f in firsts) <= SHORT_ITEM_WORDS:
-            add(f"{label}: {'; '.join(firsts)}.", block[-1][0], items[-1][-1][1])
-        else:
-            for b in items:  # long items stand alone, the first sentence read with its lead-in
-                item = first(b)
-                joined = f"{label}: {item[:1].lower() + item[1:]}" if len(label.split()) <= 25 else item
-                joined = joined if _TERMINAL.search(joined) else joined + "."
-                if is_claim(joined):
-                    add(joined, b[0][0], b[0][1])
-                for s, e in b[1:]:
-                    sentence(s, e)
+            heading = label_
+        list_items(label_, items, block[-1][0])
     return tuple(out)

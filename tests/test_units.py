@@ -83,3 +83,34 @@ def test_fragments_and_link_lists_are_not_claims() -> None:
     assert units(links) == ()
     inline = "These resources address the management of X: - Genetic Testing Registry: X - MedlinePlus Encyclopedia: Y."
     assert units(inline) == ()
+
+
+def test_a_frequency_class_glued_to_an_item_leads_the_items_after_it_not_the_one_before() -> None:
+    """A converted leaflet glues "Common (...)" to the end of the last "Very common" item: read as it was, a
+    common side effect would be shown as very common."""
+    text = (
+        "Very common (may affect more than 1 in 10 people)\n\n"
+        "- headache Common (may affect up to 1 in 10 people)\n"
+        "- cough\n"
+        "- low levels of a type of white blood cell (neutropenia) Not known (frequency cannot be estimated)\n"
+        "- a rash which can be delayed\n"
+    )
+    texts = [u.text for u in units(text)]
+    assert texts == [
+        "Very common (may affect more than 1 in 10 people): headache.",
+        "Common (may affect up to 1 in 10 people): cough; low levels of a type of white blood cell (neutropenia).",
+        "Not known (frequency cannot be estimated): a rash which can be delayed.",
+    ]
+    common = units(text)[1]
+    assert text[common.start : common.end].startswith("Common (may affect up to 1 in 10 people)")
+
+
+def test_a_passage_that_opens_inside_a_list_reads_its_items_under_its_section() -> None:
+    """The chunk began after the list's lead-in; its items must not be dropped as lower-case fragments, nor the
+    first item taken for their lead-in."""
+    text = "- discharge from the eye (conjunctivitis)\n- cough\n- low levels of white blood cells (neutropenia)\n"
+    assert [u.text for u in units(text, "4. Possible side effects")] == [
+        "Possible side effects: discharge from the eye (conjunctivitis); cough; low levels of white blood cells "
+        "(neutropenia)."
+    ]
+    assert not any(u.text.startswith("discharge") for u in units(text))
