@@ -643,7 +643,15 @@ def test_an_extra_dose_by_mistake_asking_about_the_next_one_is_a_dose_request_no
     assert check("I injected my insulin twice by mistake, should I skip tonight's?", "patient").kind == "emergency"
 
 
-# ---------------------------------------------------------------------------- emergency-rule families (dev misses)
+def test_a_question_for_the_criterion_itself_is_not_a_personal_decision() -> None:
+    """The external gold set's "What JCV antibody index should make me stop natalizumab?" (a clinician asking the
+    label's threshold) was declined once the dose rules learned every medicine; a reading of one's own keeps it
+    a personal decision."""
+    assert check("What JCV antibody index should make me stop natalizumab?", "clinician").kind == "ok"
+    assert check("Which antibody level should make us stop Tysabri?", "clinician").kind == "ok"
+    assert check("My JCV index is 1.8, what index should make me stop natalizumab?", "patient").kind == "dose_request"
+
+
 # (message that must be caught, its category) and near misses with the same words that must be answered.
 EMERGENCY_FAMILIES = {
     "pregnancy_red_flag": (

@@ -245,6 +245,8 @@ def _is_treatment_decision(norm: str, earlier: str = "") -> bool:
         return False
     if rules.GENERAL_FRAMING.search(norm):
         return False
+    if rules.CRITERION_QUESTION.search(norm) and not re.search(r"\d", context):
+        return False
     sentences = _sentences(norm)
     return any(
         rules.DECISION_QUESTION.search(s)

@@ -934,6 +934,14 @@ GENERAL_FRAMING = re.compile(
     r"(?<!my )(?<!our )(?<!this )(?<!the )patients|(?:ive|i have|i) (?:heard|read))\b"
 )
 
+# "What JCV antibody index should make me stop natalizumab?", "at what platelet count should I hold it?": a
+# question for the criterion itself (the label's threshold), not a decision for a person, unless the message
+# gives the person's own reading (a number).
+CRITERION_QUESTION = re.compile(
+    r"\b(?:what|which)\W+(?:\w+\W+){0,3}?(?:index|level|levels|count|value|threshold|cut ?off|score|titre|titer)\W+"
+    r"(?:should|would|do you|does|is)\b"
+)
+
 DOSE_PATTERNS: dict[str, re.Pattern[str]] = {
     name: re.compile(pattern)
     for name, pattern in (
