@@ -328,6 +328,9 @@ class Entities:
             ):
                 return True  # a question about a medicine, and a sentence naming nothing on another topic's page
         have = {g for g in named if (g in self.products) == kind_products}
+        if not have and not kind_products:  # a condition's question, and a sentence naming only a medicine: its
+            # page says which condition it is about ("everolimus ... to treat SEGA" on the tuberous sclerosis page)
+            have = {g for g in self.find(title) if g in self.subjects and g not in self.products}
         want = {g for g in want if (g in self.products) == kind_products}
         return bool(have) and not any(self.related(h, w) for h in have for w in want)
 

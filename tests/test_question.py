@@ -136,3 +136,17 @@ def test_generic_names_are_recognised_by_their_stems_and_ordinary_words_are_not(
         assert looks_like_medicine(word), word
     for word in ("cholesterol", "concept", "except", "phenotypes", "vaccination", "April"):
         assert not looks_like_medicine(word), word
+
+
+def test_a_sentence_naming_only_a_medicine_on_another_conditions_page_is_off_topic_for_a_condition_question() -> None:
+    """MedQuAD: "What are the treatments for Klumpke paralysis?" was answered with "The FDA has approved the drug
+    everolimus (Afinitor) to treat SEGA tumours", a sentence of the tuberous sclerosis page."""
+    pages = [
+        passage("Tuberous Sclerosis", "The FDA has approved the drug everolimus (Afinitor) to treat brain tumours."),
+        passage("Klumpke paralysis", "Klumpke paralysis is a type of brachial palsy in newborns."),
+    ]
+    entities = Entities.from_passages(pages)
+    asked = entities.find("What are the treatments for Klumpke paralysis?")
+    drug = "The FDA has approved the drug everolimus (Afinitor) to treat brain tumours."
+    assert entities.off_topic(asked, drug, "Tuberous Sclerosis")
+    assert not entities.off_topic(asked, drug, "Klumpke paralysis")  # on the asked condition's own page
