@@ -101,6 +101,15 @@ def is_topic(heading: str) -> bool:
     return bool(_QUESTION_START.match(heading)) or not _FINITE.search(heading)
 
 
+def written_names(passages: Sequence[Passage]) -> dict[str, str]:
+    """The medicines' names as the titles write them ("ocrevus" -> "Ocrevus"): a converted heading may have lost
+    the capital ("3. How to take ocrevus")."""
+    from bot.question import Entities
+
+    written = {w.lower(): w for p in passages for w in re.findall(r"[A-Z][\w-]+", p.title)}
+    return {a: written[a] for g in Entities.from_passages(passages).products for a in g if a in written}
+
+
 def document_topics(passages: Sequence[Passage], entity_names: Sequence[str] = ()) -> list[str]:
     """The headings the retrieved documents give their own sections, best-ranked passage first.
 
@@ -113,16 +122,18 @@ def document_topics(passages: Sequence[Passage], entity_names: Sequence[str] = (
     out: list[str] = []
     seen: set[str] = set()
     names = [n.lower() for n in entity_names]
+    cased = written_names(passages)
     for p in passages:
         title = p.title.lower()
         if names and not any(n in title or n in p.text.lower() for n in names):
             continue
         for raw in [p.section.split(" > ")[-1], *(u.heading for u in units(p.text))]:
-            heading = _NUMBERING.sub("", raw).strip()
+            heading = re.sub(r"\s+\?$", "?", _NUMBERING.sub("", raw).strip())  # "... Sclerosis ?"
+            heading = re.sub(r"[A-Za-z][\w-]*", lambda m: cased.get(m.group(0).lower(), m.group(0)), heading)
             key = heading.lower()
             if not heading or key in seen or _BLAND_SECTION.search(key) or not _HEADING_TEXT.match(heading):
                 continue
-            if len(heading.split()) > 10 or not is_topic(heading):
+            if len(heading.split()) > 10 or not is_topic(heading) or re.match(r"(?i)(?:do|does|must) not\b", heading):
                 continue  # a lead-in label or a sentence, not a topic
             seen.add(key)
             out.append(heading)
@@ -130,11 +141,9 @@ def document_topics(passages: Sequence[Passage], entity_names: Sequence[str] = (
 
 
 def as_question(heading: str, audience: str, names: Mapping[str, str] | None = None) -> str:
-    """A section heading as the next question a reader would ask; ``names`` restores the capitals of the
-    medicines' names that a converted heading lost ("How to take ocrevus")."""
+    """A section heading as the next question a reader would ask; ``names`` (``written_names``) are medicines'
+    names, whose capital a topic keeps ("Other medicines and Ocrevus" -> "... about other medicines and Ocrevus")."""
     bare = heading.rstrip("?").strip()
-    if names:
-        bare = re.sub(r"[A-Za-z][\w-]*", lambda m: names.get(m.group(0).lower(), m.group(0)), bare)
     if _QUESTION_START.match(bare):
         if not _ASKS.match(bare) or re.match(r"(?i)\w+ not\b", bare):
             return ""  # "What you need to know before ...", "Do not use Kesimpta": a heading, not a question
@@ -159,9 +168,7 @@ def suggest(question: str, history: Sequence[str], passages: Sequence[Passage], 
     entity_names = sorted({a for g in named for a in g})
     asked_terms = set(topic_terms(asked.lower()))
     asked_aspects = aspects_of(asked)
-    # the medicines' names as the titles write them ("Ocrevus"): a converted heading may have lost the capital
-    written = {w.lower(): w for p in passages for w in re.findall(r"[A-Z][\w-]+", p.title)}
-    names = {a: written[a] for g in entities.products for a in g if a in written}
+    names = written_names(passages)
     out: list[str] = []
     for heading in document_topics(passages, entity_names):
         terms = set(topic_terms(heading.lower())) - {n.lower() for n in entity_names}
@@ -183,6 +190,8 @@ def covered_topics(passages: Sequence[Passage], audience: str) -> str:
     topics = document_topics(passages)[:5]
     if not topics:
         return ""
-    listed = "; ".join(t[0].lower() + t[1:] if not t[:2].isupper() else t for t in topics)
+    names = set(written_names(passages).values())
+    topics = [t.rstrip("?") for t in topics]
+    listed = "; ".join(t if t[:2].isupper() or t.split()[0] in names else t[0].lower() + t[1:] for t in topics)
     lead = "The passages I found are about" if audience == "patient" else "The retrieved sources cover"
     return f" {lead}: {listed}."

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.followup import as_question, condense_offline, document_topics, is_topic
+from bot.followup import as_question, condense_offline, covered_topics, document_topics, is_topic, written_names
 from bot.types import Passage
 
 
@@ -27,14 +27,28 @@ def test_lead_ins_and_sentences_are_not_topics_to_suggest() -> None:
 
 
 def test_a_suggested_question_keeps_a_titles_capitals_and_drops_instructions() -> None:
-    names = {"zorvia": "Zorvia"}
-    assert as_question("How to take zorvia", "patient", names) == "How to take Zorvia?"
-    assert (
-        as_question("Other medicines and zorvia", "patient", names)
-        == "What should I know about other medicines and Zorvia?"
+    title = "Zorvia (zorvimab) 20 mg solution — Package leaflet"
+    sections = (
+        "3. How to take zorvia",
+        "Other medicines and zorvia",
+        "Do not use Zorvia",
+        "What is Multiple Sclerosis ?",
     )
-    assert (
-        as_question("Systemic Lupus Erythematosus", "clinician")
-        == "What do the sources say about Systemic Lupus Erythematosus?"
+    passages = [Passage(id=s, title=title, section=s, source="z.md", text="Zorvia is a medicine.") for s in sections]
+    assert document_topics(passages) == [
+        "How to take Zorvia",
+        "Other medicines and Zorvia",
+        "What is Multiple Sclerosis?",
+    ]
+    names = written_names(passages)
+    assert as_question("How to take Zorvia", "patient", names) == "How to take Zorvia?"
+    assert as_question("Other medicines and Zorvia", "patient", names) == (
+        "What should I know about other medicines and Zorvia?"
+    )
+    assert as_question("Systemic Lupus Erythematosus", "clinician") == (
+        "What do the sources say about Systemic Lupus Erythematosus?"
     )
     assert as_question("Do not use Zorvia", "patient", names) == ""
+    assert covered_topics(passages, "clinician") == (
+        " The retrieved sources cover: how to take Zorvia; other medicines and Zorvia; what is Multiple Sclerosis."
+    )
