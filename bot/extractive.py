@@ -48,6 +48,7 @@ MIN_POINTS = {"clinician": 3, "patient": 3}
 MAX_PER_SOURCE = {"clinician": 6, "patient": 4}
 SECTION_MIN_ASPECTS = 3
 SECTION_MIN_POINTS = 6
+OVERVIEW_ASPECTS = 4  # a unit speaking to this many aspects is an overview
 REPEAT_OVERLAP = 0.8  # share of a unit's content words already said: a restatement
 MIN_RESTATE_WORDS = 4  # a shorter sentence of fewer content words is too short to be restated
 SAME_MEANING = 0.88  # cosine above which two units say the same thing
@@ -423,7 +424,9 @@ class ExtractiveAnswerer:
         """One "What the sources say" list, or headed sections when the points span several aspects."""
         if not rest:
             return []
-        primary = [next((a for a in _ASPECT_ORDER if a in c.aspects), "other") for c in rest]
+        # a unit that speaks to many aspects ("the main safety topics are ...") is an overview, under no one of them
+        primary = [next((a for a in _ASPECT_ORDER if a in c.aspects), "other") if len(c.aspects) < OVERVIEW_ASPECTS
+                   else "other" for c in rest]  # fmt: skip
         sizes = {a: primary.count(a) for a in set(primary) - {"other"}}
         distinct = {a for a, n in sizes.items() if n >= 2}
         if len(distinct) < SECTION_MIN_ASPECTS or len(rest) < SECTION_MIN_POINTS:
