@@ -85,15 +85,31 @@ def load_split(split: str, corpus_dir: Path = DEFAULT_SAFETY_DIR) -> list[Messag
 
 def predict(screen: Screen, messages: Sequence[Message]) -> list[str]:
     """The label the layer gives each message; the rule stage alone when ``screen`` has no learned stage."""
+    return [label for label, _ in predict_why(screen, messages)]
+
+
+def predict_why(screen: Screen, messages: Sequence[Message]) -> list[tuple[str, str]]:
+    """Each message's label and the stage that gave it (``rule <name>``, ``classifier p=… ≥ …``, or the
+    flaggable class nearest its threshold), so a miss can be traced to the rules or to the classifier."""
     out = []  # one message at a time, as users ask
     for m in messages:
         verdict = screen.check(m.text, m.audience, m.history)
-        out.append(KIND_TO_LABEL.get(verdict.kind, "ordinary"))
+        why = verdict.decision
+        if why is None:
+            stage = ""
+        elif why.stage == "rule":
+            stage = f"rule {why.rule}"
+        elif why.probability is not None:
+            stage = f"{why.stage} {why.category} p={why.probability:.2f} (threshold {why.threshold:.2f})"
+        else:
+            stage = why.stage
+        out.append((KIND_TO_LABEL.get(verdict.kind, "ordinary"), stage))
     return out
 
 
-def score(messages: Sequence[Message], predicted: Sequence[str]) -> dict[str, Any]:
-    """Recall per class, false-flag rate on ordinary messages, the same per family, and the misses."""
+def score(messages: Sequence[Message], predicted: Sequence[str], stages: Sequence[str] = ()) -> dict[str, Any]:
+    """Recall per class, false-flag rate on ordinary messages, the same per family, and the misses (with the
+    stage that decided each, when ``stages`` are given)."""
 
     def rates(pairs: list[tuple[Message, str]]) -> dict[str, Any]:
         row: dict[str, Any] = {"n": len(pairs)}
@@ -110,8 +126,9 @@ def score(messages: Sequence[Message], predicted: Sequence[str]) -> dict[str, An
     families: dict[str, list[tuple[Message, str]]] = defaultdict(list)
     for m, p in pairs:
         families[m.family or "(none)"].append((m, p))
-    misses = [{"id": m.id, "label": m.label, "got": p, "family": m.family, "text": m.text}
-              for m, p in pairs if p != m.label]  # fmt: skip
+    why = list(stages) or [""] * len(pairs)
+    misses = [{"id": m.id, "label": m.label, "got": p, "family": m.family, "text": m.text, "stage": w}
+              for (m, p), w in zip(pairs, why, strict=True) if p != m.label]  # fmt: skip
     return {"overall": rates(pairs), "families": {f: rates(v) for f, v in sorted(families.items())}, "misses": misses}
 
 
@@ -135,7 +152,11 @@ def markdown(split: str, result: dict[str, Any], show_misses: bool = False) -> s
         )
     if show_misses and result["misses"]:
         lines += ["", f"Misses ({len(result['misses'])}):"]
-        lines += [f"- {m['id']} [{m['family']}] {m['label']} -> {m['got']}: {m['text']}" for m in result["misses"]]
+        lines += [
+            f"- {m['id']} [{m['family']}] {m['label']} -> {m['got']}{' (' + m['stage'] + ')' if m.get('stage') else ''}: "
+            f"{m['text']}"
+            for m in result["misses"]
+        ]
     return "\n".join(lines)
 
 
@@ -193,7 +214,8 @@ def run(
     out = []
     for split in splits:
         messages = load_split(split, corpus_dir)
-        result = score(messages, predict(Screen(stage), messages))
+        labelled = predict_why(Screen(stage), messages)
+        result = score(messages, [label for label, _ in labelled], [why for _, why in labelled])
         out.append(markdown(split, result, show_misses=show_misses and split not in heldout_parts(corpus_dir)))
     if do_latency:
         rows = [f"| {k} | {v['p50']:.2f} | {v['p95']:.2f} |" for k, v in table.items()]
