@@ -152,11 +152,9 @@ def markdown(split: str, result: dict[str, Any], show_misses: bool = False) -> s
         )
     if show_misses and result["misses"]:
         lines += ["", f"Misses ({len(result['misses'])}):"]
-        lines += [
-            f"- {m['id']} [{m['family']}] {m['label']} -> {m['got']}{' (' + m['stage'] + ')' if m.get('stage') else ''}: "
-            f"{m['text']}"
-            for m in result["misses"]
-        ]
+        for m in result["misses"]:
+            stage = f" ({m['stage']})" if m.get("stage") else ""
+            lines.append(f"- {m['id']} [{m['family']}] {m['label']} -> {m['got']}{stage}: {m['text']}")
     return "\n".join(lines)
 
 

@@ -756,3 +756,82 @@ def test_a_mild_picture_said_outright_settles_a_plain_words_description_but_neve
 def test_explaining_or_hearsay_is_not_a_personal_dose_decision() -> None:
     assert check("I'm on a course about insulin. Could you explain which acts faster?", "patient").kind == "ok"
     assert check("I've heard Kesimpta can lower vaccine responses. By how much?", "patient").kind == "ok"
+
+
+# Framing exemptions from dev4's false flags (a fourth writer): each pairs a near miss that must be answered with an
+# emergency of the same shape that must still be caught.
+FRAMING_EXEMPTIONS: dict[str, tuple[list[str], list[tuple[str, str]]]] = {
+    "settled_state_with_now": (
+        [
+            "my dad had a stroke four years ago and he is good now, can he go on a cruise?",
+            "My aunt she had heart attack five years ago, now she is fine, she can take naproxen?",
+            "I had fits as a teenager, now no more, can I learn to dive?",
+            "my daughter had a febrile seizure as a baby, shes 6 now and never had another, is she ok for the flu jab",
+            "my grandad survived a cardiac arrest two years ago and now has a pacemaker and is doing great",
+        ],
+        [
+            ("my dad had a stroke years ago and now his face is drooping again", "stroke"),
+            ("she had fits as a child and now she is having a seizure that won't stop", "seizure"),
+        ],
+    ),
+    "story_told_long_past_that_ended_well": (
+        [
+            "Two years ago my lips swelled during an infusion. They gave me adrenaline and I was fine within the hour. "
+            "Should I worry about the next one?",
+            "I had a panic attack last year and thought I was having a heart attack. The ECG was normal. How to tell?",
+            "last month my lips went blue in the sea, he warmed up and was fine straight away, is that normal?",
+        ],
+        [
+            ("Two years ago I reacted to an infusion. Today my lips are swelling and I can't breathe", "anaphylaxis"),
+            ("I had a panic attack last year but right now I have crushing chest pain", "chest_pain"),
+        ],
+    ),
+    "general_question_words": (
+        [
+            "Out of curiosity, how many people survive a stroke?",
+            "people keep mixing up a heart attack and a cardiac arrest, what is the difference?",
+            "My mum had a post-partum haemorrhage. She's pregnant again. Is she more likely to have one again?",
+            "I'm terrified of the word anaphylaxis on the leaflet",
+        ],
+        [("he had a cardiac arrest in the street, someone is doing CPR", "collapse")],
+    ),
+    "brief_pain_that_passes_and_negated_head_blow": (
+        [
+            "sometimes I get a sharp pain in my chest when I breathe in, then it goes, I'm 30",
+            "My mum slipped on the stairs and hurt her knee. She is not on blood thinners and didn't hit her head.",
+        ],
+        [
+            ("I get a pain in my chest when I breathe in and it goes down my arm", "chest_pain"),
+            ("My mum slipped and hit her head and now she is vomiting", "head_injury"),
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("text", [t for near, _ in FRAMING_EXEMPTIONS.values() for t in near])
+def test_framing_exemption_near_miss_is_answered(text: str) -> None:
+    assert check(text, "patient").kind == "ok"
+
+
+@pytest.mark.parametrize(("text", "category"), [c for _, must in FRAMING_EXEMPTIONS.values() for c in must])
+def test_framing_exemption_leaves_the_emergency_of_the_same_shape(text: str, category: str) -> None:
+    assert detect_emergency(text) == category
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my heart fluttered once this morning then was normal again, is that something to do with my Tysabri?",
+        "I finished my blood thinners after a clot in 2021. What can I do to reduce the risk on a long flight?",
+        "I had two infusions since the reaction without problems. Should I still be nervous?",
+        "My husband have allergy to penicillin one time many years ago, he must tell this before the infusion?",
+        "My son he have nosebleed one time, it stop after ten minutes, he take ibuprofen, is okay?",
+    ],
+)
+def test_a_link_a_risk_a_feeling_or_telling_someone_is_not_a_dose_decision(text: str) -> None:
+    assert check(text, "patient").kind == "ok"
+
+
+def test_the_dose_decisions_beside_those_near_misses_are_still_declined() -> None:
+    assert check("My son takes ibuprofen, is it okay to stop it for a week?", "patient").kind == "dose_request"
+    assert check("can I take my blood thinners only one time a day instead?", "patient").kind == "dose_request"

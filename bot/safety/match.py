@@ -205,10 +205,13 @@ def find_emergency(text: str) -> rules.Rule | None:
         return None
     urgent = bool(rules.URGENT.search(norm))
     settled = bool(rules.SETTLED_MESSAGE.search(norm)) and not (urgent or rules.PRESENT_ANYWHERE.search(norm))
+    # A story told as long past that ended well ("Last year my throat swelled at the infusion ... I was fine within the
+    # hour"), with nothing placing a sign in the present: no rule but a first-person suicidal one reads it as now.
+    story = settled and bool(rules.LONG_PAST.search(norm)) and not rules.PRESENT_ANCHOR.search(norm)
     sentences = _sentences(norm)
     slip = bool(rules.NEXT_DOSE_QUESTION.search(norm)) and not rules.OVERDOSE_DANGER.search(norm)
     for rule in rules.EMERGENCY_RULES:
-        if settled and rule.narrative and rule.category != "overdose":
+        if settled and (rule.narrative or (story and not rule.always)) and rule.category != "overdose":
             continue  # a plain-words description of an event the message says is over (an overdose is not
             # over when the person feels fine: paracetamol harms a day later)
         if slip and rule.category == "overdose":

@@ -27,7 +27,7 @@ _VERB = (
 _BLOCK = (
     r"(?:question|questions|asking|ask|asked|read|reading|heard|hear|wondering|wonder|curious|"
     r"worried|worry|worries|concerned|concern|concerns|afraid|scared|fear|fears|risk|risks|chance|"
-    r"chances|history|report|reports|reported|cases|studies|study|trial|trials|data|info|"
+    r"terrified|nervous|anxious|word|chances|history|report|reports|reported|cases|studies|study|trial|trials|data|info|"
     r"information|diagnosed|had|ever|previous|previously|never|no|not|without|sometimes|"
     r"occasional|occasionally|often|usually|always|every|learn|learned|know|knew|understand|"
     r"explain|mean|means|if|whether|because|seeing|seen|noticed|observed|treated|treating|"
@@ -59,7 +59,8 @@ INFORMATIONAL = re.compile(
     r"can (?:ocrevus|kesimpta|briumvi|shingrix|it|this|ocrelizumab|ofatumumab|ublituximab) cause|"
     r"(?:does|do|will|would|could) (?:ocrevus|kesimpta|briumvi|shingrix|it|ocrelizumab|ofatumumab) (?:cause|make|lead)|"
     r"difference between|recogni[sz]e|tell (?:if|whether|the difference)|first aid|risk of|chance of|at risk|risk for|"
-    r"who (?:is|are|gets)|inherited|genetic|survival|prognosis|statistics|"
+    r"who (?:is|are|gets)|inherited|genetic|survival|survive|survives|prognosis|statistics|how many (?:people|patients)|"
+    r"out of curiosity|curious|(?:more|less) likely|different things|mix(?:ing|es)? (?:\w+ )?up|"
     r"in general|typically|usually|general question|meme|joke|joking)\b"
 )
 PAST = re.compile(
@@ -92,7 +93,13 @@ PRESENT_BEFORE = re.compile(r"\bnow\W+(?:(?:very|really|so|more|getting|quite|a 
 # "now stable", "now 3 years without one": a long-past event that has settled, not a present marker.
 RESOLVED_NOW = re.compile(
     r"\bnow (?:stable|fine|well|ok|okay|settled|controlled|seizure free|(?:\d+|one|two|three|four|five|six) "
-    r"(?:years?|months?))\b"
+    r"(?:years?|months?))\b|"
+    # "she is good now", "now she is good", "now is better", "now no more", "hes 4 now", "doing great", "died of"
+    r"\b(?:fine|ok|okay|good|well|better|great|normal) now\b|\bnow (?:(?:hes|shes|im|he is|she is|i am|its|it is|is|"
+    r"they are|theyre) (?:\w+ )?)(?:good|fine|ok|okay|well|better|great|normal)\b|\bnow no more\b|"
+    r"\b(?:hes|shes|im|he is|she is|i am) (?:\d+|two|three|four|five|six|seven|eight|nine|ten) (?:years old )?now\b|"
+    r"\b(?:doing|done) (?:great|well|fine|brilliantly)\b|\bnever had (?:another|one since|it again|any more)\b|"
+    r"\b(?:died|passed away) (?:of|from)\b"
 )
 # The whole message says the event is over ("it went away after he sat up … today he's fine"): a plain-words
 # description (a narrative rule) is then history, unless something places it in the present.
@@ -102,7 +109,14 @@ SETTLED_MESSAGE = re.compile(
     r"went away|passed (?:after|within)|came back (?:completely|fully|to normal)|"
     # a mild present picture said outright: "no other symptoms", "playing and eating like normal", "its stopped now"
     r"(?:i|he|she|they) (?:feel|feels|seem|seems) (?:completely |totally |absolutely )?fine(?! but)|no other symptoms|"
-    r"(?:playing|eating|feeding|weeing) (?:\w+ ){0,3}?(?:like )?(?:normal|normally|fine)|(?:its|it has|has) stopped now)\b"
+    r"(?:playing|eating|feeding|weeing) (?:\w+ ){0,3}?(?:like )?(?:normal|normally|fine)|(?:its|it has|has) stopped now|"
+    # fine again soon after, reassured after a check, a brief pain that passes, survived
+    r"(?:was|were) (?:\w+ )?(?:fine|ok|okay|normal|back to normal) (?:straight away|again|afterwards|after|within|by)|"
+    r"without (?:any )?problems|(?:ecg|ekg|scan|tests?|bloods?|x ray|ct) (?:\w+ )?(?:was|were|came back) (?:all )?"
+    r"(?:normal|fine|clear)|(?:said|says|say|told (?:me|us|him|her)) (?:(?:it was|its|it is|is|was) )?(?:the |just )?"
+    r"(?:muscle|muscular|nothing|viral|anxiety|a panic attack)|(?:then|and) it (?:goes|passes|stops|settles)"
+    r"(?: away| off)?(?! (?:down|into|to|up|through|round|across|worse))|"
+    r"(?:he|she|they|i|and) survived)\b"
 )
 URGENT = re.compile(
     r"(?:^\W*help\b|\bhelp\s*!|\bhelp me\b|\bplease help\b|\b(?:someone|somebody|anyone) help\b|"
@@ -156,12 +170,12 @@ _DIABETES_SIGN = (
 )
 # A blow to the head, and what makes it an emergency (vomiting, repeating, drowsy, an anticoagulant, ...).
 _HEAD_HIT = (
-    r"(?:(?:hit|banged|bumped|smacked|knocked|struck|cracked) (?:\w+ ){0,4}?head|head (?:injury|knock|trauma)|knocked out|"
+    r"(?<!didnt )(?<!did not )(?<!never )(?<!not )(?:(?:hit|banged|bumped|smacked|knocked|struck|cracked) (?:\w+ ){0,4}?head|head (?:injury|knock|trauma)|knocked out|"
     r"fell (?:\w+ ){0,4}?(?:and|hitting|onto|on) (?:\w+ ){0,3}?head)"
 )
 _HEAD_FLAG = (
     r"(?:vomit\w*|been sick|thrown up|threw up|throwing up|same question|repeating (?:himself|herself|themselves)|"
-    r"keeps asking|drowsy|confused|wont wake|cant wake|unequal|pupils|clear fluid|blood thinners?|anticoagula\w*|apixaban|"
+    r"keeps asking|drowsy|confused|wont wake|cant wake|unequal|pupils|clear fluid|(?<!not on )(?<!no )blood thinners?|anticoagula\w*|apixaban|"
     r"rivaroxaban|warfarin|edoxaban|dabigatran|eliquis|xarelto|fitting|seizure|(?:killer|worst|bad|severe|terrible) headache|"
     r"headache (?:is )?getting worse|seeing double|double vision)"
 )
@@ -1263,11 +1277,11 @@ DECISION_TREATMENT = re.compile(
 # "drinking more", "eat too much": a change to a habit, not to a dose.
 _NOT_LIFESTYLE = (
     r"(?<!drink )(?<!drinking )(?<!eat )(?<!eating )(?<!sleep )(?<!sleeping )(?<!exercise )(?<!exercising )"
-    r"(?<!walk )(?<!walking )(?<!rest )(?<!resting )(?<!move )(?<!moving )(?<!a bit )(?<!any )"
+    r"(?<!walk )(?<!walking )(?<!rest )(?<!resting )(?<!move )(?<!moving )(?<!a bit )(?<!any )(?<!no )"
 )
 DECISION_CHANGE = re.compile(
     r"\b(?:early|earlier|late|later|sooner|skip|miss|delay|postpone|put (?:\w+ ){0,2}?off|push|move|bring (?:\w+ ){0,2}?forward|"
-    r"cancel|wait|hold|pause|stop|restart|reload|start again|start over|again|resume|go ahead|still (?:go|do)|"
+    r"cancel|wait|hold|pause|(?<!it )(?<!that )(?<!which )stop|restart|reload|start again|start over|again|resume|go ahead|still (?:go|do)|"
     rf"book|double|twice|two(?! (?:days?|weeks?|months?|years?|hours?|minutes?))|both|together|half|halve|{_NOT_LIFESTYLE}(?:less|more)|extra|reduce|lower|increase|higher|smaller|"
     # coming down or off a medicine, moving it within the day, a piece of one
     r"cut (?:\w+ )?down|cut (?:it|them|\w+) (?:in half|down)|come off|coming (?:off|down)|come down|go (?:straight )?"
@@ -1286,7 +1300,7 @@ DECISION_CHANGE = re.compile(
     rf"(?:forgot|forget|forgetting|forgotten) (?:to (?:take|do|give|inject|use) )?(?:\w+ ){{0,2}}?(?:{_DOSE_NOUN}|it|them|one)|"
     r"only (?:get|take|have|give|do|use) (?:\d|one|half|a (?:single|half|dose|tablet|pill))|only one|what (?:quantity|amount)|"
     r"how many (?:units|puffs|tablets|pills|mg|ml|drops|capsules)|"
-    r"adjust|adjusting|change|switch|extend|space|stretch|interval|every|instead|once a|only once|one time|split|slower|faster|"
+    r"adjust|adjusting|change|switch|extend|space|stretch|interval|every|instead|once a|only once|(?:only|just) one time|one time (?:a|per) (?:day|week)|split|slower|faster|"
     r"how much(?! time| longer| does| is| will)|what dose|"
     r"which dose|what do i inject|give (?:him|her|me|them) (?:one|some|it)|before or after|now or|yearly|year off|"
     r"months? off|top up|finish the course|catch up|same dose|adult dose|full dose|rate|"
@@ -1298,7 +1312,12 @@ DECISION_CHANGE = re.compile(
 # "Could any of his medicines cause that?": a question about a cause or a side effect, not a decision.
 CAUSE_QUESTION = re.compile(
     r"\b(?:can|could|does|do|might|would|will|is|are)\b(?:\W+\w+){0,6}?\W+(?:cause|causes|causing|caused|"
-    r"side effects?|to blame|responsible|prevent|avoid)\b|\b(?:explain|difference between|the difference)\b"
+    r"side effects?|to blame|responsible|prevent|avoid)\b|\b(?:explain|difference between|the difference)\b|"
+    # not a decision either: whether it is linked ("something to do with my Tysabri?"), lowering a risk, how to feel
+    # about it, or whether to tell someone ("she must tell this before infusion?")
+    r"\b(?:something|anything) to do with\b|\b(?:reduce|lower|cut|minimi[sz]e) (?:the |my |his |her |our )?(?:risk|chance)s?\b|"
+    r"\b(?:be|feel|get) (?:\w+ )?(?:nervous|worried|scared|anxious|concerned)\b|\b(?:i|we|he|she) (?:still )?worry\b|"
+    r"\b(?:tell|mention|inform|report) (?:this|that|it|them|the (?:nurse|doctor|staff|team|unit))\b"
 )
 # Asking for the labelled schedule, not a personal change: "how many Shingrix shots do I need?"
 SCHEDULE_QUESTION = re.compile(
