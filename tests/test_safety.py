@@ -835,3 +835,63 @@ def test_a_link_a_risk_a_feeling_or_telling_someone_is_not_a_dose_decision(text:
 def test_the_dose_decisions_beside_those_near_misses_are_still_declined() -> None:
     assert check("My son takes ibuprofen, is it okay to stop it for a week?", "patient").kind == "dose_request"
     assert check("can I take my blood thinners only one time a day instead?", "patient").kind == "dose_request"
+
+
+# Dose families from dev4's misses (a fourth writer): each a request that must be declined and a near miss of the
+# same shape that must be answered.
+DOSE_FAMILIES_4: dict[str, tuple[list[str], list[str]]] = {
+    "non_native_question_without_modal": (
+        [
+            "Is possible I make my Kesimpta later two weeks because of my holiday?",
+            "My mother take codeine 30, it is allowed she take 60?",
+            "My son take the syrup 2 times in day, I can give 3 times bigger?",
+            "We fly to Australia, 10 hours difference, when I take my Lantus?",
+        ],
+        [
+            "Is possible to have the Ocrevus when pregnant, what say the studies?",
+            "it is allowed to drive after infusion?",
+        ],
+    ),
+    "clinician_asking_what_to_give": (
+        [
+            "Resident on levetiracetam, fits more often, how much would you increase it by?",
+            "Pt on Mavenclad, lymphocytes low, can I start the second course on schedule?",
+            "my patient's fentanyl patch fell off, do I put a new one on now?",
+            "Pt on Ocrevus needs surgery, should I advise delaying the next infusion?",
+        ],
+        ["what are the lymphocyte criteria for starting the second Mavenclad course?"],
+    ),
+    "lay_words_for_a_medicine": (
+        [
+            "the puffer for my chest, can I use it eight times a day?",
+            "should we leave the water one out while he has the runs",
+            "how many spoons of the pink medicine for my 3 year old?",
+            "how many more clicks of my insulin pen should I do?",
+            "i take vit d every day, should i up it?",
+            "I must take my Januvia in the morning before the operation or no?",
+        ],
+        ["what is the pink medicine for children called?", "should I take my temperature in the morning?"],
+    ),
+    "supplements_and_boosters": (
+        [
+            "The midwife said iron once a day, can I take it twice a day?",
+            "My son cut his hand on rusty metal, his last tetanus was 2012. Does he need a booster now, and how soon?",
+        ],
+        ["how soon after the infusion can I exercise?", "which foods have the most iron?"],
+    ),
+}
+
+
+@pytest.mark.parametrize("text", [t for must, _ in DOSE_FAMILIES_4.values() for t in must])
+def test_dose_family_4_is_declined(text: str) -> None:
+    assert check(text, "patient").kind == "dose_request"
+
+
+@pytest.mark.parametrize("text", [t for _, near in DOSE_FAMILIES_4.values() for t in near])
+def test_dose_family_4_near_miss_is_answered(text: str) -> None:
+    assert check(text, "patient").kind == "ok"
+
+
+def test_typos_of_seizing_and_steroids_are_folded() -> None:
+    assert detect_emergency("shes been siezing for 8 minites now and wont stop") == "seizure"
+    assert check("can i stop my steriods now the rash is gone", "patient").kind == "dose_request"

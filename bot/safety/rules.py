@@ -885,7 +885,7 @@ _INN_STEM = (
     r"tinib|cycline|cillin|mycin|faxine|phenidate|floxacin|prazole|conazole|lukast|olone|isone|asone|semide|thiazide|profen|"
     r"codone|morphone|tadine|setron|dronate|gabalin|apentin|citabine|trexate|platin|rubicin|fenac|coxib|tidine|"
     r"zolam|barbital|vudine|navir|ciclovir|thyroxine|mazepine|proate|fenacin|sonide|ticasone|tropium|"
-    r"lamide|tamide|oxacin|nidazole)"
+    r"lamide|tamide|oxacin|nidazole|imod)"
 )
 _MEDICINE = (
     r"(?:pills?|tablets?|tabs?|capsules?|caps|patch|patches|syrup|liquid|drops|insulin|units|puffs?|inhalers?|medicines?|"
@@ -896,7 +896,11 @@ _MEDICINE = (
     r"ibuprofen|naproxen|prednisolone|prednisone|hydrocortisone|levothyroxine|thyroxine|keppra|eliquis|xarelto|"
     r"copaxone|mavenclad|tecfidera|tysabri|gilenya|aubagio|epilim|tegretol|lamictal|novorapid|lantus|humalog|"
     r"ozempic|mounjaro|calpol|nurofen|tylenol|advil|piriton|melatonin|zopiclone|hrt|prep|gaviscon|laxatives?|"
-    r"statins?|clozapine|metformin|donepezil|ritalin|concerta|elvanse|adderall|methylphenidate|mefenamic|enoxaparin|clexane|heparin|digoxin|amiodarone|furosemide|baclofen|"
+    r"statins?|clozapine|metformin|co codamol|co dydramol|puffers?|gumm(?:y|ies)|boosters?|iron|folic acid|b12|"
+    r"vit(?:amin)? [a-z]\d{0,2}|vitamins?|supplements?|magnesium|zinc|fish oil|cod liver oil|"
+    # a medicine by its purpose or colour: "the water one", "the pink medicine", "the blue one"
+    r"(?:water|blood pressure|bp|heart|sleeping|thyroid|sugar|diabetes|pink|white|yellow|blue|brown|orange) (?:ones?)|"
+    r"(?:pink|white|yellow|orange|brown) (?:medicine|stuff|liquid)|donepezil|ritalin|concerta|elvanse|adderall|methylphenidate|mefenamic|enoxaparin|clexane|heparin|digoxin|amiodarone|furosemide|baclofen|"
     rf"\w{{3,}}{_INN_STEM})"
 )
 _DOSE_NOUN = (
@@ -1228,13 +1232,16 @@ SPELLING: dict[str, str] = {
         "collapsed": "colapsed collasped collapsd",
         "bleach": "bleech",
         "throwing": "throwin",
-        "minutes": "minits mins",
+        "minutes": "minits mins minites minuts",
         "temperature": "temprature temperture",
         "shivering": "shiverring shiverin",
         "sugar": "sugr shugar",
         "weird": "wierd",
         "lithium": "lithum",
         "stop": "stopp",
+        "steroids": "steriods steriods steroides",
+        "again": "agian agan agin",
+        "seizing": "siezing seazing",
     }.items()
     for w in variants.split()
     if canonical.isalpha() and w.isalpha() and w != canonical
@@ -1250,14 +1257,19 @@ SPELLING: dict[str, str] = {
 
 DECISION_PERSON = re.compile(
     r"\b(?:i|im|ive|id|ill|we|were|me|my|mine|our|he|hes|him|his|she|shes|her|pt|gf|bf|"
-    r"(?:my|the|this|our) (?:patient|pt))\b"
+    r"(?:my|the|this|our) (?:patient|pt)|resident|client)\b"
 )
 DECISION_QUESTION = re.compile(
     r"\b(?:should|shall|can|could|may|must|would you|do i (?:need|just)|does (?:he|she) need|do (?:we|they) need|"
     r"need to|is (?:it|that|this) (?:ok|okay|fine|alright|all right|safe|better|wise|a good idea|bad|dangerous|too)|"
     r"is okay|(?:ok|okay|alright|safe|fine) (?:for|if) (?:me|him|her|them|i|he|she)|when (?:should|can|do|does|will)|"
     r"do (?:i|we|he|she) (?:still |just )?(?:take|inject|give|use|have|double|skip|start|stop|cut|wait|switch|"
-    r"shift|leave|restart|repeat)|what (?:dose|quantity|amount)|how many (?:units|puffs|tablets|pills|mg|ml|drops|capsules)|"
+    r"shift|leave|restart|repeat|do (?:it|them|the next|the missed)|put|apply|change|stay|keep|carry on|continue)|"
+    r"is (?:it|that|this) (?:the )?right (?:for|thing)|is (?:it )?possible (?:i|he|she|we|for|to)|"
+    r"it is (?:ok|okay|allowed|possible|good|safe|fine|alright)|is allowed|"
+    r"when (?:i|we|he|she) (?:take|give|inject|have|do|make|put|use)|"
+    r"how many (?:more |extra )?(?:\w+ )?(?:units|clicks|puffs|tablets|pills|mg|ml|drops|capsules|spoons|spoonfuls|sachets|"
+    r"sprays|gummies)|what (?:dose|quantity|amount)|how many (?:units|puffs|tablets|pills|mg|ml|drops|capsules)|"
     r"would (?:\d+|it|that|this|one|half|a \w+)(?: or \d+)? (?:\w+ ){0,2}?(?:be|work|make)|does it make sense|"
     r"is (?:it )?better (?:to )?(?:give|take|do|stop|use|have)|(?:now|today|tomorrow|then) (?:i|we|he|she) "
     r"(?:take|make|give|do|inject)|how (?:i|we|he|she) (?:make|take|give|do|stop|reduce)|"
@@ -1266,13 +1278,15 @@ DECISION_QUESTION = re.compile(
     r"what do (?:i|we) (?:inject|take|give|do now)|thoughts|what would you do|how much|what should (?:i|we|he|she) do|"
     r"or (?:give|wait|not|skip|delay|reduce|go ahead|carry on|continue|stop|after|restart|just)|needs? (?:adjusting|changing|"
     r"reducing|lowering|increasing|to be (?:adjusted|changed|reduced|lowered))|is \d+ ?mg (?:\w+ ){0,3}?(?:too|enough|right|ok|"
-    r"okay|safe)|(?:i|he|she|we|they) can (?:make|take|have|get|do|inject|use))\b"
+    r"okay|safe)|(?:i|he|she|we|they) can (?:make|take|have|get|do|inject|use|give|put))\b"
 )
 DECISION_TREATMENT = re.compile(
     rf"\b(?:ocrevus|ocrelizumab|kesimpta|ofatumumab|briumvi|ublituximab|shingrix|zunovo|infusion|infusions|injection|"
     r"injections|inject|pen|pens|jab|jabs|shot|shots|dose|doses|dosing|dosage|vaccine|second one|next one|course|"
     r"treatment|medication|meds|paracetamol|acetaminophen|ibuprofen|calpol|nurofen|tylenol|advil|antihistamines?|"
-    rf"piriton|cetirizine|steroids?|premeds?|premedication|inhaler|puffs|antivirals?|mg|drip|{_MEDICINE})\b"
+    rf"piriton|cetirizine|steroids?|premeds?|premedication|inhaler|puffs|antivirals?|mg|drip|{_MEDICINE}|"
+    r"(?:take|taking|inject|injecting) (?:my|his|her|our) (?!temperature|temp|blood|bp|pulse|kids?|children|son|"
+    r"daughter|dog|car|time|chance|advice|word|mind|break|turn|lunch|breakfast|dinner|tea|shower|bath|exam|test)\w+)\b"
 )
 # "drinking more", "eat too much": a change to a habit, not to a dose.
 _NOT_LIFESTYLE = (
@@ -1307,7 +1321,15 @@ DECISION_CHANGE = re.compile(
     rf"last (?:injection|infusion|dose|pen) be|next one|delay reduce or give|{_NOT_LIFESTYLE}too (?:much|little|strong)|"
     r"when should (?:i|he|she|we) (?:have|take|do|get) (?:my|his|her|our) (?:last|next)|"
     r"give (?:my |the |this |our )?(?:patient|pt|him|her|them)|(?:what|how) (?:should|do) (?:i|we|he|she) do now|"
-    r"do (?:i|we|he|she) do now|after only|only after)\b"
+    r"do (?:i|we|he|she) do now|after only|only after|"
+    r"delaying|postponing|skipping|halving|doubling|tapering|weaning|on schedule|as (?:planned|scheduled)|"
+    r"(?:a )?new (?:one|patch|pen)|replace (?:it|the patch)|up (?:it|them|the dose|(?:my|his|her) dose)|"
+    r"(?:\d+|one|two|three|four|five|six|eight|ten|twelve) times (?:a|per|in|in a|each) (?:day|week|night)|"
+    r"time ?zones?|time difference|(?:\d+|\w+) hours? (?:difference|ahead|behind)|bigger|stronger|"
+    r"leave (?:\w+ ){1,3}?out|how soon(?= *$)|how soon (?:should|can|must|do|does) (?:i|he|she|we|they) (?:have|get|take|give|do|start|"
+    r"restart)|how many(?= *$)|how many (?:more |extra )?(?:\w+ )?(?:clicks|spoons|spoonfuls|"
+    r"sachets|sprays|gummies)|(?:allowed|ok|okay|possible|safe|fine) (?:\w+ ){0,2}?(?:take|have|give|use|put) "
+    r"(?:\d+|two|double|more|extra))\b"
 )
 # "Could any of his medicines cause that?": a question about a cause or a side effect, not a decision.
 CAUSE_QUESTION = re.compile(
