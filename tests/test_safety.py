@@ -895,3 +895,9 @@ def test_dose_family_4_near_miss_is_answered(text: str) -> None:
 def test_typos_of_seizing_and_steroids_are_folded() -> None:
     assert detect_emergency("shes been siezing for 8 minites now and wont stop") == "seizure"
     assert check("can i stop my steriods now the rash is gone", "patient").kind == "dose_request"
+
+
+def test_someone_elses_medicine_taken_by_mistake_is_an_overdose_emergency() -> None:
+    text = "my dad took my mum's sleeping pills by mistake thinking they were his, three of them"
+    assert detect_emergency(text) == "overdose"
+    assert check("can I use my husband's paracetamol if I run out of mine?", "patient").kind == "ok"

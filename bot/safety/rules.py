@@ -283,6 +283,15 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"\baccidentally (?:took|taken|got|given|gave|injected|received|swallowed|had)\b",
         strong=True,
     ),
+    # someone else's medicine taken or given by mistake ("took my friend's insulin pen by mistake thinking it was mine")
+    _rule(
+        "overdose",
+        "someone_elses_medicine_by_mistake",
+        r"\b(?:took|taken|injected|swallowed|used|had|gave|given)\W+(?:him\W+|her\W+|them\W+)?(?:my \w+s|someone elses|"
+        r"somebody elses|(?:his|her) \w+s|the wrong)\W+(?:\w+\W+){0,2}?(?:insulin|pens?|pills?|tablets?|medicine|meds|"
+        r"medication|injection|patch)\b(?:\W+\w+){0,6}?\W+(?:by mistake|accidentally|thinking (?:it|they) (?:was|were))\b",
+        strong=True,
+    ),
     # ---- anaphylaxis / airway
     _rule(
         "anaphylaxis",
