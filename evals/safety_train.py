@@ -14,7 +14,8 @@ sentences leave it out). ``L2``, ``PUBLIC_WEIGHT`` and
 
 Thresholds are chosen out of file: for each development part, a model trained without it scores it,
 behind the rules as shipped; the thresholds keep the most recall (an emergency counts twice a dose
-request) while at most ``MAX_FALSE_FLAG`` of all their ordinary messages are flagged. Those out-of-file
+request) while at most ``MAX_FALSE_FLAG`` of all their ordinary messages are flagged and at most
+``MAX_PART_FALSE_FLAG`` (issue 11's target) of any one part's. Those out-of-file
 figures are what a new writer's messages would see, and they are stored in the weights file's ``info``.
 Then the final model is fitted on everything.
 """
@@ -42,6 +43,9 @@ PUBLIC_WEIGHT = 0.2
 L2 = 0.1
 CUE_SCALE = 0.2
 MAX_FALSE_FLAG = 0.015
+# Issue 11's target holds on every part: the pooled budget alone let a fresh writer's part (dev3, 2.5%) pay for one
+# more emergency elsewhere (dev2's d2-em-0265 at 0.711, five more flags pooled).
+MAX_PART_FALSE_FLAG = 0.02
 # Steps of 0.01: the probabilities crowd near the top, where 0.025 steps jumped over the better pairs.
 GRID = np.round(np.arange(0.30, 0.9901, 0.01), 3)
 
@@ -90,10 +94,13 @@ def _combine(rule: Sequence[str], p: np.ndarray, te: float, td: float) -> list[s
 
 
 def choose_thresholds(
-    parts: Sequence[tuple[Sequence[Message], Sequence[str], np.ndarray]], max_false_flag: float = MAX_FALSE_FLAG
+    parts: Sequence[tuple[Sequence[Message], Sequence[str], np.ndarray]],
+    max_false_flag: float = MAX_FALSE_FLAG,
+    max_part_false_flag: float = MAX_PART_FALSE_FLAG,
 ) -> tuple[float, float, list[dict[str, Any]]]:
     """Thresholds over out-of-file probabilities, the parts pooled: most recall while at most
-    ``max_false_flag`` of all their ordinary messages are flagged (rules included); among pairs of equal
+    ``max_false_flag`` of all their ordinary messages are flagged (rules included) and at most
+    ``max_part_false_flag`` of any one part's; among pairs of equal
     recall the fewest flags win, and among those the most lenient pair: when the rules already catch every
     development dose request, a strict dose threshold gains nothing measured and loses the classifier as a
     backstop for phrasings no rule knows (0.99 instead of 0.92 after the rule families of 2026-12-07, at the same
@@ -103,10 +110,12 @@ def choose_thresholds(
     rule = np.concatenate([np.asarray(r, dtype=object) for _, r, _ in parts])
     p = np.vstack([q for _, _, q in parts])
     free = rule == "ordinary"  # what the rules left to the classifier
+    part = np.concatenate([np.full(len(msgs), i) for i, (msgs, _, _) in enumerate(parts)])
     ordinary, emergency, dose = (label == "ordinary"), (label == "emergency"), (label == "dose")
     rule_flags = int((ordinary & ~free).sum())
     rule_em, rule_do = int((emergency & (rule == "emergency")).sum()), int((dose & (rule == "dose")).sum())
     n_ord, n_em, n_do = max(int(ordinary.sum()), 1), max(int(emergency.sum()), 1), max(int(dose.sum()), 1)
+    part_ord = np.maximum(np.bincount(part[ordinary], minlength=len(parts)), 1)
     best: tuple[float, int, float, float] | None = None
     for te in GRID[::-1]:
         fires_em = free & (p[:, LABELS.index("emergency")] >= te)
@@ -114,6 +123,9 @@ def choose_thresholds(
             fires_do = free & ~fires_em & (p[:, LABELS.index("dose")] >= td)
             flags = rule_flags + int((ordinary & (fires_em | fires_do)).sum())
             if flags / n_ord > max_false_flag + 1e-12:
+                continue
+            flagged = ordinary & (~free | fires_em | fires_do)
+            if (np.bincount(part[flagged], minlength=len(parts)) / part_ord > max_part_false_flag + 1e-12).any():
                 continue
             gain = 2 * (rule_em + int((emergency & fires_em).sum())) / n_em
             gain += (rule_do + int((dose & fires_do).sum())) / n_do
@@ -193,6 +205,7 @@ def train(
         "l2": L2,
         "cue_scale": CUE_SCALE,
         "max_false_flag": MAX_FALSE_FLAG,
+        "max_part_false_flag": MAX_PART_FALSE_FLAG,
         "out_of_file": {
             held: {k: round(float(r[k]), 4) for k in ("emergency_recall", "dose_recall", "false_flag_rate")}
             for held, r in zip(dev_parts, rows, strict=True)

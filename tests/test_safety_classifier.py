@@ -340,3 +340,20 @@ def test_latency_times_messages_of_several_sentences_apart(tmp_path: Path) -> No
         "rules + classifier, messages of several sentences",
     }
     assert all(row["p95"] >= row["p50"] >= 0.0 for row in table.values())
+
+
+def test_no_one_part_may_exceed_its_own_false_flag_budget(tmp_path: Path) -> None:
+    rows = [
+        {"id": "e", "text": "grandad looks odd grey sweaty", "label": "emergency", "family": "f"},
+        {"id": "o", "text": "what signs mean grandad needs help", "label": "ordinary", "family": "f"},
+    ]
+    (tmp_path / "dev.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    messages = load_split("dev", tmp_path)
+    rule = predict(Screen(), messages)
+    small = (messages, rule, np.array([[0.7, 0.1, 0.2], [0.8, 0.1, 0.1]]))  # its ordinary message looks worse
+    calm = [(messages, rule, np.array([[0.95, 0.0, 0.05], [0.1, 0.1, 0.8]]))] * 3
+    # pooled, one flag in four ordinary messages fits a 25% budget; that part alone would be 100% flagged
+    te, _, rows_out = choose_thresholds([small, *calm], max_false_flag=0.25, max_part_false_flag=0.5)
+    assert te > 0.8 and rows_out[0]["false_flag_rate"] == 0.0 and rows_out[0]["emergency_recall"] == 0.0
+    te, _, rows_out = choose_thresholds([small, *calm], max_false_flag=0.25, max_part_false_flag=1.0)
+    assert te <= 0.7 and rows_out[0]["false_flag_rate"] == 1.0 and rows_out[0]["emergency_recall"] == 1.0
