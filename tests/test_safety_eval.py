@@ -25,13 +25,15 @@ pytestmark = pytest.mark.integration
 
 # Measured with the shipped embedder (int8 ONNX) and classifier: emergency recall, dose recall, share of
 # ordinary messages wrongly flagged. The development parts were trained on and, since the rule families of
-# 2026-12-07, the rules were tuned on their misses too (in-sample figures; re-measured then: docs/SAFETY.md).
+# 2026-12-07, the rules were tuned on their misses too (in-sample figures; re-measured then: docs/SAFETY.md; dev4,
+# a fourth writer's, scored 98.7% 89.3% 6.2% before anything was tuned or trained on it).
 # Held-out's floor is from 2026-12-06 and was not re-measured with these rules.
 FLOORS = {
     "heldout": {"emergency_recall": 0.985, "dose_recall": 0.97, "false_flag_rate": 0.012},  # 98.9% 97.9% 1.1%
     "dev": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.005},  # 100% 100% 0.3%
     "dev2": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.004},  # 100% 100% 0.0%
     "dev3": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.01},  # 100% 100% 0.6%
+    "dev4": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.005},  # 100% 100% 0.25%
 }
 
 
