@@ -45,7 +45,7 @@ CLOSE_MATCH = 0.65  # a unit this close in meaning answers the question even in 
 MISSPELT = 0.8  # difflib ratio above which an unknown word is a misspelling of a medicine the corpus names
 MAX_POINTS = {"clinician": 14, "patient": 6}
 MIN_POINTS = {"clinician": 3, "patient": 3}
-MAX_PER_SOURCE = {"clinician": 6, "patient": 4}
+MAX_PER_SOURCE = {"clinician": 6, "patient": 5}
 SECTION_MIN_ASPECTS = 3
 SECTION_MIN_POINTS = 6
 OVERVIEW_ASPECTS = 4  # a unit speaking to this many aspects is an overview
@@ -57,6 +57,7 @@ _CLINICIAN_REGISTER = re.compile(
     r"|\b(?:contraindicated|pharmacokinetic|pharmacodynamic|immunoglobulins?|hypogammaglobulin|neutropenia"
     r"|lymphopenia|prophylaxis|seroprotection|subjects|patients receiving|clinical trials?|placebo|ULN|LLN)\b"
 )
+_GLOSS = re.compile(r"\s*\([^()\d]*\)")  # a parenthesis without figures: a gloss, not a label section code
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 _VERDICT = re.compile(r"^(?:yes|no)\b", re.IGNORECASE)
 FOLLOWUP_OWN_WEIGHT = 0.3
@@ -210,7 +211,7 @@ class ExtractiveAnswerer:
                     continue  # another medicine's or condition's sentence, or one from its page naming nothing
                 if analysis.direction and _conflicts(analysis.direction, u.text, f"{u.heading} {p.section}"):
                     continue  # "before starting" when the question asks "after the last dose"
-                if audience == "patient" and _CLINICIAN_REGISTER.search(u.text):
+                if audience == "patient" and in_clinician_register(u.text):
                     continue
                 if u.text[:1].islower():
                     continue  # "if you plan to have any vaccinations.": a list item torn from its lead-in
@@ -479,6 +480,12 @@ def _states_figure(quantity: str, cands: Sequence[Candidate]) -> bool:
     sentence with a number that names DNA; a neighbouring figure (an ultrasound every 6 months) is no answer."""
     head = content_words(quantity)[-1:]
     return not head or any(numbers(c.text) and head[0] in content_words(c.text) for c in cands)
+
+
+def in_clinician_register(text: str) -> bool:
+    """Label section codes or jargon a patient answer should not quote; a medical word glossed after its plain
+    words ("low levels of a type of white blood cell (neutropenia)") is how a leaflet writes for patients."""
+    return bool(_CLINICIAN_REGISTER.search(_GLOSS.sub("", text)))
 
 
 def _without_codes(text: str) -> str:

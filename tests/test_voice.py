@@ -57,3 +57,11 @@ def test_a_leaflet_sentence_is_said_about_the_patient(leaflet: str, clinician: s
 def test_a_sentence_not_addressed_to_anyone_is_left_as_it_is() -> None:
     text = "Patients are closely monitored for at least 1 hour after each infusion."
     assert not second_person(text) and third_person(text) == text
+
+
+def test_a_medical_word_glossed_after_its_plain_words_is_patient_register_but_a_label_code_is_not() -> None:
+    from bot.extractive import in_clinician_register
+
+    assert not in_clinician_register("Common: low levels of a type of white blood cell (neutropenia).")
+    assert in_clinician_register("Neutropenia was reported in clinical trials.")
+    assert in_clinician_register("Monitor immunoglobulins (5.4).")
