@@ -186,21 +186,14 @@ def units(text: str, label: str = "") -> tuple[AnswerUnit, ...]:
 
     def list_items(label: str, items: list[list[tuple[int, int]]], lead_start: int) -> None:
         """A list read with its lead-in; a frequency class glued to an item's end leads the items after it."""
-        base = "" if _FREQUENCY_CLASS.match(f" {label}") else label  # what the list is of, if its lead-in says
         groups: list[tuple[str, int, list[tuple[str, list[tuple[int, int]]]]]] = [(label, lead_start, [])]
-
-        def frequency(name: str) -> str:  # "..., very common (may affect more than 1 in 10 people)"
-            return f"{base}, {name[:1].lower()}{name[1:]}" if base else name
-
         for b in items:
             item = first(b).rstrip(".;")
-            glued = _FREQUENCY_CLASS.search(f" {item}")
-            if glued and glued.start() == 0:  # the item is a frequency class: it leads the items after it
-                groups.append((frequency(item), b[0][0], []))
-            elif glued:
-                groups[-1][2].append((item[: glued.start() - 1].rstrip(" .;"), b))
+            glued = _FREQUENCY_CLASS.search(item)
+            if glued and glued.start() > 0:
+                groups[-1][2].append((item[: glued.start()].rstrip(" .;"), b))
                 at = text.rfind(glued.group(1).split()[0], b[0][0], b[0][1])
-                groups.append((frequency(glued.group(1)), at if at >= 0 else b[0][1], []))
+                groups.append((glued.group(1), at if at >= 0 else b[0][1], []))
             else:
                 groups[-1][2].append((item, b))
         for name, start, members in groups:

@@ -114,16 +114,3 @@ def test_a_passage_that_opens_inside_a_list_reads_its_items_under_its_section() 
         "(neutropenia)."
     ]
     assert not any(u.text.startswith("discharge") for u in units(text))
-
-
-def test_frequency_classes_listed_as_items_split_the_list_under_its_lead_in() -> None:
-    text = (
-        "The following infections have been seen in patients:\n\n"
-        "- Very common (may affect more than 1 in 10 people)\n- flu\n"
-        "- Common (may affect up to 1 in 10 people)\n- sinus infection\n- bronchitis\n"
-    )
-    assert [u.text for u in units(text)] == [
-        "The following infections have been seen in patients, very common (may affect more than 1 in 10 people): flu.",
-        "The following infections have been seen in patients, common (may affect up to 1 in 10 people): sinus "
-        "infection; bronchitis.",
-    ]
