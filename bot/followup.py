@@ -67,7 +67,6 @@ CONDENSE_PROMPT = (
     "conversation, keeping every drug, condition and number it refers to. Reply with the question only."
 )
 
-_NUMBERING = re.compile(r"^\s*(?:\d+[.)]?|[A-Z][.)])\s+")
 _HEADING_TEXT = re.compile(r"^[A-Z][A-Za-z ,'/-]{2,70}\??$")
 _QUESTION_START = re.compile(r"^(?:how|what|when|why|can|could|do|does|is|are|who|which|should)\b", re.IGNORECASE)
 _ASKS = re.compile(
@@ -117,7 +116,7 @@ def document_topics(passages: Sequence[Passage], entity_names: Sequence[str] = (
     and of the "the sources cover ..." line of an abstention. Passages about another medicine
     than ``entity_names`` (when given) are skipped.
     """
-    from bot.units import units  # a leaf module; imported here to keep this module's import light
+    from bot.units import NUMBERING, units  # a leaf module; imported here to keep this module's import light
 
     out: list[str] = []
     seen: set[str] = set()
@@ -128,7 +127,7 @@ def document_topics(passages: Sequence[Passage], entity_names: Sequence[str] = (
         if names and not any(n in title or n in p.text.lower() for n in names):
             continue
         for raw in [p.section.split(" > ")[-1], *(u.heading for u in units(p.text))]:
-            heading = re.sub(r"\s+\?$", "?", _NUMBERING.sub("", raw).strip())  # "... Sclerosis ?"
+            heading = re.sub(r"\s+\?$", "?", NUMBERING.sub("", raw).strip())  # "... Sclerosis ?"
             heading = re.sub(r"[A-Za-z][\w-]*", lambda m: cased.get(m.group(0).lower(), m.group(0)), heading)
             key = heading.lower()
             if not heading or key in seen or _BLAND_SECTION.search(key) or not _HEADING_TEXT.match(heading):

@@ -49,7 +49,7 @@ MAX_ITEMS = 12
 _FREQUENCY_CLASS = re.compile(
     r"\s((?:Very common|Common|Uncommon|Rare|Very rare|Not known)\s*\((?:may affect|it is not known|frequency)[^)]*\))$"
 )
-_NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]?|[A-Z][.)])\s+")
+NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]?|[A-Z][.)])\s+")  # "3. ", "4.1 ", "B) " before a heading
 SHORT_ITEM_WORDS = 14  # items this short are joined with their lead-in into one unit
 
 
@@ -184,9 +184,9 @@ def units(text: str, label: str = "") -> tuple[AnswerUnit, ...]:
     def bulleted(b: list[tuple[int, int]]) -> bool:
         return bool(_BULLET.match(text[slice(*b[0])]))
 
-    def list_items(label: str, items: list[list[tuple[int, int]]], lead_start: int) -> None:
+    def list_items(lead: str, items: list[list[tuple[int, int]]], lead_start: int) -> None:
         """A list read with its lead-in; a frequency class glued to an item's end leads the items after it."""
-        groups: list[tuple[str, int, list[tuple[str, list[tuple[int, int]]]]]] = [(label, lead_start, [])]
+        groups: list[tuple[str, int, list[tuple[str, list[tuple[int, int]]]]]] = [(lead, lead_start, [])]
         for b in items:
             item = first(b).rstrip(".;")
             glued = _FREQUENCY_CLASS.search(item)
@@ -224,7 +224,7 @@ def units(text: str, label: str = "") -> tuple[AnswerUnit, ...]:
         return j
 
     i = 0
-    section = _NUMBERING.sub("", label).strip().rstrip(":")
+    section = NUMBERING.sub("", label).strip().rstrip(":")
     if blocks and section and bulleted(blocks[0]) and not first(blocks[0]).endswith(":"):
         j = items_from(0)  # the passage opens inside a list: its lead-in is in the chunk before
         if all(not is_claim(first(b)) for b in blocks[:j]):
@@ -252,8 +252,8 @@ def units(text: str, label: str = "") -> tuple[AnswerUnit, ...]:
         i = j
         if sum(1 for b in items if _LINK.match(first(b))) * 2 >= len(items):
             continue  # a list of labelled links ("Genetic Testing Registry: ...") answers nothing
-        label_ = lead.rstrip(":").rstrip()
+        name = lead.rstrip(":").rstrip()
         if not is_claim(lead):
-            heading = label_
-        list_items(label_, items, block[-1][0])
+            heading = name
+        list_items(name, items, block[-1][0])
     return tuple(out)
