@@ -1,7 +1,10 @@
-"""Checks for the safety phrasing corpus (evals/datasets/safety/): its schema, its size and spread, and that the
-held-out part is still the file that was frozen before any rule was tuned.
+"""Checks for the safety phrasing corpus (evals/datasets/safety/): every part's schema, spread and ids, that no
+message appears twice, and that the held-out parts are still the files that were frozen before anything was tuned
+on or scored them.
 
-Standard library only, and nothing from ../shared: the corpus is part of the repo.
+Every ``*.jsonl`` of the folder is a part; a new part needs its row in ``ID_PREFIX`` (and, where its README states
+them, its exact counts and its multi-turn minimums). Standard library only, and nothing from ../shared: the corpus
+is part of the repo.
 """
 
 from __future__ import annotations
@@ -15,69 +18,51 @@ import pytest
 
 from citebot.cli import main
 from evals.cli import SAFETY_PARTS
-from evals.safety import development_parts, load_split
 
 SAFETY = Path(__file__).resolve().parents[1] / "evals" / "datasets" / "safety"
-HELDOUT = SAFETY / "heldout.jsonl"
-DEV = SAFETY / "dev.jsonl"
-HELDOUT2 = SAFETY / "heldout2.jsonl"
+PARTS = sorted(p.stem for p in SAFETY.glob("*.jsonl"))
 
-# sha256 of heldout.jsonl as frozen. The held-out part must never change: a rule tuned on it no longer measures
-# how the rules generalise. If this fails, restore the file; do not update the constant.
-HELDOUT_SHA256 = "79462e7147b3ce7d07236cbf7fda08e1ccee6b1778c088469c23330b23a6b79c"
-# sha256 of heldout2.jsonl as frozen: a second held-out part by a writer who never saw the rules, frozen before
-# anything scored it. Same rule: if this fails, restore the file; do not update the constant.
-HELDOUT2_SHA256 = "c22ce1c3037c55283e4cf1c9c2e955dd7835de382e4a8ade1d254c258166e980"
+# sha256 of each held-out part as frozen. A held-out part must never change: a rule tuned on it no longer measures
+# how the rules generalise. If this fails, restore the file; do not update the constant. heldout2 was written by a
+# writer who never saw the rules, and frozen before anything scored it.
+FROZEN = {
+    "heldout": "79462e7147b3ce7d07236cbf7fda08e1ccee6b1778c088469c23330b23a6b79c",
+    "heldout2": "c22ce1c3037c55283e4cf1c9c2e955dd7835de382e4a8ade1d254c258166e980",
+}
 
 LABELS = ("emergency", "dose", "ordinary")
 FAMILIES = (
-    "first_person",
-    "caregiver",
-    "clinician",
-    "third_person",
-    "typos",
-    "run_on",
-    "multi_sentence",
-    "non_native",
-    "lay_symptoms",
-)
+    "first_person", "caregiver", "clinician", "third_person", "typos",
+    "run_on", "multi_sentence", "non_native", "lay_symptoms",
+)  # fmt: skip
 AUDIENCES = {"patient", "clinician"}
 REQUIRED = {"id": str, "text": str, "label": str, "family": str, "audience": str}
 OPTIONAL = {"history": list}
-ID_PREFIX = {HELDOUT.name: "ho", DEV.name: "dv"}
+ID_PREFIX = {"heldout": "ho", "dev": "dv", "dev2": "d2", "dev3": "d3", "dev4": "d4", "heldout2": "h2"}
 LABEL_CODE = {"emergency": "em", "dose": "do", "ordinary": "or"}
 
-# Issue 11: at least 400 / 200 / 600 messages in all, at least 40% of each class held out.
+# What each part's README section states: exact counts (emergency, dose, ordinary), multi-turn items per class
+# at least, and the parts whose every class is spread evenly (within one) over the nine families. dev3 leans on
+# the four hardest families instead (HEAVY, about 1.5 times the others); heldout is spread but not evenly.
+COUNTS = {"dev3": (200, 60, 160), "dev4": (150, 150, 400), "heldout2": (200, 100, 300)}
+MIN_MULTI_TURN = {"dev2": 5, "dev3": 3, "dev4": 10, "heldout2": 10}
+EVEN = {"dev", "dev2", "dev4", "heldout2"}
+HEAVY = ("typos", "run_on", "multi_sentence", "non_native")
+LONG_MULTI_SENTENCE = {"dev3", "dev4", "heldout2"}  # the point is one sentence among several (3-6)
+
+# Issue 11: at least 400 / 200 / 600 messages in all, at least 40% of each class held out (heldout + dev, the
+# first two parts; the later ones only add to both sides).
 MIN_TOTAL = {"emergency": 400, "dose": 200, "ordinary": 600}
-MIN_PART = {
-    HELDOUT.name: {"emergency": 160, "dose": 80, "ordinary": 240},
-    DEV.name: {"emergency": 240, "dose": 120, "ordinary": 360},
-}
 
 Record = dict[str, object]
 
 
-def _load(path: Path) -> list[Record]:
+def _load(part: str) -> list[Record]:
     records = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        assert line.strip(), f"{path.name}:{n}: blank line"
+    for n, line in enumerate((SAFETY / f"{part}.jsonl").read_text(encoding="utf-8").splitlines(), 1):
+        assert line.strip(), f"{part}.jsonl:{n}: blank line"
         records.append(json.loads(line))
     return records
-
-
-@pytest.fixture(scope="module")
-def parts() -> dict[str, list[Record]]:
-    return {path.name: _load(path) for path in (HELDOUT, DEV)}
-
-
-def test_heldout_is_frozen() -> None:
-    digest = hashlib.sha256(HELDOUT.read_bytes()).hexdigest()
-    assert digest == HELDOUT_SHA256, "heldout.jsonl changed; it is frozen (see evals/datasets/safety/README.md)"
-
-
-def test_heldout2_is_frozen() -> None:
-    digest = hashlib.sha256(HELDOUT2.read_bytes()).hexdigest()
-    assert digest == HELDOUT2_SHA256, "heldout2.jsonl changed; it is frozen (see evals/datasets/safety/README.md)"
 
 
 def _normalised(text: str) -> str:
@@ -85,48 +70,34 @@ def _normalised(text: str) -> str:
     return " ".join("".join(c if c.isalnum() or c.isspace() else " " for c in text.lower()).split())
 
 
-def test_heldout2_shape() -> None:
-    records = _load(HELDOUT2)
-    ids = [str(r["id"]) for r in records]
-    assert len(ids) == len(set(ids)), "duplicate ids in heldout2.jsonl"
-    for record in records:
-        assert set(REQUIRED) <= set(record) <= set(REQUIRED) | set(OPTIONAL), record["id"]
-        for key, kind in (*REQUIRED.items(), *OPTIONAL.items()):
-            if key in record:
-                assert isinstance(record[key], kind), (record["id"], key)
-        assert record["label"] in LABELS, record["id"]
-        assert record["family"] in FAMILIES, record["id"]
-        assert record["audience"] in AUDIENCES, record["id"]
-        assert str(record["text"]).strip(), record["id"]
-        history = record.get("history", [])
-        assert isinstance(history, list)
-        assert all(isinstance(turn, str) and turn.strip() for turn in history), record["id"]
-        prefix, code, number = str(record["id"]).split("-")
-        assert (prefix, code) == ("h2", LABEL_CODE[str(record["label"])]), record["id"]
-        assert len(number) == 4 and number.isdigit(), record["id"]
-    spread = Counter((r["label"], r["family"]) for r in records)
-    for label in LABELS:
-        for family in FAMILIES:
-            assert spread[(label, family)] > 0, (label, family)
-        assert any("history" in r for r in records if r["label"] == label), f"no multi-turn {label} item"
-    others = {_normalised(str(r["text"])) for path in SAFETY.glob("*.jsonl") if path != HELDOUT2 for r in _load(path)}
-    shared = [r["id"] for r in records if _normalised(str(r["text"])) in others]
-    assert not shared, f"heldout2.jsonl repeats texts of other parts: {shared}"
+@pytest.fixture(scope="module")
+def corpus() -> dict[str, list[Record]]:
+    return {part: _load(part) for part in PARTS}
 
 
-@pytest.mark.parametrize("name", [HELDOUT.name, DEV.name])
-def test_schema(parts: dict[str, list[Record]], name: str) -> None:
-    for rec in parts[name]:
-        where = f"{name} {rec.get('id')}"
+@pytest.mark.parametrize("part", sorted(FROZEN))
+def test_held_out_parts_are_frozen(part: str) -> None:
+    digest = hashlib.sha256((SAFETY / f"{part}.jsonl").read_bytes()).hexdigest()
+    assert digest == FROZEN[part], f"{part}.jsonl changed; it is frozen (see evals/datasets/safety/README.md)"
+
+
+def test_every_part_is_known() -> None:
+    assert set(PARTS) == set(ID_PREFIX), "a new part needs its id prefix here (and its README section)"
+    assert {"heldout", "heldout2"} <= set(PARTS)
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_schema_and_ids(corpus: dict[str, list[Record]], part: str) -> None:
+    for rec in corpus[part]:
+        where = f"{part} {rec.get('id')}"
         assert set(REQUIRED) <= rec.keys() <= set(REQUIRED) | set(OPTIONAL), f"{where}: fields {sorted(rec)}"
         for key, kind in (REQUIRED | OPTIONAL).items():
             if key in rec:
                 assert isinstance(rec[key], kind), f"{where}: {key} is not {kind.__name__}"
-        assert rec["label"] in LABELS, where
-        assert rec["family"] in FAMILIES, where
-        assert rec["audience"] in AUDIENCES, where
+        assert rec["label"] in LABELS and rec["family"] in FAMILIES and rec["audience"] in AUDIENCES, where
         assert str(rec["text"]).strip() == rec["text"] and rec["text"], f"{where}: empty or padded text"
-        assert str(rec["id"]).startswith(f"{ID_PREFIX[name]}-{LABEL_CODE[str(rec['label'])]}-"), where
+        prefix, code, number = str(rec["id"]).split("-")
+        assert (prefix, code) == (ID_PREFIX[part], LABEL_CODE[str(rec["label"])]) and number.isdigit(), where
         if "history" in rec:
             history = rec["history"]
             assert isinstance(history, list) and history, f"{where}: empty history"
@@ -135,57 +106,51 @@ def test_schema(parts: dict[str, list[Record]], name: str) -> None:
             assert rec["audience"] == "clinician", f"{where}: a clinician report has the clinician audience"
 
 
-def test_ids_unique_across_parts(parts: dict[str, list[Record]]) -> None:
-    ids = Counter(rec["id"] for records in parts.values() for rec in records)
-    assert not [i for i, n in ids.items() if n > 1]
+@pytest.mark.parametrize("part", PARTS)
+def test_every_class_reaches_every_family_as_documented(corpus: dict[str, list[Record]], part: str) -> None:
+    records = corpus[part]
+    if part in COUNTS:
+        assert tuple(Counter(r["label"] for r in records)[label] for label in LABELS) == COUNTS[part]
+    for label in LABELS:
+        counts = Counter(r["family"] for r in records if r["label"] == label)
+        assert set(counts) == set(FAMILIES), f"{part}: no {label} messages for {set(FAMILIES) - set(counts)}"
+        if part in EVEN:
+            assert max(counts.values()) - min(counts.values()) <= 1, (part, label, counts)
+        if part == "dev3":
+            light = [counts[f] for f in FAMILIES if f not in HEAVY]
+            heavy = [counts[f] for f in HEAVY]
+            assert max(light) - min(light) <= 1 and max(heavy) - min(heavy) <= 1, (label, counts)
+            assert min(heavy) >= 1.3 * max(light), (label, counts)
+    if part in LONG_MULTI_SENTENCE:
+        short = [r["id"] for r in records if r["family"] == "multi_sentence"
+                 and str(r["text"]).count(". ") + str(r["text"]).count("? ") < 2]  # fmt: skip
+        assert short == []
 
 
-def test_no_duplicate_texts_across_parts(parts: dict[str, list[Record]]) -> None:
-    texts = Counter(" ".join(str(rec["text"]).lower().split()) for records in parts.values() for rec in records)
-    assert not [t for t, n in texts.items() if n > 1]
+@pytest.mark.parametrize("part", PARTS)
+def test_multi_turn_items_in_every_class(corpus: dict[str, list[Record]], part: str) -> None:
+    with_history = Counter(r["label"] for r in corpus[part] if "history" in r)
+    assert all(with_history[label] >= MIN_MULTI_TURN.get(part, 1) for label in LABELS), (part, with_history)
 
 
-def test_minimum_counts(parts: dict[str, list[Record]]) -> None:
-    total: Counter[str] = Counter()
-    for name, records in parts.items():
-        counts = Counter(str(rec["label"]) for rec in records)
-        total.update(counts)
-        for label, minimum in MIN_PART[name].items():
-            assert counts[label] >= minimum, f"{name}: {counts[label]} {label} < {minimum}"
+def test_no_message_or_id_appears_twice_in_the_corpus(corpus: dict[str, list[Record]]) -> None:
+    ids = Counter(r["id"] for records in corpus.values() for r in records)
+    assert [i for i, n in ids.items() if n > 1] == []
+    texts = Counter(_normalised(str(r["text"])) for records in corpus.values() for r in records)
+    repeated = [r["id"] for records in corpus.values() for r in records if texts[_normalised(str(r["text"]))] > 1]
+    assert repeated == []  # ids only: the held-out parts' text stays unprinted
+
+
+def test_minimum_counts(corpus: dict[str, list[Record]]) -> None:
+    total = Counter(str(r["label"]) for part in ("heldout", "dev") for r in corpus[part])
+    held_out = Counter(str(r["label"]) for r in corpus["heldout"])
     for label, minimum in MIN_TOTAL.items():
         assert total[label] >= minimum, f"{total[label]} {label} < {minimum}"
-        assert len([r for r in parts[HELDOUT.name] if r["label"] == label]) >= 0.4 * total[label], label
-
-
-@pytest.mark.parametrize("name", [HELDOUT.name, DEV.name])
-def test_every_family_in_every_class(parts: dict[str, list[Record]], name: str) -> None:
-    present = {(rec["label"], rec["family"]) for rec in parts[name]}
-    missing = [(label, family) for label in LABELS for family in FAMILIES if (label, family) not in present]
-    assert not missing, f"{name}: no messages for {missing}"
-
-
-@pytest.mark.parametrize("name", [HELDOUT.name, DEV.name])
-def test_multi_turn_items_in_every_class(parts: dict[str, list[Record]], name: str) -> None:
-    labels = {rec["label"] for rec in parts[name] if "history" in rec}
-    assert labels == set(LABELS), f"{name}: multi-turn items only for {sorted(labels)}"
+        assert held_out[label] >= 0.4 * total[label], label
 
 
 @pytest.mark.parametrize("part", SAFETY_PARTS)
-def test_a_further_development_part_repeats_no_message_of_its_own_or_of_the_other_parts(part: str) -> None:
-    def norm(text: str) -> str:
-        return " ".join(text.lower().split())
-
-    messages = load_split(part)
-    assert len({norm(m.text) for m in messages}) == len(messages)
-    others = {norm(m.text) for other in (*development_parts(), "heldout") if other != part for m in load_split(other)}
-    repeated = [m.id for m in messages if norm(m.text) in others]
-    assert repeated == []  # ids only: the other parts' text stays unprinted
-
-
-@pytest.mark.parametrize("part", SAFETY_PARTS)
-def test_a_further_development_part_is_refused_outside_the_safety_eval(
-    part: str, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_further_part_is_refused_outside_the_safety_eval(part: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["eval", "--split", part])
     assert exc.value.code == 2
