@@ -173,7 +173,8 @@ def directions_of(text: str) -> frozenset[str]:
 # Endings of international nonproprietary names (the WHO's INN stems: -mab antibodies, -vir antivirals, -nib
 # kinase inhibitors, -pril, -sartan, -olol, -statin, ...): a word ending so names a medicine even where no
 # document does. Endings that ordinary words share ("-cept" of "concept", "-terol" of "cholesterol") are
-# written out with the letters before them.
+# written out with the letters before them. (bot.safety.rules has a looser list: there a stem is one of several
+# parts a dose rule needs; here one unknown word alone puts a question out of scope, so the stems are strict.)
 _MEDICINE_NAME = re.compile(
     r"^[a-z]{3,}(?:mab|vir|nib|ciclib|cillin|mycin|micin|floxacin|cycline|azole|tidine|pril|sartan|olol|alol|dipine"
     r"|statin|parin|gatran|xaban|gliptin|gliflozin|glutide|formin|lukast|afil|oxetine|triptan|setron|dronate"
