@@ -23,11 +23,10 @@ SAFETY = Path(__file__).resolve().parents[1] / "evals" / "datasets" / "safety"
 PARTS = sorted(p.stem for p in SAFETY.glob("*.jsonl"))
 
 # sha256 of each held-out part as frozen. A held-out part must never change: a rule tuned on it no longer measures
-# how the rules generalise. If this fails, restore the file; do not update the constant. heldout2 was written by a
-# writer who never saw the rules, and frozen before anything scored it.
+# how the rules generalise. If this fails, restore the file; do not update the constant. (The second held-out part,
+# by a writer who never saw the rules, became development part dev5 after two looks: see the corpus README.)
 FROZEN = {
     "heldout": "79462e7147b3ce7d07236cbf7fda08e1ccee6b1778c088469c23330b23a6b79c",
-    "heldout2": "c22ce1c3037c55283e4cf1c9c2e955dd7835de382e4a8ade1d254c258166e980",
 }
 
 LABELS = ("emergency", "dose", "ordinary")
@@ -38,17 +37,17 @@ FAMILIES = (
 AUDIENCES = {"patient", "clinician"}
 REQUIRED = {"id": str, "text": str, "label": str, "family": str, "audience": str}
 OPTIONAL = {"history": list}
-ID_PREFIX = {"heldout": "ho", "dev": "dv", "dev2": "d2", "dev3": "d3", "dev4": "d4", "heldout2": "h2"}
+ID_PREFIX = {"heldout": "ho", "dev": "dv", "dev2": "d2", "dev3": "d3", "dev4": "d4", "dev5": "d5"}
 LABEL_CODE = {"emergency": "em", "dose": "do", "ordinary": "or"}
 
 # What each part's README section states: exact counts (emergency, dose, ordinary), multi-turn items per class
 # at least, and the parts whose every class is spread evenly (within one) over the nine families. dev3 leans on
 # the four hardest families instead (HEAVY, about 1.5 times the others); heldout is spread but not evenly.
-COUNTS = {"dev3": (200, 60, 160), "dev4": (150, 150, 400), "heldout2": (200, 100, 300)}
-MIN_MULTI_TURN = {"dev2": 5, "dev3": 3, "dev4": 10, "heldout2": 10}
-EVEN = {"dev", "dev2", "dev4", "heldout2"}
+COUNTS = {"dev3": (200, 60, 160), "dev4": (150, 150, 400), "dev5": (200, 100, 300)}
+MIN_MULTI_TURN = {"dev2": 5, "dev3": 3, "dev4": 10, "dev5": 10}
+EVEN = {"dev", "dev2", "dev4", "dev5"}
 HEAVY = ("typos", "run_on", "multi_sentence", "non_native")
-LONG_MULTI_SENTENCE = {"dev3", "dev4", "heldout2"}  # the point is one sentence among several (3-6)
+LONG_MULTI_SENTENCE = {"dev3", "dev4", "dev5"}  # the point is one sentence among several (3-6)
 
 # Issue 11: at least 400 / 200 / 600 messages in all, at least 40% of each class held out (heldout + dev, the
 # first two parts; the later ones only add to both sides).
@@ -83,7 +82,7 @@ def test_held_out_parts_are_frozen(part: str) -> None:
 
 def test_every_part_is_known() -> None:
     assert set(PARTS) == set(ID_PREFIX), "a new part needs its id prefix here (and its README section)"
-    assert {"heldout", "heldout2"} <= set(PARTS)
+    assert "heldout" in PARTS
 
 
 @pytest.mark.parametrize("part", PARTS)
