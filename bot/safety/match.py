@@ -193,7 +193,7 @@ def _fires(rule: rules.Rule, sentence: str, match: re.Match[str], urgent: bool) 
         return not rules.INFORMATIONAL.search(sentence)
     if rule.strong:
         return True
-    if _is_inverted_question(prefix):
+    if _is_inverted_question(prefix) or rules.REFERENCE_QUESTION.search(sentence):
         return False
     return _has_experiencer_cue(prefix) and not rules.PAST.search(sentence)
 
@@ -207,7 +207,13 @@ def find_emergency(text: str) -> rules.Rule | None:
     settled = bool(rules.SETTLED_MESSAGE.search(norm)) and not (urgent or rules.PRESENT_ANYWHERE.search(norm))
     # A story told as long past that ended well ("Last year my throat swelled at the infusion ... I was fine within the
     # hour"), with nothing placing a sign in the present: no rule but a first-person suicidal one reads it as now.
-    story = settled and bool(rules.LONG_PAST.search(norm)) and not rules.PRESENT_ANCHOR.search(norm)
+    # A story may also start a few days back ("on Sunday … he's much better today"); the settled statement's own
+    # time word ("better today") does not place a sign in the present.
+    story = (
+        settled
+        and bool(rules.LONG_PAST.search(norm) or rules.STORY_PAST.search(norm))
+        and not rules.PRESENT_ANCHOR.search(rules.SETTLED_MESSAGE.sub(" ", norm))
+    )
     sentences = _sentences(norm)
     slip = bool(rules.NEXT_DOSE_QUESTION.search(norm)) and not rules.OVERDOSE_DANGER.search(norm)
     for rule in rules.EMERGENCY_RULES:
@@ -250,6 +256,8 @@ def _is_treatment_decision(norm: str, earlier: str = "") -> bool:
         return False
     if rules.CRITERION_QUESTION.search(norm) and not re.search(r"\d", context):
         return False
+    if rules.BARE_NUMBER_QUESTION.search(norm):
+        return True
     sentences = _sentences(norm)
     return any(
         rules.DECISION_QUESTION.search(s)

@@ -61,7 +61,16 @@ INFORMATIONAL = re.compile(
     r"difference between|recogni[sz]e|tell (?:if|whether|the difference)|first aid|risk of|chance of|at risk|risk for|"
     r"who (?:is|are|gets)|inherited|genetic|survival|survive|survives|prognosis|statistics|how many (?:people|patients)|"
     r"out of curiosity|curious|(?:more|less) likely|different things|mix(?:ing|es)? (?:\w+ )?up|"
-    r"in general|typically|usually|general question|meme|joke|joking)\b"
+    r"in general|typically|usually|general question|meme|joke|joking|"
+    # a reference question: "what criteria define status epilepticus?", "standard adult dose … per guidelines?"
+    r"criteria|define|defines|defined|definition|guidelines?|protocols?|per (?:the )?(?:bnf|guidance)|"
+    r"standard (?:adult |paediatric |pediatric |child )?(?:dose|dosing|management|treatment))\b"
+)
+# The reference-question words of INFORMATIONAL: they also silence the context rules (a bare symptom word with an
+# experiencer cue), whose cue may be an abbreviation ("IM adrenaline" reads as "im").
+REFERENCE_QUESTION = re.compile(
+    r"\b(?:criteria|define|defines|defined|definition|guidelines?|protocols?|per (?:the )?(?:bnf|guidance)|"
+    r"standard (?:adult |paediatric |pediatric |child )?(?:dose|dosing|management|treatment))\b"
 )
 PAST = re.compile(
     r"\b(?:ago|yesterday|last (?:night|week|month|year|time|infusion|dose)|in the past|previously|"
@@ -95,8 +104,8 @@ RESOLVED_NOW = re.compile(
     r"\bnow (?:stable|fine|well|ok|okay|settled|controlled|seizure free|(?:\d+|one|two|three|four|five|six) "
     r"(?:years?|months?))\b|"
     # "she is good now", "now she is good", "now is better", "now no more", "hes 4 now", "doing great", "died of"
-    r"\b(?:fine|ok|okay|good|well|better|great|normal) now\b|\bnow (?:(?:hes|shes|im|he is|she is|i am|its|it is|is|"
-    r"they are|theyre) (?:\w+ )?)(?:good|fine|ok|okay|well|better|great|normal)\b|\bnow no more\b|"
+    r"\b(?:fine|ok|okay|good|well|better|great|normal|healthy) now\b|\bnow (?:(?:hes|shes|im|he is|she is|i am|its|it is|is|"
+    r"they are|theyre) (?:\w+ )?)(?:good|fine|ok|okay|well|better|great|normal|healthy)\b|\bnow no more\b|"
     r"\b(?:hes|shes|im|he is|she is|i am) (?:\d+|two|three|four|five|six|seven|eight|nine|ten) (?:years old )?now\b|"
     r"\b(?:doing|done) (?:great|well|fine|brilliantly)\b|\bnever had (?:another|one since|it again|any more)\b|"
     r"\b(?:died|passed away) (?:of|from)\b"
@@ -118,10 +127,17 @@ SETTLED_MESSAGE = re.compile(
     r"(?: away| off)?(?! (?:down|into|to|up|through|round|across|worse))|"
     r"(?:he|she|they|i|and) survived)\b"
 )
+# A few days back ("on Sunday", "the other day", "last weekend", "3 days ago"): not long past for one sentence's
+# rules, but the start of a story when the message also says it ended well (``SETTLED_MESSAGE``).
+STORY_PAST = re.compile(
+    r"\bon (?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(?:the other|a few|two|three|four|five|\d+|couple of) days? "
+    r"(?:ago|back)\b|\b(?:the other|earlier this|last) (?:day|weekend|week)\b|\bat the weekend\b"
+)
 URGENT = re.compile(
     r"(?:^\W*help\b|\bhelp\s*!|\bhelp me\b|\bplease help\b|\b(?:someone|somebody|anyone) help\b|"
     r"\bhelp us\b|\bcan (?:someone|somebody|anyone|you) help\b|\bneed help (?:now|fast|asap)\b|"
-    r"\bcall(?:ing)? (?:911|112|999|an ambulance)\b|\bhurry\b|\bsos\b)"
+    # "should I take an aspirin or just call 999?": one option of a question, not a call for help now
+    r"(?<!\bor )(?<!\bor just )(?<!\bor should i )\bcall(?:ing)? (?:911|112|999|an ambulance)\b|\bhurry\b|\bsos\b)"
 )
 
 _POSS = r"(?:my|his|her|their|our|the patients|(?:my|his|her|our) \w+s)"
@@ -181,6 +197,14 @@ _HEAD_FLAG = (
 )
 
 
+# Not a thing poison centres call non-toxic in a mouthful ("accidentally swallowed some toothpaste"): a lookahead
+# after a verb of swallowing by mistake.
+_NOT_NON_TOXIC = (
+    r"(?! (?:\w+ )?(?:\w+ )?(?:toothpaste|chewing gum|gum|silica gel|crayons?|play ?doh|playdough|sand|bath water|"
+    r"pool water|water|ice|a (?:bit|piece) of (?:paper|crayon))\b)"
+)
+
+
 @dataclass(frozen=True)
 class Rule:
     """One red-flag pattern; ``strong`` means it carries its own first-person present framing."""
@@ -214,7 +238,9 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
     _rule(
         "suicidal",
         "end_my_life",
-        r"\b(?:end|ending|take|taking) (?:my|it) (?:own )?(?:life|all)\b",
+        # "take it all in the morning instead of split" is a dose moved within the day, not "end it all"
+        r"\b(?:end|ending|take|taking) (?:my|it) (?:own )?(?:life|all)\b"
+        r"(?! (?:in (?:the|one)|at (?:once|night|bedtime|the same)|together|first thing|instead|with (?:food|breakfast)))",
         strong=True,
         always=True,
     ),
@@ -280,7 +306,7 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
     _rule(
         "overdose",
         "accidentally_took",
-        r"\baccidentally (?:took|taken|got|given|gave|injected|received|swallowed|had)\b",
+        rf"\baccidentally (?:took|taken|got|given|gave|injected|received|swallowed|had)\b{_NOT_NON_TOXIC}",
         strong=True,
     ),
     # someone else's medicine taken or given by mistake ("took my friend's insulin pen by mistake thinking it was mine")
@@ -291,6 +317,14 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"somebody elses|(?:his|her) \w+s|the wrong)\W+(?:\w+\W+){0,2}?(?:insulin|pens?|pills?|tablets?|medicine|meds|"
         r"medication|injection|patch)\b(?:\W+\w+){0,6}?\W+(?:by mistake|accidentally|thinking (?:it|they) (?:was|were))\b",
         strong=True,
+    ),
+    # lithium toxicity: a level of 1.5 or more, or a coarse tremor or unsteadiness with vomiting or confusion
+    _narrative(
+        "overdose",
+        "lithium_toxicity",
+        r"^(?=.*\blithium\b)(?:(?=.*\b(?:level|li)\W+(?:of |is |was |at |now )?(?:[2-9](?:\.\d+)?|1\.[5-9]\d*)\b)|"
+        r"(?=.*\b(?:coarse tremor|ataxic|ataxia|unsteady|slurred)\b)(?=.*\b(?:vomit\w*|diarrh\w*|confus\w*|drowsy)\b))",
+        whole_message=True,
     ),
     # ---- anaphylaxis / airway
     _rule(
@@ -650,7 +684,7 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"(?:two|2|both|double|twice|three|ten times|2x|extra|another)\b(?:\W+\w+){0,5}?\W+"
         r"(?:by mistake|by accident|accidentally|in error|by error|instead of one)\b|"
         r"\b(?:by mistake|by accident|accidentally|in error|by error),? (?:i |he |she |we |they )?(?:took|taken|injected|"
-        r"used|gave|given|had|received|swallowed|double)\b|"
+        rf"used|gave|given|had|received|swallowed|double)\b{_NOT_NON_TOXIC}|"
         r"\b(?:took|taken|takes|had|gave|given) (?:an )?overdose\b|\bempty (?:pill |tablet )?(?:packets|bottles|blisters|packs)\b|"
         r"\b(?:took|taken|had) (?:her|his|my|their) (?:tablets|pills|meds|medication|medicine|dose) twice\b|"
         r"\b(?:took|taken|had|gave|given) (?:\w+ )?double (?:his|her|my|their|the) (?:\w+ )?(?:dose|medication|meds|pills|tablets)\b|"
@@ -905,7 +939,7 @@ _MEDICINE = (
     r"ibuprofen|naproxen|prednisolone|prednisone|hydrocortisone|levothyroxine|thyroxine|keppra|eliquis|xarelto|"
     r"copaxone|mavenclad|tecfidera|tysabri|gilenya|aubagio|epilim|tegretol|lamictal|novorapid|lantus|humalog|"
     r"ozempic|mounjaro|calpol|nurofen|tylenol|advil|piriton|melatonin|zopiclone|hrt|prep|gaviscon|laxatives?|"
-    r"statins?|clozapine|metformin|co codamol|co dydramol|puffers?|gumm(?:y|ies)|boosters?|iron|folic acid|b12|"
+    r"statins?|clozapine|metformin|chewables?|benadryl|claritin|zyrtec|allegra|co codamol|co dydramol|puffers?|gumm(?:y|ies)|boosters?|iron|folic acid|b12|"
     r"vit(?:amin)? [a-z]\d{0,2}|vitamins?|supplements?|magnesium|zinc|fish oil|cod liver oil|"
     # a medicine by its purpose or colour: "the water one", "the pink medicine", "the blue one"
     r"(?:water|blood pressure|bp|heart|sleeping|thyroid|sugar|diabetes|pink|white|yellow|blue|brown|orange) (?:ones?)|"
@@ -1186,7 +1220,9 @@ SPELLING: dict[str, str] = {
         "saying": "sayin",
         "goodbye": "goodby gudbye",
         "enough": "enuf enuff",
-        "should": "shud shld shoud sould",
+        "should": "shud shld shoud sould shuold",
+        "pressure": "presure pressur preasure",
+        "sertraline": "sertaline setraline sertralin",
         "what": "wat wot wht",
         "have": "hav",
         "early": "erly",
@@ -1287,7 +1323,16 @@ DECISION_QUESTION = re.compile(
     r"what do (?:i|we) (?:inject|take|give|do now)|thoughts|what would you do|how much|what should (?:i|we|he|she) do|"
     r"or (?:give|wait|not|skip|delay|reduce|go ahead|carry on|continue|stop|after|restart|just)|needs? (?:adjusting|changing|"
     r"reducing|lowering|increasing|to be (?:adjusted|changed|reduced|lowered))|is \d+ ?mg (?:\w+ ){0,3}?(?:too|enough|right|ok|"
-    r"okay|safe)|(?:i|he|she|we|they) can (?:make|take|have|get|do|inject|use|give|put))\b"
+    r"okay|safe)|(?:i|he|she|we|they) can (?:make|take|have|get|do|inject|use|give|put)|"
+    # how many of a person's medicine to take ("how many of my hay fever tablets can I take in a day")
+    r"how many of (?:my|his|her|our|their|the|these|those) (?!(?:people|patients|users|women|men|children|kids|you|"
+    r"them|us)\b)(?:\w+ ){0,4}?(?:can|could|should|may|do|does|is|are|i|he|she|we|they|to)\b)\b"
+)
+# A non-native question with neither modal nor verb change, only the number asked ("today the sugar is low, he take 10
+# units?"): read on the whole message, as the question mark ends a sentence.
+BARE_NUMBER_QUESTION = re.compile(
+    r"\b(?:i|we|he|she|they) (?:take|give|inject|use|have|put) (?:only )?\d+(?:\.\d+)? ?(?:units|mg|mcg|ml|tablets?|"
+    r"pills?|puffs?|drops|capsules?)\W*\?"
 )
 DECISION_TREATMENT = re.compile(
     rf"\b(?:ocrevus|ocrelizumab|kesimpta|ofatumumab|briumvi|ublituximab|shingrix|zunovo|infusion|infusions|injection|"
@@ -1338,7 +1383,9 @@ DECISION_CHANGE = re.compile(
     r"leave (?:\w+ ){1,3}?out|how soon(?= *$)|how soon (?:should|can|must|do|does) (?:i|he|she|we|they) (?:have|get|take|give|do|start|"
     r"restart)|how many(?= *$)|how many (?:more |extra )?(?:\w+ )?(?:clicks|spoons|spoonfuls|"
     r"sachets|sprays|gummies)|(?:allowed|ok|okay|possible|safe|fine) (?:\w+ ){0,2}?(?:take|have|give|use|put) "
-    r"(?:\d+|two|double|more|extra))\b"
+    r"(?:\d+|two|double|more|extra)|"
+    r"how many of (?:my|his|her|our|their|the|these|those) (?!(?:people|patients|users|women|men|children|kids|you|"
+    r"them|us)\b)(?:\w+ ){0,4}?(?:can|could|should|may|do|does|is|are|i|he|she|we|they|to))\b"
 )
 # "Could any of his medicines cause that?": a question about a cause or a side effect, not a decision.
 CAUSE_QUESTION = re.compile(
@@ -1348,7 +1395,15 @@ CAUSE_QUESTION = re.compile(
     # about it, or whether to tell someone ("she must tell this before infusion?")
     r"\b(?:something|anything) to do with\b|\b(?:reduce|lower|cut|minimi[sz]e) (?:the |my |his |her |our )?(?:risk|chance)s?\b|"
     r"\b(?:be|feel|get) (?:\w+ )?(?:nervous|worried|scared|anxious|concerned)\b|\b(?:i|we|he|she) (?:still )?worry\b|"
-    r"\b(?:tell|mention|inform|report) (?:this|that|it|them|the (?:nurse|doctor|staff|team|unit))\b"
+    r"\b(?:tell|mention|inform|report) (?:this|that|it|them|the (?:nurse|doctor|staff|team|unit))\b|"
+    # what to say to someone ("he asked me … what should I say?"), how long until something recovers after a stop
+    # ("how much time after I stop Gilenya the immune system come back?"), how much a risk falls, how to prevent a
+    # symptom ("my ankles puff up on flights, how can I stop that?")
+    r"\bwhat (?:should|do|can|shall) (?:i|we) (?:say|tell|answer|reply)\b|"
+    r"\bhow (?:much time|long) after\b(?:\W+\w+){0,8}?\W+(?:(?:come|comes|coming|go|goes|get|gets) back|recovers?|"
+    r"returns?|wears? off|out of (?:the|my|his|her) system)\b|"
+    r"\b(?:risk|chance|odds)s? (?:\w+ )?(?:go|goes|come|comes|drop|drops|fall|falls) (?:down|up)\b|"
+    r"\bhow (?:can|do|could|should) (?:i|we|he|she|you) (?:stop|prevent) (?:that|this)\b"
 )
 # Asking for the labelled schedule, not a personal change: "how many Shingrix shots do I need?"
 SCHEDULE_QUESTION = re.compile(
