@@ -193,7 +193,7 @@ def _fires(rule: rules.Rule, sentence: str, match: re.Match[str], urgent: bool) 
         return not rules.INFORMATIONAL.search(sentence)
     if rule.strong:
         return True
-    if _is_inverted_question(prefix) or rules.REFERENCE_QUESTION.search(sentence):
+    if _is_inverted_question(prefix):
         return False
     return _has_experiencer_cue(prefix) and not rules.PAST.search(sentence)
 

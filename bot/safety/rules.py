@@ -17,7 +17,11 @@ _EXP = (
     r"(?:the|this|our)\W+(?:patient|baby|child|kid|person|man|woman|guy|lady|boy|girl))"
 )
 # Contractions that already carry subject + auxiliary ("I'm", "he's" ...), after apostrophe removal.
-_EXP_AUX = r"(?:im|ive|hes|shes|theyre|theyve|weve)"
+# "IM adrenaline" (intramuscular) is not "I'm"
+_EXP_AUX = (
+    r"(?:im(?!\W+(?:adrenaline|adrenalin|epinephrine|injections?|route|glucagon|naloxone|midazolam)\b)|"
+    r"ive|hes|shes|theyre|theyve|weve)"
+)
 _VERB = (
     r"(?:am|is|are|has|have|having|got|getting|gets|feel|feels|feeling|experiencing|experience|"
     r"experiences|developed|developing|started|starting|starts|suffering|keep|keeps|cant|cannot|wont|"
@@ -64,12 +68,6 @@ INFORMATIONAL = re.compile(
     r"in general|typically|usually|general question|meme|joke|joking|"
     # a reference question: "what criteria define status epilepticus?", "standard adult dose … per guidelines?"
     r"criteria|define|defines|defined|definition|guidelines?|protocols?|per (?:the )?(?:bnf|guidance)|"
-    r"standard (?:adult |paediatric |pediatric |child )?(?:dose|dosing|management|treatment))\b"
-)
-# The reference-question words of INFORMATIONAL: they also silence the context rules (a bare symptom word with an
-# experiencer cue), whose cue may be an abbreviation ("IM adrenaline" reads as "im").
-REFERENCE_QUESTION = re.compile(
-    r"\b(?:criteria|define|defines|defined|definition|guidelines?|protocols?|per (?:the )?(?:bnf|guidance)|"
     r"standard (?:adult |paediatric |pediatric |child )?(?:dose|dosing|management|treatment))\b"
 )
 PAST = re.compile(
@@ -200,7 +198,7 @@ _HEAD_FLAG = (
 # Not a thing poison centres call non-toxic in a mouthful ("accidentally swallowed some toothpaste"): a lookahead
 # after a verb of swallowing by mistake.
 _NOT_NON_TOXIC = (
-    r"(?! (?:\w+ )?(?:\w+ )?(?:toothpaste|chewing gum|gum|silica gel|crayons?|play ?doh|playdough|sand|bath water|"
+    r"(?! (?:\w+ ){0,3}?(?:toothpaste|chewing gum|gum|silica gel|crayons?|play ?doh|playdough|sand|bath water|"
     r"pool water|water|ice|a (?:bit|piece) of (?:paper|crayon))\b)"
 )
 
@@ -240,7 +238,7 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         "end_my_life",
         # "take it all in the morning instead of split" is a dose moved within the day, not "end it all"
         r"\b(?:end|ending|take|taking) (?:my|it) (?:own )?(?:life|all)\b"
-        r"(?! (?:in (?:the|one)|at (?:once|night|bedtime|the same)|together|first thing|instead|with (?:food|breakfast)))",
+        r"(?! (?:in the (?:morning|evening)|in one (?:dose|go)|first thing|instead|with (?:food|breakfast)))",
         strong=True,
         always=True,
     ),
@@ -322,7 +320,7 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
     _narrative(
         "overdose",
         "lithium_toxicity",
-        r"^(?=.*\blithium\b)(?:(?=.*\b(?:level|li)\W+(?:of |is |was |at |now )?(?:[2-9](?:\.\d+)?|1\.[5-9]\d*)\b)|"
+        r"^(?=.*\blithium\b)(?!.*\b(?:can|could|does|do|will|would|might) (?:\w+ )?(?:cause|make|lead|give)\b)(?:(?=.*\b(?:level|li)\W+(?:of |is |was |at |now )?(?:[2-9](?:\.\d+)?|1\.[5-9]\d*)\b)|"
         r"(?=.*\b(?:coarse tremor|ataxic|ataxia|unsteady|slurred)\b)(?=.*\b(?:vomit\w*|diarrh\w*|confus\w*|drowsy)\b))",
         whole_message=True,
     ),
