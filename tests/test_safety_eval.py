@@ -27,7 +27,8 @@ pytestmark = pytest.mark.integration
 # Measured with the shipped embedder (int8 ONNX) and classifier: emergency recall, dose recall, share of
 # ordinary messages wrongly flagged. The development parts were trained on and, since the rule families of
 # 2026-12-07, the rules were tuned on their misses too (in-sample figures; re-measured then: docs/SAFETY.md; dev4,
-# a fourth writer's, scored 98.7% 89.3% 6.2% before anything was tuned or trained on it).
+# a fourth writer's, scored 98.7% 89.3% 6.2% before anything was tuned or trained on it; dev5, a fifth writer's,
+# 99.5% 92.0% 5.3% as a held-out part before it was promoted).
 # The held-out part is scored, never tuned on (re-measured 2026-12-07 with the shipped model); its false-flag rate
 # misses issue 11's 2%: docs/SAFETY.md.
 FLOORS = {
@@ -36,6 +37,7 @@ FLOORS = {
     "dev2": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.004},  # 100% 100% 0.0%
     "dev3": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.01},  # 100% 100% 0.6%
     "dev4": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.005},  # 100% 100% 0.25%
+    "dev5": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.01},  # 100% 100% 0.67%
 }
 
 
