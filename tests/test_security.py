@@ -225,7 +225,9 @@ def test_a_rate_limited_chat_user_sees_the_message(tmp_path: Path, browser: Any)
             box = page.locator("#cb-input textarea")
             box.fill("How is ocrelizumab given?")
             box.press("Enter")
-            page.get_by_text("600 mg", exact=False).first.wait_for()  # the first question is answered
+            page.get_by_text("600 mg", exact=False).first.wait_for()  # the first question is answered,
+            page.wait_for_selector('#cb-sources-panel .cb-turn[data-turn="1"]')  # to the end: a message sent while
+            # the answer still streams is not submitted (on a loaded machine "600 mg" shows well before the end)
             box.fill("Are live vaccines allowed?")
             box.press("Enter")
             notice = page.get_by_text("Too many requests: each client may send 1 per 60 s.", exact=False)
