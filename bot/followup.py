@@ -8,7 +8,7 @@ retrieval query. With an LLM, the model rewrites the follow-up as a standalone q
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from bot.text import STOPWORDS, collapse_acronyms
 from bot.types import Passage
@@ -100,28 +100,33 @@ def is_topic(heading: str) -> bool:
     return bool(_QUESTION_START.match(heading)) or not _FINITE.search(heading)
 
 
-def written_names(passages: Sequence[Passage]) -> dict[str, str]:
+def written_names(passages: Sequence[Passage], products: Iterable[frozenset[str]] | None = None) -> dict[str, str]:
     """The medicines' names as the titles write them ("ocrevus" -> "Ocrevus"): a converted heading may have lost
-    the capital ("3. How to take ocrevus")."""
-    from bot.question import Entities
+    the capital ("3. How to take ocrevus"). ``products`` are the passages' medicines, when already found."""
+    if products is None:
+        from bot.question import Entities
 
+        products = Entities.from_passages(passages).products
     written = {w.lower(): w for p in passages for w in re.findall(r"[A-Z][\w-]+", p.title)}
-    return {a: written[a] for g in Entities.from_passages(passages).products for a in g if a in written}
+    return {a: written[a] for g in products for a in g if a in written}
 
 
-def document_topics(passages: Sequence[Passage], entity_names: Sequence[str] = ()) -> list[str]:
+def document_topics(
+    passages: Sequence[Passage], entity_names: Sequence[str] = (), cased: Mapping[str, str] | None = None
+) -> list[str]:
     """The headings the retrieved documents give their own sections, best-ranked passage first.
 
     These are what the sources can answer, in their own words: the basis of suggested follow-ups
     and of the "the sources cover ..." line of an abstention. Passages about another medicine
-    than ``entity_names`` (when given) are skipped.
+    than ``entity_names`` (when given) are skipped; medicines' names are written as ``cased``
+    (``written_names``, found here when not given).
     """
     from bot.units import NUMBERING, units  # a leaf module; imported here to keep this module's import light
 
     out: list[str] = []
     seen: set[str] = set()
     names = [n.lower() for n in entity_names]
-    cased = written_names(passages)
+    cased = written_names(passages) if cased is None else cased
     for p in passages:
         title = p.title.lower()
         if names and not any(n in title or n in p.text.lower() for n in names):
@@ -167,9 +172,9 @@ def suggest(question: str, history: Sequence[str], passages: Sequence[Passage], 
     entity_names = sorted({a for g in named for a in g})
     asked_terms = set(topic_terms(asked.lower()))
     asked_aspects = aspects_of(asked)
-    names = written_names(passages)
+    names = written_names(passages, entities.products)
     out: list[str] = []
-    for heading in document_topics(passages, entity_names):
+    for heading in document_topics(passages, entity_names, names):
         terms = set(topic_terms(heading.lower())) - {n.lower() for n in entity_names}
         if terms and len(terms & asked_terms) > len(terms) / 2:
             continue
@@ -186,11 +191,11 @@ def suggest(question: str, history: Sequence[str], passages: Sequence[Passage], 
 
 def covered_topics(passages: Sequence[Passage], audience: str) -> str:
     """ " The retrieved sources cover: ..." — what an abstention can point the reader to."""
-    topics = document_topics(passages)[:5]
+    cased = written_names(passages)
+    topics = [t.rstrip("?") for t in document_topics(passages, cased=cased)[:5]]
     if not topics:
         return ""
-    names = set(written_names(passages).values())
-    topics = [t.rstrip("?") for t in topics]
+    names = set(cased.values())
     listed = "; ".join(t if t[:2].isupper() or t.split()[0] in names else t[0].lower() + t[1:] for t in topics)
     lead = "The passages I found are about" if audience == "patient" else "The retrieved sources cover"
     return f" {lead}: {listed}."

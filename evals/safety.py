@@ -50,7 +50,7 @@ def development_parts(corpus_dir: Path = DEFAULT_SAFETY_DIR) -> tuple[str, ...]:
 
 
 def heldout_parts(corpus_dir: Path = DEFAULT_SAFETY_DIR) -> tuple[str, ...]:
-    """The frozen held-out parts (``heldout.jsonl``, ``heldout2.jsonl``, …): only ever scored, never trained on."""
+    """The frozen held-out parts (``heldout.jsonl``, ``heldout3.jsonl``, …): only ever scored, never trained on."""
     return tuple(sorted(p.stem for p in corpus_dir.glob("heldout*.jsonl")))
 
 
@@ -210,11 +210,12 @@ def run(
     # ``--train`` the embedder has seen them all: time the shipped weights in a process of their own.)
     table = latency(load_split("dev", corpus_dir), stage) if do_latency else {}
     out = []
+    held_out = heldout_parts(corpus_dir)
     for split in splits:
         messages = load_split(split, corpus_dir)
         labelled = predict_why(Screen(stage), messages)
         result = score(messages, [label for label, _ in labelled], [why for _, why in labelled])
-        out.append(markdown(split, result, show_misses=show_misses and split not in heldout_parts(corpus_dir)))
+        out.append(markdown(split, result, show_misses=show_misses and split not in held_out))
     if do_latency:
         rows = [f"| {k} | {v['p50']:.2f} | {v['p95']:.2f} |" for k, v in table.items()]
         head = ["### Safety check latency (ms per message, dev messages)", "", "| path | p50 | p95 |", "|---|---|---|"]
