@@ -14,10 +14,10 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal, Protocol
 
 from bot import safety
-from bot.aspects import PER_QUERY, about, aspect_queries, merge, subject_of
+from bot.aspects import BACKGROUND_SHARE, PER_QUERY, WIDEN, about, aspect_queries, merge, subject_of
 from bot.cite import HeuristicJudge, Judge, Judgement, Verified, verify
 from bot.extractive import ExtractiveAnswerer
-from bot.followup import condense_offline, covered_topics, suggest
+from bot.followup import condense_offline, covered_topics, suggest, topic_terms
 from bot.guard import clean_output, strip_injections
 from bot.llm import LLMAnswerer, LLMError, make_chat_model
 from bot.retrieve import Retriever, open_retriever, to_passage
@@ -178,7 +178,9 @@ class Bot:
         if audience == "clinician" and self.answerer is self.offline:
             passages = self._across_aspects(question, query, turns, passages, wide)
         passages = prefer_audience(passages, audience)
-        passages = passages[: wide if self.answerer is self.offline else self.settings.top_k]
+        # the offline answerer reads the whole set (for a broad question, widened); a model reads the best few
+        if self.answerer is not self.offline:
+            passages = passages[: self.settings.top_k]
         shown = [strip_injections(p)[0] for p in passages]
         timings["retrieve"] = time.perf_counter() - t0
         yield Event("status", f"Found {len(shown)} passages; writing the answer…")
@@ -257,12 +259,21 @@ class Bot:
         self, question: str, query: str, turns: list[str], passages: list[Passage], k: int
     ) -> list[Passage]:
         analysis, entities = self.offline.analysis(question, passages, turns)
-        queries = aspect_queries(query, analysis, entities, passages)
+        terms = topic_terms(query)
+        shares = self.retriever.lexical.doc_freq(terms) if self.retriever.lexical is not None and terms else []
+        background = frozenset(t for t, f in zip(terms, shares, strict=True) if f >= BACKGROUND_SHARE)
+        queries = aspect_queries(query, analysis, entities, passages, background)
         if not queries:
             return passages
         subject = subject_of(query, entities)
         hits = [about(found, subject, entities) for found in self.retriever.search_many(queries, k=PER_QUERY * 2)]
-        return merge(passages, hits, k)
+        # the offline answerer quotes patient pages to a clinician only when nothing else is retrieved: they
+        # take no place of the clinician's evidence
+        own = [p for p in passages if p.audience != "patient"]
+        hits = [[p for p in h if p.audience != "patient"] for h in hits]
+        if own and any(hits):
+            passages = own + [p for p in passages if p.audience == "patient"]
+        return merge(passages, hits, round(k * WIDEN))
 
     def _standalone(self, question: str, turns: list[str], notices: list[str]) -> str:
         if not turns:

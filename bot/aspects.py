@@ -32,10 +32,14 @@ from bot.question import (
 )
 from bot.types import Passage
 
-MAX_QUERIES = 8  # aspect queries per question: one embedding batch, a few ms of index look-ups each
-PER_QUERY = 2  # new passages an aspect query may add
+MAX_QUERIES = 10  # aspect queries per question: one embedding batch, a few ms of index look-ups each
+PER_QUERY = 3  # new passages an aspect query may add
 MIN_EVIDENCE = 2  # passages of the first ranking that speak to an aspect before it gets a query
-MAX_SHARE = 0.5  # at most this share of the passages handed on comes from aspect queries
+MAX_SHARE = 2 / 3  # at most this share of the passages handed on comes from aspect queries
+WIDEN = 1.5  # a broad question reads this many times the usual candidate set: the head of its own ranking, and
+# its aspects' passages beside it rather than in its place
+BACKGROUND_SHARE = 0.2  # a topic word in this share of chunks is the corpus' background ("infusion" in a
+# corpus about one infused medicine): it pulls every aspect query back to the same passages
 
 
 def subject_of(question: str, entities: Entities) -> frozenset[frozenset[str]]:
@@ -51,23 +55,31 @@ def about(passages: Sequence[Passage], subject: frozenset[frozenset[str]], entit
     return [p for p in passages if entities.find(f"{p.title}\n{p.text}") & subject]
 
 
-def query_stem(question: str, entities: Entities) -> str:
-    """The subject's names as the question writes them, then its other topic words: "ocrevus ocrelizumab
-    infusion immunocompromised"."""
+def query_stem(question: str, entities: Entities, background: frozenset[str] = frozenset()) -> str:
+    """The subject's names as the question writes them, then its other topic words but the corpus' background
+    words: "ocrevus ocrelizumab immunocompromised" (not "infusion", on most pages of an infused medicine)."""
     found = entities.find(question)
     subject = sorted(subject_of(question, entities), key=sorted)
     names = [a for g in subject for a in sorted(g) if re.search(rf"\b{re.escape(a)}\b", question, re.IGNORECASE)]
     alias_words = {w for g in found for a in g for w in a.split()}
-    topic = [t for t in topic_terms(question) if t not in alias_words]
+    topic = [t for t in topic_terms(question) if t not in alias_words and t not in background]
     return " ".join(dict.fromkeys(names + topic))
 
 
-def aspect_queries(question: str, analysis: Analysis, entities: Entities, passages: Sequence[Passage]) -> list[str]:
+def aspect_queries(
+    question: str,
+    analysis: Analysis,
+    entities: Entities,
+    passages: Sequence[Passage],
+    background: frozenset[str] = frozenset(),
+) -> list[str]:
     """The per-aspect queries for a broad question (none for a narrow one): the aspects and directions that at
-    least ``MIN_EVIDENCE`` retrieved passages speak to, most evidenced first, other than the question's own."""
+    least ``MIN_EVIDENCE`` retrieved passages speak to, most evidenced first. The question's own aspect gets one
+    too: the question's wording finds the passages that restate it, the aspect's finds its other sides (how
+    often infections occurred, which ones)."""
     if not is_broad(analysis):
         return []
-    stem = query_stem(question, entities)
+    stem = query_stem(question, entities, background)
     if not stem:
         return []
     evidence: Counter[str] = Counter()
@@ -76,12 +88,14 @@ def aspect_queries(question: str, analysis: Analysis, entities: Entities, passag
         evidence.update(f"direction:{d}" for d in directions_of(p.text))
     medicine = any(g in entities.products for g in entities.find(question))
     if medicine:  # a medicine's "treatment" is its indication, everywhere on its pages: no aspect of its own;
-        # and its course has a before and an after (vaccination before starting, recovery after the last dose)
+        # and its course has a before and an after (vaccination before starting, recovery after the last dose);
+        # "how common" is asked of what it does (how often infections occurred in its trials): the figures
         evidence = Counter({a: n for a, n in evidence.items() if a not in CONDITION_ASPECTS})
         evidence.update({f"direction:{d}": MIN_EVIDENCE for d in ("before", "after")})
+        evidence.update({"prevalence": MIN_EVIDENCE})
     order = list(ASPECT_QUERIES) + [f"direction:{d}" for d in DIRECTION_QUERIES]
     wanted = sorted(
-        (a for a, n in evidence.items() if n >= MIN_EVIDENCE and a not in analysis.aspects),
+        (a for a, n in evidence.items() if n >= MIN_EVIDENCE),
         key=lambda a: (-evidence[a], order.index(a)),
     )[:MAX_QUERIES]
     phrases = {**ASPECT_QUERIES, **{f"direction:{d}": q for d, q in DIRECTION_QUERIES.items()}}

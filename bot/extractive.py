@@ -27,8 +27,16 @@ import numpy as np
 
 from bot.cite import attach_citations, is_factual
 from bot.followup import condense_offline, needs_context, topic_terms
-from bot.question import Analysis, Entities, analyse, aspects_of, directions_of, looks_like_medicine
-from bot.rank import UnitView, features, is_anaphoric, load_ranker, share
+from bot.question import (
+    Analysis,
+    Entities,
+    analyse,
+    aspects_of,
+    directions_of,
+    is_broad,
+    looks_like_medicine,
+)
+from bot.rank import FEATURES, UnitView, features, is_anaphoric, load_ranker, share
 from bot.text import collapse_acronyms, content_words, numbers, sentences, strip_citations
 from bot.types import Audience, Passage
 from bot.units import AnswerUnit, units
@@ -59,10 +67,20 @@ _CLINICIAN_REGISTER = re.compile(
 )
 _GLOSS = re.compile(r"\s*\([^()\d]*\)")  # a parenthesis without figures: a gloss, not a label section code
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+_TAG_QUESTION = re.compile(r",\s*(?:right|correct|true|isn't it|aren't they|doesn't it|don't they)\s*\??\s*$", re.I)
 _VERDICT = re.compile(r"^(?:yes|no)\b", re.IGNORECASE)
 FOLLOWUP_OWN_WEIGHT = 0.3
 VERDICT_MARGIN = 0.3
+DIVERSITY = 0.3  # maximal marginal relevance: a point's score less this times its cosine to the closest chosen one
 RELEVANCE_SPAN = 0.6  # points score within this (in cosine units) of the lead's score
+# A clinician's overview of a broad question (``is_overview``) covers the aspects its evidence spans:
+OVERVIEW_DIVERSITY = 0.6  # a point close in meaning to one already made is worth less than in a narrow answer
+COVERAGE_BONUS = 0.3  # a point under a heading not yet covered is worth more ...
+MAX_PER_HEADING = 4  # ... and no heading takes more than this many points
+MAX_PER_PASSAGE = 2  # nor one passage more than this: the next point comes from another section of the evidence
+FIGURE_BONUS = 0.15  # the sentence that gives the figure ("58% had an infection") over the generality
+GENERIC_PENALTY = 1.0  # a glossary entry ("Term: a term is ...") or a list of topics says nothing specific
+_GLOSSARY = re.compile(r"^(?P<term>[^:.;]{2,40}):\s+(?:(?:an?|the)\s+)?(?P<next>\S+)")
 VECTOR_CACHE = 20_000
 _PATIENT_VOICE = re.compile(r"\b(?:you|your)\b", re.IGNORECASE)
 _HEADINGS = {  # in order of specificity: a unit goes under the first heading it speaks to
@@ -195,7 +213,7 @@ class ExtractiveAnswerer:
 
     def candidates(
         self, question: str, query: str, passages: Sequence[Passage], audience: Audience, analysis: Analysis,
-        entities: Entities, follow_up: bool = False,
+        entities: Entities, follow_up: bool = False, overview: bool = False,
     ) -> list[Candidate]:  # fmt: skip
         """Every usable unit that is about the asked entity and direction, scored by the ranker."""
         wanted = [frozenset(k.split("|")) for k in analysis.entities]
@@ -227,7 +245,10 @@ class ExtractiveAnswerer:
         views = [UnitView(u.text, head, u.position) for _, u, head in raw]
         # an elliptical follow-up ("and for the subcutaneous one?"): its own words say what is new
         own = {t: w for t, w in self._term_weights(question, question).items() if t not in names} if follow_up else {}
-        learned = self.ranker.similarity_units(features(views, list(sims), weights, analysis))
+        rows = features(views, list(sims), weights, analysis)
+        if overview:  # its answer spans aspects: a unit about another aspect than the question's is not off it
+            rows[:, FEATURES.index("other_aspect")] = 0.0
+        learned = self.ranker.similarity_units(rows)
         out = []
         for (number, u, head), vec, sim, prob in zip(raw, vecs[1:], sims, learned, strict=True):
             p = passages[number - 1]
@@ -329,7 +350,7 @@ class ExtractiveAnswerer:
         return any(sum(1 for t in key if _mentions(text, t)) >= allowed for text in texts)
 
     def select(self, candidates: list[Candidate], audience: Audience, sources: Sequence[str],
-               said: Sequence[Gist], yes_no: bool = False) -> list[Candidate]:  # fmt: skip
+               said: Sequence[Gist], yes_no: bool = False, overview: bool = False) -> list[Candidate]:  # fmt: skip
         """Lead with the best self-contained unit, then maximal marginal relevance down to a floor."""
         pool = sorted(candidates, key=lambda c: -c.score)
         pool = [c for c in pool if not _restates(gist(c.text), said)]
@@ -342,13 +363,20 @@ class ExtractiveAnswerer:
             lead = next((c for c in pool if _VERDICT.match(c.text) and c.score >= lead.score - VERDICT_MARGIN), lead)
         chosen = [lead]
         gists = [gist(lead.text)]
+        diversity = OVERVIEW_DIVERSITY if overview else DIVERSITY
         floor = lead.score - RELEVANCE_SPAN
         rest = [c for c in pool if c is not lead]
         while rest and len(chosen) < MAX_POINTS[audience]:
-            pick = max(rest, key=lambda c: c.score - 0.3 * max(float(sim[row[id(c)], row[id(s)]]) for s in chosen))
+            covered = {_primary(s) for s in chosen} | {"other"} if overview else set()
+            gains = [_gain(c, chosen, covered, diversity, sim, row) for c in rest]
+            pick = rest[gains.index(max(gains))]
             rest.remove(pick)
             if (pick.score < floor and len(chosen) >= MIN_POINTS[audience]) or pick.score < floor - RELEVANCE_SPAN / 2:
                 break
+            if overview and sum(1 for s in chosen if s.passage == pick.passage) >= MAX_PER_PASSAGE:
+                continue
+            if overview and sum(1 for s in chosen[1:] if _primary(s) == _primary(pick)) >= MAX_PER_HEADING:
+                continue
             if is_anaphoric(pick.text) and not any(
                 s.passage == pick.passage and s.position == pick.position - 1 for s in chosen
             ):
@@ -383,7 +411,8 @@ class ExtractiveAnswerer:
         query = condense_offline(question, history)
         analysis, entities = self.analysis(question, passages, history)
         follow_up = bool(history) and needs_context(question)
-        cands = self.candidates(question, query, passages, audience, analysis, entities, follow_up)
+        overview = is_overview(question, analysis, audience) and not follow_up
+        cands = self.candidates(question, query, passages, audience, analysis, entities, follow_up, overview)
         if not cands or not self.in_scope(question if not history else query, passages, cands, entities,
                                           question if history else ""):  # fmt: skip
             return
@@ -392,8 +421,10 @@ class ExtractiveAnswerer:
         if audience == "clinician":
             # documents written for patients speak to the patient; a clinician gets them only when nothing else
             cands = [c for c in cands if passages[c.passage - 1].audience != "patient"] or cands
+        if overview:
+            cands = [replace(c, score=c.score + _overview_adjustment(c)) for c in cands]
         chosen = self.select(cands, audience, [""] + [p.source for p in passages], earlier_sentences(earlier),
-                             analysis.yes_no)  # fmt: skip
+                             analysis.yes_no, overview)  # fmt: skip
         if not chosen:
             return
         correction = self._correction(analysis, chosen, cands)
@@ -426,8 +457,7 @@ class ExtractiveAnswerer:
         if not rest:
             return []
         # a unit that speaks to many aspects ("the main safety topics are ...") is an overview, under no one of them
-        primary = [next((a for a in _ASPECT_ORDER if a in c.aspects), "other") if len(c.aspects) < OVERVIEW_ASPECTS
-                   else "other" for c in rest]  # fmt: skip
+        primary = [_primary(c) for c in rest]
         sizes = {a: primary.count(a) for a in set(primary) - {"other"}}
         distinct = {a for a, n in sizes.items() if n >= 2}
         if len(distinct) < SECTION_MIN_ASPECTS or len(rest) < SECTION_MIN_POINTS:
@@ -473,6 +503,39 @@ def _conflicts(direction: str, text: str, heading: str) -> bool:
 
 
 _CODE_ASIDE = re.compile(r"\s*\((?=[^()]*(?:§|\bsections?\s+\d|\bUS PI\b|\bSmPC\b|\bleaflet\b))[^()]*\)")
+
+
+def is_overview(question: str, analysis: Analysis, audience: Audience) -> bool:
+    """A clinician's broad yes/no question on one aspect ("Does X make a patient immunocompromised?"): its answer
+    is an overview of the aspects the evidence spans. Not a "what is" question, nor a statement put up for
+    checking ("..., correct?"), which wants the one fact that confirms or corrects it."""
+    return (audience == "clinician" and is_broad(analysis) and bool(analysis.aspects) and analysis.yes_no
+            and not analysis.definition and not _TAG_QUESTION.search(question))  # fmt: skip
+
+
+def _gain(c: Candidate, chosen: Sequence[Candidate], covered: set[str], diversity: float, sim: np.ndarray,
+          row: dict[int, int]) -> float:  # fmt: skip
+    """Maximal marginal relevance: the score, less ``diversity`` times the cosine to the closest point chosen, and
+    in an overview (``covered`` not empty) ``COVERAGE_BONUS`` more under a heading not yet covered."""
+    fresh = COVERAGE_BONUS if covered and _primary(c) not in covered else 0.0
+    return c.score + fresh - diversity * max(float(sim[row[id(c)], row[id(s)]]) for s in chosen)
+
+
+def _primary(c: Candidate) -> str:
+    """The aspect a point is filed under: the first of ``_ASPECT_ORDER`` it speaks to."""
+    if len(c.aspects) >= OVERVIEW_ASPECTS:
+        return "other"
+    return next((a for a in _ASPECT_ORDER if a in c.aspects), "other")
+
+
+def _overview_adjustment(c: Candidate) -> float:
+    """A clinician overview's preferences: the figure over the generality, the evidence over a glossary entry
+    or a list of topics (a unit speaking to ``OVERVIEW_ASPECTS`` aspects)."""
+    adjust = FIGURE_BONUS if numbers(_without_codes(c.text)) else 0.0
+    m = _GLOSSARY.match(c.text)
+    if (m and m.group("next").lower().strip("()") in m.group("term").lower()) or len(c.aspects) >= OVERVIEW_ASPECTS:
+        adjust -= GENERIC_PENALTY
+    return adjust
 
 
 def _states_figure(quantity: str, cands: Sequence[Candidate]) -> bool:

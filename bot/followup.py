@@ -164,21 +164,21 @@ def as_question(heading: str, audience: str, names: Mapping[str, str] | None = N
 
 def suggest(question: str, history: Sequence[str], passages: Sequence[Passage], audience: str) -> tuple[str, ...]:
     """Two or three next questions: topics of the retrieved documents that the conversation has not asked."""
-    from bot.question import Entities, aspects_of
+    from bot.question import Entities, question_aspects
 
     asked = " ".join([*history, question])
     entities = Entities.from_passages(passages)
     named = entities.products_in(question) or entities.products_in(asked)
     entity_names = sorted({a for g in named for a in g})
     asked_terms = set(topic_terms(asked.lower()))
-    asked_aspects = aspects_of(asked)
+    asked_aspects = question_aspects(asked)
     names = written_names(passages, entities.products)
     out: list[str] = []
     for heading in document_topics(passages, entity_names, names):
         terms = set(topic_terms(heading.lower())) - {n.lower() for n in entity_names}
         if terms and len(terms & asked_terms) > len(terms) / 2:
             continue
-        aspects = aspects_of(heading)
+        aspects = question_aspects(heading)
         if aspects and aspects <= asked_aspects:
             continue
         candidate = as_question(heading, audience, names)

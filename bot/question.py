@@ -41,6 +41,13 @@ ASPECTS: dict[str, str] = {
     r"|\b\d+ in \d+\b|\bper (?:million|100,?000)\b",
 }
 _ASPECT_RE = {k: re.compile(v, re.IGNORECASE) for k, v in ASPECTS.items()}
+# The immune system's parts: a sentence naming them speaks to "infections and the immune system" (low IgG, late
+# neutropenia, CD20+ T cells), though a question naming them asks about a count or a level, not about infections.
+IMMUNE_PARTS = re.compile(
+    r"\bimmune (?:cells?|response|function|defen[cs]es?)\b|\bimmunoglobulins?\b|\bhypogammaglobulin|\bIg[GMA]\b"
+    r"|\bneutrophils?\b|\bneutropeni|\blymphocytes?\b|\blymphopeni|\bwhite (?:blood )?cells?\b|\bT[- ]cells?\b",
+    re.IGNORECASE,
+)
 # Each aspect (and timing direction) as a retrieval query says it: what a broad question's answer looks up
 # per aspect ("Does X make a patient immunocompromised?" → X's mechanism, monitoring, vaccination, ...).
 ASPECT_QUERIES: dict[str, str] = {
@@ -156,8 +163,15 @@ def is_broad(analysis: Analysis) -> bool:
     )
 
 
-def aspects_of(text: str) -> frozenset[str]:
+def question_aspects(text: str) -> frozenset[str]:
+    """The aspects a question (or a heading) asks about."""
     return frozenset(k for k, rx in _ASPECT_RE.items() if rx.search(text))
+
+
+def aspects_of(text: str) -> frozenset[str]:
+    """The aspects a passage sentence speaks to: a question's, and "infection" for the immune system's parts."""
+    found = question_aspects(text)
+    return found | {"infection"} if "infection" not in found and IMMUNE_PARTS.search(text) else found
 
 
 def direction_of(text: str) -> str | None:
@@ -376,14 +390,14 @@ def quantity_asked(question: str) -> str:
 def analyse(question: str, entities: Entities, context: str = "") -> Analysis:
     """Analyse ``question``; an elliptical follow-up inherits entity and aspect from ``context``."""
     found = entities.find(question)
-    aspects = aspects_of(question)
+    aspects = question_aspects(question)
     if context:  # the latest turn that names an entity of a kind wins ("Same for Briumvi?" after Ocrevus)
         products = set(entities.products)
         own_products = any(g in products for g in found)
         own_other = any(g not in products for g in found)
         found = found | {g for g in entities.find(context) if not (own_products if g in products else own_other)}
         if not aspects or _ELLIPTICAL.search(question):
-            aspects = aspects | aspects_of(context)  # "How common is that?": common, and still about that
+            aspects = aspects | question_aspects(context)  # "How common is that?": common, and still about that
     keys = frozenset("|".join(sorted(g)) for g in found)
     return Analysis(
         entities=keys,

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from bot.question import Analysis, aspects_of, direction_of, figures_of
+from bot.question import Analysis, direction_of, figures_of, question_aspects
 from bot.rank import FEATURES, UnitView, auc, features, fit, training_fold
 from bot.text import content_words
 from bot.units import units
@@ -68,7 +68,7 @@ def _examples(
         # the document's subject is in every section: only the words saying which part count
         stems = sorted(set(content_words(q)) - set(content_words(str(doc[qi].get("focus") or ""))))
         weights = {s: math.log(1.0 / df.get(s, 1e-3)) for s in stems if df.get(s, 1e-3) < 1.0}
-        analysis = Analysis(frozenset(), aspects_of(q), direction_of(q), False, False,
+        analysis = Analysis(frozenset(), question_aspects(q), direction_of(q), False, False,
                             q.lower().startswith("what is"), figures_of(q))  # fmt: skip
         xs.append(features(views, list(uv @ qv[qi]), weights, analysis))
         ys.append(np.asarray([1.0 if i == qi else 0.0 for i, _ in flat]))
