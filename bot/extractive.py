@@ -353,7 +353,8 @@ class ExtractiveAnswerer:
                said: Sequence[Gist], yes_no: bool = False, overview: bool = False) -> list[Candidate]:  # fmt: skip
         """Lead with the best self-contained unit, then maximal marginal relevance down to a floor."""
         pool = sorted(candidates, key=lambda c: -c.score)
-        pool = [c for c in pool if not _restates(gist(c.text), said)]
+        if said:  # sentences already shown in this conversation
+            pool = [c for c in pool if not _restates(gist(c.text), said)]
         if not pool:
             return []
         sim = _cos_matrix([c.vector for c in pool], [c.vector for c in pool])
@@ -365,12 +366,21 @@ class ExtractiveAnswerer:
         gists = [gist(lead.text)]
         diversity = OVERVIEW_DIVERSITY if overview else DIVERSITY
         floor = lead.score - RELEVANCE_SPAN
-        rest = [c for c in pool if c is not lead]
-        while rest and len(chosen) < MAX_POINTS[audience]:
-            covered = {_primary(s) for s in chosen} | {"other"} if overview else set()
-            gains = [_gain(c, chosen, covered, diversity, sim, row) for c in rest]
-            pick = rest[gains.index(max(gains))]
-            rest.remove(pick)
+        # maximal marginal relevance, in numpy: each unit's score less ``diversity`` times its cosine to the closest
+        # point chosen, and in an overview ``COVERAGE_BONUS`` more under a heading not yet covered
+        scores = np.array([c.score for c in pool])
+        primary = np.array([_primary(c) for c in pool])
+        closest = sim[row[id(lead)]].copy()
+        left = np.ones(len(pool), dtype=bool)
+        left[row[id(lead)]] = False
+        while left.any() and len(chosen) < MAX_POINTS[audience]:
+            gain = scores - diversity * closest
+            if overview:
+                covered = [_primary(s) for s in chosen] + ["other"]
+                gain = gain + COVERAGE_BONUS * ~np.isin(primary, covered)
+            i = int(np.argmax(np.where(left, gain, -np.inf)))
+            left[i] = False
+            pick = pool[i]
             if (pick.score < floor and len(chosen) >= MIN_POINTS[audience]) or pick.score < floor - RELEVANCE_SPAN / 2:
                 break
             if overview and sum(1 for s in chosen if s.passage == pick.passage) >= MAX_PER_PASSAGE:
@@ -389,11 +399,13 @@ class ExtractiveAnswerer:
                 if k >= 0 and _adds_to(g, gists[k]) and not _VERDICT.match(chosen[k].text):
                     chosen[k] = pick
                     gists[k] = g
+                    closest = sim[[row[id(s)] for s in chosen]].max(axis=0)
                 continue
             if sum(1 for s in chosen if sources[s.passage] == sources[pick.passage]) >= MAX_PER_SOURCE[audience]:
                 continue
             chosen.append(pick)
             gists.append(g)
+            closest = np.maximum(closest, sim[i])
         return chosen
 
     def generate(
@@ -511,14 +523,6 @@ def is_overview(question: str, analysis: Analysis, audience: Audience) -> bool:
     checking ("..., correct?"), which wants the one fact that confirms or corrects it."""
     return (audience == "clinician" and is_broad(analysis) and bool(analysis.aspects) and analysis.yes_no
             and not analysis.definition and not _TAG_QUESTION.search(question))  # fmt: skip
-
-
-def _gain(c: Candidate, chosen: Sequence[Candidate], covered: set[str], diversity: float, sim: np.ndarray,
-          row: dict[int, int]) -> float:  # fmt: skip
-    """Maximal marginal relevance: the score, less ``diversity`` times the cosine to the closest point chosen, and
-    in an overview (``covered`` not empty) ``COVERAGE_BONUS`` more under a heading not yet covered."""
-    fresh = COVERAGE_BONUS if covered and _primary(c) not in covered else 0.0
-    return c.score + fresh - diversity * max(float(sim[row[id(c)], row[id(s)]]) for s in chosen)
 
 
 def _primary(c: Candidate) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.text import STOPWORDS as STOP
 from bot.types import Passage
@@ -163,11 +164,13 @@ def is_broad(analysis: Analysis) -> bool:
     )
 
 
+@lru_cache(maxsize=8192)  # units and headings recur across questions and turns
 def question_aspects(text: str) -> frozenset[str]:
     """The aspects a question (or a heading) asks about."""
     return frozenset(k for k, rx in _ASPECT_RE.items() if rx.search(text))
 
 
+@lru_cache(maxsize=8192)
 def aspects_of(text: str) -> frozenset[str]:
     """The aspects a passage sentence speaks to: a question's, and "infection" for the immune system's parts."""
     found = question_aspects(text)
