@@ -5,9 +5,10 @@ patient immunocompromised?", "What is X?") wants evidence from several: how X wo
 monitoring, infections, vaccination before starting and after the last dose, how long the effect
 lasts. So each aspect (and timing direction) of ``bot.question``'s vocabulary that the first
 ranking's passages speak to gets a query of its own — the entity's names, the question's other
-topic words and the aspect — embedded in one batch; their best passages not yet retrieved take the
-place of the first ranking's tail. Nothing is promoted past the answerer's ranker: it still scores
-every unit against the question, and composition groups what it keeps under aspect headings.
+topic words (not the corpus' background words) and the aspect — embedded in one batch; their best
+passages not yet retrieved come beside the first ranking's head, in a set ``WIDEN`` times the usual.
+Nothing is promoted past the answerer's ranker: it still scores every unit against the question, and
+composition (a clinician overview, ``bot.extractive.is_overview``) covers the aspects under headings.
 (Scoring a unit against its aspect's query as well was tried: it let dosing schedules into an answer
 about immune effects, and demo fact recall fell below its gate.)
 """
