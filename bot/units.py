@@ -28,6 +28,12 @@ _OPENERS = frozenset(
     people children adults treatment symptoms""".split()
 )
 _PREPOSITIONS = frozenset("in on at for with during after before from to by of as under".split())
+# Words that lead into a sentence's own first phrase, never a leaflet label: question words, conjunctions,
+# quantifiers and the adjectives of a comparison ("Low IgG ...", "Most Ocrevus ...").
+_SENTENCE_LEADS = _PREPOSITIONS | frozenset(
+    """what how why when where which who whose whether because although though since while unless until once
+    all any both each every few many more most much no none several some such low high lower higher less""".split()
+)
 _FUNCTION = frozenset(
     "a an the of and or with to for in on at by from as is are be your you under about than into over see".split()
 )
@@ -94,7 +100,11 @@ def split_run_in(text: str, context: str = "") -> tuple[str, int]:
     for i in range(1, min(len(words) - 1, 12)):
         word = words[i].group(0)
         prev = words[i - 1].group(0)
-        if not word[:1].isupper() or re.search(r"[.:;,!?)\]]$", prev) or prev.lower() in _FUNCTION:
+        if not word[:1].isupper() or re.search(r"[.:;,!?)\]]$", prev):
+            continue
+        if _restates_name(words, i, text) and is_claim(text[words[i].start() :]):
+            return text[: words[i - 1].end()], words[i].start()
+        if prev.lower() in _FUNCTION:
             continue
         opener = word.lower().rstrip(",") in _OPENERS
         if not opener and prev[:1].isupper() and i > 1:
@@ -106,9 +116,7 @@ def split_run_in(text: str, context: str = "") -> tuple[str, int]:
             return head, words[i].start()
         if (
             proper is None
-            and i <= 4
-            and not _AUX.search(head)
-            and words[0].group(0).lower() not in _PREPOSITIONS
+            and _is_run_in_label(head, text[words[i].end() :])
             and word.isalpha()
             and not word.isupper()  # an acronym sits mid-sentence: "The first reported PML case ..."
             # a proper noun the passage repeats ("Kesimpta"), but not as part of a repeated name
@@ -119,6 +127,43 @@ def split_run_in(text: str, context: str = "") -> tuple[str, int]:
     if proper:
         return proper
     return "", 0
+
+
+def _restates_name(words: list[re.Match[str]], i: int, text: str) -> bool:
+    """A leaflet heading naming the product, then the sentence naming it again: "How Shingrix works Shingrix
+    reminds ...", "What Kesimpta is used for Kesimpta is used to treat ...". The heading is a noun phrase or one of
+    the template's "What/How" titles: a verb in any other head means the name is the sentence's own object
+    ("Ocrevus Zunovo carries the same warnings as IV Ocrevus ...")."""
+    word = words[i].group(0)
+    head = text[: words[i - 1].end()]
+    return (
+        i <= 8
+        and word.isalpha()
+        and not word.isupper()
+        and word in {w.group(0) for w in words[: i - 1]}
+        and words[i + 1].group(0)[:1].islower()
+        and (words[0].group(0).lower() in {"what", "how"} or not _VERBISH.search(head))
+    )
+
+
+def _is_run_in_label(head: str, after_name: str) -> bool:
+    """Whether ``head`` before a proper noun is a one-word leaflet label ("Breast-feeding Kesimpta can pass ...")
+    rather than the opening of the sentence itself: the name must start a clause (a verb follows it), and the
+    word before it must not be one that leads into a noun phrase ("Low IgG on Ocrevus is ...", "Because Ocrevus
+    is given ...", "What Kesimpta is used for"), an acronym ("IV Ocrevus"), or a participle ("Reported Ocrevus
+    infusion reactions ..."). Longer heads before a name were, over the demo and external corpora, always the
+    sentence's own words ("Across all Ocrevus trial exposure ...", "Premedication before every Ocrevus infusion
+    lowers ..."): cutting them changes what the claim says, so only one word is taken."""
+    label = head.strip()
+    if " " in label or label.isupper() or label.lower() in _SENTENCE_LEADS or re.search(r"(?:ed|ly)$", label):
+        return False
+    return _starts_clause(after_name)
+
+
+def _starts_clause(after_name: str) -> bool:
+    """Whether the words after a name open a clause with it as subject: a verb comes next ("... can pass")."""
+    nxt = after_name.split(maxsplit=1)
+    return bool(nxt) and bool(_VERBISH.fullmatch(nxt[0].strip(",;")))
 
 
 def _is_item(text: str, raw: str) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.units import is_claim, split_run_in, units
 
 LEAFLET = """Tell your doctor or nurse straight away if you have an infection or any of the following signs of \
@@ -73,6 +75,33 @@ def test_an_acronym_mid_sentence_is_not_taken_for_the_end_of_a_run_in_heading() 
     text = "The first reported PML case in a person on Zorvia had taken another medicine before. PML is rare."
     assert split_run_in(text) == ("", 0)
     assert units(text)[0].text.startswith("The first reported PML case")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Low IgG on Zentrab is the immunoglobulin finding most linked to serious infection.",
+        "Across all Zentrab trial exposure of up to 7 years, serious infections occurred at 2.01 per 100 years.",
+        "Premedication before every Zentrab infusion lowers the rate and severity of infusion reactions.",
+        "Because Zentrab is given every 6 months, B cells stay low between doses.",
+        "Combining Zentrab with other immunosuppressants raises the risk of infection.",
+        "The EU leaflet says Zentrab must not be given to people with an active infection.",
+    ],
+)
+def test_a_sentence_that_opens_before_a_name_keeps_its_opening_words(sentence: str) -> None:
+    # Cutting "Low" or "Across all" off as a run-in heading changed what the claim says ("IgG on Zentrab is ...").
+    context = f"{sentence} Zentrab is a medicine."
+    assert split_run_in(sentence, context) == ("", 0)
+    assert units(context)[0].text == sentence
+
+
+def test_a_leaflet_title_before_the_sentence_that_names_the_product_again_is_its_heading() -> None:
+    text = "What Zentrab is used for Zentrab is used to treat adults with relapsing MS."
+    assert split_run_in(text) == ("What Zentrab is used for", len("What Zentrab is used for "))
+    assert split_run_in("How Zentrab works Zentrab reminds your body about the virus.")[0] == "How Zentrab works"
+    # a verb in the head: the name is the sentence's own object, not a heading's
+    same = "Zentrab Depot carries the same warnings as IV Zentrab for infections and hepatitis B."
+    assert split_run_in(same) == ("", 0)
 
 
 def test_fragments_and_link_lists_are_not_claims() -> None:
