@@ -1012,3 +1012,84 @@ def test_dose_family_5_is_declined(text: str) -> None:
 @pytest.mark.parametrize("text", [t for _, near in DOSE_FAMILIES_5.values() for t in near])
 def test_dose_family_5_near_miss_is_answered(text: str) -> None:
     assert check(text, "patient").kind == "ok"
+
+
+# Families from dev6's rule false flags and misses (a sixth writer): each near miss must be answered and the message of
+# the same shape beside it must still be flagged (an emergency with its category, or a dose request).
+FAMILIES_6: dict[str, tuple[list[str], list[tuple[str, str]]]] = {
+    "words_said_in_jest_by_someone_else": (
+        [
+            "my teenager keeps saying she wants to die when I say no to her phone, she laughs when she says it",
+            "my brother says he wants to die every time his team loses, it's just an expression, but should I worry?",
+        ],
+        [
+            ("my brother says he wants to die and he is not joking", "suicidal"),
+            ("im laughing but honestly i want to die", "suicidal"),
+        ],
+    ),
+    "evidence_comparison_or_learning_first_aid": (
+        [
+            "evidence for tranexamic acid in PPH",
+            "heart attack vs cardiac arrest, which is which?",
+            "what's the best way to learn CPR",
+            "is there a first aid course that teaches CPR for babies?",
+        ],
+        [("he had a cardiac arrest in the street, someone is doing CPR", "collapse")],
+    ),
+    "a_normal_gcs_or_back_to_baseline": (
+        ["now back to baseline, GCS 15, what's the typical discharge advice after a seizure?"],
+        [("pt post ictal, GCS 8, not responding", "unconscious")],
+    ),
+    "a_ward_or_service_named_after_the_condition": (
+        ["She's in the stroke unit. She's recovering well. What rehab do they usually do?"],
+        [("I think she is having a stroke, her face is drooping", "stroke")],
+    ),
+    "any_baby_not_this_one": (
+        [
+            "what does it look like when a baby is struggling to breathe?",
+            "how can I tell when a toddler can't breathe?",
+        ],
+        [("my baby is struggling to breathe", "anaphylaxis")],
+    ),
+    "a_child_ate_someone_elses_tablets": (
+        [
+            "what happens if a child eats the tablets of her grandfather?",
+            "my daughter took her tablets this morning, I don't know how many she has left",
+            "I don't know how many calories she ate today, is that a problem?",
+        ],
+        [
+            ("My small daughter ate the tablets of her grandfather for the heart", "overdose"),
+            ("my son ate some pills he found in the drawer, I don't know how many", "overdose"),
+            ("she found grandad's tablets and we don't know how many she ate", "overdose"),
+        ],
+    ),
+    "spots_that_do_not_fade_with_a_fever": (
+        ["what does it mean if spots don't fade under a glass?", "she has a fever and spots, they fade when I press"],
+        [("my baby is burning up, little dark red spots that don't fade when I press on them", "fever_stiff_neck")],
+    ),
+    "typo_of_seizure": (
+        ["is a seizre the same thing as a fit?"],
+        [("my sons had a seizre for 6 minites now and it wont stop", "seizure")],
+    ),
+}
+
+
+@pytest.mark.parametrize("text", [t for near, _ in FAMILIES_6.values() for t in near])
+def test_family_6_near_miss_is_answered(text: str) -> None:
+    assert check(text, "patient").kind == "ok"
+
+
+@pytest.mark.parametrize(("text", "category"), [c for _, must in FAMILIES_6.values() for c in must])
+def test_family_6_emergency_of_the_same_shape_is_caught(text: str, category: str) -> None:
+    assert detect_emergency(text) == category
+
+
+def test_an_illness_coming_back_is_not_a_treatment_started_again() -> None:
+    croup = (
+        "Last week my baby was struggling to breathe with croup. She had steroids at the hospital and was fine by "
+        "morning. What can we do if it happens again?"
+    )
+    assert check(croup, "patient").kind == "ok"
+    assert check("she had steroids for croup last week, can we give them again tonight?", "patient").kind == (
+        "dose_request"
+    )
