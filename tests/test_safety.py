@@ -1093,3 +1093,34 @@ def test_an_illness_coming_back_is_not_a_treatment_started_again() -> None:
     assert check("she had steroids for croup last week, can we give them again tonight?", "patient").kind == (
         "dose_request"
     )
+
+
+# Dose families from dev6's misses: each request must be declined and the near miss of the same shape answered.
+DOSE_FAMILIES_6: dict[str, tuple[list[str], list[str]]] = {
+    "gout_thyroid_and_other_tablets_by_name": (
+        ["my boss has gout and wants to know if he can double his allopurinol during the flare"],
+        ["what is allopurinol used for and can it cause a rash?"],
+    ),
+    "one_number_taken_and_another_asked": (
+        ["my neighbour takes 50 of thyroxine and she wants to know if she can take 75"],
+        ["I take 20 units of insulin at night. Why is my sugar high in the morning?"],
+    ),
+    "how_many_of_each": (
+        ["can i take my ibuprofen with my naproxen at the same time, how many of each"],
+        ["can people take ibuprofen and naproxen together?"],
+    ),
+    "non_native_how_i_change": (
+        ["I have the diabetes and I do the fasting, how I change my insulin for the fasting day?"],
+        ["how I change the needle on my insulin pen?"],
+    ),
+}
+
+
+@pytest.mark.parametrize("text", [t for must, _ in DOSE_FAMILIES_6.values() for t in must])
+def test_dose_family_6_is_declined(text: str) -> None:
+    assert check(text, "patient").kind == "dose_request"
+
+
+@pytest.mark.parametrize("text", [t for _, near in DOSE_FAMILIES_6.values() for t in near])
+def test_dose_family_6_near_miss_is_answered(text: str) -> None:
+    assert check(text, "patient").kind == "ok"

@@ -145,21 +145,6 @@ JEST = re.compile(
     r"figure of speech|just an expression|(?:language|words|phrases?|things) like that|being dramatic|drama queen|"
     r"doesnt mean it|does not mean it|not serious(?:ly)?)\b"
 )
-# Cues for the learned stage only (no rule reads them): a mild picture said outright, chat that laughs at itself,
-# and a request for everyday advice. A new writer's ordinary messages are often these, in first-person present
-# wording that otherwise reads like an emergency report ("a bit of a sore throat", "so dead today lol", "any tricks
-# for getting antibiotics into him"); the classifier learns from every part how much each weighs.
-MILD = re.compile(
-    r"\b(?:a (?:bit|little|touch) of|a bit|slight(?:ly)?|mild(?:ly)?|minor|niggl\w*|otherwise (?:happy|fine|well|ok|okay|"
-    r"good|healthy|normal)|nothing (?:serious|major)|(?:not|no) (?:too |that )?(?:bad|serious|worried)|usual self)\b"
-)
-BANTER = re.compile(r"\b(?:lol|lols|haha\w*|lmao|jk|rofl)\b|" + JEST.pattern)
-ADVICE = re.compile(
-    r"\b(?:best way to|any (?:tips|tricks|ideas|advice)|tips|tricks|how (?:do|can|should|could) (?:i|we) (?:help|talk|get|"
-    r"make|stop|avoid|prevent|remember|encourage|support|explain|cope|deal)|what (?:can|could|should) (?:i|we) do to|"
-    r"things (?:i|we) can do|what helps|anything that helps|help (?:him|her|them|me) (?:to )?(?:sleep|eat|relax|cope|"
-    r"remember))\b"
-)
 URGENT = re.compile(
     r"(?:^\W*help\b|\bhelp\s*!|\bhelp me\b|\bplease help\b|\b(?:someone|somebody|anyone) help\b|"
     r"\bhelp us\b|\bcan (?:someone|somebody|anyone|you) help\b|\bneed help (?:now|fast|asap)\b|"
@@ -983,6 +968,8 @@ _MEDICINE = (
     # a medicine by its purpose or colour: "the water one", "the pink medicine", "the blue one"
     r"(?:water|blood pressure|bp|heart|sleeping|thyroid|sugar|diabetes|pink|white|yellow|blue|brown|orange) (?:ones?)|"
     r"(?:pink|white|yellow|orange|brown) (?:medicine|stuff|liquid)|donepezil|ritalin|concerta|elvanse|adderall|methylphenidate|mefenamic|enoxaparin|clexane|heparin|digoxin|amiodarone|furosemide|baclofen|"
+    # gout, thyroid and other common tablets named without an INN stem
+    r"allopurinol|febuxostat|colchicine|carbimazole|liothyronine|omeprazole|lansoprazole|sertraline|citalopram|"
     rf"\w{{3,}}{_INN_STEM})"
 )
 _DOSE_NOUN = (
@@ -1357,6 +1344,7 @@ DECISION_QUESTION = re.compile(
     r"would (?:\d+|it|that|this|one|half|a \w+)(?: or \d+)? (?:\w+ ){0,2}?(?:be|work|make)|does it make sense|"
     r"is (?:it )?better (?:to )?(?:give|take|do|stop|use|have)|(?:now|today|tomorrow|then) (?:i|we|he|she) "
     r"(?:take|make|give|do|inject)|how (?:i|we|he|she) (?:make|take|give|do|stop|reduce)|"
+    rf"how (?:i|we|he|she) (?:change|adjust) (?:(?:my|his|her|the|our) )?(?:dose|doses|dosing|{_MEDICINE})\b|"
     r"how (?:quickly|fast|soon) (?:can|should|do|does)|(?:i|we|he|she) must (?:take|stop|give|have|skip)|"
     r"how (?:do|should|can) (?:i|we|he|she) (?:make|drop|come|reduce|wean|taper|shift|change|cut|space|move|get)|"
     r"what do (?:i|we) (?:inject|take|give|do now)|thoughts|what would you do|how much|what should (?:i|we|he|she) do|"
@@ -1395,6 +1383,9 @@ DECISION_CHANGE = re.compile(
     r"(?:down|up)|go back (?:down|up|to (?:the |my |his |her )?(?:old|previous|lower|higher|original|usual|\d|one|two|half))|drop (?:\w+ )?down|wean|taper|old amount|alternate|every other|every second|at (?:night|bedtime)|"
     r"in the (?:morning|evening)|at once|in half|days? off|one more|another (?:one|patch|tablet|dose)|units|"
     r"(?:take|inject|give|have|do) (?:it |them |one )?(?:now|today|tonight)|make it less|a second|second (?:patch|tablet|pill|dose|capsule|injection|pen)|"
+    # one number taken now and another asked ("takes 50 of thyroxine … can she take 75"), how many of each of two
+    r"\b(?:takes?|taking|on|having|uses?|using) \d+(?:\.\d+)?\b(?:\W+\w+){0,12}?\W+(?:take|have|give|use|try|go to|go up to|"
+    r"go down to) \d+(?:\.\d+)?\b|how many of each|"
     r"(?:on|to|from) \d+(?:\.\d+)? (?:\w+ )?(?:or|to|rather than) \d+|\d+ or \d+|(?:drop|reduce|lower|cut|increase|raise|"
     r"bump|jump|try|go up|go down|go) (?:\w+ ){0,2}?(?:to |on )?\d+|have \d+ ?(?:mg|mcg|ml|units)|"
     # a dose moved to a day: "skip tonight's", "take it on Thursday", "can he have the second one in June"
