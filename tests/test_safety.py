@@ -1124,3 +1124,10 @@ def test_dose_family_6_is_declined(text: str) -> None:
 @pytest.mark.parametrize("text", [t for _, near in DOSE_FAMILIES_6.values() for t in near])
 def test_dose_family_6_near_miss_is_answered(text: str) -> None:
     assert check(text, "patient").kind == "ok"
+
+
+def test_feeling_fine_now_does_not_settle_an_overdose_but_a_time_long_past_does() -> None:
+    text = "I took 40 paracetamol earlier today because I wanted it all to stop, I feel fine now, maybe it failed"
+    assert detect_emergency(text) == "overdose"
+    assert detect_emergency("he swallowed a handful of my tablets this morning, he seems fine now") == "overdose"
+    assert check("I took too many paracetamol years ago, I'm fine now, can I drink alcohol?", "patient").kind == "ok"

@@ -178,6 +178,12 @@ def _has_experiencer_cue(prefix: str) -> bool:
 def _fires(rule: rules.Rule, sentence: str, match: re.Match[str], urgent: bool) -> bool:
     """Apply the strong/context rule described in the module docstring to one match."""
     prefix = sentence[: match.start()]
+    if rule.category == "overdose":
+        # "I took 40 paracetamol earlier today … I feel fine now": feeling fine does not settle an overdose
+        # (paracetamol harms a day later); only a time long past does ("years ago").
+        for pattern in (rules.RESOLVED, rules.RESOLVED_NOW):  # blanked, so the match's offsets still hold
+            sentence = pattern.sub(lambda m: " " * len(m.group()), sentence)
+        prefix = sentence[: match.start()]
     settled = bool(rules.RESOLVED_NOW.search(sentence))  # "now stable", "now 3 years without one"
     present = _has_present_marker(sentence, match.start(), match.end()) and not settled
     if rule.always:
