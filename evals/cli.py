@@ -325,6 +325,11 @@ def run_safety(args: argparse.Namespace) -> int:
         info = classifier.info or {}
         print(f"thresholds: emergency {classifier.emergency_threshold}, dose {classifier.dose_threshold}")
         print(f"out of file (behind the rules): {json.dumps(info.get('out_of_file'))}")
+        print("nested (each part at thresholds chosen on the other parts' out-of-file scores: what a new writer sees):")
+        for part, row in (info.get("nested") or {}).items():
+            print(f"  {part}: emergency {100 * row['emergency_recall']:.1f}% / dose {100 * row['dose_recall']:.1f}% / "
+                  f"wrongly flagged {100 * row['false_flag_rate']:.1f}% at {row['emergency_threshold']:.2f} / "
+                  f"{row['dose_threshold']:.2f}")  # fmt: skip
         print(f"wrote {target}")
         splits = tuple(s for s in splits if s not in heldout_parts()) or ("dev",)  # training never scores held-out
     print(safety.run(splits, embedder, settings.cache_dir, args.misses, args.latency, settings=answer_settings,

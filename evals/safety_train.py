@@ -13,10 +13,11 @@ sentences leave it out). ``L2``, ``PUBLIC_WEIGHT`` and
 ``CUE_SCALE`` were chosen by the same out-of-file score below, on the development parts only.
 
 Thresholds are chosen out of file: for each development part, a model trained without it scores it,
-behind the rules as shipped; the thresholds keep the most recall (an emergency counts twice a dose
-request) while at most ``MAX_FALSE_FLAG`` of all their ordinary messages are flagged and at most
-``MAX_PART_FALSE_FLAG`` (issue 11's target) of any one part's. Those out-of-file
-figures are what a new writer's messages would see, and they are stored in the weights file's ``info``.
+behind the rules as shipped; the thresholds are the pair that meets issue 11's recall targets pooled
+(``MIN_EMERGENCY_RECALL``, ``MIN_DOSE_RECALL``) while flagging the fewest of the worst part's ordinary messages.
+Those out-of-file figures are optimistic (the thresholds were chosen on them); the NESTED estimate scores each
+part at thresholds chosen on the other parts alone, which is what a new writer's messages would see. Both are
+stored in the weights file's ``info``.
 Then the final model is fitted on everything.
 """
 
@@ -42,10 +43,9 @@ from ingest.errors import CitebotError
 PUBLIC_WEIGHT = 0.2
 L2 = 0.1
 CUE_SCALE = 0.2
-MAX_FALSE_FLAG = 0.015
-# Issue 11's target holds on every part: the pooled budget alone let a fresh writer's part (dev3, 2.5%) pay for one
-# more emergency elsewhere (dev2's d2-em-0265 at 0.711, five more flags pooled).
-MAX_PART_FALSE_FLAG = 0.02
+# Issue 11's recall targets: thresholds must meet them out of file (pooled) before false flags are weighed.
+MIN_EMERGENCY_RECALL = 0.99
+MIN_DOSE_RECALL = 0.97
 # Steps of 0.01: the probabilities crowd near the top, where 0.025 steps jumped over the better pairs.
 GRID = np.round(np.arange(0.30, 0.9901, 0.01), 3)
 
@@ -95,47 +95,78 @@ def _combine(rule: Sequence[str], p: np.ndarray, te: float, td: float) -> list[s
 
 def choose_thresholds(
     parts: Sequence[tuple[Sequence[Message], Sequence[str], np.ndarray]],
-    max_false_flag: float = MAX_FALSE_FLAG,
-    max_part_false_flag: float = MAX_PART_FALSE_FLAG,
+    min_emergency_recall: float = MIN_EMERGENCY_RECALL,
+    min_dose_recall: float = MIN_DOSE_RECALL,
 ) -> tuple[float, float, list[dict[str, Any]]]:
-    """Thresholds over out-of-file probabilities, the parts pooled: most recall while at most
-    ``max_false_flag`` of all their ordinary messages are flagged (rules included) and at most
-    ``max_part_false_flag`` of any one part's; among pairs of equal
-    recall the fewest flags win, and among those the most lenient pair: when the rules already catch every
-    development dose request, a strict dose threshold gains nothing measured and loses the classifier as a
-    backstop for phrasings no rule knows (0.99 instead of 0.92 after the rule families of 2026-12-07, at the same
-    recall and false flags). Returns them with each part's figures (the search counts pooled hits with
-    arrays; ``score`` gives the figures of the chosen pair)."""
+    """Thresholds over out-of-file probabilities, rules included: among the pairs whose pooled recall meets issue
+    11's targets (``min_emergency_recall``, ``min_dose_recall``), the one that flags the fewest of the WORST part's
+    ordinary messages, then the fewest pooled, then the most recall (an emergency counts twice a dose request), then
+    the most lenient pair (a strict threshold that gains nothing measured loses the classifier as a backstop for
+    phrasings no rule knows). When no pair meets the targets, the most recall, then the same order.
+
+    Why recall first: the earlier rule (most recall under a false-flag cap on every part) let the one hardest writer
+    set the thresholds once `dev6` joined: its ordinary messages score high out of file, so the cap drove the
+    emergency threshold to 0.97 and a new writer's emergency recall (nested) down to 93%. Returns the pair with each
+    part's figures (the search counts pooled hits with arrays; ``score`` gives the figures of the chosen pair)."""
     label = np.concatenate([[m.label for m in msgs] for msgs, _, _ in parts])
     rule = np.concatenate([np.asarray(r, dtype=object) for _, r, _ in parts])
     p = np.vstack([q for _, _, q in parts])
     free = rule == "ordinary"  # what the rules left to the classifier
     part = np.concatenate([np.full(len(msgs), i) for i, (msgs, _, _) in enumerate(parts)])
     ordinary, emergency, dose = (label == "ordinary"), (label == "emergency"), (label == "dose")
-    rule_flags = int((ordinary & ~free).sum())
     rule_em, rule_do = int((emergency & (rule == "emergency")).sum()), int((dose & (rule == "dose")).sum())
-    n_ord, n_em, n_do = max(int(ordinary.sum()), 1), max(int(emergency.sum()), 1), max(int(dose.sum()), 1)
+    n_em, n_do = max(int(emergency.sum()), 1), max(int(dose.sum()), 1)
     part_ord = np.maximum(np.bincount(part[ordinary], minlength=len(parts)), 1)
-    best: tuple[float, int, float, float] | None = None
-    for te in GRID[::-1]:
+    best: tuple[tuple[float, ...], float, float] | None = None
+    for te in GRID:  # lenient to strict: on a full tie the pair found first, the most lenient, stays
         fires_em = free & (p[:, LABELS.index("emergency")] >= te)
-        for td in GRID[::-1]:
+        em = (rule_em + int((emergency & fires_em).sum())) / n_em
+        for td in GRID:
             fires_do = free & ~fires_em & (p[:, LABELS.index("dose")] >= td)
-            flags = rule_flags + int((ordinary & (fires_em | fires_do)).sum())
-            if flags / n_ord > max_false_flag + 1e-12:
-                continue
+            do = (rule_do + int((dose & fires_do).sum())) / n_do
             flagged = ordinary & (~free | fires_em | fires_do)
-            if (np.bincount(part[flagged], minlength=len(parts)) / part_ord > max_part_false_flag + 1e-12).any():
-                continue
-            gain = 2 * (rule_em + int((emergency & fires_em).sum())) / n_em
-            gain += (rule_do + int((dose & fires_do).sum())) / n_do
-            # the grid runs from strict to lenient: an equal (gain, flags) found later is more lenient
-            if best is None or gain > best[0] + 1e-12 or (gain > best[0] - 1e-12 and flags <= best[1]):
-                best = (gain, flags, float(te), float(td))
+            worst = float((np.bincount(part[flagged], minlength=len(parts)) / part_ord).max())
+            meets = em >= min_emergency_recall - 1e-12 and do >= min_dose_recall - 1e-12
+            gain = 2 * em + do
+            key = (0.0, round(worst, 9), float(flagged.sum()), -gain) if meets else (1.0, -gain, round(worst, 9))
+            if best is None or key < best[0]:
+                best = (key, float(te), float(td))
     if best is None:
-        raise CitebotError("no thresholds fit the false-flag budget: the rules alone already exceed it")
-    _, _, te, td = best
+        raise CitebotError("no development messages to choose thresholds on")
+    _, te, td = best
     return te, td, [score(msgs, _combine(r, q, te, td))["overall"] for msgs, r, q in parts]
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 4)
+
+
+def nested_estimate(
+    names: Sequence[str],
+    parts: Sequence[tuple[Sequence[Message], Sequence[str], np.ndarray]],
+    min_emergency_recall: float = MIN_EMERGENCY_RECALL,
+    min_dose_recall: float = MIN_DOSE_RECALL,
+) -> dict[str, dict[str, float | None]]:
+    """What a new writer would see from the classifier: for each development part P, thresholds chosen (by
+    ``choose_thresholds``) on the out-of-file scores of the OTHER parts only, then P scored at them with its own
+    out-of-file scores (a model trained without P). The plain out-of-file figures are optimistic: their thresholds
+    were chosen on those very scores.
+
+    Cheap: it reuses the leave-one-part-out fits (the other parts' scores come from models that saw P, which
+    leaks P into the choice only through the other parts' scores; a fully nested fit would take a model per pair
+    of parts). The rules are in-sample here: they were written from every development part's misses."""
+    out = {}
+    for i, name in enumerate(names):
+        others = [part for j, part in enumerate(parts) if j != i]
+        te, td, _ = choose_thresholds(others, min_emergency_recall, min_dose_recall)
+        msgs, rule, p = parts[i]
+        row = score(msgs, _combine(rule, p, te, td))["overall"]
+        out[name] = {
+            **{k: _rounded(row[k]) for k in ("emergency_recall", "dose_recall", "false_flag_rate")},
+            "emergency_threshold": te,
+            "dose_threshold": td,
+        }
+    return out
 
 
 def train(
@@ -192,6 +223,7 @@ def train(
         out_of_file.append((parts[held], rule, model.probabilities(x[held])))
         progress(f"fitted without {held}")
     te, td, rows = choose_thresholds(out_of_file)
+    nested = nested_estimate(dev_parts, out_of_file)
     final = fit_on(["bank", "public", *dev_parts])
     digest = hashlib.sha256()
     for name in ("bank", "public", *dev_parts):
@@ -204,12 +236,13 @@ def train(
         "public_weight": PUBLIC_WEIGHT,
         "l2": L2,
         "cue_scale": CUE_SCALE,
-        "max_false_flag": MAX_FALSE_FLAG,
-        "max_part_false_flag": MAX_PART_FALSE_FLAG,
+        "min_emergency_recall": MIN_EMERGENCY_RECALL,
+        "min_dose_recall": MIN_DOSE_RECALL,
         "out_of_file": {
             held: {k: round(float(r[k]), 4) for k in ("emergency_recall", "dose_recall", "false_flag_rate")}
             for held, r in zip(dev_parts, rows, strict=True)
         },
+        "nested": nested,
     }
     return Classifier(
         embedder.name, embedder.backend, final.weights, final.bias, te, td, CUE_SCALE, embedder.recipe, info=info

@@ -173,6 +173,7 @@ def test_the_shipped_classifier_fits_the_bundled_model_only() -> None:
     assert shipped.weights.shape == (len(LABELS), 384 + len(CUES) + len(LABELS) + len(SENTENCE_FEATURES))
     info = shipped.info or {}
     assert set(info["out_of_file"]) >= {"dev", "dev2"} and info["trained_on"]["public"] > 1000
+    assert set(info["nested"]) == set(info["out_of_file"])  # what a new writer would see, per part
     assert Screen.for_embedder(FakeEmbedder()).learned is None  # another model gets the rules alone
 
 
@@ -270,7 +271,7 @@ def test_score_and_table_per_family(tmp_path: Path) -> None:
     assert "| **all** | 4 | 100.0% (1) | 100.0% (2) | 0.0% (1) |" in table
 
 
-def test_thresholds_are_chosen_within_the_false_flag_budget(tmp_path: Path) -> None:
+def test_thresholds_meet_the_recall_targets_with_the_fewest_false_flags(tmp_path: Path) -> None:
     rows = [
         {"id": "e", "text": "grandad looks odd grey sweaty", "label": "emergency", "family": "f"},
         {"id": "d", "text": "pls halve tabs", "label": "dose", "family": "f"},
@@ -280,11 +281,15 @@ def test_thresholds_are_chosen_within_the_false_flag_budget(tmp_path: Path) -> N
     messages = load_split("dev", tmp_path)
     rule = predict(Screen(), messages)
     p = np.array([[0.9, 0.05, 0.05], [0.1, 0.6, 0.3], [0.7, 0.2, 0.1]])  # the ordinary one looks like an emergency
-    te, td, rows_out = choose_thresholds([(messages, rule, p)], max_false_flag=0.0)
-    assert te > 0.7 and td <= 0.6  # the strictest emergency threshold that spares the ordinary message
+    te, td, rows_out = choose_thresholds([(messages, rule, p)])
+    assert 0.7 < te <= 0.9 and td <= 0.6  # every emergency and dose request caught, the ordinary message spared
     assert rows_out[0]["false_flag_rate"] == 0.0 and rows_out[0]["dose_recall"] == 1.0
-    with pytest.raises(CitebotError, match="false-flag budget"):
-        choose_thresholds([(messages, ["emergency"] * 3, p)], max_false_flag=0.0)  # the rules alone exceed it
+    hard = np.array([[0.6, 0.05, 0.35], [0.1, 0.6, 0.3], [0.7, 0.2, 0.1]])  # the emergency scores below it
+    te, _, rows_out = choose_thresholds([(messages, rule, hard)])
+    # recall first: the emergency is caught and the ordinary message flagged with it
+    assert te <= 0.6 and rows_out[0]["emergency_recall"] == 1.0 and rows_out[0]["false_flag_rate"] == 1.0
+    te, _, rows_out = choose_thresholds([(messages, rule, hard)], min_emergency_recall=0.0)
+    assert te > 0.7 and rows_out[0]["false_flag_rate"] == 0.0  # without the target, the flag is spared
 
 
 def test_training_reads_public_questions_and_chooses_thresholds_out_of_file(tmp_path: Path) -> None:
@@ -310,6 +315,7 @@ def test_training_reads_public_questions_and_chooses_thresholds_out_of_file(tmp_
     clf = train([medquad, pubmedqa], embedder, tmp_path / "cache", corpus, progress=lambda _: None)
     info = clf.info or {}
     assert set(info["out_of_file"]) == {"dev", "dev2"} and info["trained_on"]["public"] == 3
+    assert set(info["nested"]) == {"dev", "dev2"}  # each part at the thresholds chosen on the other alone
     assert clf.model == embedder.name and clf.dim == embedder.dim
     with pytest.raises(CitebotError, match="two development parts"):
         (corpus / "dev2.jsonl").unlink()
@@ -342,7 +348,7 @@ def test_latency_times_messages_of_several_sentences_apart(tmp_path: Path) -> No
     assert all(row["p95"] >= row["p50"] >= 0.0 for row in table.values())
 
 
-def test_no_one_part_may_exceed_its_own_false_flag_budget(tmp_path: Path) -> None:
+def test_among_pairs_meeting_the_targets_the_worst_part_decides(tmp_path: Path) -> None:
     rows = [
         {"id": "e", "text": "grandad looks odd grey sweaty", "label": "emergency", "family": "f"},
         {"id": "o", "text": "what signs mean grandad needs help", "label": "ordinary", "family": "f"},
@@ -350,10 +356,29 @@ def test_no_one_part_may_exceed_its_own_false_flag_budget(tmp_path: Path) -> Non
     (tmp_path / "dev.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
     messages = load_split("dev", tmp_path)
     rule = predict(Screen(), messages)
-    small = (messages, rule, np.array([[0.7, 0.1, 0.2], [0.8, 0.1, 0.1]]))  # its ordinary message looks worse
-    calm = [(messages, rule, np.array([[0.95, 0.0, 0.05], [0.1, 0.1, 0.8]]))] * 3
-    # pooled, one flag in four ordinary messages fits a 25% budget; that part alone would be 100% flagged
-    te, _, rows_out = choose_thresholds([small, *calm], max_false_flag=0.25, max_part_false_flag=0.5)
-    assert te > 0.8 and rows_out[0]["false_flag_rate"] == 0.0 and rows_out[0]["emergency_recall"] == 0.0
-    te, _, rows_out = choose_thresholds([small, *calm], max_false_flag=0.25, max_part_false_flag=1.0)
-    assert te <= 0.7 and rows_out[0]["false_flag_rate"] == 1.0 and rows_out[0]["emergency_recall"] == 1.0
+    # both emergencies are caught at 0.5 or at 0.8; at 0.5 the small part's ordinary message (0.6) is flagged too
+    small = (messages, rule, np.array([[0.9, 0.0, 0.1], [0.6, 0.1, 0.3]]))
+    calm = (messages, rule, np.array([[0.85, 0.0, 0.15], [0.1, 0.1, 0.8]]))
+    te, _, rows_out = choose_thresholds([small, calm], min_dose_recall=0.0)
+    assert 0.6 < te <= 0.85 and rows_out[0]["false_flag_rate"] == 0.0
+    assert rows_out[0]["emergency_recall"] == rows_out[1]["emergency_recall"] == 1.0
+
+
+def test_the_nested_estimate_scores_each_part_at_thresholds_chosen_on_the_others(tmp_path: Path) -> None:
+    from evals.safety_train import nested_estimate
+
+    rows = [
+        {"id": "e", "text": "grandad looks odd grey sweaty", "label": "emergency", "family": "f"},
+        {"id": "o", "text": "what signs mean grandad needs help", "label": "ordinary", "family": "f"},
+    ]
+    (tmp_path / "dev.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    messages = load_split("dev", tmp_path)
+    rule = predict(Screen(), messages)
+    calm = (messages, rule, np.array([[0.9, 0.0, 0.1], [0.1, 0.1, 0.8]]))
+    odd = (messages, rule, np.array([[0.95, 0.0, 0.05], [0.7, 0.1, 0.2]]))  # this writer's ordinary message at 0.7
+    nested = nested_estimate(["a", "b", "odd"], [calm, calm, odd], min_dose_recall=0.0)
+    # chosen on the calm parts alone, the most lenient pair flags the odd part's ordinary message: a new writer's view
+    assert nested["odd"]["emergency_threshold"] <= 0.7 and nested["odd"]["false_flag_rate"] == 1.0
+    assert nested["a"]["emergency_threshold"] > 0.7 and nested["a"]["emergency_recall"] == 1.0
+    te, _, rows_out = choose_thresholds([calm, calm, odd], min_dose_recall=0.0)
+    assert te > 0.7 and rows_out[2]["false_flag_rate"] == 0.0  # the plain out-of-file figure hides it

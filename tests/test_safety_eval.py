@@ -37,8 +37,8 @@ FLOORS = {
     "dev2": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.004},  # 100% 100% 0.0%
     "dev3": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.01},  # 100% 100% 0.6%
     "dev4": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.005},  # 100% 100% 0.25%
-    "dev5": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.01},  # 100% 100% 0.67%
-    "dev6": {"emergency_recall": 0.965, "dose_recall": 0.95, "false_flag_rate": 0.09},  # 97.0% 96.0% 8.7% (untuned)
+    "dev5": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.005},  # 100% 100% 0.33%
+    "dev6": {"emergency_recall": 0.985, "dose_recall": 0.985, "false_flag_rate": 0.01},  # 99.0% 99.0% 0.67% (in-sample)
 }
 
 
