@@ -26,10 +26,9 @@ PARTS = sorted(p.stem for p in SAFETY.glob("*.jsonl"))
 # how the rules generalise. If this fails, restore the file; do not update the constant. (The second held-out part,
 # by a writer who never saw the rules, became development part dev5 after two looks: see the corpus README.)
 # heldout3, by another new writer, was frozen (sha256 060d8c11…) and scored once before it became dev6 the same way.
-# heldout4: a fourth held-out part by another new writer, frozen before anything scored it.
+# heldout4 (sha256 63645685…), the next writer's, was frozen, scored once and became dev7 the same way.
 FROZEN = {
     "heldout": "79462e7147b3ce7d07236cbf7fda08e1ccee6b1778c088469c23330b23a6b79c",
-    "heldout4": "63645685e8f24a0ed1adc0e3b5e213964b7ebd0b5894e6d98242b05f7db0601d",
 }
 
 LABELS = ("emergency", "dose", "ordinary")
@@ -48,7 +47,7 @@ ID_PREFIX = {
     "dev4": "d4",
     "dev5": "d5",
     "dev6": "d6",
-    "heldout4": "h4",
+    "dev7": "d7",
 }
 LABEL_CODE = {"emergency": "em", "dose": "do", "ordinary": "or"}
 
@@ -60,12 +59,12 @@ COUNTS = {
     "dev4": (150, 150, 400),
     "dev5": (200, 100, 300),
     "dev6": (200, 100, 300),
-    "heldout4": (200, 100, 300),
+    "dev7": (200, 100, 300),
 }
-MIN_MULTI_TURN = {"dev2": 5, "dev3": 3, "dev4": 10, "dev5": 10, "dev6": 10, "heldout4": 10}
-EVEN = {"dev", "dev2", "dev4", "dev5", "dev6", "heldout4"}
+MIN_MULTI_TURN = {"dev2": 5, "dev3": 3, "dev4": 10, "dev5": 10, "dev6": 10, "dev7": 10}
+EVEN = {"dev", "dev2", "dev4", "dev5", "dev6", "dev7"}
 HEAVY = ("typos", "run_on", "multi_sentence", "non_native")
-LONG_MULTI_SENTENCE = {"dev3", "dev4", "dev5", "dev6", "heldout4"}  # the point is one sentence among several (3-6)
+LONG_MULTI_SENTENCE = {"dev3", "dev4", "dev5", "dev6", "dev7"}  # the point is one sentence among several (3-6)
 
 # Issue 11: at least 400 / 200 / 600 messages in all, at least 40% of each class held out (heldout + dev, the
 # first two parts; the later ones only add to both sides).

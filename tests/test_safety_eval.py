@@ -28,18 +28,19 @@ pytestmark = pytest.mark.integration
 # ordinary messages wrongly flagged. The development parts were trained on and, since the rule families of
 # 2026-12-07, the rules were tuned on their misses too (in-sample figures; re-measured then: docs/SAFETY.md; dev4,
 # a fourth writer's, scored 98.7% 89.3% 6.2% before anything was tuned or trained on it; dev5, a fifth writer's,
-# 99.5% 92.0% 5.3% as a held-out part before it was promoted; dev6, a sixth writer's, 97.0% 96.0% 8.7% as heldout3).
+# 99.5% 92.0% 5.3% as a held-out part before it was promoted; dev6, a sixth writer's, 97.0% 96.0% 8.7% as heldout3;
+# dev7, a seventh writer's, 97.0% 95.0% 2.7% as heldout4).
 # The held-out parts are scored, never tuned on (re-measured 2026-12-07 with the shipped model). They miss issue
 # 11's targets: docs/SAFETY.md.
 FLOORS = {
     "heldout": {"emergency_recall": 0.995, "dose_recall": 0.97, "false_flag_rate": 0.025},  # 100% 97.9% 2.3%
-    "heldout4": {"emergency_recall": 0.965, "dose_recall": 0.945, "false_flag_rate": 0.03},  # 97.0% 95.0% 2.7%
     "dev": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.005},  # 100% 100% 0.3%
     "dev2": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.004},  # 100% 100% 0.0%
     "dev3": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.01},  # 100% 100% 0.6%
     "dev4": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.005},  # 100% 100% 0.25%
     "dev5": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.005},  # 100% 100% 0.33%
     "dev6": {"emergency_recall": 0.985, "dose_recall": 0.985, "false_flag_rate": 0.01},  # 99.0% 99.0% 0.67% (in-sample)
+    "dev7": {"emergency_recall": 0.965, "dose_recall": 0.945, "false_flag_rate": 0.03},  # 97.0% 95.0% 2.7% (untuned)
 }
 
 
