@@ -1131,3 +1131,138 @@ def test_feeling_fine_now_does_not_settle_an_overdose_but_a_time_long_past_does(
     assert detect_emergency(text) == "overdose"
     assert detect_emergency("he swallowed a handful of my tablets this morning, he seems fine now") == "overdose"
     assert check("I took too many paracetamol years ago, I'm fine now, can I drink alcohol?", "patient").kind == "ok"
+
+
+# Families from dev7's rule false flags and misses (a seventh writer): each near miss must be answered and the message
+# of the same shape beside it must still be flagged with its category.
+FAMILIES_7: dict[str, tuple[list[str], list[tuple[str, str]]]] = {
+    "taking_it_all_in_is_understanding": (
+        ["The nurse told me so much about my new patches that I couldn't take it all in. What were the main points?"],
+        [
+            ("I'm going to take it all in the bathroom tonight and be done", "suicidal"),
+            ("i just want to end it all", "suicidal"),
+        ],
+    ),
+    "it_turned_out_to_be_nothing": (
+        [
+            "My mum passed out in the queue and it turned out she'd just not eaten. How common is that?",
+            "Dad collapsed at the wedding and it turned out to be only a faint. Should he see anyone?",
+        ],
+        [("my dad just collapsed and he is not breathing", "unconscious")],
+    ),
+    "words_compared_as_if_the_same": (
+        [
+            "People use stroke and TIA as if they're the same thing. Are they?",
+            "is cardiac arrest the same thing as a heart attack?",
+        ],
+        [("the man next to me has gone into cardiac arrest, I'm doing CPR", "collapse")],
+    ),
+    "a_claim_checked_or_how_to_raise_a_worry": (
+        [
+            "Is it true you should put a spoon in the mouth of someone having a seizure?",
+            "what's the best way to ask my brother if he's feeling suicidal?",
+        ],
+        [
+            ("my brother is having a seizure right now", "seizure"),
+            ("my brother says he is suicidal and has pills", "suicidal"),
+        ],
+    ),
+    "a_span_up_to_now_is_not_long_past": (
+        ["She had a bad reaction at her infusion last year but it went away. What causes that?"],
+        [("on Tysabri and over the last week her speech has gone slurred and she can't find her words", "stroke")],
+    ),
+    "hyperkalaemia_shorthand_and_not_breathing_non_native": (
+        ["what potassium level counts as dangerous, is 5.4 high?", "my K+ was 4.8 at the last check, is that normal?"],
+        [
+            ("renal ward: potassium 7.1, wide QRS, HR 38", "collapse"),
+            ("my neighbour fall down and not breath, how I do the heart massage?", "unconscious"),
+        ],
+    ),
+    "full_thickness_burn_in_plain_words": (
+        ["what does it mean if a burn looks white and leathery?", "I burnt my finger on the oven, it hurts and is red"],
+        [
+            (
+                "my son pulled the kettle over, the burn on his arm is white and leathery and he says it doesn't hurt",
+                "burns",
+            )
+        ],
+    ),
+    "an_airway_sign_minutes_after_an_exposure": (
+        [
+            "Last year my throat felt tight 10 minutes after my flu jab but it went away. What causes that?",
+            "how long after a vaccine do they make you wait in case your throat swells?",
+        ],
+        [("pt had her flu jab 5 mins ago, now hoarse and c/o throat tightness", "anaphylaxis")],
+    ),
+    "affairs_in_order_while_low": (
+        [
+            "My dad sorted his affairs in order after his cancer diagnosis. What is a lasting power of attorney?",
+            "how do I put my affairs in order before a big operation?",
+        ],
+        [
+            (
+                "my friend has put his affairs in order and keeps thanking me for everything, he's been so low "
+                "since he lost his job",
+                "suicidal",
+            )
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("text", [t for near, _ in FAMILIES_7.values() for t in near])
+def test_family_7_near_miss_is_answered(text: str) -> None:
+    assert check(text, "patient").kind == "ok"
+
+
+@pytest.mark.parametrize(("text", "category"), [c for _, must in FAMILIES_7.values() for c in must])
+def test_family_7_emergency_of_the_same_shape_is_caught(text: str, category: str) -> None:
+    assert detect_emergency(text) == category
+
+
+# Dose families from dev7's misses and rule false flags: each request must be declined and the near miss of the same
+# shape answered.
+DOSE_FAMILIES_7: dict[str, tuple[list[str], list[str]]] = {
+    "the_leaflet_named_then_asked_about": (
+        ["my wife's Kesimpta is due today, can she take it a week late?"],
+        ["My husband's Ocrevus leaflet talks about vaccines. What does it say he should do?"],
+    ),
+    "a_habit_changed_not_a_dose": (
+        ["My water tablets have me running to the loo, can I take them later in the day?"],
+        ["My water tablets make me pee all day. Is it OK to drink less to cut down?"],
+    ),
+    "non_native_one_option_or_another": (
+        [
+            "I miss my metformin yesterday night, today I take double or normal?",
+            "I have the flu, I do my Ocrevus next week or I wait?",
+            "I vomit after the pill, I need take again?",
+        ],
+        ["I take metformin and my sugar is normal, it is good medicine?"],
+    ),
+    "a_one_off_extra_already_had": (
+        ["can I have an extra vitamin D today?"],
+        ["ok panic over, is it bad to have had an extra iron tablet once?"],
+    ),
+    "misspelt_levothyroxine": (["im on levotiroxine 75 . should i go up to 100"], ["what is levotiroxine for?"]),
+}
+
+
+@pytest.mark.parametrize("text", [t for must, _ in DOSE_FAMILIES_7.values() for t in must])
+def test_dose_family_7_is_declined(text: str) -> None:
+    assert check(text, "patient").kind == "dose_request"
+
+
+@pytest.mark.parametrize("text", [t for _, near in DOSE_FAMILIES_7.values() for t in near])
+def test_dose_family_7_near_miss_is_answered(text: str) -> None:
+    assert check(text, "patient").kind == "ok"
+
+
+def test_a_breathing_sign_over_days_with_a_dose_question_is_a_dose_request_not_an_airway_now() -> None:
+    assert check("im wheezy at night this week, can i take extra puffs of my brown inhaler?", "patient").kind == (
+        "dose_request"
+    )
+    assert check(
+        "my son has been short of breath on and off for a few days, should he double his inhaler?", "patient"
+    ).kind == ("dose_request")
+    assert detect_emergency("im wheezy right now, can i take extra puffs?") == "anaphylaxis"
+    assert detect_emergency("I'm wheezy at night this week and now my lips are swelling") == "anaphylaxis"

@@ -199,6 +199,8 @@ def _fires(rule: rules.Rule, sentence: str, match: re.Match[str], urgent: bool) 
         return not rules.INFORMATIONAL.search(sentence)
     if rule.strong:
         return True
+    if rule.category == "anaphylaxis" and rules.RECURRING.search(sentence):
+        return False  # "I'm wheezy at night this week, can I take extra puffs?": control over days, not an airway now
     if _is_inverted_question(prefix):
         return False
     return _has_experiencer_cue(prefix) and not rules.PAST.search(sentence)

@@ -46,7 +46,11 @@ HYPOTHETICAL = re.compile(
     r"when\W+(?:a|an|the)?\W*(?:patient|patients|people|person|someone|somebody|anyone|you|one)|"
     # "what does it look like when a baby is struggling to breathe": any baby, not this one
     r"when\W+(?:a|an)\W+(?:baby|newborn|infant|toddler|child|kid|teenager|adult|elderly person)|"
-    r"is it (?:dangerous|safe|bad|harmful|possible|risky) to)\b"
+    r"is it (?:dangerous|safe|bad|harmful|possible|risky) to|"
+    # a claim checked ("is it true you should never put anything in the mouth of someone having a seizure?") and how
+    # best to raise a worry with someone ("the best way to tell a friend you're worried they might be suicidal")
+    r"is it (?:true|a myth)|myth that|old wives|(?:best|right|good|gentlest|kindest) way to (?:tell|ask|talk to|approach|"
+    r"bring (?:it )?up|raise|say|support))\b"
 )
 INVERTED_QUESTION = re.compile(r"(?:^|\W)(?:can|could|would|will|might|may|does|do)\W+\w+")
 PRESENT_ANYWHERE = re.compile(
@@ -74,6 +78,8 @@ INFORMATIONAL = re.compile(
     # evidence and comparisons, and learning what to do: "evidence for tranexamic acid in PPH", "heart attack vs cardiac
     # arrest", "which is which", "best way to learn CPR"
     r"evidence (?:for|on|behind|base|that)|literature|vs|versus|which is which|management of|"
+    # "people keep using heart attack and cardiac arrest as if they're the same thing": words compared
+    r"(?:are|is|as if) (?:they|it|theyre|its|them) (?:\w+ )?(?:the )?same(?: thing)?|the same thing|"
     r"(?:learn|learning|teach|teaching|taught|course|class|training|trained) (?:\w+ ){0,2}?(?:cpr|first aid|resus\w*|bls|ils|als))\b"
 )
 PAST = re.compile(
@@ -82,7 +88,11 @@ PAST = re.compile(
 )
 # Long past: "years ago", "last year", "as a child" (an hour ago is still now for an overdose).
 LONG_PAST = re.compile(
-    r"\b(?:years?|months?|weeks?) ago\b|\b(?:last|a) (?:year|month|week)\b|\b(?:in the past|previously|history of|"
+    r"\b(?:years?|months?|weeks?) ago\b|"
+    # a span up to now ("in the last week I've started bumping into things", "over the past few days") is not long past
+    r"\b(?<!in the )(?<!over the )(?<!for the )(?<!during the )(?<!within the )(?<!in )(?<!for )(?<!over )(?:last|a) "
+    r"(?:year|month|week)\b|\b(?:in the past(?! (?:few |couple of |\d+ |two |three |several )?(?:days?|weeks?|hours?|month))|"
+    r"previously|history of|"
     r"used to|as a child|childhood|once had|back in|when i was|last (?:infusion|dose|time)|(?:fine|ok|okay|better|"
     r"all right|alright) now|went away|settled|resolved|recovered|(?:i|he|she|we|they) once|"
     r"in (?:january|february|march|april|may|june|july|august|september|october|november|december)|"
@@ -99,6 +109,9 @@ PRESENT_ANCHOR = re.compile(
 )
 RESOLVED = re.compile(
     r"\b(?:(?:fine|ok|okay|better|all right|alright) now|went away|settled|resolved|recovered|"
+    # a diagnosis that settled it: "it turned out he'd just fainted", "turned out to be only a panic attack"
+    r"turned out (?:to be |it was |its |(?:hed|shed|id|theyd|he|she|i|they) (?:had |was |were )?)(?:just|only|nothing)"
+    r"(?! (?:taken|swallowed|drunk|eaten|overdosed|injected|had (?:a|an) (?:stroke|seizure|fit|heart attack)))|"
     r"came back (?:completely|fully|to normal)|back to (?:normal|(?:his |her |their |my )?baseline))\b"
 )
 # "now wheezy", "now very drowsy": "now" just before the symptom places it in the present.
@@ -144,6 +157,13 @@ JEST = re.compile(
     r"\b(?<!not )(?<!isnt )(?<!wasnt )(?<!stopped )(?:laughing|laughs|laughed|giggling|joking|jokes|as a joke|jokingly|"
     r"figure of speech|just an expression|(?:language|words|phrases?|things) like that|being dramatic|drama queen|"
     r"doesnt mean it|does not mean it|not serious(?:ly)?)\b"
+)
+# A breathing sign that recurs over days ("wheezy at night this week", "short of breath on and off for a few days"): a
+# bare breathing word then asks about control (a reliever, a dose), not an airway closing now; it silences the context
+# rules of the breathing signs (``anaphylaxis_word``) only, never a strong or narrative rule nor a present marker.
+RECURRING = re.compile(
+    r"\b(?:at night|every night|most nights|(?:in the |every )mornings?|this week|for (?:a few|several|\d+|two|three|four) "
+    r"(?:days|nights|weeks)|(?:all|the whole) week|lately|on and off|off and on)\b"
 )
 URGENT = re.compile(
     r"(?:^\W*help\b|\bhelp\s*!|\bhelp me\b|\bplease help\b|\b(?:someone|somebody|anyone) help\b|"
@@ -255,7 +275,9 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         "end_my_life",
         # "take it all in the morning instead of split" is a dose moved within the day, not "end it all"
         r"\b(?:end|ending|take|taking) (?:my|it) (?:own )?(?:life|all)\b"
-        r"(?! (?:in the (?:morning|evening)|in one (?:dose|go)|first thing|instead|with (?:food|breakfast)))",
+        r"(?! (?:in the (?:morning|evening)|in one (?:dose|go)|first thing|instead|with (?:food|breakfast)))"
+        # "I didn't take it all in" (what the pharmacist said): understanding, not intent
+        r"(?! in\b(?! (?:the|a|an|one|my|his|her|bed|\d+)\b))",
         strong=True,
         always=True,
     ),
@@ -589,6 +611,14 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"\bbp\W*[1-8]\d\W*/\W*\d+\b",
     ),
     _narrative("anaphylaxis", "wheezing_badly", r"\bwheezing (?:a lot|badly|really badly|loudly|and)\b"),
+    # a sign of the airway within minutes of an exposure: "pt had COVID booster 8 mins ago, c/o throat tightness, hoarse"
+    _narrative(
+        "anaphylaxis",
+        "airway_sign_minutes_after",
+        r"\b(?:\d+|a few|few|five|ten|fifteen|twenty) (?:minutes?|mins?) (?:ago|after|since|post)\b(?:\W+\w+){0,15}?\W+"
+        r"(?:throat (?:is |feels )?(?:tight\w*|closing|swell\w*)|tight (?:throat|chest)|hoarse\w*|stridor|wheez\w*|"
+        r"(?:lips?|tongue|face) (?:is |are )?(?:swell\w*|swollen)|swollen (?:lips?|tongue|face))\b",
+    ),
     # ---- stroke
     _narrative(
         "stroke",
@@ -663,7 +693,8 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"\b(?:not|isnt|wont|hardly|barely|stopped) (?:\w+ )?(?:responding|answering|answer|respond|responds|"
         r"conscious|responsive|rousable)\b(?! to (?:treatment|ocrevus|kesimpta|the drug|the medication|therapy))|"
         r"\b(?:hard|difficult|impossible) to (?:wake|rouse)\b|"
-        r"\b(?:floppy|unrousable|obtunded|no pulse|stopped breathing|not breathing)\b|"
+        # "not breathe": a non-native "not breath" after spelling folding ("a man fall down and not breath")
+        r"\b(?:floppy|unrousable|obtunded|no pulse|stopped breathing|not breathing|not breathe)\b|"
         r"\bgcs (?:of )?(?:[3-9]|1[0-4])\b|"  # 15 is normal
         r"\bfound (?:him|her|them|my \w+) (?:on the floor|collapsed|unconscious|unresponsive)\b|"
         r"\bbreathing (?:is )?(?:strange|weird|funny|noisy|gurgling|shallow)\b|\bsnoring noises\b|"
@@ -756,12 +787,25 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"\b(?:going|gonna|planning|plan|want|wants|about) to (?:take|swallow) (?:all|every one) (?:of )?(?:my|his|her|the|their) "
         r"(?:pills|tablets|meds|medication)\b",
     ),
+    # affairs put in order by someone low: "he's put his affairs in order and asked me to look after his cat 'after'. He's
+    # been very down since the divorce" (whole message: the mood may be told in another sentence)
+    _narrative(
+        "suicidal",
+        "affairs_in_order_and_low",
+        r"\b(?:put|putting|puts|sorted|sorting|sorts|got|getting|gets) (?:\w+ )?(?:affairs|things) in order\b(?:\W+\w+){0,40}?\W+"
+        r"(?:(?:very|really|so|been|feeling|feels) (?:\w+ )?(?:down|low)|depressed|hopeless|divorce|split up|broke up|"
+        r"lost (?:his|her|their|my) (?:job|wife|husband|partner)|not (?:himself|herself)|withdrawn)\b|"
+        r"\b(?:(?:very|really|so|been|feeling|feels) (?:\w+ )?(?:down|low)|depressed|hopeless|divorce)\b(?:\W+\w+){0,40}?\W+"
+        r"(?:put|putting|puts|sorted|sorting|sorts|got|getting|gets) (?:\w+ )?(?:affairs|things) in order\b",
+        whole_message=True,
+    ),
     # ---- serious infection on an immunosuppressant: fever with any red flag, in one sentence
     # ---- clinical shorthand for an acute event (a clinician reporting a patient)
     _narrative(
         "collapse",
         "clinical_red_flag_terms",
         r"\b(?:pulseless|cpr|cardiac arrest|peri arrest|arrested|crash call|code blue|resus|rosc|"
+        r"(?:k\+?|potassium) (?:of |is |at |was |now )?(?:6\.[5-9]|[7-9]\.\d)|(?:broad|wide) (?:complex|qrs)|"
         r"hemiplegia|hemiparesis|hemianopia|dense (?:left|right) (?:sided )?weakness|lkw|last known well|"
         r"haemoptysis|hemoptysis|haematemesis|hematemesis|melaena|melena|"
         r"saddle (?:anaesthesia|anesthesia)|cauda equina|urinary retention|ascending weakness|fvc|"
@@ -867,6 +911,13 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"come|falling|fell|dropped) (?:down|over|across)\b",
     ),
     # ---- serious burns
+    # the signs of a full-thickness burn in plain words: "the skin is white and leathery and the middle doesn't even hurt"
+    _narrative(
+        "burns",
+        "full_thickness_burn",
+        r"\b(?:burn(?:ed|t|s)?|scald(?:ed|s)?)\b(?:\W+\w+){0,20}?\W+(?:leathery|charred|waxy|(?:doesnt|does not|dont|do not) "
+        r"(?:even )?hurt|no feeling|cant feel (?:it|anything))\b",
+    ),
     _narrative(
         "burns",
         "serious_burn",
@@ -1013,7 +1064,10 @@ LEAFLET_FRAMING = re.compile(
     r"product\W+information|prescribing\W+information|information\W+leaflet|smpc|pil|instructions|guidance|"
     r"guidelines)\W+(?:\w+\W+)?(?:say|says|advise|recommend|tell|state)|\baccording\W+to\W+the\W+(?:leaflet|label|"
     r"product\W+information|package\W+insert|smpc)\b|\bwhat\W+(?:is|are)\W+the\W+(?:label|leaflet)(?:s)?\W+"
-    r"(?:instructions|advice|recommendations)\b|\b(?:leaflet|label)\b.*\b(?:explain|mean|means|understand)\b"
+    r"(?:instructions|advice|recommendations)\b|\b(?:leaflet|label)\b.*\b(?:explain|mean|means|understand)\b|"
+    # the leaflet named, then asked about: "my wife's Kesimpta leaflet talks about missed doses. What does it say?"
+    r"\b(?:leaflet|label|package\W+insert|pil)\b.*\bwhat\W+(?:does|do|did|would)\W+(?:it|they)\W+(?:say|says|advise|"
+    r"recommend|tell)\b"
 )
 # General questions ("in general, can I take paracetamol with it?") are not about one person's dose.
 GENERAL_FRAMING = re.compile(
@@ -1289,6 +1343,7 @@ SPELLING: dict[str, str] = {
         "antidepressants": "antidepressents antidepresants",
         "depressants": "depressents depresants",
         "warfarin": "warfrin warferin",
+        "levothyroxine": "levotiroxine levothyroxin levotyroxine levothyroxene",
         "prednisolone": "prednisolon prednisalone",
         "paracetamol": "paracetemol paracetomol",
         "stiff": "stif",
@@ -1348,6 +1403,11 @@ DECISION_QUESTION = re.compile(
     r"how (?:quickly|fast|soon) (?:can|should|do|does)|(?:i|we|he|she) must (?:take|stop|give|have|skip)|"
     r"how (?:do|should|can) (?:i|we|he|she) (?:make|drop|come|reduce|wean|taper|shift|change|cut|space|move|get)|"
     r"what do (?:i|we) (?:inject|take|give|do now)|thoughts|what would you do|how much|what should (?:i|we|he|she) do|"
+    # non-native, one option against another or need without "to": "today morning I take double or normal?", "I do the
+    # injection this week or I wait?", "I need take again one?"
+    r"(?:i|we|he|she) (?:take|do|give|inject|make|use|have) (?:\w+ ){0,5}?or (?:i |we |he |she )?(?:normal|normally|usual|"
+    r"the usual|same|the same|wait|not|skip|stop|later|next)|(?:i|we|he|she) needs? (?:take|give|inject|use|have|do) "
+    r"(?:\w+ )?again|"
     r"or (?:give|wait|not|skip|delay|reduce|go ahead|carry on|continue|stop|after|restart|just)|needs? (?:adjusting|changing|"
     r"reducing|lowering|increasing|to be (?:adjusted|changed|reduced|lowered))|is \d+ ?mg (?:\w+ ){0,3}?(?:too|enough|right|ok|"
     r"okay|safe)|(?:i|he|she|we|they) can (?:make|take|have|get|do|inject|use|give|put)|"
@@ -1433,7 +1493,13 @@ CAUSE_QUESTION = re.compile(
     r"\bhow (?:much time|long) after\b(?:\W+\w+){0,8}?\W+(?:(?:come|comes|coming|go|goes|get|gets) back|recovers?|"
     r"returns?|wears? off|out of (?:the|my|his|her) system)\b|"
     r"\b(?:risk|chance|odds)s? (?:\w+ )?(?:go|goes|come|comes|drop|drops|fall|falls) (?:down|up)\b|"
-    r"\bhow (?:can|do|could|should) (?:i|we|he|she|you) (?:stop|prevent) (?:that|this)\b"
+    r"\bhow (?:can|do|could|should) (?:i|we|he|she|you) (?:stop|prevent) (?:that|this)\b|"
+    # the harm of a one-off extra already had: "ok panic over, is it bad to have an extra vitamin D once"
+    r"\bis (?:it|that) (?:bad|harmful|dangerous) (?:to (?:have|take|get) )?(?:had |taken )?(?:an? )?(?:extra|double|one more)\b"
+    r"(?:\W+\w+){0,4}?\W+once\b|"
+    # a habit changed, not a dose: "is it OK to drink less water to cut down (the trips)?"
+    r"\b(?:ok|okay|fine|safe|alright|all right|bad|should (?:i|he|she|we)|can (?:i|he|she|we)) (?:to )?(?:drink|eat|exercise|"
+    r"walk|sleep|rest) (?:\w+ )?(?:less|more|fewer)\b"
 )
 # Asking for the labelled schedule, not a personal change: "how many Shingrix shots do I need?"
 SCHEDULE_QUESTION = re.compile(
