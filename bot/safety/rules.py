@@ -765,6 +765,9 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"razor blades)\b|"
         r"\b(?:engine|car) (?:is |still )?running (?:\w+ ){0,5}?(?:garage|closed|shut)\b|"
         r"\b(?:pills|tablets|meds) (?:\w+ ){0,2}?(?:counted out|lined up|laid out|all out)\b|"
+        # what was saved, counted out, without naming it: "tonight I've counted out what I've been saving"
+        r"\bcounted (?:out )?(?:what|everything|all) (?:\w+ ){0,2}?(?:been )?(?:saving|saved|collecting|collected|stockpiling|"
+        r"keeping)\b(?! (?:up )?(?:for|towards|money|cash|pennies|coins))|"
         r"\b(?:got|have|laid|put|lined) (?:\w+ ){0,2}?(?:all )?(?:my|his|her) (?:pills|tablets|meds) (?:out|lined up|counted)\b|"
         r"\bhow many (?:of )?(?:my |his |her )?(?:pills|tablets) (?:\w+ )?(?:it would|would it|it will|will it) take\b|"
         r"\b(?:intends?|plans?|planning|going|gonna|says (?:hes|shes) going) to (?:take|inject|swallow|use) (?:them |it )?all\b|"
@@ -823,7 +826,20 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"shallow|slow|noisy|weird|strange)\b|"
         r"\b(?:more and more|getting more|increasingly|so|very|really) (?:breathless|short of breath)\b|"
         r"\b(?:lips?|face|fingers|hands|skin) (?:\w+ ){0,2}?(?:blue|bluish|purple|grey|gray|dusky)\b|"
-        r"\b(?:hardly|barely|not) breathing\b|\bgasping\b|\bchoking\b",
+        r"\b(?:hardly|barely|not) breathing\b|\bgasping\b|\bchoking\b|"
+        # stridor in lay words: "a high whistling noise every time she breathes in"
+        r"\b(?:whistl\w*|squeak\w*|crowing|high pitched|harsh|rasping) (?:noise|sound)s? (?:\w+ ){0,4}?(?:when|as|every time|"
+        r"each time) (?:she|he|they|i|the baby|baby) breathes? in\b",
+    ),
+    # jaundice after a lot of paracetamol (a staggered overdose): "skin and eyes have gone yellow … she's been taking lots
+    # of paracetamol for her back"
+    _narrative(
+        "overdose",
+        "jaundice_after_paracetamol",
+        r"\b(?:skin|eyes|whites of (?:his|her|my|their) eyes) (?:\w+ ){0,4}?(?:yellow|jaundiced)\b(?:\W+\w+){0,25}?\W+"
+        r"(?:lots of|loads of|a lot of|too much|too many|extra|handfuls of|more than (?:\w+ )?(?:dose|allowed|should))\W+"
+        r"(?:\w+\W+)?(?:paracetamol|acetaminophen|tylenol|co codamol|cocodamol|panadol)\b",
+        whole_message=True,
     ),
     _narrative(
         "collapse",
@@ -1333,6 +1349,7 @@ SPELLING: dict[str, str] = {
         "overdose": "overdoes",
         "much": "mutch mich",
         "ibuprofen": "ibuprofin ibuprofine ibuprophen",
+        "many": "mnay meny",
         "insulin": "insuln insulen insolin",
         "tonight": "tonite 2nite",
         "night": "nite",
@@ -1459,7 +1476,8 @@ DECISION_CHANGE = re.compile(
     r"only (?:get|take|have|give|do|use) (?:\d|one|half|a (?:single|half|dose|tablet|pill))|only one|what (?:quantity|amount)|"
     r"how many (?:units|puffs|tablets|pills|mg|ml|drops|capsules)|"
     r"adjust|adjusting|change|switch|extend|space|stretch|interval|every|instead|once a|only once|(?:only|just) one time|one time (?:a|per) (?:day|week)|split|slower|faster|"
-    r"how much(?! time| longer| does| is| will)|what dose|"
+    # "what oral KCl dose should I start her on?"
+    r"how much(?! time| longer| does| is| will)|what (?:\w+ ){0,2}?dose|"
     r"which dose|what do i inject|give (?:him|her|me|them) (?:one|some|it)|before or after|now or|yearly|year off|"
     r"months? off|top up|finish the course|catch up|same dose|adult dose|full dose|rate|"
     rf"last (?:injection|infusion|dose|pen) be|next one|delay reduce or give|{_NOT_LIFESTYLE}too (?:much|little|strong)|"
