@@ -1209,6 +1209,28 @@ FAMILIES_7: dict[str, tuple[list[str], list[tuple[str, str]]]] = {
         ],
         [("dad's eyes have gone yellow and he's been taking lots of paracetamol for his teeth all week", "overdose")],
     ),
+    "pml_like_deficit_in_plain_words_on_a_drug_that_carries_it": (
+        ["is bumping into things on one side a sign of PML on Tysabri?", "I'm on Tysabri and keep mixing up my pens"],
+        [
+            ("she's on natalizumab and this week she keeps bumping into things on her right", "neuro"),
+            ("on Kesimpta, since yesterday my left hand has stopped doing what I tell it", "neuro"),
+        ],
+    ),
+    "a_weekly_drug_taken_daily": (
+        ["why is methotrexate taken once a week and not every day?"],
+        [("mum's been taking her methotrexate every day instead of once a week, now her mouth is sore", "overdose")],
+    ),
+    "danger_to_self_from_psychosis": (
+        ["what is psychosis and does it always involve hearing voices?"],
+        [("my brother is hearing voices and he's standing on the roof saying he can fly", "suicidal")],
+    ),
+    "blood_in_the_vomit_and_a_baby_that_wont_wake_for_feeds": (
+        ["is it normal for a newborn to sleep a lot between feeds?", "why can vomiting make your eyes bloodshot?"],
+        [
+            ("I've been sick three times tonight and there was blood in it", "bleeding"),
+            ("my 2 week old is very yellow and won't wake for feeds", "unconscious"),
+        ],
+    ),
     "affairs_in_order_while_low": (
         [
             "My dad sorted his affairs in order after his cancer diagnosis. What is a lasting power of attorney?",

@@ -70,7 +70,7 @@ INFORMATIONAL = re.compile(
     r"(?:does|do|will|would|could) (?:ocrevus|kesimpta|briumvi|shingrix|it|ocrelizumab|ofatumumab) (?:cause|make|lead)|"
     r"difference between|recogni[sz]e|tell (?:if|whether|the difference)|first aid|risk of|chance of|at risk|risk for|"
     r"who (?:is|are|gets)|inherited|genetic|survival|survive|survives|prognosis|statistics|how many (?:people|patients)|"
-    r"out of curiosity|curious|(?:more|less) likely|different things|mix(?:ing|es)? (?:\w+ )?up|"
+    r"out of curiosity|curious|(?:more|less) likely|different things|mix(?:ing|es)? (?:\w+ )?up(?! (?:my |his |her |their )?words)|"
     r"in general|typically|usually|general question|meme|joke|joking|"
     # a reference question: "what criteria define status epilepticus?", "standard adult dose … per guidelines?"
     r"criteria|define|defines|defined|definition|guidelines?|protocols?|per (?:the )?(?:bnf|guidance)|"
@@ -102,7 +102,7 @@ LONG_PAST = re.compile(
 # throwing up all day", "Last year he had a fall. This afternoon he hit his head". Resolution words ("went away",
 # "fine now") are never background.
 PRESENT_ANCHOR = re.compile(
-    r"\b(?:today|tonight|this (?:morning|afternoon|evening)|all day|since (?:this morning|last night|yesterday)|"
+    r"\b(?:today|tonight|this (?:morning|afternoon|evening|week)|all day|since (?:this morning|last night|yesterday)|"
     r"(?:an|half an|about an|\d+|a few|few|a couple of|couple of|two|three|ten|twenty) (?:minutes?|mins|hours?|hrs) ago|"
     r"right now|at the moment|currently|just now|by the hour|now (?:hes|shes|im|theyre|he is|she is|i am|its|he|she|i|"
     r"his|her|my) (?:\w+ ){0,2}?(?:getting|started|starting|having|been|vomit\w*|keeps?|cant|wont|not|can only|is|has))\b"
@@ -695,6 +695,8 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"\b(?:hard|difficult|impossible) to (?:wake|rouse)\b|"
         # "not breathe": a non-native "not breath" after spelling folding ("a man fall down and not breath")
         r"\b(?:floppy|unrousable|obtunded|no pulse|stopped breathing|not breathing|not breathe)\b|"
+        # a baby that will not wake for feeds
+        r"\b(?:wont|will not|cant|cannot|not|doesnt|does not) (?:\w+ )?wake (?:up )?for (?:feeds?|feeding|a feed|(?:his|her) feeds?)\b|"
         r"\bgcs (?:of )?(?:[3-9]|1[0-4])\b|"  # 15 is normal
         r"\bfound (?:him|her|them|my \w+) (?:on the floor|collapsed|unconscious|unresponsive)\b|"
         r"\bbreathing (?:is )?(?:strange|weird|funny|noisy|gurgling|shallow)\b|\bsnoring noises\b|"
@@ -710,6 +712,8 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"keeps going|keeps bleeding|everywhere)\b|"
         r"\b(?:throwing up|threw up|vomiting|vomited|coughing up|coughed up|spitting up|puking) "
         r"(?:\w+ ){0,3}?(?:blood|coffee grounds)\b|\bcoffee grounds?\b|"
+        # "I've vomited twice and there was a lot of blood in it"
+        r"\b(?:vomited|vomiting|threw up|thrown up|throwing up|been sick)\b(?:\W+\w+){0,8}?\W+blood in (?:it|there)\b|"
         r"\b(?:black|tarry) (?:\w+ ){0,2}?(?:stool|stools|poo|poop)|(?:stool|stools|poo|poop) (?:is |are )?(?:black|like tar)\b|"
         r"\bblood in (?:my|his|her|the) (?:poo|stool|stools|poop|vomit|sick|pee|urine)\b|"
         r"\bsoak(?:ed|ing)? (?:through )?(?:a |my |her )?pads?\b|"
@@ -745,6 +749,13 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"\b(?:took|taken|had|gave|given) (?:\w+ )?double (?:his|her|my|their|the) (?:\w+ )?(?:dose|medication|meds|pills|tablets)\b|"
         r"\b(?:took|taken|swallowed|had) (?:\w+ ){0,2}?(?:sleeping|pain|heart|blood pressure) ?(?:pills|tablets|killers|meds)\b"
         r"(?:\W+\w+){0,8}?\W+(?:sleepy|drowsy|unresponsive|wont wake|not waking|confused|dizzy|slow|vomiting)\b",
+    ),
+    # ---- a danger to self from psychosis: "hearing voices, he's now standing on the roof edge saying he can fly"
+    _narrative(
+        "suicidal",
+        "psychosis_danger",
+        r"\b(?:standing|stood|sitting|climbed|climbing) (?:on|onto) (?:the )?(?:roof|ledge|edge|bridge|parapet|railings?)\b|"
+        r"\bsaying (?:he|she|they) can fly\b|\bvoices? (?:\w+ ){0,3}?telling (?:him|her|me|them) to (?:kill|hurt|jump|harm)\b",
     ),
     # ---- suicidal intent said indirectly
     _narrative(
@@ -831,6 +842,13 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"\b(?:whistl\w*|squeak\w*|crowing|high pitched|harsh|rasping) (?:noise|sound)s? (?:\w+ ){0,4}?(?:when|as|every time|"
         r"each time) (?:she|he|they|i|the baby|baby) breathes? in\b",
     ),
+    # a weekly drug taken daily: "on methotrexate and I think I took it every day instead of once a week"
+    _narrative(
+        "overdose",
+        "weekly_taken_daily",
+        r"\bmethotrex\w*\b(?:\W+\w+){0,12}?\W+(?:every day|daily|each day) instead of (?:once )?(?:a |per )?week(?:ly)?\b",
+        whole_message=True,
+    ),
     # jaundice after a lot of paracetamol (a staggered overdose): "skin and eyes have gone yellow … she's been taking lots
     # of paracetamol for her back"
     _narrative(
@@ -882,6 +900,15 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"\bstill (?:pouring|bleeding|gushing) (?:\w+ ){0,2}?after\b|\bbleeding for (?:like |about |over )?(?:half an hour|"
         r"an hour|(?:[2-9]\d|\d{3}) (?:minutes|mins)|\d+ hours?)\b|\bthrough (?:loads of |several |lots of |\d+ |two |three |four |five )?"
         r"(?:towels|tea towels)\b",
+    ),
+    # ---- a PML-like deficit in plain words on a drug that carries the risk (whole message: the drug may be named first)
+    _narrative(
+        "neuro",
+        "pml_like_deficit",
+        r"\b(?:tysabri|natalizumab|ofatumumab|kesimpta|ocrevus|ocrelizumab|briumvi|ublituximab|fingolimod|gilenya|"
+        r"dimethyl fumarate|tecfidera)\b(?:\W+\w+){0,40}?\W+(?:bumping into (?:\w+ ){0,3}?on (?:her|his|my|their|the|that|one) "
+        r"(?:left|right|side)|(?:hand|arm|leg) (?:has |have )?(?:stopped (?:doing what|working)|wont do what))\b",
+        whole_message=True,
     ),
     # ---- cauda equina and sudden leg loss
     _narrative(
