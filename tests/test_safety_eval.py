@@ -40,7 +40,9 @@ FLOORS = {
     "dev4": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.005},  # 100% 100% 0.25%
     "dev5": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.005},  # 100% 100% 0.33%
     "dev6": {"emergency_recall": 0.985, "dose_recall": 0.985, "false_flag_rate": 0.01},  # 99.0% 99.0% 0.67% (in-sample)
-    "dev7": {"emergency_recall": 0.965, "dose_recall": 0.945, "false_flag_rate": 0.03},  # 97.0% 95.0% 2.7% (untuned)
+    # dev7: the rules are in-sample since its families, the classifier never saw it; untuned (as heldout4, and as dev7
+    # before its families): 97.0% 95.0% 2.7%
+    "dev7": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.004},  # 100% 100% 0.0%
 }
 
 
