@@ -34,6 +34,7 @@ pytestmark = pytest.mark.integration
 # 11's targets: docs/SAFETY.md.
 FLOORS = {
     "heldout": {"emergency_recall": 0.995, "dose_recall": 0.97, "false_flag_rate": 0.025},  # 100% 97.9% 2.3%
+    "heldout5": {"emergency_recall": 0.975, "dose_recall": 0.905, "false_flag_rate": 0.07},  # 98.0% 91.0% 6.7%
     "dev": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.005},  # 100% 100% 0.3%
     "dev2": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.004},  # 100% 100% 0.0%
     "dev3": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.01},  # 100% 100% 0.6%
