@@ -10,8 +10,9 @@ cited to that passage. The steps:
 3. score the rest with the learned ranker (``bot.rank``, weights from public data);
 4. abstain when the best passages do not cover the question's key concept, saying so;
 5. compose: a correction first when the question asserts a figure the sources contradict, then the
-   best unit, then as many further points as clear the relevance floor — grouped under headings by
-   aspect for clinicians when the evidence spans several aspects, 3–6 plain points for patients —
+   best unit, then further points — for clinicians as many as clear the relevance floor, grouped under
+   headings by aspect when the evidence spans several aspects; for patients 3–6 plain points, past the
+   third only those the learned stopping rule (``bot.stop``) expects to make the answer better —
    never a point that restates an earlier one or one already shown in the conversation.
 """
 
@@ -37,6 +38,7 @@ from bot.question import (
     looks_like_medicine,
 )
 from bot.rank import FEATURES, UnitView, features, is_anaphoric, load_ranker, share
+from bot.stop import Admits, load_stop_rule
 from bot.text import collapse_acronyms, content_words, numbers, sentences, strip_citations
 from bot.types import Audience, Passage
 from bot.units import AnswerUnit, units
@@ -117,6 +119,7 @@ class Candidate:
     vector: tuple[float, ...]
     aspects: frozenset[str]
     position: int = 0  # the unit's order in its passage
+    section: str = ""  # its document and section: the points of one reference answer usually share one
 
 
 def _cos_matrix(a: Sequence[Sequence[float]], b: Sequence[Sequence[float]]) -> np.ndarray:
@@ -190,11 +193,12 @@ class ExtractiveAnswerer:
 
     def __init__(
         self, embedder: Embedder, lexical: LexicalIndex | None = None,
-        corpus: Callable[[], Iterable[Passage]] | None = None,
+        corpus: Callable[[], Iterable[Passage]] | None = None, stop_rule: Admits | None = None,
     ) -> None:  # fmt: skip
         self.embedder = embedder
         self.lexical = lexical
         self.ranker = load_ranker()
+        self.stop_rule: Admits | None = stop_rule  # None: the shipped rule (bot/stop.json), read on first use
         self._vectors: dict[str, list[float]] = {}
         self._corpus = corpus
         self._corpus_entities: Entities | None = None
@@ -266,7 +270,8 @@ class ExtractiveAnswerer:
                 score += 0.1  # "which signs...?": the unit that lists them, read with its lead-in
             score -= 0.004 * (number - 1)  # retrieval order as a tie-breaker
             out.append(Candidate(number, u.text, u.start, u.end, score, float(sim), tuple(vec),
-                                 aspects_of(u.text) or aspects_of(head), u.position))  # fmt: skip
+                                 aspects_of(u.text) or aspects_of(head), u.position,
+                                 f"{p.source}#{p.section}"))  # fmt: skip
         return out
 
     def _embed(self, texts: list[str]) -> list[list[float]]:
@@ -351,7 +356,9 @@ class ExtractiveAnswerer:
 
     def select(self, candidates: list[Candidate], audience: Audience, sources: Sequence[str],
                said: Sequence[Gist], yes_no: bool = False, overview: bool = False) -> list[Candidate]:  # fmt: skip
-        """Lead with the best self-contained unit, then maximal marginal relevance down to a floor."""
+        """Lead with the best self-contained unit, then points by maximal marginal relevance: for a clinician down
+        to a relevance floor (a broad question's evidence spans aspects); for a patient, past the first
+        ``MIN_POINTS``, each one the learned stopping rule (``bot.stop``) expects to make the answer better."""
         pool = sorted(candidates, key=lambda c: -c.score)
         if said:  # sentences already shown in this conversation
             pool = [c for c in pool if not _restates(gist(c.text), said)]
@@ -381,7 +388,8 @@ class ExtractiveAnswerer:
             i = int(np.argmax(np.where(left, gain, -np.inf)))
             left[i] = False
             pick = pool[i]
-            if (pick.score < floor and len(chosen) >= MIN_POINTS[audience]) or pick.score < floor - RELEVANCE_SPAN / 2:
+            enough = len(chosen) >= MIN_POINTS[audience]
+            if pick.score < floor - RELEVANCE_SPAN / 2 or (audience == "clinician" and enough and pick.score < floor):
                 break
             if overview and sum(1 for s in chosen if s.passage == pick.passage) >= MAX_PER_PASSAGE:
                 continue
@@ -403,6 +411,8 @@ class ExtractiveAnswerer:
                 continue
             if sum(1 for s in chosen if sources[s.passage] == sources[pick.passage]) >= MAX_PER_SOURCE[audience]:
                 continue
+            if audience == "patient" and not (self.stop_rule or load_stop_rule()).admits(pick, chosen) and enough:
+                continue  # another section's or page's sentence, or one that adds little: it costs more than it gives
             chosen.append(pick)
             gists.append(g)
             closest = np.maximum(closest, sim[i])

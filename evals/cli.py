@@ -6,6 +6,7 @@
     citebot eval medquad PATH.jsonl [--limit N] [--out DIR]
     citebot eval medquad PATH.jsonl --answers [--limit N] [--out DIR] [--fail-under/--fail-over METRIC=VALUE]
     citebot eval train-ranker PATH/medquad.jsonl [--limit DOCS_PER_FOLD] [--out DIR]
+    citebot eval train-stop PATH/medquad.jsonl [--limit QUESTIONS] [--out DIR]
     citebot eval safety [--split PART] [--misses] [--latency] [--train PUBLIC_QA ... [--out DIR]]
 
 Exit codes: 0 done, 1 a --fail-under or --fail-over gate failed, 2 usage or input error.
@@ -30,7 +31,7 @@ from ingest.errors import CitebotError
 # Further parts of the safety corpus (dev2.jsonl …, heldout5.jsonl …), each by another writer: safety eval only.
 SAFETY_PARTS = tuple(p for p in (*development_parts(), *heldout_parts()) if p not in SPLITS)
 
-BENCHMARKS = ("pubmedqa", "medquad", "train-ranker")
+BENCHMARKS = ("pubmedqa", "medquad", "train-ranker", "train-stop")
 
 
 def gate(text: str) -> tuple[str, float]:
@@ -57,7 +58,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         description="Run gold cases through the bot and write results.jsonl, summary.json, report.md and "
         "report.html to --out. 'citebot eval pubmedqa PATH' and 'citebot eval medquad PATH' measure "
         "retrieval on those public datasets instead; 'citebot eval train-ranker MEDQUAD.jsonl' retrains the "
-        "answerer's sentence ranker (bot/ranker.json, or DIR/ranker.json with --out); 'citebot eval safety' "
+        "answerer's sentence ranker (bot/ranker.json, or DIR/ranker.json with --out); 'citebot eval train-stop "
+        "MEDQUAD.jsonl' relearns the patient answer's stopping rule (bot/stop.json); 'citebot eval safety' "
         "scores the safety layer on the phrasing corpus (evals/datasets/safety/). "
         "Exit codes: 0 done, 1 a --fail-under gate failed, "
         "2 usage or input error.",
@@ -71,14 +73,15 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "datasets",
         nargs="*",
         metavar="DATASET",
-        help=f"gold JSONL files (default {DEFAULT_DATASET}), or 'pubmedqa PATH' / 'medquad PATH' / 'train-ranker PATH'",
+        help=f"gold JSONL files (default {DEFAULT_DATASET}), or 'pubmedqa PATH' / 'medquad PATH' / 'train-ranker PATH' "
+        "/ 'train-stop PATH'",
     )
     p.add_argument("--out", type=Path, help="output folder (default runs/<UTC timestamp>/)")
     p.add_argument(
         "--limit",
         type=int,
         help="only the first N cases (medquad: N sampled pairs, default 2000; train-ranker: documents per fold, "
-        "default 100)",
+        "default 100; train-stop: training-fold questions, default 600)",
     )
     p.add_argument(
         "--split",
@@ -273,6 +276,8 @@ def run_benchmark(name: str, path: Path, args: argparse.Namespace) -> int:
     embedder = make_embedder(settings)
     if name == "train-ranker":
         return train_ranker(path, embedder, args)
+    if name == "train-stop":
+        return train_stop(path, settings, embedder, args)
     progress = not args.quiet
     if name == "pubmedqa":
         result = public.run_pubmedqa(path, settings, embedder, args.limit, args.test_split, progress=progress)
@@ -298,6 +303,21 @@ def train_ranker(path: Path, embedder: Any, args: argparse.Namespace) -> int:
     target = args.out / "ranker.json" if args.out else WEIGHTS_PATH
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(weights + "\n", encoding="utf-8")
+    for key, value in report.items():
+        print(f"{key}: {value}")
+    print(f"wrote {target}")
+    return 0
+
+
+def train_stop(path: Path, settings: Any, embedder: Any, args: argparse.Namespace) -> int:
+    """Relearn the patient answer's stopping rule; writes bot/stop.json (or DIR/stop.json with --out)."""
+    from bot.stop import STOP_PATH
+    from evals.stop_train import QUESTIONS, train
+
+    rule, report = train(path, settings, embedder, args.limit or QUESTIONS)
+    target = args.out / "stop.json" if args.out else STOP_PATH
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(rule + "\n", encoding="utf-8")
     for key, value in report.items():
         print(f"{key}: {value}")
     print(f"wrote {target}")

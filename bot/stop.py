@@ -1,0 +1,104 @@
+"""When one more point is worth showing: a stopping rule learned from public data, not a fixed count.
+
+A patient answer used to take points down to a fixed relevance floor (the lead's score minus a span), at
+least three and at most six. On real documents that adds sentences from other sections and other pages
+that cost words and dilute the answer. This rule asks, for each further point the answerer would add,
+whether adding it is more likely than not to raise the answer's content-word F1 against a reference
+answer: a logistic regression over the point's context in the answer so far.
+
+Features (``STEP_FEATURES``):
+
+* ``score``: the point's ranker score (cosine units, ``bot.rank.Ranker.similarity_units``);
+* ``gap``: the lead's score minus the point's;
+* ``points``: points already chosen;
+* ``words``: words already shown, / 100;
+* ``same_section``: the point sits in the lead's section of the lead's document (a reference answer is
+  usually one section of one page, and the lead most often lies in it);
+* ``section_share``: the share of the chosen points from the point's own section;
+* ``new_words``: the share of its content words not yet said;
+* ``retrieval_rank``: 1 / the retrieval rank of its passage (a sentence of the best-matching passage is
+  worth keeping even when the lead came from elsewhere).
+
+Weights come from ``citebot eval train-stop`` on MedQuAD pages of the ranker's training fold (the answers'
+own trajectories labelled by whether each added point raised F1 against the gold answer), never from an
+eval set; ``bot/stop.json`` records the data and the held-out AUC.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from bot.rank import Ranker
+from bot.text import content_words
+
+STEP_FEATURES = ("score", "gap", "points", "words", "same_section", "section_share", "new_words", "retrieval_rank")
+STOP_PATH = Path(__file__).with_name("stop.json")
+ADMIT = 0.5  # more likely than not to raise the answer's F1
+
+
+class Point(Protocol):
+    """What the rule looks at in a candidate point (``bot.extractive.Candidate``)."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def score(self) -> float: ...
+    @property
+    def section(self) -> str: ...
+    @property
+    def passage(self) -> int: ...
+
+
+def step_features(pick: Point, chosen: Sequence[Point]) -> list[float]:
+    """One row of ``STEP_FEATURES`` for adding ``pick`` to ``chosen`` (whose first point is the lead)."""
+    lead = chosen[0]
+    said = {w for c in chosen for w in content_words(c.text)}
+    own = set(content_words(pick.text))
+    return [
+        pick.score,
+        lead.score - pick.score,
+        float(len(chosen)),
+        sum(len(c.text.split()) for c in chosen) / 100,
+        1.0 if pick.section == lead.section else 0.0,
+        sum(1 for c in chosen if c.section == pick.section) / len(chosen),
+        len(own - said) / len(own) if own else 0.0,
+        1.0 / max(pick.passage, 1),
+    ]
+
+
+class Admits(Protocol):
+    def admits(self, pick: Point, chosen: Sequence[Point]) -> bool: ...
+
+
+@dataclass(frozen=True)
+class StopRule:
+    """Admit a further point when P(it raises F1) >= ``ADMIT``."""
+
+    model: Ranker
+
+    def probability(self, pick: Point, chosen: Sequence[Point]) -> float:
+        return float(self.model.scores(np.asarray([step_features(pick, chosen)]))[0])
+
+    def admits(self, pick: Point, chosen: Sequence[Point]) -> bool:
+        return self.probability(pick, chosen) >= ADMIT
+
+    def to_json(self, **meta: object) -> str:
+        m = self.model
+        body = {"features": list(STEP_FEATURES), "weights": list(m.weights), "bias": m.bias,
+                "mean": list(m.mean), "std": list(m.std), "admit": ADMIT, **meta}  # fmt: skip
+        return json.dumps(body, indent=1)
+
+
+@cache
+def load_stop_rule(path: Path = STOP_PATH) -> StopRule:
+    data = json.loads(path.read_text())
+    if tuple(data["features"]) != STEP_FEATURES:
+        raise ValueError(f"{path} was trained on features {data['features']}, not {list(STEP_FEATURES)}: retrain it")
+    return StopRule(Ranker(tuple(data["weights"]), float(data["bias"]), tuple(data["mean"]), tuple(data["std"])))
