@@ -10,9 +10,10 @@ cited to that passage. The steps:
 3. score the rest with the learned ranker (``bot.rank``, weights from public data);
 4. abstain when the best passages do not cover the question's key concept, saying so;
 5. compose: a correction first when the question asserts a figure the sources contradict, then the
-   best unit, then further points — for clinicians as many as clear the relevance floor, grouped under
-   headings by aspect when the evidence spans several aspects; for patients 3–6 plain points, past the
-   third only those the learned stopping rule (``bot.stop``) expects to make the answer better —
+   best unit, then as many further points as clear the relevance floor — grouped under headings by
+   aspect for clinicians when the evidence spans several aspects; for patients 3–6 plain points, and past
+   the third a point below the floor when the learned stopping rule (``bot.stop``) expects it to make the
+   answer better —
    never a point that restates an earlier one or one already shown in the conversation.
 """
 
@@ -356,9 +357,9 @@ class ExtractiveAnswerer:
 
     def select(self, candidates: list[Candidate], audience: Audience, sources: Sequence[str],
                said: Sequence[Gist], yes_no: bool = False, overview: bool = False) -> list[Candidate]:  # fmt: skip
-        """Lead with the best self-contained unit, then points by maximal marginal relevance: for a clinician down
-        to a relevance floor (a broad question's evidence spans aspects); for a patient, past the first
-        ``MIN_POINTS``, each one the learned stopping rule (``bot.stop``) expects to make the answer better."""
+        """Lead with the best self-contained unit, then points by maximal marginal relevance down to a relevance
+        floor; for a patient, past the first ``MIN_POINTS``, also a point below it that the learned stopping rule
+        (``bot.stop``) expects to make the answer better (where a fixed floor cut answers that gain from it)."""
         pool = sorted(candidates, key=lambda c: -c.score)
         if said:  # sentences already shown in this conversation
             pool = [c for c in pool if not _restates(gist(c.text), said)]
@@ -411,8 +412,9 @@ class ExtractiveAnswerer:
                 continue
             if sum(1 for s in chosen if sources[s.passage] == sources[pick.passage]) >= MAX_PER_SOURCE[audience]:
                 continue
-            if audience == "patient" and not (self.stop_rule or load_stop_rule()).admits(pick, chosen) and enough:
-                continue  # another section's or page's sentence, or one that adds little: it costs more than it gives
+            if audience == "patient" and enough and pick.score < floor:
+                if not (self.stop_rule or load_stop_rule()).admits(pick, chosen):
+                    continue  # below the floor, another section's or page's sentence that adds little
             chosen.append(pick)
             gists.append(g)
             closest = np.maximum(closest, sim[i])

@@ -1,10 +1,11 @@
 """When one more point is worth showing: a stopping rule learned from public data, not a fixed count.
 
-A patient answer used to take points down to a fixed relevance floor (the lead's score minus a span), at
-least three and at most six. On real documents that adds sentences from other sections and other pages
-that cost words and dilute the answer. This rule asks, for each further point the answerer would add,
-whether adding it is more likely than not to raise the answer's content-word F1 against a reference
-answer: a logistic regression over the point's context in the answer so far.
+A patient answer takes points down to a fixed relevance floor (the lead's score minus a span), at least
+three and at most six; the floor also cut points that the answer needed. This rule asks, for a further
+point below the floor, whether adding it is more likely than not to raise the answer's content-word F1
+against a reference answer: a logistic regression over the point's context in the answer so far. (Asked
+of every point, it also dropped points above the floor from other pages that leaflet answers need: the
+one-section prior it learns from MedQuAD holds for NIH question pages, not for leaflets.)
 
 Features (``STEP_FEATURES``):
 
