@@ -412,9 +412,11 @@ class ExtractiveAnswerer:
                 continue
             if sum(1 for s in chosen if sources[s.passage] == sources[pick.passage]) >= MAX_PER_SOURCE[audience]:
                 continue
-            below = audience == "patient" and enough and pick.score < floor
-            if below and not (self.stop_rule or load_stop_rule()).admits(pick, chosen):
-                continue  # below the floor, another section's or page's sentence that adds little
+            if audience == "patient" and enough:
+                # asked of every further point (``citebot eval train-stop`` records them all), heeded below the floor
+                admitted = (self.stop_rule or load_stop_rule()).admits(pick, chosen)
+                if pick.score < floor and not admitted:
+                    continue  # below the floor, another section's or page's sentence that adds little
             chosen.append(pick)
             gists.append(g)
             closest = np.maximum(closest, sim[i])
