@@ -300,13 +300,7 @@ def train_ranker(path: Path, embedder: Any, args: argparse.Namespace) -> int:
     from evals.ranker import DOCS_PER_FOLD, train
 
     weights, report = train(path, embedder, args.limit or DOCS_PER_FOLD)
-    target = args.out / "ranker.json" if args.out else WEIGHTS_PATH
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(weights + "\n", encoding="utf-8")
-    for key, value in report.items():
-        print(f"{key}: {value}")
-    print(f"wrote {target}")
-    return 0
+    return _write_model(weights, report, args.out / "ranker.json" if args.out else WEIGHTS_PATH)
 
 
 def train_stop(path: Path, settings: Any, embedder: Any, args: argparse.Namespace) -> int:
@@ -315,9 +309,13 @@ def train_stop(path: Path, settings: Any, embedder: Any, args: argparse.Namespac
     from evals.stop_train import QUESTIONS, train
 
     rule, report = train(path, settings, embedder, args.limit or QUESTIONS)
-    target = args.out / "stop.json" if args.out else STOP_PATH
+    return _write_model(rule, report, args.out / "stop.json" if args.out else STOP_PATH)
+
+
+def _write_model(text: str, report: dict[str, Any], target: Path) -> int:
+    """Write retrained weights and print how they were measured."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(rule + "\n", encoding="utf-8")
+    target.write_text(text + "\n", encoding="utf-8")
     for key, value in report.items():
         print(f"{key}: {value}")
     print(f"wrote {target}")

@@ -26,7 +26,7 @@ from bot.safety.classifier import (
     sentences,
 )
 from bot.safety.exemplars import LABELS, Exemplar, ExemplarBank, bank_hash, load_bank
-from evals.safety import DEFAULT_SAFETY_DIR, load_split, markdown, predict, score
+from evals.safety import DEFAULT_SAFETY_DIR, Message, load_split, markdown, predict, score
 from evals.safety_train import choose_thresholds, public_questions, train
 from ingest.embed import BUNDLED_NAME
 from ingest.errors import CitebotError
@@ -348,14 +348,19 @@ def test_latency_times_messages_of_several_sentences_apart(tmp_path: Path) -> No
     assert all(row["p95"] >= row["p50"] >= 0.0 for row in table.values())
 
 
-def test_among_pairs_meeting_the_targets_the_worst_part_decides(tmp_path: Path) -> None:
+def _one_emergency_one_near_miss(tmp_path: Path) -> tuple[list[Message], list[str]]:
+    """A development part of two messages the rules leave to the classifier, and the rules' verdicts."""
     rows = [
         {"id": "e", "text": "grandad looks odd grey sweaty", "label": "emergency", "family": "f"},
         {"id": "o", "text": "what signs mean grandad needs help", "label": "ordinary", "family": "f"},
     ]
     (tmp_path / "dev.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
     messages = load_split("dev", tmp_path)
-    rule = predict(Screen(), messages)
+    return messages, predict(Screen(), messages)
+
+
+def test_among_pairs_meeting_the_targets_the_worst_part_decides(tmp_path: Path) -> None:
+    messages, rule = _one_emergency_one_near_miss(tmp_path)
     # both emergencies are caught at 0.5 or at 0.8; at 0.5 the small part's ordinary message (0.6) is flagged too
     small = (messages, rule, np.array([[0.9, 0.0, 0.1], [0.6, 0.1, 0.3]]))
     calm = (messages, rule, np.array([[0.85, 0.0, 0.15], [0.1, 0.1, 0.8]]))
@@ -367,13 +372,7 @@ def test_among_pairs_meeting_the_targets_the_worst_part_decides(tmp_path: Path) 
 def test_the_nested_estimate_scores_each_part_at_thresholds_chosen_on_the_others(tmp_path: Path) -> None:
     from evals.safety_train import nested_estimate
 
-    rows = [
-        {"id": "e", "text": "grandad looks odd grey sweaty", "label": "emergency", "family": "f"},
-        {"id": "o", "text": "what signs mean grandad needs help", "label": "ordinary", "family": "f"},
-    ]
-    (tmp_path / "dev.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
-    messages = load_split("dev", tmp_path)
-    rule = predict(Screen(), messages)
+    messages, rule = _one_emergency_one_near_miss(tmp_path)
     calm = (messages, rule, np.array([[0.9, 0.0, 0.1], [0.1, 0.1, 0.8]]))
     odd = (messages, rule, np.array([[0.95, 0.0, 0.05], [0.7, 0.1, 0.2]]))  # this writer's ordinary message at 0.7
     nested = nested_estimate(["a", "b", "odd"], [calm, calm, odd], min_dose_recall=0.0)
