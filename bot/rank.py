@@ -109,18 +109,23 @@ class Ranker:
         i = FEATURES.index("dense")
         return self.logits(x) / (self.weights[i] / self.std[i])
 
-    def to_json(self, **meta: object) -> str:
-        body = {"features": list(FEATURES), "weights": list(self.weights), "bias": self.bias,
+    def to_json(self, features: Sequence[str] = FEATURES, /, **meta: object) -> str:
+        body = {"features": list(features), "weights": list(self.weights), "bias": self.bias,
                 "mean": list(self.mean), "std": list(self.std), **meta}  # fmt: skip
         return json.dumps(body, indent=1)
 
 
+def read_model(path: Path, features: Sequence[str]) -> Ranker:
+    """A logistic regression saved by ``Ranker.to_json``, refused when it was trained on other features."""
+    data = json.loads(path.read_text())
+    if tuple(data["features"]) != tuple(features):
+        raise ValueError(f"{path} was trained on features {data['features']}, not {list(features)}: retrain it")
+    return Ranker(tuple(data["weights"]), float(data["bias"]), tuple(data["mean"]), tuple(data["std"]))
+
+
 @cache
 def load_ranker(path: Path = WEIGHTS_PATH) -> Ranker:
-    data = json.loads(path.read_text())
-    if tuple(data["features"]) != FEATURES:
-        raise ValueError(f"{path} was trained on features {data['features']}, not {list(FEATURES)}: retrain it")
-    return Ranker(tuple(data["weights"]), float(data["bias"]), tuple(data["mean"]), tuple(data["std"]))
+    return read_model(path, FEATURES)
 
 
 def fit(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 500) -> Ranker:

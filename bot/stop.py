@@ -27,7 +27,6 @@ eval set; ``bot/stop.json`` records the data and the held-out AUC.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -36,7 +35,7 @@ from typing import Protocol
 
 import numpy as np
 
-from bot.rank import Ranker
+from bot.rank import Ranker, read_model
 from bot.text import content_words
 
 STEP_FEATURES = ("score", "gap", "points", "words", "same_section", "section_share", "new_words", "retrieval_rank")
@@ -91,15 +90,9 @@ class StopRule:
         return self.probability(pick, chosen) >= ADMIT
 
     def to_json(self, **meta: object) -> str:
-        m = self.model
-        body = {"features": list(STEP_FEATURES), "weights": list(m.weights), "bias": m.bias,
-                "mean": list(m.mean), "std": list(m.std), "admit": ADMIT, **meta}  # fmt: skip
-        return json.dumps(body, indent=1)
+        return self.model.to_json(STEP_FEATURES, admit=ADMIT, **meta)
 
 
 @cache
 def load_stop_rule(path: Path = STOP_PATH) -> StopRule:
-    data = json.loads(path.read_text())
-    if tuple(data["features"]) != STEP_FEATURES:
-        raise ValueError(f"{path} was trained on features {data['features']}, not {list(STEP_FEATURES)}: retrain it")
-    return StopRule(Ranker(tuple(data["weights"]), float(data["bias"]), tuple(data["mean"]), tuple(data["std"])))
+    return StopRule(read_model(path, STEP_FEATURES))

@@ -239,7 +239,7 @@ def train(
         "min_emergency_recall": MIN_EMERGENCY_RECALL,
         "min_dose_recall": MIN_DOSE_RECALL,
         "out_of_file": {
-            held: {k: round(float(r[k]), 4) for k in ("emergency_recall", "dose_recall", "false_flag_rate")}
+            held: {k: _rounded(r[k]) for k in ("emergency_recall", "dose_recall", "false_flag_rate")}
             for held, r in zip(dev_parts, rows, strict=True)
         },
         "nested": nested,
