@@ -54,12 +54,16 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     root = tmp_path_factory.mktemp("load")
     corpus = root / "corpus"
     corpus.mkdir()
+    # Each sentence is worded close to its question: the answerer's relevance floor is calibrated for the real
+    # model, and under the hashed fake embedder "Blood counts are monitored before every X infusion" sat near it,
+    # so a hash collision or the index build's tie order made about one answer in twelve abstain (own-topic
+    # citations 133-149 of 150 across builds). Worded so, every build gives 148.
     for i in range(SESSIONS):
-        d = drug(i)
-        (corpus / f"{d}.md").write_text(
-            f"# {d.capitalize()}\n\n{d.capitalize()} is given as an infusion every {i + 2} weeks. "
-            f"Blood counts are monitored before every {d} infusion. "
-            f"{d.capitalize()} tablets can be taken with or without food.\n"
+        d = drug(i).capitalize()
+        (corpus / f"{drug(i)}.md").write_text(
+            f"# {d}\n\n{d} is given as an infusion every {i + 2} weeks. "
+            f"{d} is monitored with blood counts before every infusion. "
+            f"{d} tablets can be taken with food or without it.\n"
         )
     # One address sends all 150 requests: the per-client rate limit is tested in test_security.py.
     settings = Settings(index=root / "index", data_dir=root / "data", chroma_url=None, llm=None, llm_base_url=None,
