@@ -7,7 +7,6 @@ text as it grows, so a user never sees a sentence the verifier would remove.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -20,6 +19,7 @@ from bot.extractive import ExtractiveAnswerer
 from bot.followup import condense_offline, covered_topics, suggest, topic_terms
 from bot.guard import clean_output, strip_injections
 from bot.llm import LLMAnswerer, LLMError, make_chat_model
+from bot.question import figures_of
 from bot.retrieve import Retriever, open_retriever, to_passage
 from bot.text import CITE
 from bot.types import Answer, Audience, Passage, Status
@@ -68,19 +68,14 @@ def assistant_turns(history: Sequence[Any]) -> list[str]:
     ]
 
 
-_UNIT = r"(months?|weeks?|days?|years?|hours?|minutes?|mg|ml|%)"
-_NUM = r"(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve)"
-
-
 def premise_notices(question: str, passages: Sequence[Passage]) -> list[str]:
     """A figure the user asserts that no passage states: flag it so the cited figures read as a correction."""
-    notes = []
-    shown = " ".join(p.text.lower() for p in passages)
-    for num, unit in re.findall(rf"\b{_NUM}[\s-]*{_UNIT}", question.lower()):
-        stem = unit.rstrip("s")
-        if not re.search(rf"\b{re.escape(num)}[\s-]*{re.escape(stem)}", shown):
-            notes.append(f"The sources do not state “{num} {unit}”; the cited passages give the figures they support.")
-    return notes
+    shown = " ".join(p.text for p in passages)
+    return [
+        f"The sources do not state “{fig.value} {fig.unit}”; the cited passages give the figures they support."
+        for fig in figures_of(question)
+        if not fig.pattern().search(shown)
+    ]
 
 
 def prefer_audience(passages: Sequence[Passage], audience: Audience) -> list[Passage]:

@@ -205,9 +205,20 @@ def looks_like_medicine(word: str) -> bool:
     return len(word) >= 7 and bool(_MEDICINE_NAME.match(word.lower()))
 
 
+# "my 15-year-old son", "she is 40 years old", "aged 12 years": a person's age the question states, not a figure it
+# asserts about the medicine (a correction "the sources give 18 years, not 15-year" answers nothing asked).
+_AGE_AFTER = re.compile(r"[\s-]*olds?\b", re.IGNORECASE)
+_AGE_BEFORE = re.compile(r"\b(?:aged?|age of)\s*$", re.IGNORECASE)
+
+
 def figures_of(text: str) -> tuple[Figure, ...]:
+    """The figures a question asserts ("every 3 months"), leaving out ages of people ("my 15-year-old son")."""
     out = []
     for m in _FIGURE.finditer(text):
+        if m.group(3).lower().startswith("year") and (
+            _AGE_AFTER.match(text, m.end()) or _AGE_BEFORE.search(text, 0, m.start())
+        ):
+            continue
         value = _WORDNUM.get(m.group(2).lower(), m.group(2))
         out.append(Figure(value, m.group(3).lower(), m.group(0).lower()))
     return tuple(out)

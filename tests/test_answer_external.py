@@ -144,6 +144,11 @@ def test_a_false_premise_is_corrected_first_with_a_citation(bot: Bot) -> None:
     assert answer.sentences[0].citations and answer.sentences[0].supported
 
 
+def test_a_persons_age_in_the_question_is_not_corrected_as_a_premise(bot: Bot) -> None:
+    answer = ask(bot, "Can my 15-year-old son with MS get Ocrevus?", "patient")
+    assert "not 15" not in answer.text and not answer.text.startswith("The sources give"), answer.text
+
+
 def test_follow_ups_keep_the_topic_and_show_only_what_is_new(bot: Bot) -> None:
     first = ask(bot, "What are the side effects of Kesimpta?")
     history = [{"role": "user", "content": first.question}, {"role": "assistant", "content": first.text}]

@@ -183,6 +183,8 @@ def test_premise_notice_when_no_passage_states_the_asserted_figure() -> None:
         "The sources do not state “3 months”; the cited passages give the figures they support."
     ]
     assert premise_notices("Is it every 6 months?", shown) == []
+    assert premise_notices("Is it every six months?", shown) == []  # the same figure in words
+    assert premise_notices("Can my 15-year-old get it every 6 months?", shown) == []  # an age asserts nothing
 
 
 def test_an_offline_abstention_mentions_no_language_model(retriever: Retriever, settings: Settings) -> None:

@@ -44,6 +44,19 @@ def test_analysis_aspect_direction_form_and_figures() -> None:
     assert figures_of("six weeks")[0].value == "6"
 
 
+def test_an_age_the_question_states_about_a_person_is_no_figure_it_asserts() -> None:
+    # "my 15-year-old son" once drew "The sources give 18 years, not 15-year": the age is the son's, not the medicine's
+    for question in (
+        "Can my 15-year-old son with MS get Ocrevus?",
+        "I am 40 years old, can I take it?",
+        "My daughter, aged 12 years, has MS: can she have it?",
+        "Is it safe for 15 year-olds?",
+    ):
+        assert figures_of(question) == (), question
+    assert figures_of("Is it approved for children under 18 years?")[0].text == "18 years"
+    assert [f.text for f in figures_of("Is it given every 6 months to 15-year-olds?")] == ["every 6 months"]
+
+
 def test_an_elliptical_follow_up_inherits_entity_and_aspect() -> None:
     entities = Entities.from_passages(PASSAGES)
     a = analyse("How common is that?", entities, context="What are the side effects of Zentrab?")
