@@ -50,6 +50,7 @@ _VERBISH = re.compile(
 )
 _LINK = re.compile(r"(?:^|\s-\s|^-\s)[A-Z][\w.&' ]{2,40}:\s")
 MAX_ITEMS = 12
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 # A package leaflet's frequency classes (the EU template's wording), which a converted leaflet may glue to the
 # end of the last item before them: "- cough Common (may affect up to 1 in 10 people)".
 _FREQUENCY_CLASS = re.compile(
@@ -257,6 +258,9 @@ def units(text: str, label: str = "") -> tuple[AnswerUnit, ...]:
                 for s, e in b[1:]:
                     sentence(s, e)
 
+    def blank_before(j: int) -> bool:
+        return bool(_BLANK_LINE.search(text, blocks[j - 1][-1][1], blocks[j][0][0]))
+
     def items_from(i: int) -> int:
         """The end of the run of list items that starts at block ``i``."""
         j = i
@@ -265,6 +269,8 @@ def units(text: str, label: str = "") -> tuple[AnswerUnit, ...]:
                 break  # a nested lead-in opens its own list
             if j > i and bulleted(blocks[j]) != bulleted(blocks[i]):
                 break  # bulleted and plain lines are different lists
+            if j - i >= 2 and blank_before(j) and not any(blank_before(k) for k in range(i + 1, j)):
+                break  # a blank line after a tight list ends it: the next bullet is the text's own, not an item
             j += 1
         return j
 

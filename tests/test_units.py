@@ -143,3 +143,20 @@ def test_a_passage_that_opens_inside_a_list_reads_its_items_under_its_section() 
         "(neutropenia)."
     ]
     assert not any(u.text.startswith("discharge") for u in units(text))
+
+
+def test_a_blank_line_after_a_tight_list_ends_it() -> None:
+    """A converted leaflet writes the next paragraph as a bullet like the items; the blank line says it is not one
+    ("... signs of infection: ...; tell your doctor ... if you think your MS is getting worse" read as an item)."""
+    text = (
+        "- Tell your nurse straight away if you have any of these signs of infection during Zentrab treatment:\n\n"
+        "- fever or chills\n- cough that does not go away\n- cold sores\n\n"
+        "- Tell your nurse straight away if you think your MS is getting worse. This may be a rare brain infection.\n"
+    )
+    got = [u.text for u in units(text)]
+    assert got[0].endswith("treatment: fever or chills; cough that does not go away; cold sores.")
+    assert "Tell your nurse straight away if you think your MS is getting worse." in got
+    assert not any("treatment: tell your nurse" in t.lower() for t in got)
+    # a loose list (a blank line between every item) is still one list
+    loose = "Signs of infection include:\n\n- fever\n\n- chills\n\n- cough\n"
+    assert [u.text for u in units(loose)] == ["Signs of infection include: fever; chills; cough."]
