@@ -79,7 +79,7 @@ DIRECTIONS: dict[str, str] = {
     "before": r"\bbefore (?:you (?:start|begin|are given|receive)|start(?:ing)?|beginning|initiat|treatment|the first)"
     r"|\bbefore (?:\w+ ){1,3}(?:starts|is started|begins|initiation|treatment starts)\b"
     r"|\bprior to (?:start|treatment|initiat)|\bat least \d+ weeks? before\b|\bbefore (?:each|every) (?:infusion|dose)",
-    "during": r"\bwhile (?:you are|on|being|receiving|taking|using)\b|\bduring (?:treatment|therapy|your treatment)\b"
+    "during": r"\bwhile (?:you are|on|being|receiving|taking|using)\b|\bduring (?:\w+ ){0,2}(?:treatment|therapy)\b"
     r"|\bon treatment\b|\bbeing treated\b",
     "after": r"\bafter (?:the|your) (?:last|final) (?:dose|infusion|injection)|\bafter (?:you )?stop|\bafter stopping\b"
     r"|\bsince the last\b|\bafter treatment (?:has )?(?:ended|stopped)|\bafter (?:the )?end of treatment"

@@ -36,6 +36,9 @@ def test_analysis_aspect_direction_form_and_figures() -> None:
     a = analyse("How long after the last infusion should I wait before giving a vaccine?", entities)
     assert a.direction == "after" and "vaccination" in a.aspects
     assert direction_of("Vaccines should be given at least 6 weeks before you start treatment.") == "before"
+    # the medicine named between "during" and "therapy" (a clinician's wording) is still during treatment
+    assert direction_of("Can a patient receive a live vaccine during ublituximab therapy?") == "during"
+    assert direction_of("during your Ocrevus treatment") == "during"
     b = analyse("Vexora is given every 3 months, right?", entities)
     assert b.yes_no and b.entities == {"vexora|vexoramab"} and b.figures[0].text == "every 3 months"
     assert analyse("Can Zentrab be stored at room temperature?", entities).aspects == {"storage"}
