@@ -21,6 +21,7 @@ from typing import Any
 from bot.cite import Judge, is_factual
 from bot.text import parse_citations, sentences, strip_citations
 from bot.types import Passage
+from bot.voice import second_person, third_person
 from evals.datasets import BEHAVIORS
 
 STATUS_BEHAVIOR = {
@@ -252,6 +253,8 @@ def citation_scores(text: str, cited: Mapping[int, Passage], judge: Judge) -> Ci
 #                   passage sentences a correct answer draws on). Undefined without support
 #                   patterns. Measured on wording: a faithful paraphrase counts as a miss, so it
 #                   is a lower bound for a generative answerer and exact for the extractive one.
+#                   For a clinician, a pattern in the leaflet's "you" is also tried as the
+#                   answerer says it ("the patient", bot.voice.third_person).
 # duplicate_rate    share of shown sentences that restate an earlier one: at least 80% of the
 #                   shorter sentence's stemmed content words occur in the other (both >= 4 words),
 #                   unless each states a figure the other does not (then they are two facts).
@@ -535,6 +538,8 @@ def review_sentences(
     """Every shown sentence of ``text`` with the sentence-level rules that flag it."""
     shown = shown_sentences(text)
     asked = question_entities(turns)
+    if audience == "clinician":  # a leaflet sentence is shown to a clinician about "the patient" (bot/voice.py)
+        support = [*support, *(third_person(p) for p in support if second_person(p))]
     titles = cited_titles or {}
     duplicates = duplicate_reasons([c.text for c in shown])
     reviews = []

@@ -65,6 +65,13 @@ def test_a_bad_answer_is_flagged_sentence_by_sentence() -> None:
     assert rates["voice_mismatch"] == pytest.approx(1 / 6)
 
 
+def test_a_clinician_answer_matches_a_leaflet_pattern_as_the_answerer_says_it_about_the_patient() -> None:
+    """The answerer tells a clinician a leaflet's "you" as "the patient" (bot.voice): the same sentence, on point."""
+    said = "The patient needs contraception for at least 4 months after the patient's last infusion of Briumvi [1]."
+    assert _rates(said, audience="clinician")["answer_precision"] == 1.0
+    assert _rates(said, audience="patient")["answer_precision"] == 0.0  # a patient is told it in the leaflet's words
+
+
 def test_answer_precision_is_undefined_without_support_and_for_an_empty_answer() -> None:
     assert _rates(GOOD_PATIENT, support=[])["answer_precision"] is None
     assert m.sentence_metrics([]) == {"answer_precision": None, **dict.fromkeys(m.SENTENCE_RATES)}
