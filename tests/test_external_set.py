@@ -1,14 +1,18 @@
-"""The real-document gold set (evals/datasets/external.jsonl): what it must cover, and that every
-``support`` pattern matches a sentence of the document it names in ../shared/corpus-external.
+"""The real-document gold sets (evals/datasets/external.jsonl, and external2.jsonl by a writer who never saw the
+answerer): what they must cover, and that every ``support`` pattern matches a sentence of the document it names in
+../shared/corpus-external.
 
 The set holds questions only; these tests read the documents by path and never copy them.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from pathlib import Path
+
+import pytest
 
 from bot.text import sentences
 from evals.datasets import Case, checklists_for, load_dataset
@@ -17,10 +21,15 @@ from tests.conftest import ROOT
 
 EXTERNAL = ROOT / "evals" / "datasets" / "external.jsonl"
 CASES = load_dataset(EXTERNAL)  # also compiles every fact and support regex
+# Written on 2026-12-07 by a writer who read only the documents and the case schema (never the answerer, its
+# answers or external.jsonl), and frozen before anything scored it: all held out, never tuned on.
+EXTERNAL2 = ROOT / "evals" / "datasets" / "external2.jsonl"
+EXTERNAL2_SHA256 = "44e73597b44c124e4191798edd5a8044fed2d73ca63ab83d60e08ec33714fdd4"
+CASES2 = load_dataset(EXTERNAL2)
 
 
-def _answers() -> list[Case]:
-    return [c for c in CASES if c.behavior == "answer"]
+def _answers(cases: list[Case] = CASES) -> list[Case]:
+    return [c for c in cases if c.behavior == "answer"]
 
 
 def test_counts_and_kinds() -> None:
@@ -38,8 +47,23 @@ def test_counts_and_kinds() -> None:
     assert checklists_for(CASES).keys() == {"seed-000-clinician", "seed-003-patient"}
 
 
-def test_answer_cases_carry_sources_facts_and_support_and_the_others_none() -> None:
-    for case in CASES:
+def test_the_second_set_is_frozen_held_out_and_covers_the_same_kinds() -> None:
+    """If the hash fails, restore the file: a held-out set edited after it was scored no longer measures anything."""
+    assert hashlib.sha256(EXTERNAL2.read_bytes()).hexdigest() == EXTERNAL2_SHA256
+    assert {c.split for c in CASES2} == {"heldout"} and len(CASES2) == 90
+    assert not {c.id for c in CASES} & {c.id for c in CASES2}
+    behaviors = Counter(c.behavior for c in CASES2)
+    assert behaviors["answer"] >= 60 and behaviors["abstain"] >= 12
+    assert behaviors["emergency"] >= 5 and behaviors["refuse_dose"] >= 5
+    tags = Counter(t for c in CASES2 for t in c.tags)
+    for tag in ("list", "drug_confusion", "false_premise", "follow_up", "timing_before", "timing_after"):
+        assert tags[tag] >= 5, tag
+    assert sum(1 for c in _answers(CASES2) if c.multi_turn) >= 12
+
+
+@pytest.mark.parametrize("cases", [CASES, CASES2], ids=["external", "external2"])
+def test_answer_cases_carry_sources_facts_and_support_and_the_others_none(cases: list[Case]) -> None:
+    for case in cases:
         if case.behavior == "answer":
             assert case.sources and case.facts and case.support, case.id
         else:
@@ -79,15 +103,17 @@ def test_every_document_is_asked_about_and_every_source_names_one(shared: Path) 
     assert set(docs) <= named, set(docs) - named
 
 
-def test_every_support_pattern_matches_a_sentence_of_its_documents(shared: Path) -> None:
+@pytest.mark.parametrize("cases", [CASES, CASES2], ids=["external", "external2"])
+def test_every_support_pattern_matches_a_sentence_of_its_documents(shared: Path, cases: list[Case]) -> None:
     docs = _documents(shared)
-    for case in _answers():
+    for case in _answers(cases):
         for pattern in case.support:
             hits = [s for doc in case.sources for s in docs[doc] if re.search(pattern, s, re.IGNORECASE)]
             assert hits, f"{case.id}: support {pattern!r} matches no sentence of {case.sources}"
 
 
-def test_questions_are_not_written_in_the_documents_words(shared: Path) -> None:
+@pytest.mark.parametrize("cases", [CASES, CASES2], ids=["external", "external2"])
+def test_questions_are_not_written_in_the_documents_words(shared: Path, cases: list[Case]) -> None:
     """No turn shares a run of eight words with a document (the seed questions are the users' own words)."""
 
     def shingles(text: str) -> set[tuple[str, ...]]:
@@ -95,5 +121,5 @@ def test_questions_are_not_written_in_the_documents_words(shared: Path) -> None:
         return {tuple(words[i : i + 8]) for i in range(len(words) - 7)}
 
     corpus = set().union(*(shingles(" ".join(s)) for s in _documents(shared).values()))
-    copied = [(c.id, t) for c in CASES if not c.checklist for t in c.turns if shingles(t) & corpus]
+    copied = [(c.id, t) for c in cases if not c.checklist for t in c.turns if shingles(t) & corpus]
     assert not copied
