@@ -51,6 +51,8 @@ _VERBISH = re.compile(
 _LINK = re.compile(r"(?:^|\s-\s|^-\s)[A-Z][\w.&' ]{2,40}:\s")
 MAX_ITEMS = 12
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
+# what ends an item as the list runs on ("if you have a severe infection,", "... your immune system, or")
+_ITEM_END = re.compile(r"(?:[\s.;,]+(?:or|and))?[\s.;,]*$")
 # A package leaflet's frequency classes (the EU template's wording), which a converted leaflet may glue to the
 # end of the last item before them: "- cough Common (may affect up to 1 in 10 people)".
 _FREQUENCY_CLASS = re.compile(
@@ -234,7 +236,7 @@ def units(text: str, label: str = "") -> tuple[AnswerUnit, ...]:
         """A list read with its lead-in; a frequency class glued to an item's end leads the items after it."""
         groups: list[tuple[str, int, list[tuple[str, list[tuple[int, int]]]]]] = [(lead, lead_start, [])]
         for b in items:
-            item = first(b).rstrip(".;")
+            item = _ITEM_END.sub("", first(b))
             glued = _FREQUENCY_CLASS.search(item)
             if glued and glued.start() > 0:
                 groups[-1][2].append((item[: glued.start()].rstrip(" .;"), b))

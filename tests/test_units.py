@@ -160,3 +160,18 @@ def test_a_blank_line_after_a_tight_list_ends_it() -> None:
     # a loose list (a blank line between every item) is still one list
     loose = "Signs of infection include:\n\n- fever\n\n- chills\n\n- cough\n"
     assert [u.text for u in units(loose)] == ["Signs of infection include: fever; chills; cough."]
+
+
+def test_an_item_keeps_none_of_the_punctuation_and_conjunction_that_ran_the_list_on() -> None:
+    text = (
+        "You must not be given Zentrab:\n\n"
+        "- if you are allergic to zentrabumab or any of the other ingredients of this medicine (listed in section 6),\n"
+        "- if you are suffering from a severe infection,\n"
+        "- if you have been told that you have severe problems with your immune system, or\n"
+        "- if you have cancer.\n"
+    )
+    got = [u.text for u in units(text)]
+    assert "You must not be given Zentrab: if you are suffering from a severe infection." in got
+    immune = "You must not be given Zentrab: if you have been told that you have severe problems with your immune"
+    assert f"{immune} system." in got
+    assert not any(t.endswith((",.", "or.", ", or")) for t in got), got
