@@ -13,7 +13,7 @@ cited to that passage. The steps:
    best unit, then as many further points as clear the relevance floor — grouped under headings by
    aspect for clinicians when the evidence spans several aspects; for patients 3–6 plain points, and past
    the third a point below the floor when the learned stopping rule (``bot.stop``) expects it to make the
-   answer better —
+   answer better; for clinicians, past the third, only the points that rule expects to help —
    never a point that restates an earlier one or one already shown in the conversation.
 """
 
@@ -358,8 +358,10 @@ class ExtractiveAnswerer:
     def select(self, candidates: list[Candidate], audience: Audience, sources: Sequence[str],
                said: Sequence[Gist], yes_no: bool = False, overview: bool = False) -> list[Candidate]:  # fmt: skip
         """Lead with the best self-contained unit, then points by maximal marginal relevance down to a relevance
-        floor; for a patient, past the first ``MIN_POINTS``, also a point below it that the learned stopping rule
-        (``bot.stop``) expects to make the answer better (where a fixed floor cut answers that gain from it)."""
+        floor; past the first ``MIN_POINTS``, the learned stopping rule (``bot.stop``) decides: for a
+        patient it also admits a point below the floor that it expects to make the answer better (where a fixed
+        floor cut answers that gain from it), for a clinician it drops one above it that it expects to make the
+        answer worse (where the floor let through sentences past the answer). An overview is not put to it."""
         pool = sorted(candidates, key=lambda c: -c.score)
         if said:  # sentences already shown in this conversation
             pool = [c for c in pool if not _restates(gist(c.text), said)]
@@ -412,11 +414,12 @@ class ExtractiveAnswerer:
                 continue
             if sum(1 for s in chosen if sources[s.passage] == sources[pick.passage]) >= MAX_PER_SOURCE[audience]:
                 continue
-            if audience == "patient" and enough:
-                # asked of every further point (``citebot eval train-stop`` records them all), heeded below the floor
+            if enough and not overview:
+                # asked of every further point (``citebot eval train-stop`` records them all); a patient's is heeded
+                # below the floor, a clinician's everywhere (its points stop at the floor)
                 admitted = (self.stop_rule or load_stop_rule()).admits(pick, chosen)
-                if pick.score < floor and not admitted:
-                    continue  # below the floor, another section's or page's sentence that adds little
+                if not admitted and (audience == "clinician" or pick.score < floor):
+                    continue  # another section's or page's sentence, or one past the answer, that adds little
             chosen.append(pick)
             gists.append(g)
             closest = np.maximum(closest, sim[i])

@@ -1,8 +1,11 @@
-"""The patient answer's learned stopping rule (issue 13: MedQuAD answers said more than the top chunk, and worse).
+"""The answers' learned stopping rule (issue 13: MedQuAD answers said more than the top chunk, and worse; clinician
+answers on the external documents went on past the sentences that answer).
 
 A patient answer used to stop at a fixed relevance floor, cutting points of the section that answers. Below
 the floor, the shipped rule (``bot/stop.json``, learned on MedQuAD's training fold) admits a further point
-when it is more likely than not to make the answer better. Documents written for this test.
+when it is more likely than not to make the answer better. A clinician answer took every point down to the
+floor; past its third point the same rule now drops one it expects to make the answer worse. Documents written
+for this test.
 """
 
 from __future__ import annotations
@@ -46,9 +49,30 @@ def test_a_patient_answer_goes_on_below_the_floor_in_the_section_that_answers_an
     assert [c.text for c in chosen] == [POINTS[i].text for i in (0, 1, 2, 4)]
 
 
-def test_a_clinician_answer_still_takes_every_point_down_to_the_relevance_floor() -> None:
+def test_a_clinician_answer_stops_past_the_answer_above_the_floor_too() -> None:
+    # a clinician answer used to take every point down to the floor: another section's and another page's
+    # sentences after the ones that answer (on the external documents, 7 shown sentences in 10 off the point)
     answerer = ExtractiveAnswerer(FakeEmbedder())
-    assert len(answerer.select(list(POINTS), "clinician", SOURCES, [])) == len(POINTS)
+    chosen = answerer.select(list(POINTS), "clinician", SOURCES, [])
+    assert [c.text for c in chosen] == [POINTS[i].text for i in (0, 1, 2, 4)]
+    # a patient answer still shows every point within the floor (the rule is heeded only below it there)
+    assert len(answerer.select(list(POINTS), "patient", SOURCES, [])) == len(POINTS)
+
+
+class _Refuses:
+    """A stopping rule that never admits a further point."""
+
+    def admits(self, pick: object, chosen: object) -> bool:
+        return False
+
+
+def test_a_clinician_overview_is_not_put_to_the_rule() -> None:
+    # a broad question's overview spans sections and pages by design (the seed question's 8-15 points)
+    refusing = ExtractiveAnswerer(FakeEmbedder(), stop_rule=_Refuses())
+    assert len(refusing.select(list(POINTS), "clinician", SOURCES, [])) == 3  # past the third, the rule decides
+    overview = refusing.select(list(POINTS), "clinician", SOURCES, [], overview=True)
+    assert overview == ExtractiveAnswerer(FakeEmbedder()).select(list(POINTS), "clinician", SOURCES, [], overview=True)
+    assert len(overview) > 3
 
 
 def test_the_first_three_points_of_a_patient_answer_are_not_left_to_the_rule() -> None:
