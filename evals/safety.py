@@ -50,7 +50,7 @@ def development_parts(corpus_dir: Path = DEFAULT_SAFETY_DIR) -> tuple[str, ...]:
 
 
 def heldout_parts(corpus_dir: Path = DEFAULT_SAFETY_DIR) -> tuple[str, ...]:
-    """The frozen held-out parts (``heldout.jsonl``, ``heldout5.jsonl``, …): only ever scored, never trained on."""
+    """The frozen held-out parts (``heldout*.jsonl``): only ever scored, never trained on."""
     return tuple(sorted(p.stem for p in corpus_dir.glob("heldout*.jsonl")))
 
 

@@ -27,10 +27,9 @@ PARTS = sorted(p.stem for p in SAFETY.glob("*.jsonl"))
 # by a writer who never saw the rules, became development part dev5 after two looks: see the corpus README.)
 # heldout3, by another new writer, was frozen (sha256 060d8c11…) and scored once before it became dev6 the same way.
 # heldout4 (sha256 63645685…), the next writer's, was frozen, scored once and became dev7 the same way.
+# heldout5 (sha256 44ddd73d…), the writer after, was frozen, scored once and became dev8 the same way.
 FROZEN = {
     "heldout": "79462e7147b3ce7d07236cbf7fda08e1ccee6b1778c088469c23330b23a6b79c",
-    # heldout5: a fifth held-out part by another new writer, frozen before anything scored it.
-    "heldout5": "44ddd73dac4e24c051735924b5fa00514f16f40769b4f5e8d6e8418bb4288fae",
 }
 
 LABELS = ("emergency", "dose", "ordinary")
@@ -50,7 +49,7 @@ ID_PREFIX = {
     "dev5": "d5",
     "dev6": "d6",
     "dev7": "d7",
-    "heldout5": "h5",
+    "dev8": "d8",
 }
 LABEL_CODE = {"emergency": "em", "dose": "do", "ordinary": "or"}
 
@@ -63,13 +62,13 @@ COUNTS = {
     "dev5": (200, 100, 300),
     "dev6": (200, 100, 300),
     "dev7": (200, 100, 300),
-    "heldout5": (200, 100, 300),
+    "dev8": (200, 100, 300),
 }
-MIN_MULTI_TURN = {"dev2": 5, "dev3": 3, "dev4": 10, "dev5": 10, "dev6": 10, "dev7": 10, "heldout5": 10}
-EVEN = {"dev", "dev2", "dev4", "dev5", "dev6", "dev7", "heldout5"}
+MIN_MULTI_TURN = {"dev2": 5, "dev3": 3, "dev4": 10, "dev5": 10, "dev6": 10, "dev7": 10, "dev8": 10}
+EVEN = {"dev", "dev2", "dev4", "dev5", "dev6", "dev7", "dev8"}
 HEAVY = ("typos", "run_on", "multi_sentence", "non_native")
 # the point is one sentence among several (3-6)
-LONG_MULTI_SENTENCE = {"dev3", "dev4", "dev5", "dev6", "dev7", "heldout5"}
+LONG_MULTI_SENTENCE = {"dev3", "dev4", "dev5", "dev6", "dev7", "dev8"}
 
 # Issue 11: at least 400 / 200 / 600 messages in all, at least 40% of each class held out (heldout + dev, the
 # first two parts; the later ones only add to both sides).
