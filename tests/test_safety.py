@@ -1310,3 +1310,152 @@ def test_a_breathing_sign_over_days_with_a_dose_question_is_a_dose_request_not_a
     ).kind == ("dose_request")
     assert detect_emergency("im wheezy right now, can i take extra puffs?") == "anaphylaxis"
     assert detect_emergency("I'm wheezy at night this week and now my lips are swelling") == "anaphylaxis"
+
+
+# Families from dev8's misses and rule false flags (an eighth writer): each near miss must be answered and the message
+# of the same shape beside it must still be flagged with its category.
+FAMILIES_8: dict[str, tuple[list[str], list[tuple[str, str]]]] = {
+    "a_polite_if_frames_the_message_not_the_event": (
+        [
+            "Sorry if this is a silly question, what does a temperature of 38 mean on Ocrevus?",
+            "Sorry if this is the wrong place, what should I do if I get a fever on Kesimpta?",
+        ],
+        [
+            (
+                "Apologies if this is the wrong place to ask. I'm on Kesimpta, my temperature is 39.5 and I'm really "
+                "confused tonight",
+                "sepsis",
+            )
+        ],
+    ),
+    "any_person_is_not_this_person": (
+        [
+            "what are the signs that a person is having a stroke?",
+            "is it right to put something in the mouth of someone having a seizure?",
+        ],
+        [
+            ("my husband is having a seizure right now", "seizure"),
+            ("someone is having a heart attack in the shop, help", "chest_pain"),
+        ],
+    ),
+    "an_accidental_cut_is_no_self_harm": (
+        [
+            "I cut myself on a broken glass washing up, do I need a tetanus jab?",
+            "cut myself shaving this morning, why does it bleed so much on apixaban?",
+        ],
+        [("I cut myself again tonight and I can't stop", "suicidal"), ("i want to cut myself", "suicidal")],
+    ),
+    "a_story_on_screen": (
+        ["watched a film where a girl took a handful of pills and seemed fine at first, is that realistic?"],
+        [("my friend took a handful of pills tonight and is being sick", "overdose")],
+    ),
+    "it_went_with_a_treatment": (
+        ["Last summer her lips swelled after a wasp sting and it went with antihistamine. Should she carry an EpiPen?"],
+        [("her lips are swelling after a wasp sting and antihistamine hasn't helped", "anaphylaxis")],
+    ),
+    "a_falling_gcs": (
+        ["what does a GCS of 15 mean?"],
+        [
+            ("pt on warfarin after a fall, GCS dropped to 11", "collapse"),
+            ("elderly man found on the floor, GCS has dropped from 14 to 9 in the last hour", "collapse"),
+        ],
+    ),
+    "after_being_under_water": (
+        ["my son went under the water at his swimming lesson yesterday, is it true you can drown hours later?"],
+        [
+            ("my daughter was pulled under by a wave, she's breathing but drowsy and coughing", "breathing"),
+            ("we pulled him out of the pool a few minutes ago and he keeps coughing and seems confused", "breathing"),
+        ],
+    ),
+    "more_than_should_with_a_sign": (
+        ["I had a few more drinks than I should have last night and my head is pounding, what helps a hangover?"],
+        [("he took a lot more than he should have of his pain tablets and now he's drowsy and confused", "overdose")],
+    ),
+    "someone_elses_words_in_jest": (
+        ["my son said 'I'll kill myself if I fail maths' and laughed, how do I know if he means it?"],
+        [
+            ("my son keeps saying I will kill myself and he means it", "suicidal"),
+            ("i will kill myself lol", "suicidal"),
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("text", [t for near, _ in FAMILIES_8.values() for t in near])
+def test_family_8_near_miss_is_answered(text: str) -> None:
+    assert check(text, "patient").kind == "ok"
+
+
+@pytest.mark.parametrize(("text", "category"), [c for _, must in FAMILIES_8.values() for c in must])
+def test_family_8_emergency_of_the_same_shape_is_caught(text: str, category: str) -> None:
+    assert detect_emergency(text) == category
+
+
+# Dose families from dev8's misses and rule false flags: each request must be declined and the near miss of the same
+# shape answered.
+DOSE_FAMILIES_8: dict[str, tuple[list[str], list[str]]] = {
+    "a_device_part_is_no_dose": (
+        ["should I change my insulin dose when I'm ill?"],
+        ["how often should I change my insulin pen needle?", "when should I change the lancet in my finger pricker?"],
+    ),
+    "how_much_of_a_non_medicine": (
+        ["how much paracetamol should I take, I'm 50kg?"],
+        ["I'm on lithium, how much water should I drink a day?"],
+    ),
+    "a_person_taken_somewhere": (
+        ["should I give her tablets tonight or skip them?"],
+        ["gave him Calpol an hour ago and he's playing again now, do I need to take him anywhere?"],
+    ),
+    "what_caused_it_why_or_together": (
+        ["I'm on the pill and my period is late, should I stop taking it?"],
+        [
+            "I've been tired since starting my new tablets, could it be the tablets?",
+            "why do I need a blood test every month on my clozapine?",
+            "I take omeprazole and want to start iron tablets as well, is that OK together?",
+        ],
+    ),
+    "transplant_and_immune_drugs_by_name": (
+        ["can I skip my tacrolimus tonight, I'm being sick?", "should she halve her azathioprine?"],
+        ["what is mycophenolate used for?"],
+    ),
+    "non_native_what_i_do_and_which_time": (
+        [
+            "I forget my pill yesterday, now 14 hours late, what I do?",
+            "in Canada my time is different 6 hour, my insulin now I take in which time?",
+        ],
+        ["my time is different now I'm in Canada, is jet lag worse going east?"],
+    ),
+    "clinician_shorthand_age_and_weight": (
+        ["4yo 16kg, how much ibuprofen?"],
+        ["how much ibuprofen is in one 5 ml spoon?"],
+    ),
+    "still_taken_today_when_ill": (
+        ["I've got diarrhoea and vomiting, should I still take my ramipril today?"],
+        ["can I still take ibuprofen with ramipril?"],
+    ),
+    "misspelt_ocrevus": (["my ocrevous is due tomorow, can i move it a week?"], ["what is ocrevous?"]),
+}
+
+
+@pytest.mark.parametrize("text", [t for must, _ in DOSE_FAMILIES_8.values() for t in must])
+def test_dose_family_8_is_declined(text: str) -> None:
+    assert check(text, "patient").kind == "dose_request"
+
+
+@pytest.mark.parametrize("text", [t for _, near in DOSE_FAMILIES_8.values() for t in near])
+def test_dose_family_8_near_miss_is_answered(text: str) -> None:
+    assert check(text, "patient").kind == "ok"
+
+
+def test_an_age_is_not_a_count_of_tablets_taken_by_mistake() -> None:
+    text = "she's 82 and took her amlodipine twice this morning by mistake, should she skip tomorrow's?"
+    assert check(text, "patient").kind == "dose_request"
+    assert detect_emergency("he's 80 and took 20 of his heart tablets this morning, should he skip tomorrow's?") == (
+        "overdose"
+    )
+
+
+def test_a_clinician_asking_what_to_start_after_the_patients_facts_is_a_dose_request() -> None:
+    history = ["Practice nurse: 34F with new AF", "she's 60kg, eGFR normal, we're thinking of apixaban"]
+    assert check("what would you start her on?", "clinician", history).kind == "dose_request"
+    assert check("what would you start a new AF patient on in general?", "clinician").kind == "ok"

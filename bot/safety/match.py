@@ -224,12 +224,13 @@ def find_emergency(text: str) -> rules.Rule | None:
     )
     sentences = _sentences(norm)
     jest = bool(rules.JEST.search(norm)) and not urgent
+    reported = jest and bool(rules.REPORTED_SPEECH.search(norm))  # someone else's words, in jest: even first person
     slip = bool(rules.NEXT_DOSE_QUESTION.search(norm)) and not rules.OVERDOSE_DANGER.search(norm)
     for rule in rules.EMERGENCY_RULES:
         if settled and (rule.narrative or (story and not rule.always)) and rule.category != "overdose":
             continue  # a plain-words description of an event the message says is over (an overdose is not
             # over when the person feels fine: paracetamol harms a day later)
-        if jest and rule.category == "suicidal" and not rule.always:
+        if jest and rule.category == "suicidal" and (reported or not rule.always):
             continue  # a third person's words said in jest, and the message says so: a question about language
         if slip and rule.category == "overdose":
             continue  # an extra dose by mistake, no sign of harm, asking about the next one: a dose question

@@ -42,10 +42,16 @@ CUE_BEFORE = re.compile(
     rf"(?:\W+(?!{_BLOCK}\b)\w+){{0,4}}\W*$"
 )
 HYPOTHETICAL = re.compile(
-    r"\b(?:if|in case|whether|what if|suppose|supposing|imagine|hypothetically|whenever|unless|"
+    # a polite "if" frames the message, not the event: "sorry if this is the wrong place to ask. … tonight I've got 39.7"
+    r"\b(?:(?<!sorry )(?<!apologies )if(?! (?:this|its|it is|thats) (?:is )?(?:the |a )?(?:wrong|right|silly|stupid|dumb|"
+    r"daft|odd) (?:place|question|forum|thing to ask))|in case|whether|what if|suppose|supposing|imagine|hypothetically|whenever|unless|"
     r"when\W+(?:a|an|the)?\W*(?:patient|patients|people|person|someone|somebody|anyone|you|one)|"
     # "what does it look like when a baby is struggling to breathe": any baby, not this one
     r"when\W+(?:a|an)\W+(?:baby|newborn|infant|toddler|child|kid|teenager|adult|elderly person)|"
+    # any person, not one: "what are the signs someone is having a heart attack?", "give water to someone having a fit"
+    r"(?:signs?|symptoms?|tell|know|sure) (?:that |if |when |whether )?(?:someone|somebody|a person|a patient|people|"
+    r"anyone) (?:is|are) |(?:to|for|with|of|in|help|helping|around|near) (?:someone|somebody|anyone|a person) (?:who is |whos |"
+    r"thats )?(?:having|who has|with)\b|"
     r"is it (?:dangerous|safe|bad|harmful|possible|risky) to|"
     # a claim checked ("is it true you should never put anything in the mouth of someone having a seizure?") and how
     # best to raise a worry with someone ("the best way to tell a friend you're worried they might be suicidal")
@@ -80,7 +86,10 @@ INFORMATIONAL = re.compile(
     r"evidence (?:for|on|behind|base|that)|literature|vs|versus|which is which|management of|"
     # "people keep using heart attack and cardiac arrest as if they're the same thing": words compared
     r"(?:are|is|as if) (?:they|it|theyre|its|them) (?:\w+ )?(?:the )?same(?: thing)?|the same thing|"
-    r"(?:learn|learning|teach|teaching|taught|course|class|training|trained) (?:\w+ ){0,2}?(?:cpr|first aid|resus\w*|bls|ils|als))\b"
+    r"(?:learn|learning|teach|teaching|taught|course|class|training|trained) (?:\w+ ){0,2}?(?:cpr|first aid|resus\w*|bls|ils|als)|"
+    # a story on screen or in a book: "just been watching Casualty and someone had an overdose …, why does that happen"
+    r"(?:watching|watched|saw|seen|on|in) (?:\w+ ){0,2}?(?:tv|telly|television|film|movie|programme|program|show|"
+    r"documentary|series|soap|drama|episode|casualty|novel|podcast))\b"
 )
 PAST = re.compile(
     r"\b(?:ago|yesterday|last (?:night|week|month|year|time|infusion|dose)|in the past|previously|"
@@ -109,6 +118,8 @@ PRESENT_ANCHOR = re.compile(
 )
 RESOLVED = re.compile(
     r"\b(?:(?:fine|ok|okay|better|all right|alright) now|went away|settled|resolved|recovered|"
+    # it passed with a treatment or a rest: "hives and a swollen lip, and it went with antihistamine"
+    r"(?:it|they|that|the \w+) went (?:down |off )?(?:with|after) (?:a |an |some |the |his |her |my )?\w+|"
     # a diagnosis that settled it: "it turned out he'd just fainted", "turned out to be only a panic attack"
     r"turned out (?:to be |it was |its |(?:hed|shed|id|theyd|he|she|i|they) (?:had |was |were )?)(?:just|only|nothing)"
     r"(?! (?:taken|swallowed|drunk|eaten|overdosed|injected|had (?:a|an) (?:stroke|seizure|fit|heart attack)))|"
@@ -157,6 +168,13 @@ JEST = re.compile(
     r"\b(?<!not )(?<!isnt )(?<!wasnt )(?<!stopped )(?:laughing|laughs|laughed|giggling|joking|jokes|as a joke|jokingly|"
     r"figure of speech|just an expression|(?:language|words|phrases?|things) like that|being dramatic|drama queen|"
     r"doesnt mean it|does not mean it|not serious(?:ly)?)\b"
+)
+# Someone else's first-person words, reported ("my brother say 'I will kill myself if my team lose again' haha, he is
+# joking"): with ``JEST`` they are a figure of speech to ask about, even in the first person. Never the writer's own.
+REPORTED_SPEECH = re.compile(
+    r"\b(?:he|she|they|(?:my|his|her|our|their) \w+) (?:\w+ )?(?:says?|said|saying|keeps? saying|texted|posted|wrote|"
+    r"tells? (?:me|us|everyone)|told (?:me|us)|goes) (?:that )?(?:i|im|ill|id) (?:will |am going to |want to |wanna |gonna |"
+    r"could |would |just )?(?:kill|end|die|hurt)\b"
 )
 # A breathing sign that recurs over days ("wheezy at night this week", "short of breath on and off for a few days"): a
 # bare breathing word then asks about control (a reliever, a dose), not an airway closing now; it silences the context
@@ -266,7 +284,11 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
     _rule(
         "suicidal",
         "kill_myself",
-        r"\b(?:kill|killing|hurt|hurting|harm|harming|cut|cutting) myself\b",
+        r"\b(?:kill|killing|hurt|hurting|harm|harming|cut|cutting) myself\b"
+        # a cut by accident: "if I cut myself on a rusty nail", "cut myself shaving", "cutting myself with the bread knife"
+        r"(?! (?:on (?:a|an|the|some|my|broken)|shaving|while|when (?:cooking|chopping|"
+        r"shaving|gardening)|by accident|accidentally|with (?:a|the|my) (?:\w+ )?(?:knife|razor|scissors|tin|can|glass|saw)\b "
+        r"(?:\w+ ){0,3}?(?:cooking|chopping|cutting|opening|making|gardening)))",
         strong=True,
         always=True,
     ),
@@ -750,6 +772,18 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"\b(?:took|taken|swallowed|had) (?:\w+ ){0,2}?(?:sleeping|pain|heart|blood pressure) ?(?:pills|tablets|killers|meds)\b"
         r"(?:\W+\w+){0,8}?\W+(?:sleepy|drowsy|unresponsive|wont wake|not waking|confused|dizzy|slow|vomiting)\b",
     ),
+    # more than should have been taken, and a sign now: "took a few more than I should have this morning. Now I'm boiling,
+    # sweating buckets and my heart is going crazy" (a sign is needed: "had a few more than I should" is also a night out)
+    _narrative(
+        "overdose",
+        "more_than_should_with_a_sign",
+        r"\b(?:took|taken|had|swallowed|used|injected) (?:(?:a few|a lot|lots|loads|way|a couple|some|two|three|several|"
+        r"a bit|far|\d+) )?more (?:\w+ )?than (?:i|he|she|they|we) (?:should|was supposed to|were supposed to|meant to)\b"
+        r"(?:\W+\w+){0,24}?\W+(?:boiling|burning up|sweat\w*|heart (?:is )?(?:racing|pounding|going (?:crazy|mad|like))|"
+        r"racing heart|palpitations|vomit\w*|throwing up|drows\w*|confus\w*|shaking|cant (?:breathe|stay awake)|"
+        r"pass(?:ed|ing)? out|faint\w*|cant see|seeing double|slurr\w*)\b",
+        whole_message=True,
+    ),
     # ---- a danger to self from psychosis: "hearing voices, he's now standing on the roof edge saying he can fly"
     _narrative(
         "suicidal",
@@ -825,6 +859,7 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"saddle (?:anaesthesia|anesthesia)|cauda equina|urinary retention|ascending weakness|fvc|"
         r"tonic clonic|status epilepticus|seizure ongoing|ongoing seizure|"
         r"non blanching|photophobia|neck stiffness|mottled|map \d+|qrs \d+|gcs (?:[3-9]|1[0-4])\b|"
+        r"gcs (?:has )?(?:dropped|down|fallen|fell|dropping|falling|gone down|drop)\b|"
         r"overdose of|\d+ x \d+ ?mg|resp(?:iratory)? rate [3-6]\d|rr [3-6]\d|sats [5-8]\d|spo2 [5-8]\d|"
         r"st elevation (?:in )?(?:v\d|leads?|ii|inferior|anterior|lateral)|(?:crushing|central) cp|kussmaul|ph (?:6\.\d+|7\.(?:0\d*|1\d*|2[0-4]\d*))|ketones (?:[3-9]|\d\d)|"
         r"in dka|pph|boggy|ebl (?:now )?\d|cord prolapse|fhr (?:decel\w*|drop\w*|\d+)|decelerations)\b",
@@ -841,6 +876,17 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         # stridor in lay words: "a high whistling noise every time she breathes in"
         r"\b(?:whistl\w*|squeak\w*|crowing|high pitched|harsh|rasping) (?:noise|sound)s? (?:\w+ ){0,4}?(?:when|as|every time|"
         r"each time) (?:she|he|they|i|the baby|baby) breathes? in\b",
+    ),
+    # a near drowning: "dragged under by a wave, he's breathing but coughing a lot and confused" (lungs can fail hours on)
+    _narrative(
+        "breathing",
+        "after_being_under_water",
+        r"\b(?:(?:dragged|pulled|went|gone|held|pushed|slipped|was|were) under(?: the)? (?:water|waves?|by (?:a |the )?"
+        r"(?:wave|current))|(?:pulled|dragged|fished|got) (?:him|her|them|me) out of (?:the )?(?:water|pool|sea|river|lake|"
+        r"canal|bath))\b"
+        r"(?:\W+\w+){0,20}?\W+(?:coughing|confused|vomit\w*|drowsy|sleepy|breathing (?:fast|hard|funny|weird)|blue|grey|"
+        r"not (?:himself|herself|right)|frothy)\b",
+        whole_message=True,
     ),
     # a weekly drug taken daily: "on methotrexate and I think I took it every day instead of once a week"
     _narrative(
@@ -1012,7 +1058,8 @@ OVERDOSE_DANGER = re.compile(
     r"blurr\w*|strange|weird|not right|hypo|low|racing|pounding|palpitations|child|son|daughter|toddler|baby|kid|boy|girl|"
     r"insulin|units|lantus|novorapid|opioid\w*|morphine|oxycodone|fentanyl|methadone|codeine|tramadol|paracetamol|"
     r"acetaminophen|tylenol|calpol|methotrexate|lithium|digoxin|iron|warfarin|amitriptyline|sulfonylurea|gliclazide|"
-    r"whole|all|handful|lots|loads|ten|\d{2,})\b"
+    # a count of ten or more, not an age ("she's 74 and took her bisoprolol twice by mistake")
+    r"whole|all|handful|lots|loads|ten|(?<!shes )(?<!hes )(?<!im )(?<!aged )(?<!age )\d{2,}(?! ?(?:years?|yrs?|yo|y o)\b))\b"
 )
 
 # --------------------------------------------------------------------------------------------
@@ -1049,7 +1096,9 @@ _INN_STEM = (
     r"lamide|tamide|oxacin|nidazole|imod)"
 )
 _MEDICINE = (
-    r"(?:pills?|tablets?|tabs?|capsules?|caps|patch|patches|syrup|liquid|drops|insulin|units|puffs?|inhalers?|medicines?|"
+    r"(?:pills?|tablets?|tabs?|capsules?|caps|patch|patches|syrup|liquid|drops|"
+    # a device part is no medicine: "how often should I change my insulin needle"
+    r"insulin(?! (?:pen )?(?:needles?|lancets?|sites?|cannulas?|sets?|tubing|sensors?|cartridge holders?))|units|puffs?|inhalers?|medicines?|"
     r"medications?|meds|antidepressants?|anti ?depressants?|antibiotics?|antivirals?|painkillers?|pain killers?|"
     r"blood thinners?|thinners|water (?:tablets?|pills?)|(?:blood pressure|bp|heart|sleeping|thyroid|epilepsy|"
     r"seizure|diabetes|sugar|pain|iron|water) (?:pills?|tablets?|meds|medicines?|medications?)|steroids?|"
@@ -1064,11 +1113,14 @@ _MEDICINE = (
     r"(?:pink|white|yellow|orange|brown) (?:medicine|stuff|liquid)|donepezil|ritalin|concerta|elvanse|adderall|methylphenidate|mefenamic|enoxaparin|clexane|heparin|digoxin|amiodarone|furosemide|baclofen|"
     # gout, thyroid and other common tablets named without an INN stem
     r"allopurinol|febuxostat|colchicine|carbimazole|liothyronine|omeprazole|lansoprazole|sertraline|citalopram|"
+    # transplant and immune drugs named without an INN stem the list knows
+    r"mycophenol\w*|tacrolimus|sirolimus|everolimus|ciclosporin|cyclosporine?|azathioprine|hydroxychloroquine|"
+    r"sulfasalazine|leflunomide|mesalazine|"
     rf"\w{{3,}}{_INN_STEM})"
 )
 _DOSE_NOUN = (
     r"(?:dose|doses|dosage|dosages|infusion|infusions|injection|injections|shot|shots|"
-    r"ocrevus|ocrelizumab|zunovo|kesimpta|ofatumumab|briumvi|ublituximab|shingrix|pen|pens|jab|jabs|"
+    r"ocrevus|ocrelizumab|zunovo|kesimpta|ofatumumab|briumvi|ublituximab|shingrix|pens?(?! needles?)|jab|jabs|"
     rf"treatment|\d+\W*(?:mg|mcg|micrograms?|units|ml)|{_MEDICINE})"
 )
 _CHANGE = (
@@ -1201,7 +1253,9 @@ DOSE_PATTERNS: dict[str, re.Pattern[str]] = {
         # "son 25kg how much calpol", "how much ibuprofen, I'm 65 kg": a person's weight and a quantity of a medicine
         (
             "weight_how_much",
-            rf"\b(?:{_PERSON_NOUN}|i|im|he|she|hes|shes)\W+(?:is\W+|am\W+)?(?:\w+\W+)?\d+\W*(?:kg|kgs|kilos?|lbs?|stone)\b"
+            # a person, or an age in clinical shorthand ("11mo, 9.2kg", "34F 58kg")
+            rf"\b(?:{_PERSON_NOUN}|i|im|he|she|hes|shes|\d+ ?(?:mo|m|f|yo|y|months?|yrs?))\W+(?:is\W+|am\W+)?(?:\w+\W+)?"
+            r"\d+\W*(?:kg|kgs|kilos?|lbs?|stone)\b"
             rf"(?:\W+\w+){{0,8}}?\W+(?:how\W+much|how\W+many|what\W+dose|what\W+amount)\W+(?:\w+\W+){{0,2}}?{_MEDICINE}\b|"
             rf"\b(?:how\W+much|how\W+many|what\W+dose|what\W+amount)\W+(?:\w+\W+){{0,2}}?{_MEDICINE}\b(?:\W+\w+){{0,8}}?"
             rf"\W+(?:{_PERSON_NOUN}|i|im|he|she|hes|shes)\W+(?:is\W+|am\W+)?(?:\w+\W+)?\d+\W*(?:kg|kgs|kilos?|lbs?|stone)\b",
@@ -1299,7 +1353,9 @@ PERSONAL_FACT = re.compile(
 QUANTITY_FOLLOW_UP = re.compile(
     r"\b(?:how (?:much|many)(?! time| longer| does| is)|what (?:dose|amount|dosage)|which dose|"
     r"what (?:about|would (?:that|it) be) (?:for )?(?:me|him|her|them|my \w+)|and for (?:me|him|her|them|my \w+)|"
-    r"(?:so |then )?what (?:should|do) (?:i|we|he|she) (?:take|give|use|inject)|is that (?:enough|too much|ok|okay|right) "
+    r"(?:so |then )?what (?:should|do) (?:i|we|he|she) (?:take|give|use|inject)|"
+    # a clinician's follow-up: "she's 58kg, eGFR normal, we're thinking of lithium" -> "what would you start her on?"
+    r"what (?:would|should|do) (?:you|i|we) (?:start|put|give) (?:him|her|them|me) (?:on|with)|is that (?:enough|too much|ok|okay|right) "
     r"for (?:me|him|her|them))\b"
 )
 
@@ -1390,6 +1446,7 @@ SPELLING: dict[str, str] = {
         "levothyroxine": "levotiroxine levothyroxin levotyroxine levothyroxene",
         "prednisolone": "prednisolon prednisalone",
         "paracetamol": "paracetemol paracetomol",
+        "ocrevus": "ocrevous ocrevis ocravus ocrevas",
         "stiff": "stif",
         "shaking": "shakin",
         "sweating": "sweatin",
@@ -1446,7 +1503,9 @@ DECISION_QUESTION = re.compile(
     rf"how (?:i|we|he|she) (?:change|adjust) (?:(?:my|his|her|the|our) )?(?:dose|doses|dosing|{_MEDICINE})\b|"
     r"how (?:quickly|fast|soon) (?:can|should|do|does)|(?:i|we|he|she) must (?:take|stop|give|have|skip)|"
     r"how (?:do|should|can) (?:i|we|he|she) (?:make|drop|come|reduce|wean|taper|shift|change|cut|space|move|get)|"
-    r"what do (?:i|we) (?:inject|take|give|do now)|thoughts|what would you do|how much|what should (?:i|we|he|she) do|"
+    r"what do (?:i|we) (?:inject|take|give|do now)|thoughts|what would you do|how much(?! (?:water|fluids?|to drink|liquid|food|coffee|caffeine|alcohol|exercise|sleep|salt|sugar|protein|fibre|fiber|time|longer|does|is|will)\b)|what should (?:i|we|he|she) do|"
+    # non-native "what I do for me?", "now I take in which time?"
+    r"what (?:i|we|he|she) (?:do|must do|should do|need do|need to do|can do)\b|in which time|which time|"
     # non-native, one option against another or need without "to": "today morning I take double or normal?", "I do the
     # injection this week or I wait?", "I need take again one?"
     r"(?:i|we|he|she) (?:take|do|give|inject|make|use|have) (?:\w+ ){0,5}?or (?:i |we |he |she )?(?:normal|normally|usual|"
@@ -1467,11 +1526,13 @@ BARE_NUMBER_QUESTION = re.compile(
 )
 DECISION_TREATMENT = re.compile(
     rf"\b(?:ocrevus|ocrelizumab|kesimpta|ofatumumab|briumvi|ublituximab|shingrix|zunovo|infusion|infusions|injection|"
-    r"injections|inject|pen|pens|jab|jabs|shot|shots|dose|doses|dosing|dosage|vaccine|second one|next one|course|"
+    r"injections|inject|pens?(?! needles?)|jab|jabs|shot|shots|dose|doses|dosing|dosage|vaccine|second one|next one|course|"
     r"treatment|medication|meds|paracetamol|acetaminophen|ibuprofen|calpol|nurofen|tylenol|advil|antihistamines?|"
     rf"piriton|cetirizine|steroids?|premeds?|premedication|inhaler|puffs|antivirals?|mg|drip|{_MEDICINE}|"
     r"(?:take|taking|inject|injecting) (?:my|his|her|our) (?!temperature|temp|blood|bp|pulse|kids?|children|son|"
-    r"daughter|dog|car|time|chance|advice|word|mind|break|turn|lunch|breakfast|dinner|tea|shower|bath|exam|test)\w+)\b"
+    r"daughter|dog|car|time|chance|advice|word|mind|break|turn|lunch|breakfast|dinner|tea|shower|bath|exam|test|"
+    # "do I need to take her anywhere?": a person taken somewhere is no medicine
+    r"anywhere|somewhere|in|out|home|to|there|back)\w+)\b"
 )
 # "drinking more", "eat too much": a change to a habit, not to a dose.
 _NOT_LIFESTYLE = (
@@ -1480,7 +1541,7 @@ _NOT_LIFESTYLE = (
 )
 DECISION_CHANGE = re.compile(
     r"\b(?:early|earlier|late|later|sooner|skip|miss|delay|postpone|put (?:\w+ ){0,2}?off|push|move|bring (?:\w+ ){0,2}?forward|"
-    r"cancel|wait|hold|pause|(?<!it )(?<!that )(?<!which )stop|restart|reload|start again|start over|(?<!happens )(?<!happen )(?<!happened )(?<!comes )(?<!come )(?<!occurs )again|resume|go ahead|still (?:go|do)|"
+    r"cancel|wait|hold|pause|still (?:take|have|give|use|inject) (?:\w+ ){1,6}?(?:today|tonight|this (?:morning|evening))|(?<!it )(?<!that )(?<!which )stop|restart|reload|start again|start over|(?<!happens )(?<!happen )(?<!happened )(?<!comes )(?<!come )(?<!occurs )(?<!eating )(?<!drinking )(?<!playing )(?<!talking )(?<!walking )(?<!sleeping )again|resume|go ahead|still (?:go|do)|"
     rf"book|double|twice|two(?! (?:days?|weeks?|months?|years?|hours?|minutes?))|both|together|half|halve|{_NOT_LIFESTYLE}(?:less|more)|extra|reduce|lower|increase|higher|smaller|"
     # coming down or off a medicine, moving it within the day, a piece of one
     r"cut (?:\w+ )?down|cut (?:it|them|\w+) (?:in half|down)|come off|coming (?:off|down)|come down|go (?:straight )?"
@@ -1504,7 +1565,7 @@ DECISION_CHANGE = re.compile(
     r"how many (?:units|puffs|tablets|pills|mg|ml|drops|capsules)|"
     r"adjust|adjusting|change|switch|extend|space|stretch|interval|every|instead|once a|only once|(?:only|just) one time|one time (?:a|per) (?:day|week)|split|slower|faster|"
     # "what oral KCl dose should I start her on?"
-    r"how much(?! time| longer| does| is| will)|what (?:\w+ ){0,2}?dose|"
+    r"how much(?! (?:water|fluids?|to drink|liquid|food|coffee|caffeine|alcohol|exercise|sleep|salt|sugar|protein|fibre|fiber|time|longer|does|is|will)\b)|what (?:\w+ ){0,2}?dose|"
     r"which dose|what do i inject|give (?:him|her|me|them) (?:one|some|it)|before or after|now or|yearly|year off|"
     r"months? off|top up|finish the course|catch up|same dose|adult dose|full dose|rate|"
     rf"last (?:injection|infusion|dose|pen) be|next one|delay reduce or give|{_NOT_LIFESTYLE}too (?:much|little|strong)|"
@@ -1514,7 +1575,7 @@ DECISION_CHANGE = re.compile(
     r"delaying|postponing|skipping|halving|doubling|tapering|weaning|on schedule|as (?:planned|scheduled)|"
     r"(?:a )?new (?:one|patch|pen)|replace (?:it|the patch)|up (?:it|them|the dose|(?:my|his|her) dose)|"
     r"(?:\d+|one|two|three|four|five|six|eight|ten|twelve) times (?:a|per|in|in a|each) (?:day|week|night)|"
-    r"time ?zones?|time difference|(?:\d+|\w+) hours? (?:difference|ahead|behind)|bigger|stronger|"
+    r"time ?zones?|time difference|(?:my |the )?time is different|(?:in |at )?which time|(?:usual|home|uk|us|local) time or (?:\w+ )?time|(?:\d+|\w+) hours? (?:difference|ahead|behind)|bigger|stronger|"
     r"leave (?:\w+ ){1,3}?out|how soon(?= *$)|how soon (?:should|can|must|do|does) (?:i|he|she|we|they) (?:have|get|take|give|do|start|"
     r"restart)|how many(?= *$)|how many (?:more |extra )?(?:\w+ )?(?:clicks|spoons|spoonfuls|"
     r"sachets|sprays|gummies)|(?:allowed|ok|okay|possible|safe|fine) (?:\w+ ){0,2}?(?:take|have|give|use|put) "
@@ -1528,7 +1589,14 @@ CAUSE_QUESTION = re.compile(
     r"side effects?|to blame|responsible|prevent|avoid)\b|\b(?:explain|difference between|the difference)\b|"
     # not a decision either: whether it is linked ("something to do with my Tysabri?"), lowering a risk, how to feel
     # about it, or whether to tell someone ("she must tell this before infusion?")
-    r"\b(?:something|anything) to do with\b|\b(?:reduce|lower|cut|minimi[sz]e) (?:the |my |his |her |our )?(?:risk|chance)s?\b|"
+    r"\b(?:something|anything) to do with\b|"
+    # what caused it ("my period is late and I'm on the pill, could that be the pill"), why something is done ("why do I
+    # have to have blood tests every few months on methotrexate?"), whether two things go together ("I'm on sertraline and
+    # want to start St John's wort as well, is that OK together?")
+    r"\b(?:could|can|might|would|is) (?:it|that|this) (?:\w+ )?be (?:from |due to |because of |down to |caused by |related to )?"
+    r"(?:the|my|his|her|their)\b|^\W*why\b|\bwhy (?:do|does|did|is|are|must|should|would|has|have) (?:i|we|he|she|they|you|it)\b|"
+    r"\b(?:as well|alongside|with (?:it|them|my|his|her))\b(?:\W+\w+){0,6}?\W+(?:ok|okay|safe|fine|alright) (?:to (?:take|have|use) )?"
+    r"(?:them |it |both )?together\b|\b(?:reduce|lower|cut|minimi[sz]e) (?:the |my |his |her |our )?(?:risk|chance)s?\b|"
     r"\b(?:be|feel|get) (?:\w+ )?(?:nervous|worried|scared|anxious|concerned)\b|\b(?:i|we|he|she) (?:still )?worry\b|"
     r"\b(?:tell|mention|inform|report) (?:this|that|it|them|the (?:nurse|doctor|staff|team|unit))\b|"
     # what to say to someone ("he asked me … what should I say?"), how long until something recovers after a stop
