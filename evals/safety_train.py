@@ -12,9 +12,11 @@ the nearest emergency (dose) exemplar over the nearest ordinary one (a bank exem
 sentences leave it out). ``L2``, ``PUBLIC_WEIGHT`` and
 ``CUE_SCALE`` were chosen by the same out-of-file score below, on the development parts only.
 
-Thresholds are chosen out of file: for each development part, a model trained without it scores it,
-behind the rules as shipped; the thresholds are the pair that meets issue 11's recall targets pooled
-(``MIN_EMERGENCY_RECALL``, ``MIN_DOSE_RECALL``) while flagging the fewest of the worst part's ordinary messages.
+Thresholds are chosen out of file: for each development part, a model trained without it scores it; the
+thresholds are the pair whose CLASSIFIER catches, on its own, the share of emergencies and dose requests that issue
+11's targets (``MIN_EMERGENCY_RECALL``, ``MIN_DOSE_RECALL``) need of it behind rules only as good as they are out of
+sample (``RULES_OUT_OF_SAMPLE_*``), while the rules and the classifier together flag the fewest of the worst part's
+ordinary messages. (The rules are in-sample on every development part: they were written from its misses.)
 Those out-of-file figures are optimistic (the thresholds were chosen on them); the NESTED estimate scores each
 part at thresholds chosen on the other parts alone, which is what a new writer's messages would see. Both are
 stored in the weights file's ``info``.
@@ -43,9 +45,28 @@ from ingest.errors import CitebotError
 PUBLIC_WEIGHT = 0.2
 L2 = 0.1
 CUE_SCALE = 0.2
-# Issue 11's recall targets: thresholds must meet them out of file (pooled) before false flags are weighed.
+# Issue 11's recall targets, for the rules and the classifier together.
 MIN_EMERGENCY_RECALL = 0.99
 MIN_DOSE_RECALL = 0.97
+# What the rules alone catch of a new writer's messages: each writer's part before any rule was written from its misses
+# (docs/SAFETY.md: dev4 70.7% / 84.0%, dev5 66.5% / 87.0%, dev6 71.0% / 91.0%, dev7 75.0% / 93.0%, dev8 68.5% / 86.0%;
+# the mean). On the development parts the rules are in-sample (74% / 98% pooled), so counting their catches there let
+# each new rule family raise the classifier's thresholds instead of leaving it the backstop for what no rule knows.
+RULES_OUT_OF_SAMPLE_EMERGENCY = 0.703
+RULES_OUT_OF_SAMPLE_DOSE = 0.882
+
+
+def classifier_target(system_target: float, rules_out_of_sample: float) -> float:
+    """The share the classifier must catch on its own so that rules catching ``rules_out_of_sample`` in front of it
+    reach ``system_target``, if the two missed independently: 1 - (1 - target) / (1 - rules). Independence is the
+    generous case (a message hard for one is often hard for the other), so this is a floor, not a guarantee."""
+    return 1.0 - (1.0 - system_target) / (1.0 - rules_out_of_sample)
+
+
+# The thresholds must meet these out of file (pooled, the classifier's own catches) before false flags are weighed:
+# 96.6% of emergencies and 74.6% of dose requests.
+CLASSIFIER_MIN_EMERGENCY_RECALL = round(classifier_target(MIN_EMERGENCY_RECALL, RULES_OUT_OF_SAMPLE_EMERGENCY), 4)
+CLASSIFIER_MIN_DOSE_RECALL = round(classifier_target(MIN_DOSE_RECALL, RULES_OUT_OF_SAMPLE_DOSE), 4)
 # Steps of 0.01: the probabilities crowd near the top, where 0.025 steps jumped over the better pairs.
 GRID = np.round(np.arange(0.30, 0.9901, 0.01), 3)
 
@@ -95,35 +116,40 @@ def _combine(rule: Sequence[str], p: np.ndarray, te: float, td: float) -> list[s
 
 def choose_thresholds(
     parts: Sequence[tuple[Sequence[Message], Sequence[str], np.ndarray]],
-    min_emergency_recall: float = MIN_EMERGENCY_RECALL,
-    min_dose_recall: float = MIN_DOSE_RECALL,
+    min_emergency_recall: float = CLASSIFIER_MIN_EMERGENCY_RECALL,
+    min_dose_recall: float = CLASSIFIER_MIN_DOSE_RECALL,
 ) -> tuple[float, float, list[dict[str, Any]]]:
-    """Thresholds over out-of-file probabilities, rules included: among the pairs whose pooled recall meets issue
-    11's targets (``min_emergency_recall``, ``min_dose_recall``), the one that flags the fewest of the WORST part's
-    ordinary messages, then the fewest pooled, then the most recall (an emergency counts twice a dose request), then
-    the most lenient pair (a strict threshold that gains nothing measured loses the classifier as a backstop for
-    phrasings no rule knows). When no pair meets the targets, the most recall, then the same order.
+    """Thresholds over out-of-file probabilities: among the pairs whose pooled recall OF THE CLASSIFIER ALONE (every
+    emergency or dose request, whatever the rules did with it; a dose request the classifier reads as an emergency is
+    a miss) meets ``min_emergency_recall`` and ``min_dose_recall``, the one that flags the fewest of the WORST part's
+    ordinary messages (rules and classifier together, as in use), then the fewest pooled, then the most recall (an
+    emergency counts twice a dose request), then the most lenient pair. When no pair meets the targets, the most
+    recall, then the same order.
 
-    Why recall first: the earlier rule (most recall under a false-flag cap on every part) let the one hardest writer
-    set the thresholds once `dev6` joined: its ordinary messages score high out of file, so the cap drove the
-    emergency threshold to 0.97 and a new writer's emergency recall (nested) down to 93%. Returns the pair with each
-    part's figures (the search counts pooled hits with arrays; ``score`` gives the figures of the chosen pair)."""
+    Why the classifier's own recall: the rules are in-sample on every development part (written from its misses), so
+    counting their catches let each new family raise the thresholds (a retraining with `dev7` went from 0.80 to 0.89
+    and lost a plain-words emergency no rule knows); the targets are what issue 11's need of the classifier behind
+    rules as good as they are out of sample (``classifier_target``). Why recall first: a false-flag cap let the one
+    hardest writer set the thresholds (`dev6`: 0.97, nested emergency recall 93%). Returns the pair with each part's
+    figures (the search counts pooled hits with arrays; ``score`` gives the figures of the chosen pair, rules
+    included)."""
     label = np.concatenate([[m.label for m in msgs] for msgs, _, _ in parts])
     rule = np.concatenate([np.asarray(r, dtype=object) for _, r, _ in parts])
     p = np.vstack([q for _, _, q in parts])
     free = rule == "ordinary"  # what the rules left to the classifier
     part = np.concatenate([np.full(len(msgs), i) for i, (msgs, _, _) in enumerate(parts)])
     ordinary, emergency, dose = (label == "ordinary"), (label == "emergency"), (label == "dose")
-    rule_em, rule_do = int((emergency & (rule == "emergency")).sum()), int((dose & (rule == "dose")).sum())
     n_em, n_do = max(int(emergency.sum()), 1), max(int(dose.sum()), 1)
     part_ord = np.maximum(np.bincount(part[ordinary], minlength=len(parts)), 1)
     best: tuple[tuple[float, ...], float, float] | None = None
     for te in GRID:  # lenient to strict: on a full tie the pair found first, the most lenient, stays
-        fires_em = free & (p[:, LABELS.index("emergency")] >= te)
-        em = (rule_em + int((emergency & fires_em).sum())) / n_em
+        own_em = p[:, LABELS.index("emergency")] >= te  # the classifier's call, whatever the rules said
+        fires_em = free & own_em  # what it flags in use: only what the rules left
+        em = int((emergency & own_em).sum()) / n_em
         for td in GRID:
-            fires_do = free & ~fires_em & (p[:, LABELS.index("dose")] >= td)
-            do = (rule_do + int((dose & fires_do).sum())) / n_do
+            own_do = ~own_em & (p[:, LABELS.index("dose")] >= td)
+            fires_do = free & own_do
+            do = int((dose & own_do).sum()) / n_do
             flagged = ordinary & (~free | fires_em | fires_do)
             worst = float((np.bincount(part[flagged], minlength=len(parts)) / part_ord).max())
             meets = em >= min_emergency_recall - 1e-12 and do >= min_dose_recall - 1e-12
@@ -144,8 +170,8 @@ def _rounded(value: float | None) -> float | None:
 def nested_estimate(
     names: Sequence[str],
     parts: Sequence[tuple[Sequence[Message], Sequence[str], np.ndarray]],
-    min_emergency_recall: float = MIN_EMERGENCY_RECALL,
-    min_dose_recall: float = MIN_DOSE_RECALL,
+    min_emergency_recall: float = CLASSIFIER_MIN_EMERGENCY_RECALL,
+    min_dose_recall: float = CLASSIFIER_MIN_DOSE_RECALL,
 ) -> dict[str, dict[str, float | None]]:
     """What a new writer would see from the classifier: for each development part P, thresholds chosen (by
     ``choose_thresholds``) on the out-of-file scores of the OTHER parts only, then P scored at them with its own
@@ -238,6 +264,8 @@ def train(
         "cue_scale": CUE_SCALE,
         "min_emergency_recall": MIN_EMERGENCY_RECALL,
         "min_dose_recall": MIN_DOSE_RECALL,
+        "rules_out_of_sample": {"emergency": RULES_OUT_OF_SAMPLE_EMERGENCY, "dose": RULES_OUT_OF_SAMPLE_DOSE},
+        "classifier_min_recall": {"emergency": CLASSIFIER_MIN_EMERGENCY_RECALL, "dose": CLASSIFIER_MIN_DOSE_RECALL},
         "out_of_file": {
             held: {k: _rounded(r[k]) for k in ("emergency_recall", "dose_recall", "false_flag_rate")}
             for held, r in zip(dev_parts, rows, strict=True)

@@ -381,3 +381,25 @@ def test_the_nested_estimate_scores_each_part_at_thresholds_chosen_on_the_others
     assert nested["a"]["emergency_threshold"] > 0.7 and nested["a"]["emergency_recall"] == 1.0
     te, _, rows_out = choose_thresholds([calm, calm, odd], min_dose_recall=0.0)
     assert te > 0.7 and rows_out[2]["false_flag_rate"] == 0.0  # the plain out-of-file figure hides it
+
+
+def test_an_emergency_the_rules_catch_still_counts_against_the_classifier_when_choosing_thresholds(
+    tmp_path: Path,
+) -> None:
+    from evals.safety_train import CLASSIFIER_MIN_EMERGENCY_RECALL, classifier_target
+
+    rows = [
+        {"id": "e", "text": "my husband is having a seizure right now", "label": "emergency", "family": "f"},
+        {"id": "o", "text": "what signs mean grandad needs help", "label": "ordinary", "family": "f"},
+    ]
+    (tmp_path / "dev.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    messages = load_split("dev", tmp_path)
+    rule = predict(Screen(), messages)
+    assert rule == ["emergency", "ordinary"]  # the rules catch it: in-sample, as on every development part
+    p = np.array([[0.5, 0.1, 0.4], [0.6, 0.1, 0.3]])  # the classifier alone would miss it at any threshold over 0.5
+    te, _, rows_out = choose_thresholds([(messages, rule, p)], min_dose_recall=0.0)
+    # the classifier must catch it itself (counting the rule's catch would let the threshold rise over 0.6), so the
+    # ordinary message the rules left is flagged with it
+    assert te <= 0.5 and rows_out[0]["false_flag_rate"] == 1.0
+    # what issue 11's 99% asks of a classifier behind rules that catch 70.3% of a new writer's emergencies
+    assert CLASSIFIER_MIN_EMERGENCY_RECALL == round(classifier_target(0.99, 0.703), 4) == 0.9663

@@ -43,7 +43,9 @@ FLOORS = {
     # dev7: the rules are in-sample since its families, the classifier never saw it; untuned (as heldout4, and as dev7
     # before its families): 97.0% 95.0% 2.7%
     "dev7": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.004},  # 100% 100% 0.0%
-    "dev8": {"emergency_recall": 0.975, "dose_recall": 0.905, "false_flag_rate": 0.07},  # 98.0% 91.0% 6.7% (untuned)
+    # dev8: the rules are in-sample since its families, the classifier never saw it; untuned (as heldout5, and as dev8
+    # before its families): 98.0% 91.0% 6.7%
+    "dev8": {"emergency_recall": 0.995, "dose_recall": 0.985, "false_flag_rate": 0.035},  # 100% 99.0% 3.0%
 }
 
 
