@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.measures import measure_asked
 from bot.text import STOPWORDS as STOP
 from bot.types import Passage
 
@@ -147,6 +148,7 @@ class Analysis:
     definition: bool
     figures: tuple[Figure, ...]
     quantity: str = ""  # what a named figure is asked of: "HBV DNA" in "at what HBV DNA level ...?"
+    measure: str = ""  # the kind of figure it asks for: "duration", "frequency", "rate", "amount" (``bot.measures``)
 
 
 def is_broad(analysis: Analysis) -> bool:
@@ -422,4 +424,5 @@ def analyse(question: str, entities: Entities, context: str = "") -> Analysis:
         definition=bool(_DEFINITION.search(question)),
         figures=figures_of(question),
         quantity=quantity_asked(question),
+        measure=measure_asked(question),
     )

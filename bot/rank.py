@@ -10,7 +10,13 @@ Features (all in 0..1 or small ranges, standardised with the training means and 
 * ``position``: 1 / (1 + the unit's position in its section): sources put the key statement first;
 * ``definition``: a "what is" question and a unit that defines ("X is a ...");
 * ``length``: words / 40, capped at 1;
-* ``anaphoric``: the unit opens with "This", "It", "However", leaning on a sentence the reader will not see.
+* ``anaphoric``: the unit opens with "This", "It", "However", leaning on a sentence the reader will not see;
+* ``measure``: the question asks for a kind of figure (a duration for "how long", a frequency for "how
+  often", a rate for "how many people/how common", an amount for "how much") and the unit states one of
+  that kind (``bot.measures``): its ``lexical`` share then, else 0, so that a figure counts only in a
+  sentence on the question's topic ("12 hours before each infusion" does not answer "how long does B-cell
+  repletion take?"). MedQuAD teaches it through "How many people are affected by X?"; the other kinds
+  share its weight.
 
 Weights come from ``citebot eval train-ranker`` on the MedQuAD sample (the gold answer's units of a
 question against the units of the same document's other answers), never from the eval sets;
@@ -31,10 +37,11 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.measures import states_measure
 from bot.question import Analysis, aspects_of
 from bot.text import content_words
 
-FEATURES = ("dense", "lexical", "aspect", "other_aspect", "position", "definition", "length", "anaphoric")
+FEATURES = ("dense", "lexical", "aspect", "other_aspect", "position", "definition", "length", "anaphoric", "measure")
 WEIGHTS_PATH = Path(__file__).with_name("ranker.json")
 _ANAPHORIC = re.compile(
     r"^(?:this|that|these|those(?! who| with)|it|its|they|such|here|because of (?:this|that)|as a result|so|therefore"
@@ -70,16 +77,18 @@ def features(
     for unit, sim in zip(units, dense, strict=True):
         unit_aspects = aspects_of(unit.text) | aspects_of(unit.heading)
         asked = analysis.aspects
+        lexical = share(weights, set(content_words(f"{unit.heading} {unit.text}")))
         rows.append(
             [
                 float(sim),
-                share(weights, set(content_words(f"{unit.heading} {unit.text}"))),
+                lexical,
                 1.0 if asked & unit_aspects else 0.0,
                 1.0 if asked and unit_aspects and not asked & unit_aspects else 0.0,
                 1.0 / (1 + unit.position),
                 1.0 if analysis.definition and _DEFINES.match(unit.text) else 0.0,
                 min(len(unit.text.split()) / 40, 1.0),
                 1.0 if is_anaphoric(unit.text) else 0.0,
+                lexical if states_measure(analysis.measure, unit.text) else 0.0,
             ]
         )
     return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))

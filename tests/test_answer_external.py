@@ -67,6 +67,24 @@ def test_the_sentence_that_answers_is_found(bot: Bot) -> None:
     assert "corticosteroid and an anti-histamine" in answer.text, answer.text
 
 
+@pytest.mark.parametrize(
+    ("question", "audience", "expected"),
+    [
+        ("How long after an Ocrevus infusion can a reaction still happen?", "patient", r"up to 24 hours"),
+        ("How often is Briumvi given?", "clinician", r"every 24 weeks"),
+        ("How often is Ocrevus given after the first dose?", "clinician", r"every 6 months"),
+    ],
+)
+def test_a_how_long_or_how_often_question_opens_with_the_sentence_giving_that_figure(
+    bot: Bot, question: str, audience: str, expected: str
+) -> None:
+    """The first ranker opened these with a neighbour on the same topic ("The first dose of Briumvi will be
+    150 mg."); the learned ``measure`` feature puts the sentence stating the asked kind of figure first."""
+    answer = ask(bot, question, audience)
+    lead = next(s for s in answer.sentences if s.factual)
+    assert re.search(expected, lead.text) and lead.citations, answer.text
+
+
 @pytest.mark.parametrize("question", ["Does Ocrevus turn hair purple?"])
 def test_questions_the_documents_do_not_answer_are_declined_saying_what_they_cover(bot: Bot, question: str) -> None:
     answer = ask(bot, question)
