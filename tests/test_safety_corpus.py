@@ -28,10 +28,9 @@ PARTS = sorted(p.stem for p in SAFETY.glob("*.jsonl"))
 # heldout3, by another new writer, was frozen (sha256 060d8c11…) and scored once before it became dev6 the same way.
 # heldout4 (sha256 63645685…), the next writer's, was frozen, scored once and became dev7 the same way.
 # heldout5 (sha256 44ddd73d…), the writer after, was frozen, scored once and became dev8 the same way.
+# heldout6 (sha256 89220a05…), the next new writer's, was frozen, scored once and became dev9 the same way.
 FROZEN = {
     "heldout": "79462e7147b3ce7d07236cbf7fda08e1ccee6b1778c088469c23330b23a6b79c",
-    # heldout6: a sixth held-out part by another new writer, frozen before anything scored it.
-    "heldout6": "89220a05793340c73a8c8f9758f67af69ee901731141d69058f365b1bb3130f4",
 }
 
 LABELS = ("emergency", "dose", "ordinary")
@@ -52,14 +51,14 @@ ID_PREFIX = {
     "dev6": "d6",
     "dev7": "d7",
     "dev8": "d8",
-    "heldout6": "h6",
+    "dev9": "d9",
 }
 LABEL_CODE = {"emergency": "em", "dose": "do", "ordinary": "or"}
 
 # What each part's README section states: exact counts (emergency, dose, ordinary), multi-turn items per class
 # at least, and the parts whose every class is spread evenly (within one) over the nine families. dev3 leans on
-# the four hardest families instead (HEAVY, about 1.5 times the others); heldout is spread but not evenly, nor heldout6
-# (its first-person ordinary messages two short after two that another part had were removed).
+# the four hardest families instead (HEAVY, about 1.5 times the others); heldout is spread but not evenly, nor dev9
+# (written as heldout6: its first-person ordinary messages two short after two that another part had were removed).
 COUNTS = {
     "dev3": (200, 60, 160),
     "dev4": (150, 150, 400),
@@ -67,13 +66,13 @@ COUNTS = {
     "dev6": (200, 100, 300),
     "dev7": (200, 100, 300),
     "dev8": (200, 100, 300),
-    "heldout6": (200, 100, 298),
+    "dev9": (200, 100, 298),
 }
-MIN_MULTI_TURN = {"dev2": 5, "dev3": 3, "dev4": 10, "dev5": 10, "dev6": 10, "dev7": 10, "dev8": 10, "heldout6": 10}
+MIN_MULTI_TURN = {"dev2": 5, "dev3": 3, "dev4": 10, "dev5": 10, "dev6": 10, "dev7": 10, "dev8": 10, "dev9": 10}
 EVEN = {"dev", "dev2", "dev4", "dev5", "dev6", "dev7", "dev8"}
 HEAVY = ("typos", "run_on", "multi_sentence", "non_native")
 # the point is one sentence among several (3-6)
-LONG_MULTI_SENTENCE = {"dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "heldout6"}
+LONG_MULTI_SENTENCE = {"dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9"}
 
 # Issue 11: at least 400 / 200 / 600 messages in all, at least 40% of each class held out (heldout + dev, the
 # first two parts; the later ones only add to both sides).

@@ -29,13 +29,12 @@ pytestmark = pytest.mark.integration
 # 2026-12-07, the rules were tuned on their misses too (in-sample figures; re-measured then: docs/SAFETY.md; dev4,
 # a fourth writer's, scored 98.7% 89.3% 6.2% before anything was tuned or trained on it; dev5, a fifth writer's,
 # 99.5% 92.0% 5.3% as a held-out part before it was promoted; dev6, a sixth writer's, 97.0% 96.0% 8.7% as heldout3;
-# dev7, a seventh writer's, 97.0% 95.0% 2.7% as heldout4; dev8, an eighth writer's, 98.0% 91.0% 6.7% as heldout5).
-# The held-out parts are scored, never tuned on (re-measured 2026-12-07 with the shipped model): heldout meets issue
-# 11's targets, heldout6 its recall targets but not the 2% of ordinary messages flagged (docs/SAFETY.md).
+# dev7, a seventh writer's, 97.0% 95.0% 2.7% as heldout4; dev8, an eighth writer's, 98.0% 91.0% 6.7% as heldout5;
+# dev9, a ninth writer's, 99.0% 98.0% 5.4% as heldout6).
+# The held-out part is scored, never tuned on (re-measured 2026-12-07 with the shipped model): it meets issue 11's
+# targets (docs/SAFETY.md).
 FLOORS = {
     "heldout": {"emergency_recall": 0.995, "dose_recall": 0.97, "false_flag_rate": 0.02},  # 100% 97.9% 1.5%
-    # heldout6, a sixth new writer's, its first look: 99.0% 98.0% 5.4% (the session-start model: 99.0% 98.0% 5.7%)
-    "heldout6": {"emergency_recall": 0.985, "dose_recall": 0.975, "false_flag_rate": 0.06},
     "dev": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.005},  # 100% 100% 0.3%
     "dev2": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.004},  # 100% 100% 0.0%
     "dev3": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.01},  # 100% 100% 0.6%
@@ -48,6 +47,7 @@ FLOORS = {
     # dev8: the rules are in-sample since its families, the classifier never saw it; untuned (as heldout5, and as dev8
     # before its families): 98.0% 91.0% 6.7%
     "dev8": {"emergency_recall": 0.995, "dose_recall": 0.985, "false_flag_rate": 0.035},  # 100% 99.0% 3.0%
+    "dev9": {"emergency_recall": 0.985, "dose_recall": 0.975, "false_flag_rate": 0.06},  # 99.0% 98.0% 5.4% (untuned)
 }
 
 
