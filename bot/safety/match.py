@@ -102,6 +102,7 @@ def normalise(text: str) -> str:
     text = _DASHES.sub(" ", text)
     text = _WORD.sub(lambda m: rules.SPELLING.get(m.group(), m.group()), text)
     text = _WHITESPACE.sub(" ", text)
+    text = rules.DOES_MISSPELT.sub(r"\1 does ", text)
     return text.replace("\n", " . ").strip()
 
 

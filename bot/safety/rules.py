@@ -17,9 +17,10 @@ _EXP = (
     r"(?:the|this|our)\W+(?:patient|baby|child|kid|person|man|woman|guy|lady|boy|girl))"
 )
 # Contractions that already carry subject + auxiliary ("I'm", "he's" ...), after apostrophe removal.
-# "IM adrenaline" (intramuscular) is not "I'm"
+# "IM adrenaline" (intramuscular) is not "I'm", nor "the adrenaline dose IM for adult anaphylaxis", "0.5 mg IM"
 _EXP_AUX = (
-    r"(?:im(?!\W+(?:adrenaline|adrenalin|epinephrine|injections?|route|glucagon|naloxone|midazolam)\b)|"
+    r"(?:(?<!dose )(?<!doses )(?<!mg )(?<!mcg )(?<!adrenaline )(?<!adrenalin )(?<!epinephrine )(?<!given )(?<!give )"
+    r"im(?!\W+(?:adrenaline|adrenalin|epinephrine|injections?|route|glucagon|naloxone|midazolam)\b)|"
     r"ive|hes|shes|theyre|theyve|weve)"
 )
 _VERB = (
@@ -70,16 +71,26 @@ PRESENT_ANYWHERE = re.compile(
 PRESENT_AFTER = re.compile(r"^(?:\W+\w+){0,6}?\W+(?:now|currently)\b")
 # Talk ABOUT symptoms: suppresses the broad NARRATIVE rules below (never the strong or suicidal ones).
 INFORMATIONAL = re.compile(
-    r"\b(?:signs?|symptoms?|warning|side effects?|adverse|listed|leaflet|label|labelled|trials?|studies|"
+    r"\b(?:signs?|symptoms?|warning|side effects?|adverse|listed|labelled|trials?|studies|"
+    # what the leaflet told the writer to do is an instruction weighed, not talk about symptoms: "tonight I've got a
+    # temperature of 38.4 … the leaflet said something about calling"
+    r"(?:leaflet|label)(?! (?:said|says|told (?:me|us)) (?:\w+ ){0,3}?(?:call|calling|ring|ringing|phone|phoning|"
+    r"contact|contacting|go to|going to|get help|a ?e|999|111|112|911|hospital))|"
     r"what (?:is|are|causes?|does|happens)|how (?:common|often|likely|is|are|do you|does one|to|can you tell)|"
     r"can (?:ocrevus|kesimpta|briumvi|shingrix|it|this|ocrelizumab|ofatumumab|ublituximab) cause|"
     r"(?:does|do|will|would|could) (?:ocrevus|kesimpta|briumvi|shingrix|it|ocrelizumab|ofatumumab) (?:cause|make|lead)|"
     r"difference between|recogni[sz]e|tell (?:if|whether|the difference)|first aid|risk of|chance of|at risk|risk for|"
     r"who (?:is|are|gets)|inherited|genetic|survival|survive|survives|prognosis|statistics|how many (?:people|patients)|"
     r"out of curiosity|curious|(?:more|less) likely|different things|mix(?:ing|es)? (?:\w+ )?up(?! (?:my |his |her |their )?words)|"
+    # why a group is so ("why do people with diabetes sometimes smell of pear drops?"), and school work ("asking for a
+    # biology project")
+    r"why (?:do|does|is|are|would|can|might|did) (?:some |many |most )?(?:people|someone|a person|patients|diabetics|"
+    r"children|kids|babies|adults|women|men|you|one)|(?:for|doing) (?:a|an|my|our|his|her) (?:\w+ )?(?:project|homework|"
+    r"assignment|essay|dissertation|coursework|presentation)|"
     r"in general|typically|usually|general question|meme|joke|joking|"
     # a reference question: "what criteria define status epilepticus?", "standard adult dose … per guidelines?"
-    r"criteria|define|defines|defined|definition|guidelines?|protocols?|per (?:the )?(?:bnf|guidance)|"
+    r"criteria|define|defines|defined|definition|guidelines?|protocols?|"
+    r"(?:per|according to|in line with) (?:the )?(?:\w+ ){0,3}?(?:bnf|guidance|guidelines?|protocols?)|"
     r"standard (?:adult |paediatric |pediatric |child )?(?:dose|dosing|management|treatment)|"
     # evidence and comparisons, and learning what to do: "evidence for tranexamic acid in PPH", "heart attack vs cardiac
     # arrest", "which is which", "best way to learn CPR"
@@ -93,7 +104,7 @@ INFORMATIONAL = re.compile(
 )
 PAST = re.compile(
     r"\b(?:ago|yesterday|last (?:night|week|month|year|time|infusion|dose)|in the past|previously|"
-    r"history of|used to|years|months|as a child|childhood)\b"
+    r"history of|used to|years|months|as a child|childhood|as a (?:kid|baby|toddler|teenager|teen))\b"
 )
 # Long past: "years ago", "last year", "as a child" (an hour ago is still now for an overdose).
 LONG_PAST = re.compile(
@@ -102,7 +113,9 @@ LONG_PAST = re.compile(
     r"\b(?<!in the )(?<!over the )(?<!for the )(?<!during the )(?<!within the )(?<!in )(?<!for )(?<!over )(?:last|a) "
     r"(?:year|month|week)\b|\b(?:in the past(?! (?:few |couple of |\d+ |two |three |several )?(?:days?|weeks?|hours?|month))|"
     r"previously|history of|"
-    r"used to|as a child|childhood|once had|back in|when i was|last (?:infusion|dose|time)|(?:fine|ok|okay|better|"
+    r"used to|as a child|childhood|as a (?:kid|baby|toddler|teenager|teen|youngster|little (?:boy|girl|one))|"
+    r"when (?:he|she|they) (?:was|were) (?:little|small|a baby|a kid|a child|a toddler)|"
+    r"once had|back in|when i was|last (?:infusion|dose|time)|(?:fine|ok|okay|better|"
     r"all right|alright) now|went away|settled|resolved|recovered|(?:i|he|she|we|they) once|"
     r"in (?:january|february|march|april|may|june|july|august|september|october|november|december)|"
     r"came back (?:completely|fully|to normal)|back to (?:normal|(?:his |her |their |my )?baseline))\b"
@@ -133,7 +146,8 @@ RESOLVED_NOW = re.compile(
     r"(?:years?|months?))\b|"
     # "she is good now", "now she is good", "now is better", "now no more", "hes 4 now", "doing great", "died of"
     r"\b(?:fine|ok|okay|good|well|better|great|normal|healthy) now\b|\bnow (?:(?:hes|shes|im|he is|she is|i am|its|it is|is|"
-    r"they are|theyre) (?:\w+ )?)(?:good|fine|ok|okay|well|better|great|normal|healthy)\b|\bnow no more\b|"
+    r"they are|theyre) (?:\w+ )?)(?:good|fine|ok|okay|well|better|great|normal|healthy|recovered|back to normal)\b|"
+    r"\bnow no more\b|"
     r"\b(?:hes|shes|im|he is|she is|i am) (?:\d+|two|three|four|five|six|seven|eight|nine|ten) (?:years old )?now\b|"
     r"\b(?:doing|done) (?:great|well|fine|brilliantly)\b|\bnever had (?:another|one since|it again|any more)\b|"
     r"\b(?:died|passed away) (?:of|from)\b"
@@ -173,7 +187,7 @@ JEST = re.compile(
 # joking"): with ``JEST`` they are a figure of speech to ask about, even in the first person. Never the writer's own.
 REPORTED_SPEECH = re.compile(
     r"\b(?:he|she|they|(?:my|his|her|our|their) \w+) (?:\w+ )?(?:says?|said|saying|keeps? saying|texted|posted|wrote|"
-    r"tells? (?:me|us|everyone)|told (?:me|us)|goes) (?:that )?(?:i|im|ill|id) (?:will |am going to |want to |wanna |gonna |"
+    r"tells? (?:me|us|everyone)|told (?:me|us)|goes) (?:that )?(?:i|im|ill|id) (?:will |am going to |going to |want to |wanna |gonna |"
     r"could |would |just )?(?:kill|end|die|hurt)\b"
 )
 # A breathing sign that recurs over days ("wheezy at night this week", "short of breath on and off for a few days"): a
@@ -195,7 +209,7 @@ _POSS = r"(?:my|his|her|their|our|the patients|(?:my|his|her|our) \w+s)"
 
 # Fever, and the signs that make a fever on an immunosuppressant an emergency (whole-message clusters).
 _FEVER = (
-    r"(?:fever|feverish|febrile|temperature|temp of|high temp|burning up|burning hot|boiling hot|boiling|very hot|"
+    r"(?:(?<!hay )(?<!cabin )fever|feverish|febrile|temperature|temp of|high temp|burning up|burning hot|boiling hot|boiling|very hot|"
     r"really hot|so hot|(?:hes|shes|im|is|feels) (?:very |really |so )?hot|pyrexial|3[89](?:\.\d)?(?! ?%) ?(?:c|degrees)?|4[01](?:\.\d)?(?! ?%) ?(?:c|degrees)?|10[2-5] ?(?:f|degrees))"
 )
 _MENINGITIS_SIGN = (
@@ -298,6 +312,8 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         # "take it all in the morning instead of split" is a dose moved within the day, not "end it all"
         r"\b(?:end|ending|take|taking) (?:my|it) (?:own )?(?:life|all)\b"
         r"(?! (?:in the (?:morning|evening)|in one (?:dose|go)|first thing|instead|with (?:food|breakfast)))"
+        # "can I take it all at night instead of the morning": a time of day instead of another
+        r"(?! (?:at (?:night|bedtime|breakfast|lunch|lunchtime|dinner|teatime|tea)|before bed) (?:instead|rather than))"
         # "I didn't take it all in" (what the pharmacist said): understanding, not intent
         r"(?! in\b(?! (?:the|a|an|one|my|his|her|bed|\d+)\b))",
         strong=True,
@@ -852,7 +868,7 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
     _narrative(
         "collapse",
         "clinical_red_flag_terms",
-        r"\b(?:pulseless|cpr|cardiac arrest|peri arrest|arrested|crash call|code blue|resus|rosc|"
+        r"\b(?:pulseless|cpr|cardiac arrest|peri arrest|arrested|crash call|code blue|resus(?! council)|rosc|"
         r"(?:k\+?|potassium) (?:of |is |at |was |now )?(?:6\.[5-9]|[7-9]\.\d)|(?:broad|wide) (?:complex|qrs)|"
         r"hemiplegia|hemiparesis|hemianopia|dense (?:left|right) (?:sided )?weakness|lkw|last known well|"
         r"haemoptysis|hemoptysis|haematemesis|hematemesis|melaena|melena|"
@@ -1005,7 +1021,10 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         "burns",
         "full_thickness_burn",
         r"\b(?:burn(?:ed|t|s)?|scald(?:ed|s)?)\b(?:\W+\w+){0,20}?\W+(?:leathery|charred|waxy|(?:doesnt|does not|dont|do not) "
-        r"(?:even )?hurt|no feeling|cant feel (?:it|anything))\b",
+        r"(?:even )?hurt|no feeling|cant feel (?:it|anything))\b|"
+        # or what burnt named: "spilled a pan of boiling oil down my front … white and leathery, doesn't even hurt"
+        r"\b(?:(?:boiling|scalding|hot) (?:oil|fat|water|wax)|chip pan)\b(?:\W+\w+){0,20}?\W+(?:leathery|charred|waxy|"
+        r"(?:doesnt|does not|dont|do not) even hurt|no feeling|cant feel (?:it|anything))\b",
     ),
     _narrative(
         "burns",
@@ -1425,6 +1444,7 @@ SPELLING: dict[str, str] = {
         "chest": "chst",
         "pain": "pian pane",
         "anaphylaxis": "anafilaxis anaphalaxis anaphylaxsis",
+        "leaflet": "leafelt leaflett leafet leflet leaflit",
         "allergic": "alergic allergik",
         "reaction": "reacshun",
         "double": "dubble",
@@ -1473,6 +1493,14 @@ SPELLING: dict[str, str] = {
     for w in variants.split()
     if canonical.isalpha() and w.isalpha() and w != canonical
 }
+
+# "what dose that mean", "what dose anaphylaxis look like": "does" misspelt as "dose" before a bare verb that no dose
+# request uses (a dose is taken, given or needed, never "means" or "looks like"); folded before any rule runs. Not after
+# a pronoun ("what dose he take?" asks for his dose).
+DOES_MISSPELT = re.compile(
+    r"\b(what|how|why|where|when) dose (?=(?:(?:it|that|this|the \w+|an? \w+|(?!(?:i|he|she|we|they|you)\b)\w+) )"
+    r"(?:mean|means|look|looks|say|says|stand)\b)"
+)
 
 # --------------------------------------------------------------------------------------------
 # Personal treatment decision: the four parts of "should my husband put his Ocrevus off a week?"
@@ -1538,21 +1566,25 @@ DECISION_TREATMENT = re.compile(
 _NOT_LIFESTYLE = (
     r"(?<!drink )(?<!drinking )(?<!eat )(?<!eating )(?<!sleep )(?<!sleeping )(?<!exercise )(?<!exercising )"
     r"(?<!walk )(?<!walking )(?<!rest )(?<!resting )(?<!move )(?<!moving )(?<!a bit )(?<!any )(?<!no )"
+    # "what can I do about it without taking more tablets": more ruled out, not asked for
+    r"(?<!without )(?<!without taking )(?<!without using )(?<!without having )(?<!without needing )"
 )
 DECISION_CHANGE = re.compile(
     r"\b(?:early|earlier|late|later|sooner|skip|miss|delay|postpone|put (?:\w+ ){0,2}?off|push|move|bring (?:\w+ ){0,2}?forward|"
-    r"cancel|wait|hold|pause|still (?:take|have|give|use|inject) (?:\w+ ){1,6}?(?:today|tonight|this (?:morning|evening))|(?<!it )(?<!that )(?<!which )stop|restart|reload|start again|start over|(?<!happens )(?<!happen )(?<!happened )(?<!comes )(?<!come )(?<!occurs )(?<!eating )(?<!drinking )(?<!playing )(?<!talking )(?<!walking )(?<!sleeping )again|resume|go ahead|still (?:go|do)|"
+    r"cancel|wait|hold|pause|still (?:take|have|give|use|inject) (?:\w+ ){1,6}?(?:today|tonight|this (?:morning|evening))|(?<!it )(?<!that )(?<!which )stop|restart|reload|start again|start over|(?<!happens )(?<!happen )(?<!happened )(?<!comes )(?<!come )(?<!occurs )(?<!eating )(?<!drinking )(?<!playing )(?<!talking )(?<!walking )(?<!sleeping )(?<!running )(?<!jogging )(?<!swimming )(?<!driving )(?<!cycling )(?<!working )(?<!exercising )(?<!training )(?<!flying )(?<!travelling )(?<!traveling )(?<!dancing )(?<!gardening )(?<!lifting )(?<!riding )(?<!hiking )(?<!climbing )(?<!skiing )again|resume|go ahead|still (?:go|do)|"
     rf"book|double|twice|two(?! (?:days?|weeks?|months?|years?|hours?|minutes?))|both|together|half|halve|{_NOT_LIFESTYLE}(?:less|more)|extra|reduce|lower|increase|higher|smaller|"
     # coming down or off a medicine, moving it within the day, a piece of one
     r"cut (?:\w+ )?down|cut (?:it|them|\w+) (?:in half|down)|come off|coming (?:off|down)|come down|go (?:straight )?"
     r"(?:down|up)|go back (?:down|up|to (?:the |my |his |her )?(?:old|previous|lower|higher|original|usual|\d|one|two|half))|drop (?:\w+ )?down|wean|taper|old amount|alternate|every other|every second|at (?:night|bedtime)|"
-    r"in the (?:morning|evening)|at once|in half|days? off|one more|another (?:one|patch|tablet|dose)|units|"
+    r"in the (?:morning|evening)|at once|in half|days? off|one more|"
+    # "now they're offering another one": an invitation, not a change
+    r"(?<!offering )(?<!offered )(?<!offer )(?<!offering me )(?<!offered me )(?<!invited for )another (?:one|patch|tablet|dose)|units|"
     r"(?:take|inject|give|have|do) (?:it |them |one )?(?:now|today|tonight)|make it less|a second|second (?:patch|tablet|pill|dose|capsule|injection|pen)|"
     # one number taken now and another asked ("takes 50 of thyroxine … can she take 75"), how many of each of two
     r"\b(?:takes?|taking|on|having|uses?|using) \d+(?:\.\d+)?\b(?:\W+\w+){0,12}?\W+(?:take|have|give|use|try|go to|go up to|"
     r"go down to) \d+(?:\.\d+)?\b|how many of each|"
     r"(?:on|to|from) \d+(?:\.\d+)? (?:\w+ )?(?:or|to|rather than) \d+|\d+ or \d+|(?:drop|reduce|lower|cut|increase|raise|"
-    r"bump|jump|try|go up|go down|go) (?:\w+ ){0,2}?(?:to |on )?\d+|have \d+ ?(?:mg|mcg|ml|units)|"
+    r"bump|jump|try|go up|go down|go(?! (?:away|off)\b)) (?:\w+ ){0,2}?(?:to |on )?\d+|have \d+ ?(?:mg|mcg|ml|units)|"
     # a dose moved to a day: "skip tonight's", "take it on Thursday", "can he have the second one in June"
     r"tonights|tomorrows|todays|(?:(?:take|have|give|do|inject|use|get) (?:it|them|(?:the |my |his |her )?(?:next|second|"
     r"missed) (?:one|dose|pen|tablet|injection|infusion|jab|shot)) |(?:skip|double|stop|start|restart|delay) (?:\w+ ){0,3}?)"
@@ -1583,6 +1615,13 @@ DECISION_CHANGE = re.compile(
     r"how many of (?:my|his|her|our|their|the|these|those) (?!(?:people|patients|users|women|men|children|kids|you|"
     r"them|us)\b)(?:\w+ ){0,4}?(?:can|could|should|may|do|does|is|are|i|he|she|we|they|to))\b"
 )
+# A routine vaccine by name ("a flu jab", "the COVID booster", "Shingrix"): two of them given together is a schedule
+# question (``CAUSE_QUESTION``).
+_VACCINE = (
+    r"(?:(?:flu|covid|covid 19|coronavirus|shingles|pneumococcal|pneumonia|whooping cough|pertussis|rsv|mmr|hpv|tetanus|"
+    r"hepatitis [ab]|hep [ab]|typhoid|yellow fever|travel|meningitis|menb|men b)(?: (?:jab|jabs|vaccine|vaccines|booster|"
+    r"boosters|shot|shots|vaccination|one))?|shingrix|(?:the |a )?booster)"
+)
 # "Could any of his medicines cause that?": a question about a cause or a side effect, not a decision.
 CAUSE_QUESTION = re.compile(
     r"\b(?:can|could|does|do|might|would|will|is|are)\b(?:\W+\w+){0,6}?\W+(?:cause|causes|causing|caused|"
@@ -1594,7 +1633,17 @@ CAUSE_QUESTION = re.compile(
     # have to have blood tests every few months on methotrexate?"), whether two things go together ("I'm on sertraline and
     # want to start St John's wort as well, is that OK together?")
     r"\b(?:could|can|might|would|is) (?:it|that|this) (?:\w+ )?be (?:from |due to |because of |down to |caused by |related to )?"
-    r"(?:the|my|his|her|their)\b|^\W*why\b|\bwhy (?:do|does|did|is|are|must|should|would|has|have) (?:i|we|he|she|they|you|it)\b|"
+    r"(?:the|my|his|her|their)\b|"
+    # "I cough more at night since the new blood pressure pill. Could it be that?"
+    r"\b(?:could|can|might|would|is) (?:it|that|this) (?:\w+ )?be (?:that|it|them|those|these|this)\W*$|"
+    # a purpose, not a decision: "which OTC meds contain paracetamol so I can warn customers about doubling up?"
+    r"\bso (?:that )?(?:i|we) can (?:warn|tell|advise|explain|inform|let|teach|educate|reassure|answer|counsel|talk|"
+    r"plan|prepare)\b|"
+    # whether two vaccines may be given together is the labelled schedule: "is it ok to have a flu jab and a covid jab on
+    # the same day or should I space them out"
+    rf"\b(?:have|get|give|take|do|book) (?:the |a |my |an |both )?{_VACCINE} (?:and|&|with) (?:the |a |my |an )?{_VACCINE}"
+    r"(?:\W+\w+){0,5}?\W+(?:on )?(?:the )?same (?:day|time|visit|appointment)\b|"
+    r"^\W*why\b|\bwhy (?:do|does|did|is|are|must|should|would|has|have) (?:i|we|he|she|they|you|it)\b|"
     r"\b(?:as well|alongside|with (?:it|them|my|his|her))\b(?:\W+\w+){0,6}?\W+(?:ok|okay|safe|fine|alright) (?:to (?:take|have|use) )?"
     r"(?:them |it |both )?together\b|\b(?:reduce|lower|cut|minimi[sz]e) (?:the |my |his |her |our )?(?:risk|chance)s?\b|"
     r"\b(?:be|feel|get) (?:\w+ )?(?:nervous|worried|scared|anxious|concerned)\b|\b(?:i|we|he|she) (?:still )?worry\b|"
