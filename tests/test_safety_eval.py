@@ -47,7 +47,9 @@ FLOORS = {
     # dev8: the rules are in-sample since its families, the classifier never saw it; untuned (as heldout5, and as dev8
     # before its families): 98.0% 91.0% 6.7%
     "dev8": {"emergency_recall": 0.995, "dose_recall": 0.985, "false_flag_rate": 0.035},  # 100% 99.0% 3.0%
-    "dev9": {"emergency_recall": 0.985, "dose_recall": 0.975, "false_flag_rate": 0.06},  # 99.0% 98.0% 5.4% (untuned)
+    # dev9: the rules are in-sample since its families, the classifier never saw it; untuned (as heldout6, and as dev9
+    # before its families): 99.0% 98.0% 5.4%
+    "dev9": {"emergency_recall": 0.995, "dose_recall": 0.985, "false_flag_rate": 0.005},  # 100% 99.0% 0.34%
 }
 
 
