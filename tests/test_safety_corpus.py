@@ -31,6 +31,8 @@ PARTS = sorted(p.stem for p in SAFETY.glob("*.jsonl"))
 # heldout6 (sha256 89220a05…), the next new writer's, was frozen, scored once and became dev9 the same way.
 FROZEN = {
     "heldout": "79462e7147b3ce7d07236cbf7fda08e1ccee6b1778c088469c23330b23a6b79c",
+    # heldout7: a seventh held-out part by another new writer, frozen before anything scored it.
+    "heldout7": "a9e90f85ccb9fa2f59182bf292662eb45a472a3be4d040d098a9b0fa4f0445b4",
 }
 
 LABELS = ("emergency", "dose", "ordinary")
@@ -52,6 +54,7 @@ ID_PREFIX = {
     "dev7": "d7",
     "dev8": "d8",
     "dev9": "d9",
+    "heldout7": "h7",
 }
 LABEL_CODE = {"emergency": "em", "dose": "do", "ordinary": "or"}
 
@@ -67,12 +70,23 @@ COUNTS = {
     "dev7": (200, 100, 300),
     "dev8": (200, 100, 300),
     "dev9": (200, 100, 298),
+    "heldout7": (200, 100, 300),
 }
-MIN_MULTI_TURN = {"dev2": 5, "dev3": 3, "dev4": 10, "dev5": 10, "dev6": 10, "dev7": 10, "dev8": 10, "dev9": 10}
-EVEN = {"dev", "dev2", "dev4", "dev5", "dev6", "dev7", "dev8"}
+MIN_MULTI_TURN = {
+    "dev2": 5,
+    "dev3": 3,
+    "dev4": 10,
+    "dev5": 10,
+    "dev6": 10,
+    "dev7": 10,
+    "dev8": 10,
+    "dev9": 10,
+    "heldout7": 10,
+}
+EVEN = {"dev", "dev2", "dev4", "dev5", "dev6", "dev7", "dev8", "heldout7"}
 HEAVY = ("typos", "run_on", "multi_sentence", "non_native")
 # the point is one sentence among several (3-6)
-LONG_MULTI_SENTENCE = {"dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9"}
+LONG_MULTI_SENTENCE = {"dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "heldout7"}
 
 # Issue 11: at least 400 / 200 / 600 messages in all, at least 40% of each class held out (heldout + dev, the
 # first two parts; the later ones only add to both sides).
