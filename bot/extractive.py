@@ -105,8 +105,11 @@ _ASPECT_ORDER = tuple(_HEADINGS)
 _ASKING = frozenset(
     """take took taken get got give gave wait need use used stop start keep make made feel felt go went come turn
     happen help tell know want try put see look find mean often long much many soon common usual usually best
-    safe okay normal apart besides except""".split()
+    safe okay normal apart besides except far ahead known myself yourself himself herself ourselves themselves""".split()
 )
+# What a hyphen splits off a word ("pre-ublituximab", "non-live", "post-discontinuation"): a bound prefix, which
+# modifies the concept it is attached to and names none itself.
+_PREFIXES = frozenset("pre post non anti semi sub inter intra multi self".split())
 
 
 @dataclass(frozen=True)
@@ -343,6 +346,7 @@ class ExtractiveAnswerer:
             if 0 < f < KEY_CONCEPT_SHARE
             and t not in names
             and t not in _ASKING
+            and t not in _PREFIXES
             and not t.endswith(("ing", "ed"))
             and t in mine
         ]
