@@ -332,14 +332,14 @@ class ExtractiveAnswerer:
         if any(looks_like_medicine(t) and not difflib.get_close_matches(t, medicines, n=1, cutoff=MISSPELT)
                for t, f in share.items() if f == 0.0):  # fmt: skip
             return False  # "... should entecavir be started?": a medicine no document names (nor a misspelling of one)
-        unknown = sum(1 for f in share.values() if f == 0.0)
+        # a follow-up's words carried from earlier turns were in scope there: only its own can leave scope
+        mine = {w for t in topic_terms(collapse_acronyms(own)) for w in t.split("-")} if own else set(share)
+        unknown = sum(1 for t, f in share.items() if f == 0.0 and t in mine)
         anchored = bool(names) or top_unit >= CLOSE_MATCH or any(f >= ANCHOR_SHARE for f in share.values())
         if unknown / len(terms) > 0.5 or (unknown and not anchored):
             return False
         if top_unit >= CLOSE_MATCH:
             return True
-        # a follow-up's words carried from earlier turns were in scope there: only its own can leave scope
-        mine = {w for t in topic_terms(collapse_acronyms(own)) for w in t.split("-")} if own else set(share)
         key = [  # unknown words are paraphrases or nonsense: the share of them is judged above
             t
             for t, f in share.items()
