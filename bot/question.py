@@ -337,6 +337,8 @@ class Entities:
         if not want:
             return False
         want = {g for g in want if g in self.subjects}
+        if not want:  # only names no page is about ("CBC" spelled out in a passage): nothing to be off
+            return False
         named = {g for g in self.find(text) if g in self.subjects}
         kind_products = any(g in self.products for g in want)
         conditions = {g for g in want if g not in self.products}
