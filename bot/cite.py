@@ -77,7 +77,7 @@ class HeuristicJudge:
         claim_text = strip_citations(claim)
         missing = numbers(claim_text) - set().union(*(numbers(p.text) for p in passages))
         cited_text = " ".join(p.text for p in passages).lower()
-        unknown = {c for c in codes(claim_text) if not re.search(rf"(?<![\w-]){re.escape(c)}(?![\w-])", cited_text)}
+        unknown = {c for c in codes(claim_text) if not _states_code(c, cited_text)}
         words = set(content_words(claim_text))
         best: tuple[float, int, tuple[int, int]] | None = None
         pooled: set[str] = set()
@@ -265,3 +265,11 @@ def _citation(n: int, p: Passage, span: tuple[int, int] | None) -> Citation:
 
 def has_citation(sentence: str) -> bool:
     return bool(CITE.search(sentence))
+
+
+def _states_code(code: str, text: str) -> bool:
+    """The passage states the code as ``codes`` reads it: a code with a figure or hyphen ("CD20", "AS01B") whole,
+    an all-caps word ("COVID") as a word, which it also is inside a compound ("COVID-mRNA vaccine")."""
+    if re.fullmatch(r"[a-z]+", code):
+        return bool(re.search(rf"\b{re.escape(code)}\b", text))
+    return bool(re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", text))
