@@ -185,6 +185,13 @@ def _restates(g: Gist, said: Sequence[Gist], cosines: Sequence[float] = ()) -> b
     return False
 
 
+def _lead_in(text: str) -> str:
+    """ "People more likely to get it are those who: " of a list item's unit (``bot.units`` repeats the lead-in
+    before each item too long to join): the items of one list share it and say different things after it."""
+    head, sep, _ = text.partition(": ")
+    return f"{head}{sep}" if sep and len(head) <= 200 else ""
+
+
 def _adds_to(g: Gist, earlier: Gist) -> bool:
     """``g`` keeps every figure of ``earlier`` and says clearly more (a third more content words)."""
     return earlier[1] <= g[1] and len(g[0] - earlier[0]) >= max(2, len(earlier[0]) // 3)
@@ -407,7 +414,16 @@ class ExtractiveAnswerer:
             ):
                 continue  # "This includes ..." without the sentence it leans on
             g = gist(pick.text)
-            if _restates(g, gists, [float(sim[row[id(pick)], row[id(s)]]) for s in chosen]):
+            lead_in = _lead_in(pick.text)
+            if lead_in:  # one item of a list whose other items are points already: the item is what it says
+                g = gist(pick.text[len(lead_in) :])
+                same = [_lead_in(s.text) == lead_in for s in chosen]
+                said_here = [gist(s.text[len(lead_in) :]) if m else e for s, m, e in zip(chosen, same, gists, strict=True)]
+            else:
+                same = [False] * len(chosen)
+                said_here = gists
+            cosines = [0.0 if m else float(sim[row[id(pick)], row[id(s)]]) for s, m in zip(chosen, same, strict=True)]
+            if _restates(g, said_here, cosines):
                 # it says an earlier, shorter point and more: show it in that point's place
                 overlaps = [i for i, e in enumerate(gists) if _restates(g, [e]) or _restates(e, [g])]
                 k = overlaps[0] if len(overlaps) == 1 else -1
