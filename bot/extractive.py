@@ -105,7 +105,8 @@ _ASPECT_ORDER = tuple(_HEADINGS)
 _ASKING = frozenset(
     """take took taken get got give gave wait need use used stop start keep make made feel felt go went come turn
     happen help tell know want try put see look find mean often long much many soon common usual usually best
-    safe okay normal apart besides except far ahead known myself yourself himself herself ourselves themselves""".split()
+    safe okay normal apart besides except far ahead known myself yourself himself herself ourselves
+    themselves""".split()
 )
 # What a hyphen splits off a word ("pre-ublituximab", "non-live", "post-discontinuation"): a bound prefix, which
 # modifies the concept it is attached to and names none itself.
@@ -418,7 +419,9 @@ class ExtractiveAnswerer:
             if lead_in:  # one item of a list whose other items are points already: the item is what it says
                 g = gist(pick.text[len(lead_in) :])
                 same = [_lead_in(s.text) == lead_in for s in chosen]
-                said_here = [gist(s.text[len(lead_in) :]) if m else e for s, m, e in zip(chosen, same, gists, strict=True)]
+                said_here = [
+                    gist(s.text[len(lead_in) :]) if m else e for s, m, e in zip(chosen, same, gists, strict=True)
+                ]
             else:
                 same = [False] * len(chosen)
                 said_here = gists

@@ -113,3 +113,16 @@ def test_output_guard_strips_images_html_and_foreign_links() -> None:
     clean = clean_output(dirty)
     assert "evil.example" not in clean and "<script>" not in clean and "javascript:" not in clean
     assert "[EMA](https://www.ema.europa.eu/x)" in clean and "label" in clean
+
+
+def test_an_all_caps_code_inside_a_compound_of_the_passage_is_stated_by_it() -> None:
+    """ "COVID" is read as a code (it must be copied from a passage); the Shingrix leaflet says "COVID-mRNA
+    vaccine", and the sentence quoting it word for word had been removed as unsupported."""
+    shingles = [P(1, "Shingrix can be given at the same time as other vaccines such as COVID-mRNA vaccine.")]
+    out = verify("Shingrix can be given at the same time as other vaccines such as COVID-mRNA vaccine [1].",
+                 shingles, JUDGE)  # fmt: skip
+    assert out.supported_claims == 1 and not out.removed
+    # a code the passage never states is still caught, in a compound or alone
+    for claim in ("Shingrix can be given with other vaccines such as ZOSTAVAX [1].",
+                  "Shingrix can be given with other vaccines such as COVID-NX9 vaccine [1]."):  # fmt: skip
+        assert verify(claim, shingles, JUDGE).removed, claim

@@ -166,3 +166,15 @@ def test_a_sentence_naming_only_a_medicine_on_another_conditions_page_is_off_top
     drug = "The FDA has approved the drug everolimus (Afinitor) to treat brain tumours."
     assert entities.off_topic(asked, drug, "Tuberous Sclerosis")
     assert not entities.off_topic(asked, drug, "Klumpke paralysis")  # on the asked condition's own page
+
+
+def test_a_question_naming_only_what_no_page_is_about_filters_no_sentence_as_off_topic() -> None:
+    """ "My doctor ordered a CBC: what does it check?" (external3): the complete blood count is spelled out on
+    a page about blood count tests, so it names no subject; every sentence of that page, which names its
+    subject, had been judged off topic, and only sentences naming nothing from medicines' leaflets were kept."""
+    entities = Entities.from_passages(CONDITION_PASSAGES)
+    asked = entities.find("What does an MRI show?")
+    assert asked and not any(g in entities.subjects for g in asked)
+    hep_b, leaflet = CONDITION_PASSAGES[0].title, CONDITION_PASSAGES[2].title
+    assert not entities.off_topic(asked, "Hepatitis B is a liver infection.", hep_b)
+    assert not entities.off_topic(asked, "Make sure you finish the course.", leaflet)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.extractive import _restates, gist
+from bot.extractive import Candidate, ExtractiveAnswerer, _restates, gist
+from tests.fakes import FakeEmbedder
 
 
 def test_a_shorter_earlier_point_repeated_inside_a_longer_one_is_a_restatement() -> None:
@@ -16,3 +17,24 @@ def test_two_sentences_each_with_its_own_figure_are_two_facts() -> None:
     assert not _restates(gist("Other vaccines should be given at least 2 weeks before you start Kesimpta treatment."),
                          said)  # fmt: skip
     assert _restates(gist("Vaccines should be given before you start Kesimpta treatment."), said)
+
+
+def test_the_items_of_one_list_read_with_its_lead_in_are_not_restatements_of_each_other() -> None:
+    """Long list items become units of their own, each read with the lead-in (``bot.units``); the shared lead-in
+    made every item after the first look like a restatement of it (external3: 'Causes of secondary
+    immunodeficiency?' showed one cause). An item that repeats another after the lead-in still is one."""
+    lead = "Those more likely to get the infection are people who: "
+    items = ["were born to a mother with the infection.", "are on kidney dialysis for kidney failure.",
+             "have injected illegal drugs with shared needles.", "work or live in a prison."]  # fmt: skip
+    pool = [Candidate(1, lead + item, 0, 10, 1.0 - i / 10, 0.6, (1.0, 0.01 * i), frozenset({"cause"}), i)
+            for i, item in enumerate(items)]  # fmt: skip
+    again = Candidate(1, lead + "were born to a mother who had the infection.", 0, 10, 0.95, 0.6, (1.0, 0.0),
+                      frozenset({"cause"}), 9)  # fmt: skip
+    answerer = ExtractiveAnswerer(FakeEmbedder(), stop_rule=_AdmitAll())
+    chosen = answerer.select([*pool, again], "clinician", ["", "a"], [])
+    assert [c.text for c in chosen] == [c.text for c in pool]
+
+
+class _AdmitAll:
+    def admits(self, pick: Candidate, chosen: list[Candidate]) -> bool:
+        return True

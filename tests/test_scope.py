@@ -72,3 +72,54 @@ def test_a_medicine_no_document_names_leaves_the_question_out_of_scope_but_a_mis
     assert not answerer.in_scope("Can Zorvia be used with tenofovir?", [leaflet], cands, entities)
     assert answerer.in_scope("Can Zorvia be used with other medicines?", [leaflet], cands, entities)
     assert answerer.in_scope("Can zorivmab be used with other medicines?", [leaflet], cands, entities)  # misspelt
+
+
+# External3 (a writer who never saw the answerer) asked "Pre-X vaccination window: how far ahead ...?" and
+# "... for non-live vaccines?": a prefix split off at a hyphen and "how far" were read as key concepts, because
+# some other page of the corpus happens to use them once. Documents written for this test.
+AFFIXES = Passage(
+    id="nursery",
+    title="Children's clinic — leaflet",
+    section="Visits",
+    source="clinic.md",
+    text="Pre-school and non-school children live far from the clinic; you can book the visit yourself.",
+    dense_score=0.3,
+)
+VACCINES = Passage(
+    id="vaccines",
+    title=LEAFLET.title,
+    section="Vaccinations",
+    source="zorvia.md",
+    text="Live vaccines must be given at least 4 weeks, and other vaccines at least 2 weeks, before you start Zorvia.",
+    dense_score=0.6,
+)
+
+
+def test_a_bound_prefix_how_far_and_a_reflexive_pronoun_are_no_key_concepts() -> None:
+    texts = [VACCINES.text, AFFIXES.text, *FILLER]
+    answerer = ExtractiveAnswerer(FakeEmbedder(), LexicalIndex.build([str(i) for i in range(len(texts))], texts))
+    passages = [VACCINES, AFFIXES]
+    entities = Entities.from_passages(passages)
+    cands = [_candidate(VACCINES)]
+    for question in (
+        "Pre-Zorvia vaccination: how many weeks for live vaccines?",
+        "How far ahead of starting Zorvia must vaccines be given, and for non-live ones?",
+        "How long before starting Zorvia should I have vaccines myself, or book them yourself?",
+    ):
+        assert answerer.in_scope(question, passages, cands, entities), question
+    # a real concept the vaccination passage never mentions, only the clinic page, still leaves it out of scope
+    assert not answerer.in_scope("Can children at school have Zorvia vaccines?", passages, cands, entities)
+
+
+def test_a_follow_ups_carried_words_unknown_to_the_corpus_do_not_leave_it_out_of_scope() -> None:
+    """'And primary progressive?' after 'What proportion of MS is relapsing-remitting?' where no document says
+    'proportion': the earlier turn was in scope, and the follow-up's own words are known."""
+    answerer = _answerer()
+    passages = [LEAFLET, OTHER]
+    entities = Entities.from_passages(passages)
+    cands = [_candidate(OTHER)]
+    query = "And adrenal hormones? proportion slowly"
+    assert answerer.in_scope(query, passages, cands, entities, own="And adrenal hormones?")
+    # the follow-up's own unknown word still counts
+    assert not answerer.in_scope("And adrenal zygomorphs? slowly", passages, cands, entities,
+                                 own="And adrenal zygomorphs?")  # fmt: skip
