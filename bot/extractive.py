@@ -89,7 +89,8 @@ _PATIENT_VOICE = re.compile(r"\b(?:you|your)\b", re.IGNORECASE)
 _HEADINGS = {  # in order of specificity: a unit goes under the first heading it speaks to
     "mechanism": "How it works",
     "vaccination": "Vaccination",
-    "pregnancy": "Pregnancy and breastfeeding",
+    "pregnancy": "Pregnancy",
+    "breastfeeding": "Breastfeeding",
     "monitoring": "Monitoring and tests",
     "storage": "Storage",
     "schedule": "Dosing and duration",

@@ -27,8 +27,10 @@ ASPECTS: dict[str, str] = {
     "side_effects": r"\bside[- ]effects?\b|\badverse\b|\breactions?\b|\bundesirable\b|\bsigns?\b|\bsymptoms?\b"
     r"|\bcomplications?\b",
     "storage": r"\bstor(?:e|ed|age|ing)\b|\brefrigerat|\bfridge\b|\broom temperature\b|\bfreez|\bshelf\b|\bexpir",
-    "pregnancy": r"\bpregnan|\bbreast[- ]?(?:feed|fed|milk)|\bcontracept|\bbirth control\b|\bunborn\b|\bnursing\b"
-    r"|\bfertil|\bnewborn|\binfants?\b|\bbaby\b",
+    # pregnancy and breastfeeding apart: "and while breastfeeding?" after a pregnancy question asks something new
+    "pregnancy": r"\bpregnan|\bcontracept|\bbirth control\b|\bunborn\b|\bfertil|\bconceiv",
+    "breastfeeding": r"\bbreast[- ]?(?:feed|fed|milk)|\bnursing\b|\blactat|\bhuman milk\b|\bnewborn|\binfants?\b"
+    r"|\bbaby\b",
     "monitoring": r"\bmonitor|\bblood tests?\b|\bscreen|\bcheck(?:ed|s)? (?:for|if|your|whether)\b|\btests?\b"
     r"|\bexams?\b|\bdiagnos|\blevels?\b",
     "mechanism": r"\bhow does .* work\b|\bmechanism\b|\bworks? by\b|\btargets?\b|\bdeplet|\battach(?:es)? to\b"
@@ -56,7 +58,8 @@ ASPECT_QUERIES: dict[str, str] = {
     "schedule": "dose, schedule and how often it is given",
     "side_effects": "side effects and adverse reactions",
     "storage": "how to store it",
-    "pregnancy": "pregnancy and breastfeeding",
+    "pregnancy": "pregnancy and contraception",
+    "breastfeeding": "breastfeeding and breast milk",
     "monitoring": "monitoring, tests and levels to check",
     "mechanism": "mechanism of action, how it works",
     "vaccination": "vaccination and vaccines",
