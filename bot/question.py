@@ -19,6 +19,8 @@ from bot.measures import measure_asked
 from bot.text import STOPWORDS as STOP
 from bot.types import Passage
 
+# A baby or a newborn speaks of pregnancy, unless breastfeeding is named: then it is the baby being fed.
+_CHILD = r"\bnewborns?\b|\binfants?\b|\bbab(?:y|ies)\b"
 # Aspect → words that signal it, in a question or in a passage sentence (regex, case-insensitive).
 ASPECTS: dict[str, str] = {
     "schedule": r"\bdos(?:e|es|ing|age)\b|\bhow often\b|\bschedule\b|\bevery \w+ (?:weeks?|months?|days?)\b"
@@ -28,9 +30,8 @@ ASPECTS: dict[str, str] = {
     r"|\bcomplications?\b",
     "storage": r"\bstor(?:e|ed|age|ing)\b|\brefrigerat|\bfridge\b|\broom temperature\b|\bfreez|\bshelf\b|\bexpir",
     # pregnancy and breastfeeding apart: "and while breastfeeding?" after a pregnancy question asks something new
-    "pregnancy": r"\bpregnan|\bcontracept|\bbirth control\b|\bunborn\b|\bfertil|\bconceiv",
-    "breastfeeding": r"\bbreast[- ]?(?:feed|fed|milk)|\bnursing\b|\blactat|\bhuman milk\b|\bnewborn|\binfants?\b"
-    r"|\bbaby\b",
+    "pregnancy": rf"\bpregnan|\bcontracept|\bbirth control\b|\bunborn\b|\bfertil|\bconceiv|{_CHILD}",
+    "breastfeeding": r"\bbreast[- ]?(?:feed|fed|milk)|\bnursing\b|\blactat|\bhuman milk\b",
     "monitoring": r"\bmonitor|\bblood tests?\b|\bscreen|\bcheck(?:ed|s)? (?:for|if|your|whether)\b|\btests?\b"
     r"|\bexams?\b|\bdiagnos|\blevels?\b",
     "mechanism": r"\bhow does .* work\b|\bmechanism\b|\bworks? by\b|\btargets?\b|\bdeplet|\battach(?:es)? to\b"
@@ -45,6 +46,7 @@ ASPECTS: dict[str, str] = {
     r"|\b\d+ in \d+\b|\bper (?:million|100,?000)\b",
 }
 _ASPECT_RE = {k: re.compile(v, re.IGNORECASE) for k, v in ASPECTS.items()}
+_PREGNANCY_ITSELF = re.compile(ASPECTS["pregnancy"].replace(f"|{_CHILD}", ""), re.IGNORECASE)
 # The immune system's parts: a sentence naming them speaks to "infections and the immune system" (low IgG, late
 # neutropenia, CD20+ T cells), though a question naming them asks about a count or a level, not about infections.
 IMMUNE_PARTS = re.compile(
@@ -172,7 +174,10 @@ def is_broad(analysis: Analysis) -> bool:
 @lru_cache(maxsize=8192)  # units and headings recur across questions and turns
 def question_aspects(text: str) -> frozenset[str]:
     """The aspects a question (or a heading) asks about."""
-    return frozenset(k for k, rx in _ASPECT_RE.items() if rx.search(text))
+    found = frozenset(k for k, rx in _ASPECT_RE.items() if rx.search(text))
+    if "breastfeeding" in found and "pregnancy" in found and not _PREGNANCY_ITSELF.search(text):
+        return found - {"pregnancy"}  # "can I breastfeed my baby?" asks about breastfeeding alone
+    return found
 
 
 @lru_cache(maxsize=8192)

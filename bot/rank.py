@@ -43,8 +43,12 @@ from bot.text import content_words
 
 FEATURES = ("dense", "lexical", "aspect", "other_aspect", "position", "definition", "length", "anaphoric", "measure")
 WEIGHTS_PATH = Path(__file__).with_name("ranker.json")
+# "It is not known whether ...", "It is important to ...": an "it" that stands for the clause after it, not for
+# something said before
+_DUMMY_IT = (r"(?:is|was|may be|can be)(?: not)? (?:yet )?(?:known|unknown|clear|unclear|important|essential|necessary"
+             r"|recommended|advisable|possible|impossible)\b")  # fmt: skip
 _ANAPHORIC = re.compile(
-    r"^(?:this|that|these|those(?! who| with)|it|its|they|such|here|because of (?:this|that)|as a result|so|therefore"
+    rf"^(?:this|that|these|those(?! who| with)|it(?! {_DUMMY_IT})|its|they|such|here|because of (?:this|that)|as a result|so|therefore"
     r"|however|but|and|also|in addition|other)\b",
     re.IGNORECASE,
 )
@@ -69,13 +73,20 @@ def share(weights: dict[str, float], words: set[str]) -> float:
     return sum(w for t, w in weights.items() if t in words) / total if total else 0.0
 
 
+def unit_aspects_of(unit: UnitView) -> frozenset[str]:
+    """The aspects a unit speaks to, its heading's included. Under a heading that names several ("Pregnancy and
+    breast-feeding"), a text naming some of them speaks to those alone: the placenta sentence is not about milk."""
+    own, head = aspects_of(unit.text), aspects_of(unit.heading)
+    return own if len(head) > 1 and own and own < head else own | head
+
+
 def features(
     units: Sequence[UnitView], dense: Sequence[float], weights: dict[str, float], analysis: Analysis
 ) -> np.ndarray:
     """One row of FEATURES per unit; ``weights`` are the question's topic stems with their IDF."""
     rows = []
     for unit, sim in zip(units, dense, strict=True):
-        unit_aspects = aspects_of(unit.text) | aspects_of(unit.heading)
+        unit_aspects = unit_aspects_of(unit)
         asked = analysis.aspects
         lexical = share(weights, set(content_words(f"{unit.heading} {unit.text}")))
         rows.append(
