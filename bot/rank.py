@@ -48,8 +48,8 @@ WEIGHTS_PATH = Path(__file__).with_name("ranker.json")
 _DUMMY_IT = (r"(?:is|was|may be|can be)(?: not)? (?:yet )?(?:known|unknown|clear|unclear|important|essential|necessary"
              r"|recommended|advisable|possible|impossible)\b")  # fmt: skip
 _ANAPHORIC = re.compile(
-    rf"^(?:this|that|these|those(?! who| with)|it(?! {_DUMMY_IT})|its|they|such|here|because of (?:this|that)|as a result|so|therefore"
-    r"|however|but|and|also|in addition|other)\b",
+    rf"^(?:this|that|these|those(?! who| with)|it(?! {_DUMMY_IT})|its|they|such|here|because of (?:this|that)"
+    r"|as a result|so|therefore|however|but|and|also|in addition|other)\b",
     re.IGNORECASE,
 )
 _DEFINES = re.compile(r"^[^,.;:]{2,80}?\b(?:is|are|was)\s+(?:a|an|the|one|any|called|defined|characterized)\b", re.I)

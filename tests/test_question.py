@@ -178,3 +178,26 @@ def test_a_question_naming_only_what_no_page_is_about_filters_no_sentence_as_off
     hep_b, leaflet = CONDITION_PASSAGES[0].title, CONDITION_PASSAGES[2].title
     assert not entities.off_topic(asked, "Hepatitis B is a liver infection.", hep_b)
     assert not entities.off_topic(asked, "Make sure you finish the course.", leaflet)
+
+
+def test_a_follow_up_moving_from_the_baby_to_the_milk_is_told_apart_and_its_answer_is_not_taken_for_anaphora() -> None:
+    # "and if i was on Vexora instead?" after a breastfeeding question once drew the placenta sentences of a
+    # "Pregnancy and breast-feeding" section, while "It is not known whether ... breast milk" (no anaphora) was
+    # dropped as leaning on a sentence before it
+    from bot.question import question_aspects
+    from bot.rank import UnitView, features, is_anaphoric
+
+    entities = Entities.from_passages(PASSAGES)
+    assert question_aspects("can i breastfeed my baby while on Zentrab?") == {"breastfeeding"}
+    assert question_aspects("Can I get pregnant on Zentrab?") == {"pregnancy"}
+    a = analyse("and if i was on Vexora instead?", entities, "can i breastfeed my baby while on Zentrab?")
+    assert a.aspects == {"breastfeeding"} and a.entities == {"vexora|vexoramab"}
+    milk = "It is not known whether Vexora passes into your breast milk."
+    placenta = "Your doctor will consider the benefit of you taking Vexora against the risk to your baby."
+    assert not is_anaphoric(milk) and not is_anaphoric("It is important to tell your doctor.")
+    assert is_anaphoric("It is used to treat MS.") and is_anaphoric("This is because Vexora may cross the placenta.")
+    views = [UnitView(t, "Pregnancy and breast-feeding", 3) for t in (milk, placenta)]
+    rows = features(views, [0.5, 0.5], {}, a)
+    aspect, other, anaphoric = (FEATURES.index(f) for f in ("aspect", "other_aspect", "anaphoric"))
+    assert rows[0, aspect] == 1.0 and rows[0, anaphoric] == 0.0
+    assert rows[1, aspect] == 0.0 and rows[1, other] == 1.0
