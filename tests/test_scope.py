@@ -34,10 +34,12 @@ OTHER = Passage(
 FILLER = [f"Medicines are used to treat condition number {i}, and a doctor explains the treatment." for i in range(30)]
 
 
-def _answerer() -> ExtractiveAnswerer:
-    texts = [LEAFLET.text, OTHER.text, *FILLER]
+def _answerer(*passages: Passage) -> ExtractiveAnswerer:
+    """An answerer whose corpus is these passages (LEAFLET and OTHER by default) among filler pages."""
+    passages = passages or (LEAFLET, OTHER)
+    texts = [*(p.text for p in passages), *FILLER]
     lexical = LexicalIndex.build([str(i) for i in range(len(texts))], texts)
-    return ExtractiveAnswerer(FakeEmbedder(), lexical, lambda: [LEAFLET, OTHER])
+    return ExtractiveAnswerer(FakeEmbedder(), lexical, lambda: list(passages))
 
 
 def _candidate(passage: Passage) -> Candidate:
@@ -64,8 +66,7 @@ def test_a_medicine_no_document_names_leaves_the_question_out_of_scope_but_a_mis
     leaflet = Passage(id="l2", title=LEAFLET.title, section="Other medicines and Zorvia", source="zorvia.md",
                       text="Zorvia can be used with most other medicines, but tell your doctor about medicines "
                       "that affect the immune system.", dense_score=0.6)  # fmt: skip
-    texts = [leaflet.text, *FILLER]
-    answerer = ExtractiveAnswerer(FakeEmbedder(), LexicalIndex.build([str(i) for i in range(len(texts))], texts))
+    answerer = _answerer(leaflet)
     entities = Entities.from_passages([leaflet])
     cands = [_candidate(leaflet)]
     # the leaflet's own words would otherwise answer it: "can be used with most other medicines"
@@ -96,8 +97,7 @@ VACCINES = Passage(
 
 
 def test_a_bound_prefix_how_far_and_a_reflexive_pronoun_are_no_key_concepts() -> None:
-    texts = [VACCINES.text, AFFIXES.text, *FILLER]
-    answerer = ExtractiveAnswerer(FakeEmbedder(), LexicalIndex.build([str(i) for i in range(len(texts))], texts))
+    answerer = _answerer(VACCINES, AFFIXES)
     passages = [VACCINES, AFFIXES]
     entities = Entities.from_passages(passages)
     cands = [_candidate(VACCINES)]
