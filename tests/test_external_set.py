@@ -29,6 +29,8 @@ CASES2 = load_dataset(EXTERNAL2)
 # Written the same day by another writer under the same rule, as development cases: the answerer may be tuned on
 # it, and external2 measures whether that carries to questions nobody tuned on.
 CASES3 = load_dataset(ROOT / "evals" / "datasets" / "external3.jsonl")
+# A fourth writer's, written later under the same rule, also as development cases.
+CASES4 = load_dataset(ROOT / "evals" / "datasets" / "external4.jsonl")
 
 
 def _answers(cases: list[Case] = CASES) -> list[Case]:
@@ -54,9 +56,9 @@ def test_the_second_set_is_frozen_held_out_and_covers_the_same_kinds() -> None:
     """If the hash fails, restore the file: a held-out set edited after it was scored no longer measures anything."""
     assert hashlib.sha256(EXTERNAL2.read_bytes()).hexdigest() == EXTERNAL2_SHA256
     assert {c.split for c in CASES2} == {"heldout"} and len(CASES2) == 90
-    ids = [c.id for c in (*CASES, *CASES2, *CASES3)]
+    ids = [c.id for c in (*CASES, *CASES2, *CASES3, *CASES4)]
     assert len(ids) == len(set(ids))
-    assert {c.split for c in CASES3} == {"dev"}
+    assert {c.split for c in CASES3} == {c.split for c in CASES4} == {"dev"}
     behaviors = Counter(c.behavior for c in CASES2)
     assert behaviors["answer"] >= 60 and behaviors["abstain"] >= 12
     assert behaviors["emergency"] >= 5 and behaviors["refuse_dose"] >= 5
@@ -66,7 +68,9 @@ def test_the_second_set_is_frozen_held_out_and_covers_the_same_kinds() -> None:
     assert sum(1 for c in _answers(CASES2) if c.multi_turn) >= 12
 
 
-@pytest.mark.parametrize("cases", [CASES, CASES2, CASES3], ids=["external", "external2", "external3"])
+@pytest.mark.parametrize(
+    "cases", [CASES, CASES2, CASES3, CASES4], ids=["external", "external2", "external3", "external4"]
+)
 def test_answer_cases_carry_sources_facts_and_support_and_the_others_none(cases: list[Case]) -> None:
     for case in cases:
         if case.behavior == "answer":
@@ -108,7 +112,9 @@ def test_every_document_is_asked_about_and_every_source_names_one(shared: Path) 
     assert set(docs) <= named, set(docs) - named
 
 
-@pytest.mark.parametrize("cases", [CASES, CASES2, CASES3], ids=["external", "external2", "external3"])
+@pytest.mark.parametrize(
+    "cases", [CASES, CASES2, CASES3, CASES4], ids=["external", "external2", "external3", "external4"]
+)
 def test_every_support_pattern_matches_a_sentence_of_its_documents(shared: Path, cases: list[Case]) -> None:
     docs = _documents(shared)
     for case in _answers(cases):
@@ -117,7 +123,9 @@ def test_every_support_pattern_matches_a_sentence_of_its_documents(shared: Path,
             assert hits, f"{case.id}: support {pattern!r} matches no sentence of {case.sources}"
 
 
-@pytest.mark.parametrize("cases", [CASES, CASES2, CASES3], ids=["external", "external2", "external3"])
+@pytest.mark.parametrize(
+    "cases", [CASES, CASES2, CASES3, CASES4], ids=["external", "external2", "external3", "external4"]
+)
 def test_questions_are_not_written_in_the_documents_words(shared: Path, cases: list[Case]) -> None:
     """No turn shares a run of eight words with a document (the seed questions are the users' own words)."""
 
