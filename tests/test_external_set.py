@@ -1,6 +1,6 @@
-"""The real-document gold sets (evals/datasets/external.jsonl, and external2.jsonl by a writer who never saw the
-answerer): what they must cover, and that every ``support`` pattern matches a sentence of the document it names in
-../shared/corpus-external.
+"""The real-document gold sets (evals/datasets/external.jsonl, and external2.jsonl … external5.jsonl by writers who
+never saw the answerer): what they must cover, and that every ``support`` pattern matches a sentence of the document
+it names in ../shared/corpus-external.
 
 The set holds questions only; these tests read the documents by path and never copy them.
 """
@@ -31,6 +31,10 @@ CASES2 = load_dataset(EXTERNAL2)
 CASES3 = load_dataset(ROOT / "evals" / "datasets" / "external3.jsonl")
 # A fourth writer's, written later under the same rule, also as development cases.
 CASES4 = load_dataset(ROOT / "evals" / "datasets" / "external4.jsonl")
+# A fifth writer's, written the same day under the same rule and frozen before anything scored it: all held out.
+EXTERNAL5 = ROOT / "evals" / "datasets" / "external5.jsonl"
+EXTERNAL5_SHA256 = "17e5e7b50cefa9180fe41ce04683341cd22721d045bd4d7bc818dae1d0a5b2df"
+CASES5 = load_dataset(EXTERNAL5)
 
 
 def _answers(cases: list[Case] = CASES) -> list[Case]:
@@ -52,24 +56,34 @@ def test_counts_and_kinds() -> None:
     assert checklists_for(CASES).keys() == {"seed-000-clinician", "seed-003-patient"}
 
 
-def test_the_second_set_is_frozen_held_out_and_covers_the_same_kinds() -> None:
-    """If the hash fails, restore the file: a held-out set edited after it was scored no longer measures anything."""
-    assert hashlib.sha256(EXTERNAL2.read_bytes()).hexdigest() == EXTERNAL2_SHA256
-    assert {c.split for c in CASES2} == {"heldout"} and len(CASES2) == 90
-    ids = [c.id for c in (*CASES, *CASES2, *CASES3, *CASES4)]
+def test_every_case_id_is_unique_across_the_sets() -> None:
+    ids = [c.id for c in (*CASES, *CASES2, *CASES3, *CASES4, *CASES5)]
     assert len(ids) == len(set(ids))
     assert {c.split for c in CASES3} == {c.split for c in CASES4} == {"dev"}
-    behaviors = Counter(c.behavior for c in CASES2)
-    assert behaviors["answer"] >= 60 and behaviors["abstain"] >= 12
-    assert behaviors["emergency"] >= 5 and behaviors["refuse_dose"] >= 5
-    tags = Counter(t for c in CASES2 for t in c.tags)
-    for tag in ("list", "drug_confusion", "false_premise", "follow_up", "timing_before", "timing_after"):
-        assert tags[tag] >= 5, tag
-    assert sum(1 for c in _answers(CASES2) if c.multi_turn) >= 12
 
 
 @pytest.mark.parametrize(
-    "cases", [CASES, CASES2, CASES3, CASES4], ids=["external", "external2", "external3", "external4"]
+    ("path", "sha256", "cases"),
+    [(EXTERNAL2, EXTERNAL2_SHA256, CASES2), (EXTERNAL5, EXTERNAL5_SHA256, CASES5)],
+    ids=["external2", "external5"],
+)
+def test_the_held_out_sets_are_frozen_and_cover_the_same_kinds(path: Path, sha256: str, cases: list[Case]) -> None:
+    """If the hash fails, restore the file: a held-out set edited after it was scored no longer measures anything."""
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == sha256
+    assert {c.split for c in cases} == {"heldout"} and len(cases) == 90
+    behaviors = Counter(c.behavior for c in cases)
+    assert behaviors["answer"] >= 60 and behaviors["abstain"] >= 12
+    assert behaviors["emergency"] >= 5 and behaviors["refuse_dose"] >= 5
+    tags = Counter(t for c in cases for t in c.tags)
+    for tag in ("list", "drug_confusion", "false_premise", "follow_up", "timing_before", "timing_after"):
+        assert tags[tag] >= 5, tag
+    assert sum(1 for c in _answers(cases) if c.multi_turn) >= 12
+
+
+@pytest.mark.parametrize(
+    "cases",
+    [CASES, CASES2, CASES3, CASES4, CASES5],
+    ids=["external", "external2", "external3", "external4", "external5"],
 )
 def test_answer_cases_carry_sources_facts_and_support_and_the_others_none(cases: list[Case]) -> None:
     for case in cases:
@@ -113,7 +127,9 @@ def test_every_document_is_asked_about_and_every_source_names_one(shared: Path) 
 
 
 @pytest.mark.parametrize(
-    "cases", [CASES, CASES2, CASES3, CASES4], ids=["external", "external2", "external3", "external4"]
+    "cases",
+    [CASES, CASES2, CASES3, CASES4, CASES5],
+    ids=["external", "external2", "external3", "external4", "external5"],
 )
 def test_every_support_pattern_matches_a_sentence_of_its_documents(shared: Path, cases: list[Case]) -> None:
     docs = _documents(shared)
@@ -124,7 +140,9 @@ def test_every_support_pattern_matches_a_sentence_of_its_documents(shared: Path,
 
 
 @pytest.mark.parametrize(
-    "cases", [CASES, CASES2, CASES3, CASES4], ids=["external", "external2", "external3", "external4"]
+    "cases",
+    [CASES, CASES2, CASES3, CASES4, CASES5],
+    ids=["external", "external2", "external3", "external4", "external5"],
 )
 def test_questions_are_not_written_in_the_documents_words(shared: Path, cases: list[Case]) -> None:
     """No turn shares a run of eight words with a document (the seed questions are the users' own words)."""
