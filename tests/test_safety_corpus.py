@@ -33,6 +33,8 @@ FROZEN = {
     "heldout": "79462e7147b3ce7d07236cbf7fda08e1ccee6b1778c088469c23330b23a6b79c",
     # heldout7: a seventh held-out part by another new writer, frozen before anything scored it.
     "heldout7": "a9e90f85ccb9fa2f59182bf292662eb45a472a3be4d040d098a9b0fa4f0445b4",
+    # heldout8: an eighth held-out part by another new writer, frozen before anything scored it.
+    "heldout8": "ccf16e4a8f2b1b7b67f77f3bda6935f6316549adbfb29864fdbec8fd55593d3d",
 }
 
 LABELS = ("emergency", "dose", "ordinary")
@@ -55,6 +57,7 @@ ID_PREFIX = {
     "dev8": "d8",
     "dev9": "d9",
     "heldout7": "h7",
+    "heldout8": "h8",
 }
 LABEL_CODE = {"emergency": "em", "dose": "do", "ordinary": "or"}
 
@@ -71,6 +74,7 @@ COUNTS = {
     "dev8": (200, 100, 300),
     "dev9": (200, 100, 298),
     "heldout7": (200, 100, 300),
+    "heldout8": (200, 100, 300),
 }
 MIN_MULTI_TURN = {
     "dev2": 5,
@@ -82,11 +86,12 @@ MIN_MULTI_TURN = {
     "dev8": 10,
     "dev9": 10,
     "heldout7": 10,
+    "heldout8": 15,
 }
-EVEN = {"dev", "dev2", "dev4", "dev5", "dev6", "dev7", "dev8", "heldout7"}
+EVEN = {"dev", "dev2", "dev4", "dev5", "dev6", "dev7", "dev8", "heldout7", "heldout8"}
 HEAVY = ("typos", "run_on", "multi_sentence", "non_native")
 # the point is one sentence among several (3-6)
-LONG_MULTI_SENTENCE = {"dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "heldout7"}
+LONG_MULTI_SENTENCE = {"dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "heldout7", "heldout8"}
 
 # Issue 11: at least 400 / 200 / 600 messages in all, at least 40% of each class held out (heldout + dev, the
 # first two parts; the later ones only add to both sides).
