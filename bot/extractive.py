@@ -29,6 +29,7 @@ import numpy as np
 
 from bot.cite import attach_citations, is_factual
 from bot.followup import condense_offline, needs_context, topic_terms
+from bot.near import NEAR, NearWords, clipped, flat, mentions, words_of
 from bot.question import (
     Analysis,
     Entities,
@@ -51,7 +52,6 @@ MIN_PASSAGE_SIMILARITY = 0.30  # calibrated on the demo set: out-of-scope questi
 MIN_UNIT_SIMILARITY = 0.40
 ANCHOR_SHARE = 0.2
 KEY_CONCEPT_SHARE = 0.05  # a question word in fewer chunks than this names what the question is about
-MIN_COMPOUND_STEM = 6  # a key concept's stem this long also counts inside a compound ("corticosteroids")
 CLOSE_MATCH = 0.65  # a unit this close in meaning answers the question even in other words
 MISSPELT = 0.8  # difflib ratio above which an unknown word is a misspelling of a medicine the corpus names
 MAX_POINTS = {"clinician": 14, "patient": 6}
@@ -213,6 +213,7 @@ class ExtractiveAnswerer:
         self.ranker = load_ranker()
         self.stop_rule: Admits | None = stop_rule  # None: the shipped rule (bot/stop.json), read on first use
         self._vectors: dict[str, list[float]] = {}
+        self.near = NearWords(embedder)
         self._corpus = corpus
         self._corpus_entities: Entities | None = None
 
@@ -320,7 +321,9 @@ class ExtractiveAnswerer:
         or a word in at least ``ANCHOR_SHARE`` of chunks). Unless a unit matches closely in meaning,
         its key concepts — words few chunks use, other than the entity's names and asking verbs —
         must (all but one of them) appear in one of the best passages: "does Ocrevus turn hair
-        purple?" is not answered from Ocrevus passages that never mention hair.
+        purple?" is not answered from Ocrevus passages that never mention hair. A word counts as
+        said in other words too (``bot.near``): "newborns" by a page's "infants", an unknown "mum"
+        by "mother", a clipped "hep b" by "hepatitis B".
         """
         top_passage = max((p.dense_score or 0.0 for p in passages), default=0.0)
         top_unit = max((c.dense for c in candidates), default=0.0)
@@ -343,10 +346,15 @@ class ExtractiveAnswerer:
             return False  # "... should entecavir be started?": a medicine no document names (nor a misspelling of one)
         # a follow-up's words carried from earlier turns were in scope there: only its own can leave scope
         mine = {w for t in topic_terms(collapse_acronyms(own)) for w in t.split("-")} if own else set(share)
-        unknown = sum(1 for t, f in share.items() if f == 0.0 and t in mine)
+        unknown = [t for t, f in share.items() if f == 0.0 and t in mine]
         anchored = bool(names) or top_unit >= CLOSE_MATCH or any(f >= ANCHOR_SHARE for f in share.values())
-        if unknown / len(terms) > 0.5 or (unknown and not anchored):
-            return False
+        if len(unknown) / len(terms) > 0.5 or (unknown and not anchored):
+            # a word no chunk uses may still be one the passages say in other words ("mum" for mother)
+            text = " ".join(f"{p.section} {p.text}" for p in passages)
+            said = words_of(text)
+            unknown = [t for t in unknown if not clipped(t, question, text) and not self.near.said(t, said)]
+            if len(unknown) / len(terms) > 0.5 or (unknown and not anchored):
+                return False
         if top_unit >= CLOSE_MATCH:
             return True
         key = [  # unknown words are paraphrases or nonsense: the share of them is judged above
@@ -364,9 +372,15 @@ class ExtractiveAnswerer:
         shown = list(passages)
         if names:  # the concept must be covered where the sources speak of the entity asked about
             shown = [p for p in passages if any(a in p.title.lower() for a in aliases)] or shown
-        texts = [_flat(f"{p.title} {p.section} {p.text}") for p in shown]
+        texts = [f"{p.title} {p.section} {p.text}" for p in shown]
         allowed = len(key) - 1 if len(key) >= 2 else len(key)
-        return any(sum(1 for t in key if _mentions(text, t)) >= allowed for text in texts)
+        covered = [{t for t in key if mentions(flat(text), t)} for text in texts]
+        if any(len(c) >= allowed for c in covered):
+            return True
+        # in other words: "newborns" where the page says "infants", "flu" where it says "influenza"
+        vocab = [words_of(text) for text in texts]
+        close = {t: {w for w, c in self.near.closeness(t, set().union(*vocab)).items() if c >= NEAR} for t in key}
+        return any(len(c | {t for t in key if close[t] & v}) >= allowed for c, v in zip(covered, vocab, strict=True))
 
     def select(self, candidates: list[Candidate], audience: Audience, sources: Sequence[str],
                said: Sequence[Gist], yes_no: bool = False, overview: bool = False) -> list[Candidate]:  # fmt: skip
@@ -607,19 +621,3 @@ def _spelled_out(acronym: str, passages: Sequence[Passage]) -> bool:
     letters = r"[\W_]+".join(rf"{c}\w*" for c in acronym)
     rx = re.compile(rf"\b{letters}\b", re.IGNORECASE)
     return any(rx.search(p.text) for p in passages)
-
-
-def _flat(text: str) -> str:
-    low = text.lower()
-    return f"{low.replace('-', '')} {low.replace('-', ' ')}"  # "breastfeeding" and "guillain barr"
-
-
-def _mentions(flat_text: str, term: str) -> bool:
-    """ "breastfeed" in "breast-feeding", "vaccinat" in "vaccination": a word prefix, hyphens ignored; "exception"
-    in "except" (the same stem); "steroids" in "corticosteroids" (a stem of ``MIN_COMPOUND_STEM`` letters or
-    more closing a compound word, where a chance match inside another word is unlikely)."""
-    word = term.lower().replace("-", "")
-    stems = {word[: max(4, len(word) - 2)], *(s for s in content_words(word) if len(s) >= 4)}
-    if any(re.search(rf"\b{re.escape(s)}", flat_text) for s in stems):
-        return True
-    return any(re.search(rf"\w{re.escape(s)}", flat_text) for s in stems if len(s) >= MIN_COMPOUND_STEM)

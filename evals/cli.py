@@ -7,6 +7,7 @@
     citebot eval medquad PATH.jsonl --answers [--limit N] [--out DIR] [--fail-under/--fail-over METRIC=VALUE]
     citebot eval train-ranker PATH/medquad.jsonl [--limit DOCS_PER_FOLD] [--out DIR]
     citebot eval train-stop PATH/medquad.jsonl [--limit QUESTIONS] [--out DIR]
+    citebot eval calibrate-near PATH/medquad.jsonl [--limit PAIRS]
     citebot eval safety [--split PART] [--misses] [--latency] [--train PUBLIC_QA ... [--out DIR]]
 
 Exit codes: 0 done, 1 a --fail-under or --fail-over gate failed, 2 usage or input error.
@@ -32,7 +33,7 @@ from ingest.errors import CitebotError
 # safety eval only.
 SAFETY_PARTS = tuple(p for p in (*development_parts(), *heldout_parts()) if p not in SPLITS)
 
-BENCHMARKS = ("pubmedqa", "medquad", "train-ranker", "train-stop")
+BENCHMARKS = ("pubmedqa", "medquad", "train-ranker", "train-stop", "calibrate-near")
 
 
 def gate(text: str) -> tuple[str, float]:
@@ -60,7 +61,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "report.html to --out. 'citebot eval pubmedqa PATH' and 'citebot eval medquad PATH' measure "
         "retrieval on those public datasets instead; 'citebot eval train-ranker MEDQUAD.jsonl' retrains the "
         "answerer's sentence ranker (bot/ranker.json, or DIR/ranker.json with --out); 'citebot eval train-stop "
-        "MEDQUAD.jsonl' relearns the patient answer's stopping rule (bot/stop.json); 'citebot eval safety' "
+        "MEDQUAD.jsonl' relearns the patient answer's stopping rule (bot/stop.json); 'citebot eval calibrate-near "
+        "MEDQUAD.jsonl' measures the closeness in meaning at which the scope check reads a question's word as said "
+        "(bot.near.NEAR); 'citebot eval safety' "
         "scores the safety layer on the phrasing corpus (evals/datasets/safety/). "
         "Exit codes: 0 done, 1 a --fail-under gate failed, "
         "2 usage or input error.",
@@ -75,14 +78,14 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         nargs="*",
         metavar="DATASET",
         help=f"gold JSONL files (default {DEFAULT_DATASET}), or 'pubmedqa PATH' / 'medquad PATH' / 'train-ranker PATH' "
-        "/ 'train-stop PATH'",
+        "/ 'train-stop PATH' / 'calibrate-near PATH'",
     )
     p.add_argument("--out", type=Path, help="output folder (default runs/<UTC timestamp>/)")
     p.add_argument(
         "--limit",
         type=int,
         help="only the first N cases (medquad: N sampled pairs, default 2000; train-ranker: documents per fold, "
-        "default 100; train-stop: training-fold questions, default 600)",
+        "default 100; train-stop: training-fold questions, default 600; calibrate-near: sampled pairs, default 1000)",
     )
     p.add_argument(
         "--split",
@@ -279,6 +282,8 @@ def run_benchmark(name: str, path: Path, args: argparse.Namespace) -> int:
         return train_ranker(path, embedder, args)
     if name == "train-stop":
         return train_stop(path, settings, embedder, args)
+    if name == "calibrate-near":
+        return calibrate_near(path, embedder, args)
     progress = not args.quiet
     if name == "pubmedqa":
         result = public.run_pubmedqa(path, settings, embedder, args.limit, args.test_split, progress=progress)
@@ -311,6 +316,15 @@ def train_stop(path: Path, settings: Any, embedder: Any, args: argparse.Namespac
 
     rule, report = train(path, settings, embedder, args.limit or QUESTIONS)
     return _write_model(rule, report, args.out / "stop.json" if args.out else STOP_PATH)
+
+
+def calibrate_near(path: Path, embedder: Any, args: argparse.Namespace) -> int:
+    """Print the closeness in meaning at which the scope check reads a word as said (set it as bot.near.NEAR)."""
+    from evals.near_calibration import PAIRS, calibrate
+
+    for key, value in calibrate(path, embedder, args.limit or PAIRS).items():
+        print(f"{key}: {value}")
+    return 0
 
 
 def _write_model(text: str, report: dict[str, Any], target: Path) -> int:

@@ -48,6 +48,18 @@ class FakeEmbedder:
         """Nothing to load."""
 
 
+class ThesaurusEmbedder(FakeEmbedder):
+    """Hashed bag-of-words vectors that read each word as its thesaurus entry: a word and its entry get the same
+    vector, as a real model puts words of one meaning close."""
+
+    def __init__(self, thesaurus: dict[str, str]) -> None:
+        super().__init__()
+        self.thesaurus = thesaurus
+
+    def _vector(self, text: str) -> list[float]:
+        return super()._vector(" ".join(self.thesaurus.get(w, w) for w in re.findall(r"\w+", text.lower())))
+
+
 def make_pdf(pages: Sequence[str]) -> bytes:
     """A minimal valid PDF with one line of Helvetica text per page (enough for pypdf to extract)."""
     objects: list[bytes] = []

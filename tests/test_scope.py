@@ -11,7 +11,7 @@ from bot.extractive import Candidate, ExtractiveAnswerer
 from bot.question import Entities
 from bot.types import Passage
 from ingest.lexical import LexicalIndex
-from tests.fakes import FakeEmbedder
+from tests.fakes import FakeEmbedder, ThesaurusEmbedder
 
 LEAFLET = Passage(
     id="leaflet",
@@ -123,3 +123,71 @@ def test_a_follow_ups_carried_words_unknown_to_the_corpus_do_not_leave_it_out_of
     # the follow-up's own unknown word still counts
     assert not answerer.in_scope("And adrenal zygomorphs? slowly", passages, cands, entities,
                                  own="And adrenal zygomorphs?")  # fmt: skip
+
+
+# External3's writer asked "do newborns get any antibodies from their mum ...?" of a page that says "infants" and
+# "mother", and "how does hep b get passed ...?" of pages that say "hepatitis B": declined, because the scope check
+# read the question's words only as the passages spell them. Documents and a word-level thesaurus written for the
+# test: the fake embedder gives a word and its entry the same vector, as the real model puts them close.
+IMMUNITY = Passage(
+    id="immunity",
+    title="Passive immunity — textbook",
+    section="Natural passive immunity",
+    text="Antibodies cross the placenta from a mother to her infants, and protect the infants for several months.",
+    source="immunity.md",
+    dense_score=0.6,
+)
+# the question's rare words occur elsewhere in the corpus, on pages about something else
+SCREENING = Passage(id="screening", title="Screening — leaflet", section="Screening", source="screening.md",
+                    text="Newborns and toddlers are screened for hearing loss.", dense_score=0.3)  # fmt: skip
+COMMON = [f"How long a treatment protects depends on the dose and the condition number {i}." for i in range(30)]
+THESAURUS = {"newborns": "infants", "mum": "mother"}
+
+
+def _thesaurus_answerer(*passages: Passage) -> tuple[ExtractiveAnswerer, ThesaurusEmbedder]:
+    texts = [*(p.text for p in passages), *COMMON]
+    lexical = LexicalIndex.build([str(i) for i in range(len(texts))], texts)
+    embedder = ThesaurusEmbedder(THESAURUS)
+    return ExtractiveAnswerer(embedder, lexical, lambda: list(passages)), embedder
+
+
+def test_a_key_concept_the_passage_says_in_other_words_counts_as_covered() -> None:
+    answerer, _ = _thesaurus_answerer(IMMUNITY, SCREENING)
+    entities = Entities.from_passages([IMMUNITY])
+    cands = [_candidate(IMMUNITY)]
+    # "newborns" is rare in the corpus (a key concept); the page says "infants"
+    assert answerer.in_scope("How long are newborns protected?", [IMMUNITY], cands, entities)
+    # "toddlers" is as rare, and nothing on the page means it
+    assert not answerer.in_scope("How long are toddlers protected?", [IMMUNITY], cands, entities)
+
+
+def test_a_word_no_chunk_uses_is_known_when_the_passages_say_it_in_other_words() -> None:
+    answerer, _ = _thesaurus_answerer(IMMUNITY, SCREENING)
+    entities = Entities.from_passages([IMMUNITY])
+    cands = [_candidate(IMMUNITY)]
+    # "mum" is in no chunk, and nothing else anchors the question; the page says "mother"
+    assert answerer.in_scope("Do antibodies from a mum cross the placenta?", [IMMUNITY], cands, entities)
+    assert not answerer.in_scope("Do antibodies from a zorg cross the placenta?", [IMMUNITY], cands, entities)
+
+
+def test_a_clipped_word_the_passages_spell_out_is_known() -> None:
+    page = Passage(id="hbv", title="Liver infections — leaflet", section="How it spreads", source="liver.md",
+                   text="Hepatitis B spreads through contact with infected blood.", dense_score=0.6)  # fmt: skip
+    answerer, _ = _thesaurus_answerer(page, SCREENING)
+    entities = Entities.from_passages([page])
+    cands = [_candidate(page)]
+    assert answerer.in_scope("How does hep B spread?", [page], cands, entities)
+    # a prefix of a passage word followed by another word than the passage's is no clipping
+    assert not answerer.in_scope("How does hep C spread?", [page], cands, entities)
+
+
+def test_each_word_is_embedded_once_across_questions() -> None:
+    answerer, embedder = _thesaurus_answerer(IMMUNITY, SCREENING)
+    entities = Entities.from_passages([IMMUNITY])
+    cands = [_candidate(IMMUNITY)]
+    answerer.in_scope("How long are newborns protected?", [IMMUNITY], cands, entities)
+    before = len(embedder.embedded)
+    assert before > 0
+    answerer.in_scope("How long are newborns protected?", [IMMUNITY], cands, entities)
+    answerer.in_scope("How long are toddlers protected?", [IMMUNITY], cands, entities)
+    assert embedder.embedded[before:] == ["toddlers"]
