@@ -25,7 +25,7 @@ from ingest.embed import Embedder
 
 NEAR = 0.741  # `citebot eval calibrate-near ../shared/data/medquad/medquad_answered_subsample35.jsonl` (seed 0)
 MIN_COMPOUND_STEM = 6  # a key concept's stem this long also counts inside a compound ("corticosteroids")
-WORD_CACHE = 50_000
+WORD_CACHE = 20_000  # words (float32, 384 dims: about 31 MB at most), as many as the answerer caches units
 _WORD = re.compile(r"[a-z][a-z'-]*[a-z]")
 
 
