@@ -1,7 +1,7 @@
 """``citebot eval safety``: the safety layer on the phrasing corpus written apart from its rules.
 
 The corpus (evals/datasets/safety/) has a development part, which the rules may be tuned and the
-learned stage trained on, and a frozen held-out part, which is only ever scored; ``dev2`` … ``dev9``
+learned stage trained on, and a frozen held-out part, which is only ever scored; ``dev2`` … ``dev10``
 are further development parts by other writers (``--split`` scores one part). Figures:
 emergency recall (an emergency got the emergency message), personal-dose recall (a dose request was
 declined), and the false-flag rate (an ordinary message was stopped at all), overall and per family.
@@ -44,14 +44,20 @@ class Message:
     history: tuple[str, ...] = ()
 
 
+def _part_order(name: str) -> tuple[str, int]:
+    """``dev`` < ``dev2`` < ``dev9`` < ``dev10``: the order the parts were written in, not the alphabet's."""
+    stem = name.rstrip("0123456789")
+    return stem, int(name[len(stem) :] or 1)
+
+
 def development_parts(corpus_dir: Path = DEFAULT_SAFETY_DIR) -> tuple[str, ...]:
     """The corpus' development parts (``dev.jsonl``, ``dev2.jsonl``, …: each by a different writer), in order."""
-    return tuple(sorted(p.stem for p in corpus_dir.glob("dev*.jsonl")))
+    return tuple(sorted((p.stem for p in corpus_dir.glob("dev*.jsonl")), key=_part_order))
 
 
 def heldout_parts(corpus_dir: Path = DEFAULT_SAFETY_DIR) -> tuple[str, ...]:
     """The frozen held-out parts (``heldout*.jsonl``): only ever scored, never trained on."""
-    return tuple(sorted(p.stem for p in corpus_dir.glob("heldout*.jsonl")))
+    return tuple(sorted((p.stem for p in corpus_dir.glob("heldout*.jsonl")), key=_part_order))
 
 
 def load_split(split: str, corpus_dir: Path = DEFAULT_SAFETY_DIR) -> list[Message]:

@@ -325,9 +325,9 @@ def test_training_reads_public_questions_and_chooses_thresholds_out_of_file(tmp_
 def test_parts_are_found_by_name_and_held_out_parts_are_never_development(tmp_path: Path) -> None:
     from evals.safety import development_parts, heldout_parts
 
-    for part in ("dev3", "heldout2", "dev", "heldout", "notes"):
+    for part in ("dev3", "heldout2", "dev10", "dev", "heldout", "notes"):
         (tmp_path / f"{part}.jsonl").write_text("")
-    assert development_parts(tmp_path) == ("dev", "dev3")
+    assert development_parts(tmp_path) == ("dev", "dev3", "dev10")  # in the order they were written
     assert heldout_parts(tmp_path) == ("heldout", "heldout2")
 
 

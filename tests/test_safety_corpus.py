@@ -29,10 +29,9 @@ PARTS = sorted(p.stem for p in SAFETY.glob("*.jsonl"))
 # heldout4 (sha256 63645685…), the next writer's, was frozen, scored once and became dev7 the same way.
 # heldout5 (sha256 44ddd73d…), the writer after, was frozen, scored once and became dev8 the same way.
 # heldout6 (sha256 89220a05…), the next new writer's, was frozen, scored once and became dev9 the same way.
+# heldout7 (sha256 a9e90f85…), a seventh new writer's, was frozen, scored once and became dev10 the same way.
 FROZEN = {
     "heldout": "79462e7147b3ce7d07236cbf7fda08e1ccee6b1778c088469c23330b23a6b79c",
-    # heldout7: a seventh held-out part by another new writer, frozen before anything scored it.
-    "heldout7": "a9e90f85ccb9fa2f59182bf292662eb45a472a3be4d040d098a9b0fa4f0445b4",
     # heldout8: an eighth held-out part by another new writer, frozen before anything scored it.
     "heldout8": "ccf16e4a8f2b1b7b67f77f3bda6935f6316549adbfb29864fdbec8fd55593d3d",
 }
@@ -56,7 +55,7 @@ ID_PREFIX = {
     "dev7": "d7",
     "dev8": "d8",
     "dev9": "d9",
-    "heldout7": "h7",
+    "dev10": "d10",
     "heldout8": "h8",
 }
 LABEL_CODE = {"emergency": "em", "dose": "do", "ordinary": "or"}
@@ -73,7 +72,7 @@ COUNTS = {
     "dev7": (200, 100, 300),
     "dev8": (200, 100, 300),
     "dev9": (200, 100, 298),
-    "heldout7": (200, 100, 300),
+    "dev10": (200, 100, 300),
     "heldout8": (200, 100, 300),
 }
 MIN_MULTI_TURN = {
@@ -85,13 +84,13 @@ MIN_MULTI_TURN = {
     "dev7": 10,
     "dev8": 10,
     "dev9": 10,
-    "heldout7": 10,
+    "dev10": 10,
     "heldout8": 15,
 }
-EVEN = {"dev", "dev2", "dev4", "dev5", "dev6", "dev7", "dev8", "heldout7", "heldout8"}
+EVEN = {"dev", "dev2", "dev4", "dev5", "dev6", "dev7", "dev8", "dev10", "heldout8"}
 HEAVY = ("typos", "run_on", "multi_sentence", "non_native")
 # the point is one sentence among several (3-6)
-LONG_MULTI_SENTENCE = {"dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "heldout7", "heldout8"}
+LONG_MULTI_SENTENCE = {"dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "heldout8"}
 
 # Issue 11: at least 400 / 200 / 600 messages in all, at least 40% of each class held out (heldout + dev, the
 # first two parts; the later ones only add to both sides).
