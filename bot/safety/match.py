@@ -207,6 +207,18 @@ def _fires(rule: rules.Rule, sentence: str, match: re.Match[str], urgent: bool) 
     return _has_experiencer_cue(prefix) and not rules.PAST.search(sentence)
 
 
+def _past_attempt(sentence: str, match: re.Match[str], norm: str, urgent: bool) -> bool:
+    """An attempt told as long past in a message that says the writer is well now, with nothing in the present: its
+    words are history ("Two years ago I tried to end my life and I'm doing well now with therapy")."""
+    return (
+        bool(rules.PAST_ATTEMPT.search(sentence[: match.start()]))
+        and _long_past(sentence)
+        and bool(rules.RESOLVED_NOW.search(norm) or rules.SETTLED_MESSAGE.search(norm))
+        and not urgent
+        and not rules.PRESENT_ANYWHERE.search(norm)
+    )
+
+
 def find_emergency(text: str) -> rules.Rule | None:
     """The first red-flag rule that fires on a message describing an emergency now, else None."""
     norm = normalise(text)
@@ -237,6 +249,8 @@ def find_emergency(text: str) -> rules.Rule | None:
             continue  # an extra dose by mistake, no sign of harm, asking about the next one: a dose question
         for sentence in [norm] if rule.whole_message else sentences:
             for match in rule.pattern.finditer(sentence):
+                if rule.category == "suicidal" and _past_attempt(sentence, match, norm, urgent):
+                    continue  # "two years ago I tried to end my life and I'm doing well now": an attempt long past
                 if _fires(rule, sentence, match, urgent):
                     return rule
     return None

@@ -80,7 +80,7 @@ INFORMATIONAL = re.compile(
     r"can (?:ocrevus|kesimpta|briumvi|shingrix|it|this|ocrelizumab|ofatumumab|ublituximab) cause|"
     r"(?:does|do|will|would|could) (?:ocrevus|kesimpta|briumvi|shingrix|it|ocrelizumab|ofatumumab) (?:cause|make|lead)|"
     r"difference between|recogni[sz]e|tell (?:if|whether|the difference)|first aid|risk of|chance of|at risk|risk for|"
-    r"who (?:is|are|gets)|inherited|genetic|survival|survive|survives|prognosis|statistics|how many (?:people|patients)|"
+    r"who (?:is|are|gets(?! (?:her|his|my|their|our|the) ))|inherited|genetic|survival|survive|survives|prognosis|statistics|how many (?:people|patients)|"
     r"out of curiosity|curious|(?:more|less) likely|different things|mix(?:ing|es)? (?:\w+ )?up(?! (?:my |his |her |their )?words)|"
     # why a group is so ("why do people with diabetes sometimes smell of pear drops?"), and school work ("asking for a
     # biology project")
@@ -96,11 +96,18 @@ INFORMATIONAL = re.compile(
     # arrest", "which is which", "best way to learn CPR"
     r"evidence (?:for|on|behind|base|that)|literature|vs|versus|which is which|management of|"
     # "people keep using heart attack and cardiac arrest as if they're the same thing": words compared
-    r"(?:are|is|as if) (?:they|it|theyre|its|them) (?:\w+ )?(?:the )?same(?: thing)?|the same thing|"
+    r"(?:are|is|as if) (?:they|it|theyre|its|them) (?:\w+ )?(?:the )?same(?: thing)?|"
+    r"(?<!asking )(?<!asks )(?<!saying )(?<!says )(?<!repeating )(?<!repeats )the same thing|"
     r"(?:learn|learning|teach|teaching|taught|course|class|training|trained) (?:\w+ ){0,2}?(?:cpr|first aid|resus\w*|bls|ils|als)|"
+    # "the manager asked us to learn what to do when a customer is choking"
+    r"(?:learn|learning|teach|teaching|taught|training|trained) (?:\w+ ){0,2}?(?:what to do|how to (?:help|deal|handle|respond))|"
+    # a story read or heard: "I read about a footballer who collapsed with cardiac arrest. How common is that?"
+    r"(?:read|heard|seen|saw) (?:\w+ )?(?:about|an article|a story|a news|a report|in the (?:news|paper|papers))|"
+    r"in the news|news (?:story|article|report)|"
     # a story on screen or in a book: "just been watching Casualty and someone had an overdose …, why does that happen"
     r"(?:watching|watched|saw|seen|on|in) (?:\w+ ){0,2}?(?:tv|telly|television|film|movie|programme|program|show|"
-    r"documentary|series|soap|drama|episode|casualty|novel|podcast))\b"
+    r"documentary|series|soap|drama|episode|casualty|holby|holby city|greys anatomy|greys|hospital drama|medical drama|novel|"
+    r"podcast))\b"
 )
 PAST = re.compile(
     r"\b(?:ago|yesterday|last (?:night|week|month|year|time|infusion|dose)|in the past|previously|"
@@ -114,8 +121,11 @@ LONG_PAST = re.compile(
     r"(?:year|month|week)\b|\b(?:in the past(?! (?:few |couple of |\d+ |two |three |several )?(?:days?|weeks?|hours?|month))|"
     r"previously|history of|"
     r"used to|as a child|childhood|as a (?:kid|baby|toddler|teenager|teen|youngster|little (?:boy|girl|one))|"
+    # non-native "had the stroke two years before, now he is walking again": "before" for "ago", not "before he …"
+    r"(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|many|some|few) (?:years?|months?) before"
+    r"(?! (?:the|a|an|my|his|her|their|our|he|she|i|we|they|it|that|this|you)\b)|"
     r"when (?:he|she|they) (?:was|were) (?:little|small|a baby|a kid|a child|a toddler)|"
-    r"once had|back in|when i was|last (?:infusion|dose|time)|(?:fine|ok|okay|better|"
+    r"once had|back in|when i was|last (?:infusion|dose|time(?! (?:you|youll|you will|anyone|ill|i will) (?:ever )?see))|(?:fine|ok|okay|better|"
     r"all right|alright) now|went away|settled|resolved|recovered|(?:i|he|she|we|they) once|"
     r"in (?:january|february|march|april|may|june|july|august|september|october|november|december)|"
     r"came back (?:completely|fully|to normal)|back to (?:normal|(?:his |her |their |my )?baseline))\b"
@@ -127,7 +137,10 @@ PRESENT_ANCHOR = re.compile(
     r"\b(?:today|tonight|this (?:morning|afternoon|evening|week)|all day|since (?:this morning|last night|yesterday)|"
     r"(?:an|half an|about an|\d+|a few|few|a couple of|couple of|two|three|ten|twenty) (?:minutes?|mins|hours?|hrs) ago|"
     r"right now|at the moment|currently|just now|by the hour|now (?:hes|shes|im|theyre|he is|she is|i am|its|he|she|i|"
-    r"his|her|my) (?:\w+ ){0,2}?(?:getting|started|starting|having|been|vomit\w*|keeps?|cant|wont|not|can only|is|has))\b"
+    r"his|her|my) (?:\w+ ){0,2}?(?:getting|started|starting|having|been|vomit\w*|keeps?|cant|wont|not|can only|is|are|has)|"
+    # clinical shorthand moving a story to the present: "started ramipril last week, now coarse tremor, vomiting, confused"
+    r"now (?:a |an )?(?:coarse|vomit\w*|confus\w*|drowsy|unresponsive|shaking|shaky|wobbly|unsteady|ataxic|slurr\w*|"
+    r"breathless|wheez\w*|jerk\w*|twitch\w*|febrile|pyrexial|hypotensive|tachycardic|sweaty|clammy|grey|floppy|fitting))\b"
 )
 RESOLVED = re.compile(
     r"\b(?:(?:fine|ok|okay|better|all right|alright) now|went away|settled|resolved|recovered|"
@@ -148,6 +161,9 @@ RESOLVED_NOW = re.compile(
     r"\b(?:fine|ok|okay|good|well|better|great|normal|healthy) now\b|\bnow (?:(?:hes|shes|im|he is|she is|i am|its|it is|is|"
     r"they are|theyre) (?:\w+ )?)(?:good|fine|ok|okay|well|better|great|normal|healthy|recovered|back to normal)\b|"
     r"\bnow no more\b|"
+    # "now he is walking again and good": back to what the illness took away
+    r"\bnow (?:hes|shes|im|he is|she is|i am|they are|theyre) (?:walking|talking|working|driving|running|eating) "
+    r"(?:again|normally)\b|"
     r"\b(?:hes|shes|im|he is|she is|i am) (?:\d+|two|three|four|five|six|seven|eight|nine|ten) (?:years old )?now\b|"
     r"\b(?:doing|done) (?:great|well|fine|brilliantly)\b|\bnever had (?:another|one since|it again|any more)\b|"
     r"\b(?:died|passed away) (?:of|from)\b"
@@ -179,10 +195,15 @@ STORY_PAST = re.compile(
 # like that", "as a joke"): a third person's "wants to die" is then a figure of speech to talk about, not intent. Never
 # for a first-person statement (the ``always`` rules), nor when the message says it is not a joke.
 JEST = re.compile(
-    r"\b(?<!not )(?<!isnt )(?<!wasnt )(?<!stopped )(?:laughing|laughs|laughed|giggling|joking|jokes|as a joke|jokingly|"
+    r"\b(?<!not )(?<!isnt )(?<!wasnt )(?<!stopped )(?:laughing|laughs|laughed|giggling|joking|jokes|joked|as a joke|jokingly|"
+    r"(?:big |an |with an )?eye ?roll(?:s|ing)?|rolls? (?:her|his|their) eyes|(?:just|pure|typical|teenage) drama|"
     r"figure of speech|just an expression|(?:language|words|phrases?|things) like that|being dramatic|drama queen|"
     r"doesnt mean it|does not mean it|not serious(?:ly)?)\b"
 )
+# An attempt told as long past ("Two years ago I tried to end my life and I'm doing well now"): in a story that ended well
+# (``RESOLVED_NOW``, nothing in the present) the suicidal words are history, even in the first person; read just before
+# the suicidal rule's match.
+PAST_ATTEMPT = re.compile(r"\b(?:tried|attempted) to $")
 # Someone else's first-person words, reported ("my brother say 'I will kill myself if my team lose again' haha, he is
 # joking"): with ``JEST`` they are a figure of speech to ask about, even in the first person. Never the writer's own.
 REPORTED_SPEECH = re.compile(
@@ -258,12 +279,21 @@ _HEAD_HIT = (
 )
 _HEAD_FLAG = (
     r"(?:vomit\w*|been sick|thrown up|threw up|throwing up|same question|repeating (?:himself|herself|themselves)|"
-    r"keeps asking|drowsy|confused|wont wake|cant wake|unequal|pupils|clear fluid|(?<!not on )(?<!no )blood thinners?|anticoagula\w*|apixaban|"
+    r"keeps asking|(?:asking|saying|repeating) the same (?:thing|question)|drowsy|confused|wont wake|cant wake|unequal|pupils|clear fluid|(?<!not on )(?<!no )blood thinners?|anticoagula\w*|apixaban|"
     r"rivaroxaban|warfarin|edoxaban|dabigatran|eliquis|xarelto|fitting|seizure|(?:killer|worst|bad|severe|terrible) headache|"
     r"headache (?:is )?getting worse|seeing double|double vision)"
 )
 
 
+# Affairs put in order, or belongings handed out: "who gets her jewellery" sorted, the dog given to a neighbour
+_AFFAIRS = (
+    r"(?:(?:put|putting|puts|sorted|sorting|sorts|got|getting|gets) (?:\w+ )?(?:affairs|things) in order|"
+    r"(?:sorted|sorting|decided|deciding|worked|working) (?:out )?who (?:gets|will get|should get|is getting|is having) "
+    r"(?:her|his|my|their) \w+|giv(?:ing|en|e) (?:away )?(?:the|my|his|her|their) (?:dog|dogs|cat|cats|pets?|puppy|kitten) "
+    r"(?:away|to))"
+)
+# "cannot swallow tablets, so we have the syrup": a pill too big to swallow is no airway sign
+_NOT_A_PILL = r"(?! (?:\w+ )?(?:tablets?|pills?|capsules?|caps|meds|medicines?|medication|them whole|it whole))"
 # Not a thing poison centres call non-toxic in a mouthful ("accidentally swallowed some toothpaste"): a lookahead
 # after a verb of swallowing by mistake.
 _NOT_NON_TOXIC = (
@@ -375,7 +405,10 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
     _rule(
         "overdose",
         "overdosed",
-        r"\b(?:i|we|he|she|they|my \w+|someone|somebody)(?: \w+){0,2}? (?:overdosed|od)\b",
+        r"\b(?:i|we|he|she|they|my \w+|someone|somebody)(?: \w+){0,2}? (?:overdosed|od)\b"
+        # "she nearly overdosed on chocolate at Easter": a food or a pastime is a figure of speech
+        r"(?! on (?:chocolate|sugar|sweets|candy|cake|biscuits|crisps|carbs|junk food|pizza|coffee|netflix|tv|telly|"
+        r"christmas|easter eggs|sun|sunshine|love|work|revision)\b)",
         strong=True,
     ),
     _rule(
@@ -398,7 +431,23 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         "overdose",
         "lithium_toxicity",
         r"^(?=.*\blithium\b)(?!.*\b(?:can|could|does|do|will|would|might) (?:\w+ )?(?:cause|make|lead|give)\b)(?:(?=.*\b(?:level|li)\W+(?:of |is |was |at |now )?(?:[2-9](?:\.\d+)?|1\.[5-9]\d*)\b)|"
-        r"(?=.*\b(?:coarse tremor|ataxic|ataxia|unsteady|slurred)\b)(?=.*\b(?:vomit\w*|diarrh\w*|confus\w*|drowsy)\b))",
+        r"(?=.*\b(?:coarse tremor|ataxic|ataxia|unsteady|slurred|slurring|wobbly|shaky on (?:my|his|her) feet|(?:hands?|arms?) "
+        r"(?:\w+ ){0,2}?(?:shaking|trembling) (?:so much|badly|really badly|uncontrollably))\b)"
+        r"(?=.*\b(?:vomit\w*|diarrh\w*|the runs|being sick|been sick|throwing up|confus\w*|drowsy)\b))",
+        whole_message=True,
+    ),
+    # serotonin toxicity: a serotonergic medicine with jerking or twitching muscles and heat, a racing heart or confusion
+    # ("I take tramadol and venlafaxine. Now my body is jumping, I am very hot and my heart go very fast"); not a cause
+    # question
+    _narrative(
+        "overdose",
+        "serotonin_toxicity",
+        r"^(?=.*\b(?:tramadol|sertraline|citalopram|escitalopram|fluoxetine|paroxetine|venlafaxine|duloxetine|mirtazapine|"
+        r"linezolid|ssris?|snris?|antidepressants?|sumatriptan|triptans?|mdma|ecstasy|st johns wort|methylene blue)\b)"
+        r"(?!.*\b(?:can|could|does|do|will|would|might) (?:\w+ ){0,4}?(?:cause|make|lead|give)\b)"
+        r"(?=.*\b(?:jerk\w*|twitch\w*|jumping|clonus|(?:muscles?|legs?|body) (?:\w+ ){0,2}?(?:rigid|stiff|spasm\w*))\b)"
+        r"(?=.*\b(?:(?:very|really|so|burning) hot|burning up|fever|temperature|sweat\w*|heart (?:\w+ ){0,3}?(?:fast|racing|"
+        r"pounding)|racing heart|confus\w*|agitated)\b)",
         whole_message=True,
     ),
     # ---- anaphylaxis / airway
@@ -623,8 +672,10 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         # swelling in similes: "my lips look like I've had fillers", "tongue feels twice its size"
         r"\b(?:lips?|face|tongue|eyes?|mouth)s? (?:\w+ )?(?:looks?|feels?|are|is|gone|went) (?:\w+ ){0,2}?(?:like (?:\w+ ){0,4}?"
         r"(?:fillers|botox|balloons?|sausages?|been stung|been punched)|huge|massive|enormous|twice (?:its|their|the) size)\b|"
-        r"\b(?:can|could)\W*(?:hardly|barely|not|nt|t)\W+(?:swallow|breathe?|get (?:any )?air|catch (?:my|his|her) breath)\b|"
-        r"\b(?:cant|cannot|couldnt) (?:\w+ )?(?:swallow|catch (?:my|his|her|their) breath|get (?:any )?air(?: in)?)\b|"
+        r"\b(?:can|could)\W*(?:hardly|barely|not|nt|t)\W+(?:swallow|breathe?|get (?:any )?air|catch (?:my|his|her) breath)\b"
+        rf"{_NOT_A_PILL}|"
+        r"\b(?:cant|cannot|couldnt) (?:\w+ )?(?:swallow|catch (?:my|his|her|their) breath|get (?:any )?air(?: in)?)\b"
+        rf"{_NOT_A_PILL}|"
         r"\b(?:struggling|fighting|gasping|struggle) for (?:air|breath)\b|"
         r"\blips? (?:\w+ ){0,3}?(?:swelling|swollen|swell|puffing|puffy|puffed|blue|tingling and swelling)\b|"
         r"\b(?:face|eyes|mouth) (?:\w+ ){0,3}?(?:swelling|swollen|puffing up|blowing up|swollen shut)\b",
@@ -814,6 +865,8 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"\b(?:saving|saved|stockpiling|stockpiled|hoarding|hoarded|collecting|stashing) (?:up )?(?:\w+ )?"
         r"(?:pills|tablets|meds|medication|medicine)\b|"
         r"\bgiv(?:ing|en|e) (?:away )?(?:\w+ )?(?:things|stuff|belongings|possessions|everything)(?: away)?\b|"
+        # "this is the last time you'll see me like this"
+        r"\bthe last time (?:you|youll|you will) (?:ever )?(?:see|hear from) (?:me|him|her)\b|"
         r"\bsa(?:ying|id|ys) (?:\w+ )?goodbyes?\b|\bgoodbye (?:letters?|notes?)\b|"
         r"\b(?:wrote|written|writing|left) (?:\w+ )?(?:letters?|a note|notes) (?:to|for) (?:\w+ )?(?:family|kids|children|everyone|wife|husband)\b|"
         r"\bbetter off without (?:me|him|her|them)\b|"
@@ -847,6 +900,9 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"\bcar running\b|\blocked (?:himself|herself|themselves) in\b|"
         r"\b(?:wont|will not|not) be (?:coming back|coming home|here tomorrow)\b|"
         r"\b(?:took|taken|has|got|grabbed) (?:the|a|his|her|my|dads) (?:gun|shotgun|rifle|noose)\b|"
+        # "I've got my dad's old shotgun"
+        r"\b(?:took|taken|has|have|got|grabbed|found) (?:(?:his|her|my|their|our) (?:\w+s )?|\w+s )(?:old |loaded )?"
+        r"(?:gun|shotgun|rifle)\b|"
         r"\b(?:cant|cannot) (?:do|take) (?:this|it) (?:anymore|any more)\b|"
         r"\b(?:going|gonna|planning|plan|want|wants|about) to (?:take|swallow) (?:all|every one) (?:of )?(?:my|his|her|the|their) "
         r"(?:pills|tablets|meds|medication)\b",
@@ -856,11 +912,11 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
     _narrative(
         "suicidal",
         "affairs_in_order_and_low",
-        r"\b(?:put|putting|puts|sorted|sorting|sorts|got|getting|gets) (?:\w+ )?(?:affairs|things) in order\b(?:\W+\w+){0,40}?\W+"
-        r"(?:(?:very|really|so|been|feeling|feels) (?:\w+ )?(?:down|low)|depressed|hopeless|divorce|split up|broke up|"
-        r"lost (?:his|her|their|my) (?:job|wife|husband|partner)|not (?:himself|herself)|withdrawn)\b|"
-        r"\b(?:(?:very|really|so|been|feeling|feels) (?:\w+ )?(?:down|low)|depressed|hopeless|divorce)\b(?:\W+\w+){0,40}?\W+"
-        r"(?:put|putting|puts|sorted|sorting|sorts|got|getting|gets) (?:\w+ )?(?:affairs|things) in order\b",
+        rf"\b{_AFFAIRS}\b(?:\W+\w+){{0,40}}?\W+"
+        r"(?:(?:very|really|so|been|feeling|feels) (?:\w+ )?(?:down|low|rubbish)|depressed|hopeless|divorce|split up|broke up|"
+        r"lost (?:his|her|their|my) (?:job|wife|husband|partner)|not (?:himself|herself)|withdrawn|(?:like|being) a burden)\b|"
+        r"\b(?:(?:very|really|so|been|feeling|feels) (?:\w+ )?(?:down|low|rubbish)|depressed|hopeless|divorce|"
+        rf"(?:like|being) a burden)\b(?:\W+\w+){{0,40}}?\W+{_AFFAIRS}\b",
         whole_message=True,
     ),
     # ---- serious infection on an immunosuppressant: fever with any red flag, in one sentence
@@ -1026,13 +1082,28 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"\b(?:(?:boiling|scalding|hot) (?:oil|fat|water|wax)|chip pan)\b(?:\W+\w+){0,20}?\W+(?:leathery|charred|waxy|"
         r"(?:doesnt|does not|dont|do not) even hurt|no feeling|cant feel (?:it|anything))\b",
     ),
+    # heat stroke: hours in the heat, very hot, and not sweating, confused or collapsed ("working in the field in the sun
+    # all day, now he is very hot but not sweating, confuse and he fall down")
+    _narrative(
+        "collapse",
+        "heat_stroke",
+        r"^(?=.*\b(?:in the (?:sun|heat)|heat ?wave|hot (?:day|weather|sun|car)|sun all day|sauna|heat ?stroke|sun ?stroke|"
+        r"(?:working|playing|running|walking) (?:\w+ ){0,2}?(?:outside|outdoors|in the (?:field|garden|fields)))\b)"
+        r"(?=.*\b(?:(?:very|really|so|burning|boiling) hot|burning up|temperature (?:is )?(?:very |really |so )?high|"
+        r"high temperature|4[01](?:\.\d)? ?(?:c|degrees))\b)"
+        r"(?=.*\b(?:not sweating|stopped sweating|isnt sweating|no sweat|skin (?:is )?(?:\w+ )?dry|confus\w*|not making sense|"
+        r"collapsed|fell down|fall down|falls down|passed out|fainted|fitting|seizure|wont wake|cant wake)\b)",
+        whole_message=True,
+    ),
     _narrative(
         "burns",
         "serious_burn",
         r"\b(?:badly|severely|seriously|really badly|very badly) (?:burn(?:ed|t)|scalded)\b|"
         r"\b(?:clothes|clothing|hair|dress|shirt|top|pyjamas) (?:\w+ )?(?:caught|on|set on) fire\b|"
         r"\bburns? (?:to|on|all over) (?:his|her|my|their|the) (?:face|airway|chest|whole|body)\b|"
-        r"\b(?:chemical|acid|bleach) (?:\w+ )?(?:in|into) (?:his|her|my|their) eyes?\b",
+        r"\b(?:chemical|acid|bleach|(?:oven|drain|toilet|bathroom|floor) cleaner|caustic soda|lye|ammonia|descaler|"
+        r"limescale remover|cement|dishwasher (?:liquid|tablet|pod|powder)|washing (?:pod|liquid|powder)|liquitab)s? "
+        r"(?:\w+ )?(?:in|into) (?:his|her|my|their) eyes?\b",
     ),
     # ---- a known allergy, the exposure, and a symptom now; adrenaline used or still needed
     _narrative(
@@ -1115,7 +1186,10 @@ _INN_STEM = (
     r"lamide|tamide|oxacin|nidazole|imod)"
 )
 _MEDICINE = (
-    r"(?:pills?|tablets?|tabs?|capsules?|caps|patch|patches|syrup|liquid|drops|"
+    r"(?:pills?|tablets?|tabs?|capsules?|caps|"
+    # "a red itchy patch on her earlobes" is skin
+    r"(?<!red )(?<!itchy )(?<!dry )(?<!scaly )(?<!rough )(?<!sore )(?<!bald )(?<!raw )(?<!flaky )(?<!pink )(?<!skin )"
+    r"(?<!white )(?<!dark )(?<!rash )patch(?:es)?|syrup|liquid|drops|"
     # a device part is no medicine: "how often should I change my insulin needle"
     r"insulin(?! (?:pen )?(?:needles?|lancets?|sites?|cannulas?|sets?|tubing|sensors?|cartridge holders?))|units|puffs?|inhalers?|medicines?|"
     r"medications?|meds|antidepressants?|anti ?depressants?|antibiotics?|antivirals?|painkillers?|pain killers?|"
@@ -1169,8 +1243,14 @@ _QUANT_CHANGE = (
     r"(?:two|2|both|double|half|another|an\W+extra|a\W+second|extra|a\W+top\W+up|top\W+up|the\W+rest|a\W+smaller|"
     r"a\W+bigger|a\W+lower|a\W+higher|a\W+reduced|a\W+different|the\W+full|more|less|two\W+doses)"
 )
+# "every day for months at a time", "every day or does it thin the skin?": continued use and its harm, not a new schedule
+_EVERY = (
+    r"every(?! (?:day|night|morning|evening)\b(?:\W+\w+){0,4}?\W+(?:long term|longterm|for (?:months|years|weeks|ages|"
+    r"a long time|a while|life)|(?:or|and) (?:is|does|will|would|can) (?:it|that|this|they) (?:\w+ )?(?:bad|harm\w*|thin|"
+    r"damage|safe|ok|okay)))"
+)
 _TIMING = (
-    r"(?:early|late|earlier|later|sooner|instead|every|once\W+a|twice\W+a|a\W+(?:week|month|day)\W+(?:early|late))"
+    rf"(?:early|late|earlier|later|sooner|instead|{_EVERY}|once\W+a|twice\W+a|a\W+(?:week|month|day)\W+(?:early|late))"
 )
 # "What does the leaflet say to do?": a request for the labelled instructions, answered with citations.
 LEAFLET_FRAMING = re.compile(
@@ -1421,6 +1501,7 @@ SPELLING: dict[str, str] = {
         "should": "shud shld shoud sould shuold",
         "pressure": "presure pressur preasure",
         "sertraline": "sertaline setraline sertralin",
+        "amlodipine": "amlodipene amlodopine amlodipin amlodapine amlodepine",
         "what": "wat wot wht",
         "have": "hav",
         "early": "erly",
@@ -1518,7 +1599,7 @@ DECISION_QUESTION = re.compile(
     r"\b(?:should|shall|can|could|may|must|would you|do i (?:need|just)|does (?:he|she) need|do (?:we|they) need|"
     r"need to|is (?:it|that|this) (?:ok|okay|fine|alright|all right|safe|better|wise|a good idea|bad|dangerous|too)|"
     r"is okay|(?:ok|okay|alright|safe|fine) (?:for|if) (?:me|him|her|them|i|he|she)|when (?:should|can|do|does|will)|"
-    r"do (?:i|we|he|she) (?:still |just )?(?:take|inject|give|use|have|double|skip|start|stop|cut|wait|switch|"
+    r"(?:do (?:i|we|he|she)|does (?:he|she)) (?:still |just )?(?:take|inject|give|use|have|double|skip|start|stop|cut|wait|switch|"
     r"shift|leave|restart|repeat|do (?:it|them|the next|the missed)|put|apply|change|stay|keep|carry on|continue)|"
     r"is (?:it|that|this) (?:the )?right (?:for|thing)|is (?:it )?possible (?:i|he|she|we|for|to)|"
     r"it is (?:ok|okay|allowed|possible|good|safe|fine|alright)|is allowed|"
@@ -1540,7 +1621,7 @@ DECISION_QUESTION = re.compile(
     r"the usual|same|the same|wait|not|skip|stop|later|next)|(?:i|we|he|she) needs? (?:take|give|inject|use|have|do) "
     r"(?:\w+ )?again|"
     r"or (?:give|wait|not|skip|delay|reduce|go ahead|carry on|continue|stop|after|restart|just)|needs? (?:adjusting|changing|"
-    r"reducing|lowering|increasing|to be (?:adjusted|changed|reduced|lowered))|is \d+ ?mg (?:\w+ ){0,3}?(?:too|enough|right|ok|"
+    r"reducing|lowering|increasing|to be (?:adjusted|changed|reduced|lowered))|is \d+(?:\.\d+)? ?(?:mg|mcg|units|ml)? ?(?:\w+ ){0,3}?(?:too|enough|right|ok|"
     r"okay|safe)|(?:i|he|she|we|they) can (?:make|take|have|get|do|inject|use|give|put)|"
     # how many of a person's medicine to take ("how many of my hay fever tablets can I take in a day")
     r"how many of (?:my|his|her|our|their|the|these|those) (?!(?:people|patients|users|women|men|children|kids|you|"
@@ -1558,7 +1639,8 @@ DECISION_TREATMENT = re.compile(
     r"treatment|medication|meds|paracetamol|acetaminophen|ibuprofen|calpol|nurofen|tylenol|advil|antihistamines?|"
     rf"piriton|cetirizine|steroids?|premeds?|premedication|inhaler|puffs|antivirals?|mg|drip|{_MEDICINE}|"
     r"(?:take|taking|inject|injecting) (?:my|his|her|our) (?!temperature|temp|blood|bp|pulse|kids?|children|son|"
-    r"daughter|dog|car|time|chance|advice|word|mind|break|turn|lunch|breakfast|dinner|tea|shower|bath|exam|test|"
+    r"daughter|dog|car|time|chance|advice|word|mind|break|turn|lunch|breakfast|dinner|tea|shower|bath|exam|test|\d|"
+    r"baby|toddler|little|family|boy|girl|"
     # "do I need to take her anywhere?": a person taken somewhere is no medicine
     r"anywhere|somewhere|in|out|home|to|there|back)\w+)\b"
 )
@@ -1570,9 +1652,14 @@ _NOT_LIFESTYLE = (
     r"(?<!without )(?<!without taking )(?<!without using )(?<!without having )(?<!without needing )"
 )
 DECISION_CHANGE = re.compile(
-    r"\b(?:early|earlier|late|later|sooner|skip|miss|delay|postpone|put (?:\w+ ){0,2}?off|push|move|bring (?:\w+ ){0,2}?forward|"
-    r"cancel|wait|hold|pause|still (?:take|have|give|use|inject) (?:\w+ ){1,6}?(?:today|tonight|this (?:morning|evening))|(?<!it )(?<!that )(?<!which )stop|restart|reload|start again|start over|(?<!happens )(?<!happen )(?<!happened )(?<!comes )(?<!come )(?<!occurs )(?<!eating )(?<!drinking )(?<!playing )(?<!talking )(?<!walking )(?<!sleeping )(?<!running )(?<!jogging )(?<!swimming )(?<!driving )(?<!cycling )(?<!working )(?<!exercising )(?<!training )(?<!flying )(?<!travelling )(?<!traveling )(?<!dancing )(?<!gardening )(?<!lifting )(?<!riding )(?<!hiking )(?<!climbing )(?<!skiing )again|resume|go ahead|still (?:go|do)|"
-    rf"book|double|twice|two(?! (?:days?|weeks?|months?|years?|hours?|minutes?))|both|together|half|halve|{_NOT_LIFESTYLE}(?:less|more)|extra|reduce|lower|increase|higher|smaller|"
+    r"\b(?:early|earlier|late|later|sooner|skip|miss|delay|postpone|put (?:\w+ ){0,2}?off|push|"
+    # moving to a place is no dose moved: "what jabs do you need to move to Canada" ("move to the evening" is)
+    r"move(?! to (?!(?:the |a |an )?(?:morning|evening|night|afternoon|bedtime|lunch\w*|breakfast|dinner|tea|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|weekend|next|later|earlier|once|twice|every|alternate|daily|weekly|"
+    r"monthly|tomorrow|today|tonight|\d)\b)\w+)|bring (?:\w+ ){0,2}?forward|"
+    r"cancel|wait|hold|pause|still (?:take|have|give|use|inject) (?:\w+ ){1,6}?(?:today|tonight|this (?:morning|evening))|(?<!it )(?<!that )(?<!which )stop|restart|reload|start again|start over|(?<!happens )(?<!happen )(?<!happened )(?<!comes )(?<!come )(?<!occurs )(?<!eating )(?<!drinking )(?<!playing )(?<!talking )(?<!walking )(?<!sleeping )(?<!running )(?<!jogging )(?<!swimming )(?<!driving )(?<!cycling )(?<!working )(?<!exercising )(?<!training )(?<!flying )(?<!travelling )(?<!traveling )(?<!dancing )(?<!gardening )(?<!lifting )(?<!riding )(?<!hiking )(?<!climbing )(?<!skiing )(?<!get it )(?<!gets it )(?<!got it )(?<!getting it )(?<!catch it )(?<!caught it )(?<!catching it )again|resume|go ahead|still (?:go|do)|"
+    rf"book|double|twice|two(?! (?:days?|weeks?|months?|years?|hours?|minutes?))|both|together|half|halve|{_NOT_LIFESTYLE}(?:less|more)|"
+    r"extra(?! (?:vaccines|vaccinations|jabs|shots|immuni[sz]ations|boosters)\b)|reduce|lower|increase|higher|smaller|"
     # coming down or off a medicine, moving it within the day, a piece of one
     r"cut (?:\w+ )?down|cut (?:it|them|\w+) (?:in half|down)|come off|coming (?:off|down)|come down|go (?:straight )?"
     r"(?:down|up)|go back (?:down|up|to (?:the |my |his |her )?(?:old|previous|lower|higher|original|usual|\d|one|two|half))|drop (?:\w+ )?down|wean|taper|old amount|alternate|every other|every second|at (?:night|bedtime)|"
@@ -1595,7 +1682,7 @@ DECISION_CHANGE = re.compile(
     rf"(?:forgot|forget|forgetting|forgotten) (?:to (?:take|do|give|inject|use) )?(?:\w+ ){{0,2}}?(?:{_DOSE_NOUN}|it|them|one)|"
     r"only (?:get|take|have|give|do|use) (?:\d|one|half|a (?:single|half|dose|tablet|pill))|only one|what (?:quantity|amount)|"
     r"how many (?:units|puffs|tablets|pills|mg|ml|drops|capsules)|"
-    r"adjust|adjusting|change|switch|extend|space|stretch|interval|every|instead|once a|only once|(?:only|just) one time|one time (?:a|per) (?:day|week)|split|slower|faster|"
+    rf"adjust|adjusting|change|switch|extend|space|stretch|interval|{_EVERY}|instead|once a|only once|(?:only|just) one time|one time (?:a|per) (?:day|week)|split|slower|faster|"
     # "what oral KCl dose should I start her on?"
     r"how much(?! (?:water|fluids?|to drink|liquid|food|coffee|caffeine|alcohol|exercise|sleep|salt|sugar|protein|fibre|fiber|time|longer|does|is|will)\b)|what (?:\w+ ){0,2}?dose|"
     r"which dose|what do i inject|give (?:him|her|me|them) (?:one|some|it)|before or after|now or|yearly|year off|"
@@ -1607,6 +1694,9 @@ DECISION_CHANGE = re.compile(
     r"delaying|postponing|skipping|halving|doubling|tapering|weaning|on schedule|as (?:planned|scheduled)|"
     r"(?:a )?new (?:one|patch|pen)|replace (?:it|the patch)|up (?:it|them|the dose|(?:my|his|her) dose)|"
     r"(?:\d+|one|two|three|four|five|six|eight|ten|twelve) times (?:a|per|in|in a|each) (?:day|week|night)|"
+    r"from scratch|(?:\d+ ?hours? flight|long haul|overnight flight)(?=.*\b(?:when (?:should|do|does|can|must)|what time|"
+    r"which time|which hour)\b)|"
+    r"\d+(?:[.:]\d+)? ?(?:am|pm)? (?:\w+ )?(?:time )?or \d+(?:[.:]\d+)? ?(?:am|pm)? (?:\w+ )?time|"
     r"time ?zones?|time difference|(?:my |the )?time is different|(?:in |at )?which time|(?:usual|home|uk|us|local) time or (?:\w+ )?time|(?:\d+|\w+) hours? (?:difference|ahead|behind)|bigger|stronger|"
     r"leave (?:\w+ ){1,3}?out|how soon(?= *$)|how soon (?:should|can|must|do|does) (?:i|he|she|we|they) (?:have|get|take|give|do|start|"
     r"restart)|how many(?= *$)|how many (?:more |extra )?(?:\w+ )?(?:clicks|spoons|spoonfuls|"
@@ -1644,6 +1734,9 @@ CAUSE_QUESTION = re.compile(
     rf"\b(?:have|get|give|take|do|book) (?:the |a |my |an |both )?{_VACCINE} (?:and|&|with) (?:the |a |my |an )?{_VACCINE}"
     r"(?:\W+\w+){0,5}?\W+(?:on )?(?:the )?same (?:day|time|visit|appointment)\b|"
     r"^\W*why\b|\bwhy (?:do|does|did|is|are|must|should|would|has|have) (?:i|we|he|she|they|you|it)\b|"
+    # "I felt faint after my flu jab last year but was fine after sitting down. Is it safe to have it again this year?"
+    r"\b(?:is it|is that|would it be|will it be) safe (?:for (?:me|him|her|them) )?to (?:have|get) (?:it|them|the (?:jab|"
+    r"vaccine|booster|shot)|another(?: one)?|one) again\b|"
     r"\b(?:as well|alongside|with (?:it|them|my|his|her))\b(?:\W+\w+){0,6}?\W+(?:ok|okay|safe|fine|alright) (?:to (?:take|have|use) )?"
     r"(?:them |it |both )?together\b|\b(?:reduce|lower|cut|minimi[sz]e) (?:the |my |his |her |our )?(?:risk|chance)s?\b|"
     r"\b(?:be|feel|get) (?:\w+ )?(?:nervous|worried|scared|anxious|concerned)\b|\b(?:i|we|he|she) (?:still )?worry\b|"
