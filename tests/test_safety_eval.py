@@ -46,12 +46,13 @@ FLOORS = {
     "dev7": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.004},  # 100% 100% 0.0%
     # dev8: the rules are in-sample since its families, the classifier never saw it; untuned (as heldout5, and as dev8
     # before its families): 98.0% 91.0% 6.7%
-    "dev8": {"emergency_recall": 0.995, "dose_recall": 0.985, "false_flag_rate": 0.035},  # 100% 99.0% 3.0%
+    "dev8": {"emergency_recall": 0.995, "dose_recall": 0.985, "false_flag_rate": 0.03},  # 100% 99.0% 2.67%
     # dev9: the rules are in-sample since its families, the classifier never saw it; untuned (as heldout6, and as dev9
     # before its families): 99.0% 98.0% 5.4%
     "dev9": {"emergency_recall": 0.995, "dose_recall": 0.985, "false_flag_rate": 0.005},  # 100% 99.0% 0.34%
-    # dev10, written as heldout7 (its one look, the same figures; the session-start model: 96.0% 94.0% 5.3%)
-    "dev10": {"emergency_recall": 0.955, "dose_recall": 0.935, "false_flag_rate": 0.055},  # 96.0% 94.0% 5.0% (untuned)
+    # dev10: the rules are in-sample since its families, the classifier never saw it; untuned (as heldout7, and as dev10
+    # before its families): 96.0% 94.0% 5.0%
+    "dev10": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.01},  # 100% 100% 0.67%
 }
 
 
