@@ -30,10 +30,9 @@ PARTS = sorted(p.stem for p in SAFETY.glob("*.jsonl"))
 # heldout5 (sha256 44ddd73d…), the writer after, was frozen, scored once and became dev8 the same way.
 # heldout6 (sha256 89220a05…), the next new writer's, was frozen, scored once and became dev9 the same way.
 # heldout7 (sha256 a9e90f85…), a seventh new writer's, was frozen, scored once and became dev10 the same way.
+# heldout8 (sha256 ccf16e4a…), an eighth new writer's, was frozen, scored once and became dev11 the same way.
 FROZEN = {
     "heldout": "79462e7147b3ce7d07236cbf7fda08e1ccee6b1778c088469c23330b23a6b79c",
-    # heldout8: an eighth held-out part by another new writer, frozen before anything scored it.
-    "heldout8": "ccf16e4a8f2b1b7b67f77f3bda6935f6316549adbfb29864fdbec8fd55593d3d",
 }
 
 LABELS = ("emergency", "dose", "ordinary")
@@ -56,7 +55,7 @@ ID_PREFIX = {
     "dev8": "d8",
     "dev9": "d9",
     "dev10": "d10",
-    "heldout8": "h8",
+    "dev11": "d11",
 }
 LABEL_CODE = {"emergency": "em", "dose": "do", "ordinary": "or"}
 
@@ -73,7 +72,7 @@ COUNTS = {
     "dev8": (200, 100, 300),
     "dev9": (200, 100, 298),
     "dev10": (200, 100, 300),
-    "heldout8": (200, 100, 300),
+    "dev11": (200, 100, 300),
 }
 MIN_MULTI_TURN = {
     "dev2": 5,
@@ -85,12 +84,12 @@ MIN_MULTI_TURN = {
     "dev8": 10,
     "dev9": 10,
     "dev10": 10,
-    "heldout8": 15,
+    "dev11": 15,
 }
-EVEN = {"dev", "dev2", "dev4", "dev5", "dev6", "dev7", "dev8", "dev10", "heldout8"}
+EVEN = {"dev", "dev2", "dev4", "dev5", "dev6", "dev7", "dev8", "dev10", "dev11"}
 HEAVY = ("typos", "run_on", "multi_sentence", "non_native")
 # the point is one sentence among several (3-6)
-LONG_MULTI_SENTENCE = {"dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "heldout8"}
+LONG_MULTI_SENTENCE = {"dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11"}
 
 # Issue 11: at least 400 / 200 / 600 messages in all, at least 40% of each class held out (heldout + dev, the
 # first two parts; the later ones only add to both sides).

@@ -30,13 +30,12 @@ pytestmark = pytest.mark.integration
 # a fourth writer's, scored 98.7% 89.3% 6.2% before anything was tuned or trained on it; dev5, a fifth writer's,
 # 99.5% 92.0% 5.3% as a held-out part before it was promoted; dev6, a sixth writer's, 97.0% 96.0% 8.7% as heldout3;
 # dev7, a seventh writer's, 97.0% 95.0% 2.7% as heldout4; dev8, an eighth writer's, 98.0% 91.0% 6.7% as heldout5;
-# dev9, a ninth writer's, 99.0% 98.0% 5.4% as heldout6; dev10, a tenth writer's, 96.0% 94.0% 5.0% as heldout7).
-# The held-out parts are scored, never tuned on (re-measured 2026-12-07 with the shipped model): heldout meets issue
-# 11's targets, heldout8 (a new writer's) the emergency recall only (docs/SAFETY.md).
+# dev9, a ninth writer's, 99.0% 98.0% 5.4% as heldout6; dev10, a tenth writer's, 96.0% 94.0% 5.0% as heldout7; dev11,
+# an eleventh writer's, 99.0% 92.0% 2.7% as heldout8).
+# The held-out part is scored, never tuned on (re-measured 2026-12-07 with the shipped model): it meets issue 11's
+# targets (docs/SAFETY.md).
 FLOORS = {
     "heldout": {"emergency_recall": 0.995, "dose_recall": 0.97, "false_flag_rate": 0.02},  # 100% 97.9% 1.5%
-    # heldout8, an eighth new writer's, its first look: 99.0% 92.0% 2.7% (the session-start model be680ec: the same)
-    "heldout8": {"emergency_recall": 0.985, "dose_recall": 0.915, "false_flag_rate": 0.03},
     "dev": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.005},  # 100% 100% 0.3%
     "dev2": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.004},  # 100% 100% 0.0%
     "dev3": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.01},  # 100% 100% 0.6%
@@ -55,6 +54,8 @@ FLOORS = {
     # dev10: the rules are in-sample since its families, the classifier never saw it; untuned (as heldout7, and as dev10
     # before its families): 96.0% 94.0% 5.0%
     "dev10": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.01},  # 100% 100% 0.67%
+    # dev11, written as heldout8 (its one look, the same figures; the session-start model be680ec: the same)
+    "dev11": {"emergency_recall": 0.985, "dose_recall": 0.915, "false_flag_rate": 0.03},  # 99.0% 92.0% 2.7% (untuned)
 }
 
 
