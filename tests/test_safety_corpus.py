@@ -33,6 +33,8 @@ PARTS = sorted(p.stem for p in SAFETY.glob("*.jsonl"))
 # heldout8 (sha256 ccf16e4a…), an eighth new writer's, was frozen, scored once and became dev11 the same way.
 FROZEN = {
     "heldout": "79462e7147b3ce7d07236cbf7fda08e1ccee6b1778c088469c23330b23a6b79c",
+    # heldout9: a ninth held-out part by another new writer, frozen before anything scored it.
+    "heldout9": "152f6f1b23f1c52fbcbaf1adba97bdda8e43d25fb78c3700e850d82c54b66abe",
 }
 
 LABELS = ("emergency", "dose", "ordinary")
@@ -56,6 +58,7 @@ ID_PREFIX = {
     "dev9": "d9",
     "dev10": "d10",
     "dev11": "d11",
+    "heldout9": "h9",
 }
 LABEL_CODE = {"emergency": "em", "dose": "do", "ordinary": "or"}
 
@@ -73,6 +76,7 @@ COUNTS = {
     "dev9": (200, 100, 298),
     "dev10": (200, 100, 300),
     "dev11": (200, 100, 300),
+    "heldout9": (200, 100, 300),
 }
 MIN_MULTI_TURN = {
     "dev2": 5,
@@ -85,11 +89,12 @@ MIN_MULTI_TURN = {
     "dev9": 10,
     "dev10": 10,
     "dev11": 15,
+    "heldout9": 15,
 }
-EVEN = {"dev", "dev2", "dev4", "dev5", "dev6", "dev7", "dev8", "dev10", "dev11"}
+EVEN = {"dev", "dev2", "dev4", "dev5", "dev6", "dev7", "dev8", "dev10", "dev11", "heldout9"}
 HEAVY = ("typos", "run_on", "multi_sentence", "non_native")
 # the point is one sentence among several (3-6)
-LONG_MULTI_SENTENCE = {"dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11"}
+LONG_MULTI_SENTENCE = {"dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11", "heldout9"}
 
 # Issue 11: at least 400 / 200 / 600 messages in all, at least 40% of each class held out (heldout + dev, the
 # first two parts; the later ones only add to both sides).
