@@ -16,7 +16,7 @@ from bot import safety
 from bot.aspects import BACKGROUND_SHARE, PER_QUERY, WIDEN, about, aspect_queries, merge, subject_of
 from bot.cite import HeuristicJudge, Judge, Judgement, Verified, verify
 from bot.extractive import ExtractiveAnswerer
-from bot.followup import condense_offline, covered_topics, suggest, topic_terms
+from bot.followup import covered_topics, suggest, topic_terms
 from bot.guard import clean_output, strip_injections
 from bot.llm import LLMAnswerer, LLMError, make_chat_model
 from bot.question import figures_of
@@ -278,7 +278,7 @@ class Bot:
                 return self.answerer.condense(question, turns)
             except LLMError as err:
                 notices.append(f"{err}; the follow-up was resolved without the model.")
-        return condense_offline(question, turns)
+        return self.offline.standalone(question, turns)
 
     def _generate(
         self,

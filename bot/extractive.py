@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from bot.cite import attach_citations, is_factual
-from bot.followup import condense_offline, needs_context, topic_terms
+from bot.followup import condense_offline, needs_context, swap_entity, topic_terms
 from bot.near import NEAR, NearWords, clipped, flat, mentions, words_of
 from bot.question import (
     Analysis,
@@ -223,6 +223,17 @@ class ExtractiveAnswerer:
         if self._corpus_entities is None:
             self._corpus_entities = Entities.from_passages(list(self._corpus()) if self._corpus else [])
         return self._corpus_entities
+
+    def standalone(self, question: str, history: Sequence[str]) -> str:
+        """The follow-up's retrieval query: the conversation's entity (unless the follow-up names another of its
+        kind) and its rarest topic words carried in (``condense_offline``)."""
+        if not history:
+            return question
+        swapped = swap_entity(question, history, self.corpus_entities())
+        if swapped:
+            return swapped
+        doc_freq = self.lexical.doc_freq if self.lexical is not None else None
+        return condense_offline(question, history, self.corpus_entities(), doc_freq)
 
     def analysis(self, question: str, passages: Sequence[Passage], history: Sequence[str]) -> tuple[Analysis, Entities]:
         entities = self.corpus_entities() | Entities.from_passages(passages)
@@ -475,7 +486,9 @@ class ExtractiveAnswerer:
 
         ``history`` holds the earlier user turns, ``earlier`` the answers already shown.
         """
-        query = condense_offline(question, history)
+        query = self.standalone(question, history)
+        if history and swap_entity(question, history, self.corpus_entities()):
+            question, history = query, ()  # "Same for Briumvi?": the earlier question, asked of Briumvi
         analysis, entities = self.analysis(question, passages, history)
         follow_up = bool(history) and needs_context(question)
         overview = is_overview(question, analysis, audience) and not follow_up

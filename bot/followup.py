@@ -8,10 +8,14 @@ retrieval query. With an LLM, the model rewrites the follow-up as a standalone q
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from bot.text import STOPWORDS, collapse_acronyms
 from bot.types import Passage
+
+if TYPE_CHECKING:  # bot.question imports nothing from here, but is loaded lazily to keep this module light
+    from bot.question import Entities
 
 _GENERIC = frozenset(
     """tell know explain mean means meaning happen happens work works thing things get got make makes made take
@@ -44,22 +48,94 @@ def needs_context(question: str) -> bool:
     return bool(_ANAPHORA.search(question)) or len(topic_terms(question)) <= 3
 
 
-def condense_offline(question: str, history: Sequence[str]) -> str:
-    """The follow-up plus the earlier turns' topic words it does not already contain (latest first)."""
+def condense_offline(
+    question: str,
+    history: Sequence[str],
+    entities: Entities | None = None,
+    doc_freq: Callable[[Sequence[str]], Sequence[float]] | None = None,
+) -> str:
+    """The follow-up plus the earlier turns' topic words it does not already contain (latest turn first).
+
+    With ``entities`` (the corpus's names), the earlier turns' medicine or condition is carried first, unless the
+    follow-up names one of the same kind: "Same for Briumvi?" after an Ocrevus question is about Briumvi, and
+    "ocrevus" in its query would retrieve the Ocrevus pages again. With ``doc_freq`` (each word's share of the
+    indexed chunks), a turn's other words are carried rarest first: the ones that say what the turn was about
+    ("forgetting" in "my sister ... keeps forgetting things"), not the first few it happens to use.
+    """
     if not history or not needs_context(question):
         return question
     present = set(topic_terms(question))
+    dropped: set[str] = set()  # the words of an earlier turn's entity that the follow-up replaces
+    names: list[str] = []
+    if entities is not None:
+        own = entities.find(question)
+        products = set(entities.products)
+        kinds = {g in products for g in own}
+        for turn in history[-3:]:
+            for group in entities.find(turn):
+                if group in own or (group in products) in kinds:
+                    # named again (maybe by another alias), or replaced by the follow-up's own of its kind
+                    dropped |= {w.lower() for alias in group for w in _WORD.findall(alias)}
+                    continue
+                written = [a for a in group if re.search(rf"\b{re.escape(a)}\b", turn, re.IGNORECASE)]
+                names.append(min(written or group, key=len))  # as the turn wrote it; "MS" over its spelling out
+    # the entity's name as one term ("hepatitis b"), beside at most ``MAX_CARRIED`` words of the turns' aspect
+    carried_names = [n.lower() for n in dict.fromkeys(reversed(names)) if n.lower() not in present]
+    name_words = {w for n in carried_names for w in n.split()}
     carried: list[str] = []
     for turn in reversed(history[-3:]):
         # "Ocrevus (ocrelizumab) for multiple sclerosis (MS)": aliases in brackets add words, not topics
         plain = re.sub(r"\([^)]*\)", " ", collapse_acronyms(turn))
         acronyms = [a.lower() for a in _ACRONYM.findall(plain)]  # "MS", "HBV": short, and what the turn is about
-        for term in [*acronyms, *topic_terms(plain)]:
-            if term not in present and term not in carried:
+        terms = [t for t in dict.fromkeys([*acronyms, *topic_terms(plain)]) if t not in dropped]
+        if doc_freq is not None and terms:
+            # a word no chunk uses finds nothing ("scary", "book off work"): the turn's other words go first
+            shares = doc_freq(terms)
+            terms = [t for t, f in zip(terms, shares, strict=True) if f > 0] + [
+                t for t, f in zip(terms, shares, strict=True) if f == 0
+            ]
+        for term in terms:
+            if term not in present and term not in carried and term not in name_words:
                 carried.append(term)
         if len(carried) >= MAX_CARRIED:
             break
-    return f"{question} ({' '.join(carried[:MAX_CARRIED])})" if carried else question
+    carried = carried_names + carried[:MAX_CARRIED]
+    return f"{question} ({' '.join(carried)})" if carried else question
+
+
+# Words an elliptical follow-up puts beside the name it swaps in ("and if I was on Briumvi instead?"); they ask
+# nothing of their own.
+_SWAP_FILLER = frozenset("instead either one ones case version".split())
+
+
+def swap_entity(question: str, history: Sequence[str], entities: Entities) -> str:
+    """ "Same for Briumvi?" after "What premedication is given before an Ocrevus infusion?": the earlier question
+    asked of the follow-up's medicine or condition, which is what the follow-up asks when it says nothing but the
+    name; "" when it says more, or when no earlier turn names exactly one other entity of its kind."""
+    if not history or not needs_context(question):
+        return ""
+    own = entities.find(question)
+    if len(own) != 1:
+        return ""
+    group = next(iter(own))
+    name_words = {w for alias in group for w in topic_terms(alias)}
+    if [t for t in topic_terms(question) if t not in name_words and t not in _SWAP_FILLER]:
+        return ""  # "And with ublituximab, after every infusion too?" asks something of its own
+    said = (re.search(rf"\b{re.escape(a)}\b", question, re.IGNORECASE) for a in sorted(group, key=len))
+    written = next((m.group(0) for m in said if m), "")  # as the follow-up writes it
+    kind = group in set(entities.products)
+    for turn in reversed(history[-3:]):
+        named = entities.find(turn)
+        if group in named:
+            return ""  # the conversation is already about it
+        others = [g for g in named if (g in set(entities.products)) == kind]
+        if len(others) == 1:
+            aliases = sorted(others[0], key=len, reverse=True)
+            rx = re.compile(r"\b(?:" + "|".join(re.escape(a) for a in aliases) + r")\b", re.IGNORECASE)
+            return rx.sub(written or min(group, key=len), turn)
+        if others:
+            return ""  # "Ocrevus or Kesimpta?": which one it replaces is not said
+    return ""
 
 
 CONDENSE_PROMPT = (

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from bot.followup import as_question, condense_offline, covered_topics, document_topics, is_topic, written_names
+from bot.followup import (
+    as_question,
+    condense_offline,
+    covered_topics,
+    document_topics,
+    is_topic,
+    swap_entity,
+    written_names,
+)
+from bot.question import Entities, direction_of
 from bot.types import Passage
 
 
@@ -14,6 +23,58 @@ def test_an_acronym_the_earlier_turn_is_about_is_carried_into_the_follow_up() ->
 def test_a_standalone_question_is_left_as_it_is() -> None:
     question = "Which vaccines must be given before starting Kesimpta treatment at the clinic?"
     assert condense_offline(question, ["What is MS?"]) == question
+
+
+LEAFLETS = [
+    Passage(id=t, title=t, section="", source=f"{t}.md", text="It is a medicine.")
+    for t in (
+        "Zentrab (zentrabumab) 20 mg solution — Package leaflet",
+        "Vexora (vexoramab) concentrate — Package leaflet",
+        "Hepatitis B — health topic summary",
+    )
+]
+
+
+def test_a_follow_up_naming_another_medicine_carries_the_earlier_aspect_but_not_the_earlier_medicine() -> None:
+    entities = Entities.from_passages(LEAFLETS)
+    query = condense_offline(
+        "And with vexoramab, after every infusion too?", ["How long are patients observed after a Zentrab infusion?"],
+        entities,
+    )  # fmt: skip
+    carried = query.split("(")[1].rstrip(")").split()
+    assert "observed" in carried and "zentrab" not in carried and "zentrabumab" not in carried
+
+
+def test_the_conversations_entity_is_carried_whole_and_beside_the_aspect_words() -> None:
+    entities = Entities.from_passages(LEAFLETS)
+    query = condense_offline("And the injectable options?", ["Oral antivirals listed for chronic hepatitis B?"], entities)
+    assert query.endswith("(hepatitis b oral antivirals listed chronic)")
+
+
+def test_words_no_chunk_uses_are_carried_after_the_turns_other_words() -> None:
+    known = {"ms", "diagnosed", "month", "memory"}
+    query = condense_offline(
+        "is that common?", ["my sister was diagnosed with MS and is scary forgetful this month"],
+        doc_freq=lambda words: [0.1 if w in known else 0.0 for w in words],
+    )  # fmt: skip
+    assert query.endswith("(ms diagnosed month sister)")
+
+
+def test_a_follow_up_that_only_names_another_medicine_asks_the_earlier_question_of_it() -> None:
+    entities = Entities.from_passages(LEAFLETS)
+    earlier = ["What premedication is given before a Zentrab infusion?"]
+    assert swap_entity("Same for Vexora?", earlier, entities) == "What premedication is given before a Vexora infusion?"
+    assert swap_entity("and if i was on vexoramab instead?", ["can i breastfeed on zentrab?"], entities) == (
+        "can i breastfeed on vexoramab?"
+    )
+    assert swap_entity("And is Vexora given every week?", earlier, entities) == ""  # it asks something of its own
+    assert swap_entity("Same for Vexora?", ["Is Zentrab or Vexora given monthly?"], entities) == ""
+    assert swap_entity("What about hepatitis B?", earlier, entities) == ""  # a condition replaces no medicine
+
+
+def test_a_follow_up_asking_once_treatment_has_started_asks_about_during_treatment() -> None:
+    assert direction_of("And once treatment has started?") == "during"
+    assert direction_of("Which vaccines can I have after starting Zentrab?") == "during"
 
 
 def test_lead_ins_and_sentences_are_not_topics_to_suggest() -> None:
