@@ -28,7 +28,8 @@ _ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
 MAX_CARRIED = 4  # more carried words drown the follow-up's own topic
 _ANAPHORA = re.compile(
     r"^\s*(?:and|but|so|also|what about|how about|and what about|what if|then)\b"
-    r"|\b(?:it|its|this|that|these|those|they|them|this drug|the drug|the medicine|the treatment)\b",
+    r"|\b(?:it|its|this|that|these|those|they|them|this drug|the drug|the medicine|the treatment)\b"
+    r"|\b(?:he|him|his|she|her|hers)\b",  # the person the conversation is about ("my son ... his flu vaccine")
     re.IGNORECASE,
 )
 

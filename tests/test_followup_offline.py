@@ -8,6 +8,7 @@ from bot.followup import (
     covered_topics,
     document_topics,
     is_topic,
+    needs_context,
     swap_entity,
     written_names,
 )
@@ -70,6 +71,12 @@ def test_a_follow_up_that_only_names_another_medicine_asks_the_earlier_question_
     assert swap_entity("And is Vexora given every week?", earlier, entities) == ""  # it asks something of its own
     assert swap_entity("Same for Vexora?", ["Is Zentrab or Vexora given monthly?"], entities) == ""
     assert swap_entity("What about hepatitis B?", earlier, entities) == ""  # a condition replaces no medicine
+
+
+def test_a_follow_up_about_the_person_the_conversation_is_about_carries_its_condition() -> None:
+    query = condense_offline("will his yearly flu vaccine still protect him?", ["my son was just diagnosed with XLA"])
+    assert "xla" in query.split("(")[-1]
+    assert needs_context("Can she still take her usual medicines during pregnancy?")
 
 
 def test_a_follow_up_asking_once_treatment_has_started_asks_about_during_treatment() -> None:
