@@ -55,8 +55,15 @@ _ANAPHORIC = re.compile(
 _DEFINES = re.compile(r"^[^,.;:]{2,80}?\b(?:is|are|was)\s+(?:a|an|the|one|any|called|defined|characterized)\b", re.I)
 
 
+# "In addition, vaccines for diseases such as measles ... do not protect people with CVID": a connective, then a
+# clause that names its own subject; it adds to the sentence before but does not need it to be understood
+_CONNECTIVE = re.compile(r"^(?:in addition|however|also|therefore|as a result|moreover|furthermore),\s+", re.IGNORECASE)
+
+
 def is_anaphoric(text: str) -> bool:
-    return bool(_ANAPHORIC.match(text))
+    """It cannot be shown without the sentence before it (the ranker's ``anaphoric`` feature is the plain opener)."""
+    m = _CONNECTIVE.match(text)
+    return bool(_ANAPHORIC.match(text[m.end() :] if m else text))
 
 
 @dataclass(frozen=True)
@@ -98,7 +105,7 @@ def features(
                 1.0 / (1 + unit.position),
                 1.0 if analysis.definition and _DEFINES.match(unit.text) else 0.0,
                 min(len(unit.text.split()) / 40, 1.0),
-                1.0 if is_anaphoric(unit.text) else 0.0,
+                1.0 if _ANAPHORIC.match(unit.text) else 0.0,  # as the weights were learned: any leaning opener
                 lexical if states_measure(analysis.measure, unit.text) else 0.0,
             ]
         )

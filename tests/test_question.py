@@ -201,3 +201,15 @@ def test_a_follow_up_moving_from_the_baby_to_the_milk_is_told_apart_and_its_answ
     aspect, other, anaphoric = (FEATURES.index(f) for f in ("aspect", "other_aspect", "anaphoric"))
     assert rows[0, aspect] == 1.0 and rows[0, anaphoric] == 0.0
     assert rows[1, aspect] == 0.0 and rows[1, other] == 1.0
+
+
+def test_a_connective_before_a_clause_with_its_own_subject_is_not_anaphora() -> None:
+    # "In addition, vaccines ... do not provide protection for people with CVID ..." answers "will his flu vaccine
+    # still protect him?" after "my son has CVID", and was never shown: it was taken to lean on the sentence before
+    from bot.rank import UnitView, features, is_anaphoric
+
+    added = "In addition, vaccines such as influenza do not provide protection for people with Zentrab."
+    assert not is_anaphoric(added) and not is_anaphoric("However, people over 65 may need a second dose.")
+    assert is_anaphoric("However, this is rare.") and is_anaphoric("In addition, it can cause a rash.")
+    rows = features([UnitView(added, "", 1)], [0.5], {}, analyse("Does it protect?", Entities.from_passages(PASSAGES)))
+    assert rows[0, FEATURES.index("anaphoric")] == 1.0  # the ranker's feature stays the opener it was trained on
