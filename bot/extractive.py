@@ -177,13 +177,13 @@ def _restates(g: Gist, said: Sequence[Gist], cosines: Sequence[float] = ()) -> b
     for i, (w, n) in enumerate(said):
         common = len(words & w)
         shorter = min(len(words), len(w))
-        close = (
-            common / len(words) >= REPEAT_OVERLAP
-            or (shorter >= MIN_RESTATE_WORDS and common >= REPEAT_OVERLAP * shorter)
-            or (i < len(cosines) and cosines[i] > SAME_MEANING)
+        close = common / len(words) >= REPEAT_OVERLAP or (
+            shorter >= MIN_RESTATE_WORDS and common >= REPEAT_OVERLAP * shorter
         )
         if close and not (nums - n and n - nums):
             return True
+        if i < len(cosines) and cosines[i] > SAME_MEANING and not nums - n:
+            return True  # close in meaning only: a figure of its own ("not above 30 C") is a fact not yet said
     return False
 
 

@@ -19,6 +19,16 @@ def test_two_sentences_each_with_its_own_figure_are_two_facts() -> None:
     assert _restates(gist("Vaccines should be given before you start Kesimpta treatment."), said)
 
 
+def test_a_sentence_close_in_meaning_that_adds_a_figure_of_its_own_is_a_fact_not_yet_said() -> None:
+    """ "can be left out of the refrigerator for up to 7 days (not above 30 C)" beside "can be returned to the
+    refrigerator for a maximum of 7 days": close in meaning (an embedder puts them above ``SAME_MEANING``), but the
+    temperature is said only by the second; without a figure of its own it is still a restatement."""
+    said = [gist("If not used, Zentrab can then be returned to the refrigerator for a maximum of 7 days.")]
+    warm = gist("If necessary, Zentrab can be left out of the refrigerator for up to 7 days (not above 30 C).")
+    assert not _restates(warm, said, [0.9])
+    assert _restates(gist("If necessary, Zentrab can be left out of the refrigerator for up to 7 days."), said, [0.9])
+
+
 def test_the_items_of_one_list_read_with_its_lead_in_are_not_restatements_of_each_other() -> None:
     """Long list items become units of their own, each read with the lead-in (``bot.units``); the shared lead-in
     made every item after the first look like a restatement of it (external3: 'Causes of secondary
