@@ -224,16 +224,18 @@ class ExtractiveAnswerer:
             self._corpus_entities = Entities.from_passages(list(self._corpus()) if self._corpus else [])
         return self._corpus_entities
 
-    def standalone(self, question: str, history: Sequence[str]) -> str:
-        """The follow-up's retrieval query: the conversation's entity (unless the follow-up names another of its
-        kind) and its rarest topic words carried in (``condense_offline``)."""
+    def standalone(self, question: str, history: Sequence[str], entities: Entities | None = None) -> str:
+        """The follow-up's retrieval query: the earlier question asked of the follow-up's medicine when it names
+        nothing else (``swap_entity``), else the follow-up with the conversation's entity (unless it names another
+        of its kind) and topic words carried in (``condense_offline``). ``entities``: the corpus's by default."""
         if not history:
             return question
-        swapped = swap_entity(question, history, self.corpus_entities())
+        entities = entities or self.corpus_entities()
+        swapped = swap_entity(question, history, entities)
         if swapped:
             return swapped
         doc_freq = self.lexical.doc_freq if self.lexical is not None else None
-        return condense_offline(question, history, self.corpus_entities(), doc_freq)
+        return condense_offline(question, history, entities, doc_freq)
 
     def analysis(self, question: str, passages: Sequence[Passage], history: Sequence[str]) -> tuple[Analysis, Entities]:
         entities = self.corpus_entities() | Entities.from_passages(passages)
@@ -486,8 +488,11 @@ class ExtractiveAnswerer:
 
         ``history`` holds the earlier user turns, ``earlier`` the answers already shown.
         """
-        query = self.standalone(question, history)
-        if history and swap_entity(question, history, self.corpus_entities()):
+        known = self.corpus_entities() | Entities.from_passages(passages)
+        query = self.standalone(question, history, known)
+        if history and moves_on(question, history, known):
+            earlier = ()  # what was shown was about the medicine (or condition) the follow-up moves on from
+        if history and swap_entity(question, history, known):
             question, history = query, ()  # "Same for Briumvi?": the earlier question, asked of Briumvi
         analysis, entities = self.analysis(question, passages, history)
         follow_up = bool(history) and needs_context(question)
@@ -591,6 +596,22 @@ def is_overview(question: str, analysis: Analysis, audience: Audience) -> bool:
     checking ("..., correct?"), which wants the one fact that confirms or corrects it."""
     return (audience == "clinician" and is_broad(analysis) and bool(analysis.aspects) and analysis.yes_no
             and not analysis.definition and not _TAG_QUESTION.search(question))  # fmt: skip
+
+
+def moves_on(question: str, history: Sequence[str], entities: Entities) -> bool:
+    """The follow-up names a medicine (or a condition) in place of the one the earlier turns named: the
+    sentences shown so far were about that one, so this one's are new even where they read alike ("After you
+    stop treatment with Kesimpta your B cells will gradually increase" after Ocrevus's "... will gradually
+    increase to normal levels")."""
+    own = entities.find(question)
+    prior = {g for turn in history for g in entities.find(turn)}
+    products = set(entities.products)
+    for kind in (True, False):
+        mine = {g for g in own if (g in products) == kind}
+        theirs = {g for g in prior if (g in products) == kind}
+        if mine and theirs and not mine <= theirs:
+            return True
+    return False
 
 
 def _primary(c: Candidate) -> str:

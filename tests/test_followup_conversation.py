@@ -1,0 +1,43 @@
+"""A follow-up in a conversation: what the earlier answers showed, and what the follow-up asks that is new.
+
+Documents written for the test about two made-up medicines, Zentrab and Vexora, whose leaflets say the same
+things in nearly the same words; the fake embedder (hashed bag of words) stands in for the real one.
+"""
+
+from __future__ import annotations
+
+from bot.extractive import ExtractiveAnswerer
+from bot.types import Passage
+from tests.fakes import FakeEmbedder
+
+LEAFLETS = {
+    "Zentrab": "After you stop Zentrab, your blood B cells will gradually increase to normal levels. "
+    "Zentrab is given as an infusion every 6 months.",
+    "Vexora": "After you stop treatment with Vexora your blood level of B cells will gradually increase to normal. "
+    "This can take several months. Vexora is injected under the skin every month.",
+}
+PASSAGES = [
+    Passage(f"p{i}", text, f"{name} ({name.lower()}mab) — Package leaflet", "If you stop", f"{name.lower()}.md",
+            audience="patient", dense_score=0.6, rank=i)  # fmt: skip
+    for i, (name, text) in enumerate(LEAFLETS.items(), start=1)
+]
+
+
+def _answer(question: str, history: list[str], earlier: list[str]) -> str:
+    answerer = ExtractiveAnswerer(FakeEmbedder())
+    return "".join(answerer.generate(question, PASSAGES, "patient", history, earlier))
+
+
+def test_a_follow_up_moving_to_another_medicine_shows_its_sentences_even_where_they_read_like_those_shown() -> None:
+    first = "After you stop Zentrab, will your blood level of B cells increase to normal?"
+    shown = "After you stop Zentrab, your blood B cells will gradually increase to normal levels [1]."
+    answer = _answer("What about Vexora?", [first], [shown])
+    assert "After you stop treatment with Vexora your blood level of B cells will gradually increase" in answer, answer
+    assert "Zentrab" not in answer, answer
+
+
+def test_a_follow_up_on_the_same_medicine_does_not_show_again_what_was_shown() -> None:
+    first = "After you stop Vexora, will your blood level of B cells increase to normal?"
+    shown = "After you stop treatment with Vexora your blood level of B cells will gradually increase to normal [2]."
+    answer = _answer("And how is it given?", [first], [shown])
+    assert "gradually increase" not in answer, answer
