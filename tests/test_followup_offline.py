@@ -79,6 +79,12 @@ def test_a_follow_up_about_the_person_the_conversation_is_about_carries_its_cond
     assert needs_context("Can she still take her usual medicines during pregnancy?")
 
 
+def test_a_follow_up_opening_with_an_interjection_or_asking_instead_or_the_same_leans_on_the_conversation() -> None:
+    assert needs_context("ok and if we go with the Vexora pen instead, same deal?")
+    assert needs_context("Okay, what about the vaccines for children?")
+    assert not needs_context("Can I have the shingles vaccine and the flu vaccine on the same day?")
+
+
 def test_a_follow_up_asking_once_treatment_has_started_asks_about_during_treatment() -> None:
     assert direction_of("And once treatment has started?") == "during"
     assert direction_of("Which vaccines can I have after starting Zentrab?") == "during"
