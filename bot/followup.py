@@ -27,8 +27,9 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]+")
 _ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
 MAX_CARRIED = 4  # more carried words drown the follow-up's own topic
 _ANAPHORA = re.compile(
+    # "ok and if we go with Kesimpta instead, same deal?"; "the same day" is a time, not a reference
     r"^\s*(?:(?:ok|okay|oh|right|well|alright|hmm)\b[\s,.!]*)?(?:and|but|so|also|what about|how about|and what about"
-    r"|what if|then)\b|\binstead\b|\bsame\b(?! (?:day|time|visit|appointment))"  # "ok and ... Kesimpta instead, same deal?"
+    r"|what if|then)\b|\binstead\b|\bsame\b(?! (?:day|time|visit|appointment))"
     r"|\b(?:it|its|this|that|these|those|they|them|this drug|the drug|the medicine|the treatment)\b"
     r"|\b(?:he|him|his|she|her|hers)\b",  # the person the conversation is about ("my son ... his flu vaccine")
     re.IGNORECASE,

@@ -86,7 +86,8 @@ DIRECTIONS: dict[str, str] = {
     r"|\bbefore (?:\w+ ){1,3}(?:starts|is started|begins|initiation|treatment starts)\b"
     r"|\bprior to (?:start|treatment|initiat)|\bat least \d+ weeks? before\b|\bbefore (?:each|every) (?:infusion|dose)",
     "during": r"\bwhile (?:you are|on|being|receiving|taking|using)\b|\bduring (?:\w+ ){0,2}(?:treatment|therapy)\b"
-    r"|\bon treatment\b|\bbeing treated\b|\bonce (?:\w+ ){0,2}(?:has |have |is |are )?(?:started|begun)\b|\bafter start(?:ing)?\b",
+    r"|\bon treatment\b|\bbeing treated\b|\bonce (?:\w+ ){0,2}(?:has |have |is |are )?(?:started|begun)\b"
+    r"|\bafter start(?:ing)?\b",
     "after": r"\bafter (?:the|your) (?:last|final) (?:dose|infusion|injection)|\bafter (?:you )?stop|\bafter stopping\b"
     r"|\bsince the last\b|\bafter treatment (?:has )?(?:ended|stopped)|\bafter (?:the )?end of treatment"
     r"|\bafter (?:the )?last\b|\bafter (?:the|your) (?:last |final )?(?:course|treatment) (?:ends|ended)",

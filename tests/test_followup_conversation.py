@@ -17,8 +17,16 @@ LEAFLETS = {
     "This can take several months. Vexora is injected under the skin every month.",
 }
 PASSAGES = [
-    Passage(f"p{i}", text, f"{name} ({name.lower()}mab) — Package leaflet", "If you stop", f"{name.lower()}.md",
-            audience="patient", dense_score=0.6, rank=i)  # fmt: skip
+    Passage(
+        f"p{i}",
+        text,
+        f"{name} ({name.lower()}mab) — Package leaflet",
+        "If you stop",
+        f"{name.lower()}.md",
+        audience="patient",
+        dense_score=0.6,
+        rank=i,
+    )
     for i, (name, text) in enumerate(LEAFLETS.items(), start=1)
 ]
 

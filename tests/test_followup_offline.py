@@ -48,8 +48,8 @@ def test_a_follow_up_naming_another_medicine_carries_the_earlier_aspect_but_not_
 
 def test_the_conversations_entity_is_carried_whole_and_beside_the_aspect_words() -> None:
     entities = Entities.from_passages(LEAFLETS)
-    query = condense_offline("And the injectable options?", ["Oral antivirals listed for chronic hepatitis B?"], entities)
-    assert query.endswith("(hepatitis b oral antivirals listed chronic)")
+    query = condense_offline("And in children?", ["Which oral medicines treat chronic hepatitis B?"], entities)
+    assert query.endswith("(hepatitis b oral medicines treat chronic)")
 
 
 def test_words_no_chunk_uses_are_carried_after_the_turns_other_words() -> None:
@@ -63,8 +63,8 @@ def test_words_no_chunk_uses_are_carried_after_the_turns_other_words() -> None:
 
 def test_a_follow_up_that_only_names_another_medicine_asks_the_earlier_question_of_it() -> None:
     entities = Entities.from_passages(LEAFLETS)
-    earlier = ["What premedication is given before a Zentrab infusion?"]
-    assert swap_entity("Same for Vexora?", earlier, entities) == "What premedication is given before a Vexora infusion?"
+    earlier = ["How long does the first Zentrab infusion take?"]
+    assert swap_entity("Same for Vexora?", earlier, entities) == "How long does the first Vexora infusion take?"
     assert swap_entity("and if i was on vexoramab instead?", ["can i breastfeed on zentrab?"], entities) == (
         "can i breastfeed on vexoramab?"
     )
