@@ -235,6 +235,17 @@ def find_emergency(text: str) -> rules.Rule | None:
         and bool(rules.LONG_PAST.search(norm) or rules.STORY_PAST.search(norm))
         and not rules.PRESENT_ANCHOR.search(rules.SETTLED_MESSAGE.sub(" ", norm))
     )
+    # A past event told, then how to be ready next time: with nothing in the present, a lesson, not an emergency.
+    lesson = (
+        bool(rules.LESSON_QUESTION.search(norm))
+        and bool(
+            rules.LONG_PAST.search(norm)
+            or rules.STORY_PAST.search(norm)
+            or rules.RESOLVED.search(norm)
+            or rules.SETTLED_MESSAGE.search(norm)
+        )
+        and not (urgent or rules.PRESENT_ANYWHERE.search(norm) or rules.PRESENT_ANCHOR.search(norm))
+    )
     sentences = _sentences(norm)
     jest = bool(rules.JEST.search(norm)) and not urgent
     reported = jest and bool(rules.REPORTED_SPEECH.search(norm))  # someone else's words, in jest: even first person
@@ -243,6 +254,8 @@ def find_emergency(text: str) -> rules.Rule | None:
         if settled and (rule.narrative or (story and not rule.always)) and rule.category != "overdose":
             continue  # a plain-words description of an event the message says is over (an overdose is not
             # over when the person feels fine: paracetamol harms a day later)
+        if lesson and not rule.always and rule.category != "overdose":
+            continue  # "someone collapsed near us last weekend … are there short courses?": learning from a past event
         if jest and rule.category == "suicidal" and (reported or not rule.always):
             continue  # a third person's words said in jest, and the message says so: a question about language
         if slip and rule.category == "overdose":
@@ -268,7 +281,21 @@ def find_dose_request(text: str) -> str | None:
     if rules.LEAFLET_FRAMING.search(norm) or rules.SCHEDULE_QUESTION.search(norm):
         return None  # "what does the leaflet say to do?" asks for the labelled instructions
     found = next((name for name, pattern in rules.DOSE_PATTERNS.items() if pattern.search(norm)), None)
+    if found is None and _is_clinical_dose_question(norm):
+        found = "clinical_patient_decision"
     return found or ("personal_treatment_decision" if _is_treatment_decision(norm) else None)
+
+
+def _is_clinical_dose_question(norm: str) -> bool:
+    """A clinician asking what to give, hold or change for one described patient ("Gent for 68M, 80kg, Cr 140. Initial
+    dose?", "45F on MTX 15mg weekly, ALT 3x ULN. Reduce to 10 or stop?"): a patient in clinical shorthand and a dose or
+    timing decision asked, in no reference or general framing ("standard adult dose … per guidelines", "for audit")."""
+    return (
+        bool(rules.CLINICAL_PATIENT.search(norm))
+        and bool(rules.CLINICAL_DOSE_ASK.search(norm))
+        and not rules.GENERAL_FRAMING.search(norm)
+        and not rules.CLINICAL_REFERENCE.search(norm)
+    )
 
 
 def _is_treatment_decision(norm: str, earlier: str = "") -> bool:

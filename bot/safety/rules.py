@@ -68,7 +68,14 @@ PRESENT_ANYWHERE = re.compile(
     r"started (?:\w+ ){0,2}?(?:minutes?|mins?|an hour) ago)\b"
 )
 # "still" in "can I still take it" / "is it still safe" is not a present-time marker.
-PRESENT_AFTER = re.compile(r"^(?:\W+\w+){0,6}?\W+(?:now|currently)\b")
+# "watched a documentary about anaphylaxis and now wants us both to carry antihistamines": "now" before what someone
+# wants, thinks or fears tells what the story led to, not a sign in the present.
+PRESENT_AFTER = re.compile(
+    r"^(?:\W+\w+){0,6}?\W+(?:now|currently)\b(?! (?:(?:hes|shes|im|i|he|she|we|they|theyre|were|my \w+|(?:he|she|i) (?:is|am)) )?"
+    r"(?:wants?|wanted|wonders?|wondering|worries|worrying|worried|thinks?|thinking|asks?|asking|keeps? (?:asking|worrying|"
+    r"thinking|talking)|(?:get|gets|am|is|are|feel|feels) (?:\w+ )?(?:scared|worried|nervous|anxious|paranoid|curious)|"
+    r"scared|afraid|terrified|nervous|anxious|paranoid|curious|cant stop thinking|planning|plans?|insists?)\b)"
+)
 # Talk ABOUT symptoms: suppresses the broad NARRATIVE rules below (never the strong or suicidal ones).
 INFORMATIONAL = re.compile(
     r"\b(?:signs?|symptoms?|warning|side effects?|adverse|listed|labelled|trials?|studies|"
@@ -90,7 +97,7 @@ INFORMATIONAL = re.compile(
     r"in general|typically|usually|general question|meme|joke|joking|"
     # a reference question: "what criteria define status epilepticus?", "standard adult dose … per guidelines?"
     r"criteria|define|defines|defined|definition|guidelines?|protocols?|"
-    r"(?:per|according to|in line with) (?:the )?(?:\w+ ){0,3}?(?:bnf|guidance|guidelines?|protocols?)|"
+    r"(?:per|according to|in line with) (?:the )?(?:\w+ ){0,3}?(?:bnf|nice|guidance|guidelines?|protocols?|policy)|"
     r"standard (?:adult |paediatric |pediatric |child )?(?:dose|dosing|management|treatment)|"
     # evidence and comparisons, and learning what to do: "evidence for tranexamic acid in PPH", "heart attack vs cardiac
     # arrest", "which is which", "best way to learn CPR"
@@ -147,7 +154,7 @@ RESOLVED = re.compile(
     # it passed with a treatment or a rest: "hives and a swollen lip, and it went with antihistamine"
     r"(?:it|they|that|the \w+) went (?:down |off )?(?:with|after) (?:a |an |some |the |his |her |my )?\w+|"
     # a diagnosis that settled it: "it turned out he'd just fainted", "turned out to be only a panic attack"
-    r"turned out (?:to be |it was |its |(?:hed|shed|id|theyd|he|she|i|they) (?:had |was |were )?)(?:just|only|nothing)"
+    r"turn(?:ed|s) out (?:to be |it was |its |(?:hed|shed|id|theyd|he|she|i|they) (?:had |was |were )?)(?:just|only|nothing)"
     r"(?! (?:taken|swallowed|drunk|eaten|overdosed|injected|had (?:a|an) (?:stroke|seizure|fit|heart attack)))|"
     r"came back (?:completely|fully|to normal)|back to (?:normal|(?:his |her |their |my )?baseline))\b"
 )
@@ -190,6 +197,14 @@ SETTLED_MESSAGE = re.compile(
 STORY_PAST = re.compile(
     r"\bon (?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(?:the other|a few|two|three|four|five|\d+|couple of) days? "
     r"(?:ago|back)\b|\b(?:the other|earlier this|last) (?:day|weekend|week)\b|\bat the weekend\b"
+)
+# A past event told, then a question about being ready next time ("Someone near us collapsed last weekend … Are there
+# short courses for ordinary people?", "turned out it was apple skin … what should I know about choking for next time"):
+# with the event placed in the past and nothing in the present, the question is about learning, not an emergency now.
+LESSON_QUESTION = re.compile(
+    r"\b(?:for (?:the )?next time|next time (?:it|this|that|something|someone|he|she|i|we)|in (?:the )?future|"
+    r"(?:if|when|in case) (?:it|this|that) (?:ever )?(?:happens|happened) again|(?:short |first aid |cpr |life support )?"
+    r"courses?|classes|be (?:better )?(?:prepared|ready)|(?:where|how) (?:can|could|do|should) (?:i|we) learn)\b"
 )
 # The message itself says the alarming words are said in jest or loosely ("she's laughing when she says it", "language
 # like that", "as a joke"): a third person's "wants to die" is then a figure of speech to talk about, not intent. Never
@@ -886,7 +901,11 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"\bhow many (?:of )?(?:my |his |her )?(?:pills|tablets) (?:\w+ )?(?:it would|would it|it will|will it) take\b|"
         r"\b(?:intends?|plans?|planning|going|gonna|says (?:hes|shes) going) to (?:take|inject|swallow|use) (?:them |it )?all\b|"
         r"\b(?:take|inject|swallow) all (?:of )?(?:his|her|my|their) (?:insulin|pills|tablets|meds|medication)\b|"
-        r"\b(?:nothing|no reason) (?:left )?to live for\b|\bno one (?:will|would) (?:miss|notice)\b|"
+        r"\b(?:nothing|no reason) (?:left )?to live for\b|\b(?:no one|nobody|noone) (?:will|would) (?:miss|notice)\b|"
+        # things given away "because he won't need them", pills "all in front of me": what the plan has already done
+        r"\b(?:because|cos|coz|as|since) (?:hes|shes|he|she|im|i|they|theyre) (?:wont|will not|wouldnt|will no longer) need "
+        r"(?:it|them|those|these|any of it|anything)\b(?! (?:after|once|when|until|for|at|in|on|now that|because|if)\b)|"
+        r"\b(?:got|have|put|laid) (?:them|it|\w+) all (?:\w+ )?(?:in front of me|on the (?:table|bed)|lined up|counted out)\b|"
         r"\b(?:wont|will not) need (?:it|them|this) (?:where|when) (?:im|hes|shes|i am)\b|"
         r"\b(?:wont|will not|not) (?:be )?(?:around|here) (?:for (?:christmas|her birthday|his birthday|much longer|long)|much longer)\b|"
         r"\bplanning how to do it\b|\bgoodbye world\b|\bwant to kill me\b|\bgot it all (?:sorted|planned)\b|"
@@ -1261,11 +1280,15 @@ LEAFLET_FRAMING = re.compile(
     r"(?:instructions|advice|recommendations)\b|\b(?:leaflet|label)\b.*\b(?:explain|mean|means|understand)\b|"
     # the leaflet named, then asked about: "my wife's Kesimpta leaflet talks about missed doses. What does it say?"
     r"\b(?:leaflet|label|package\W+insert|pil)\b.*\bwhat\W+(?:does|do|did|would)\W+(?:it|they)\W+(?:say|says|advise|"
-    r"recommend|tell)\b"
+    r"recommend|tell)\b|"
+    # what an instruction on the pack means: "What mean 'take with food' on the box of my antibiotic?"
+    r"\bwhat (?:does |do |did )?(?:it |this |that )?(?:mean|means)\b(?:\W+\w+){0,8}?\W+(?:on|in) (?:the|my|his|her|this|that) "
+    r"(?:\w+ )?(?:leaflet|label|box|packet|pack|bottle|sticker|instructions|prescription|carton)\b"
 )
 # General questions ("in general, can I take paracetamol with it?") are not about one person's dose.
 GENERAL_FRAMING = re.compile(
-    r"\b(?:in general|generally|(?<!i )(?<!we )(?<!he )(?<!she )(?<!they )(?:typically|usually|normally)|people|anyone|someone(?! my| like me| of my)|"
+    r"\b(?:(?:per|according to|in line with) (?:the )?(?:\w+ ){0,3}?(?:nice|bnf|guidance|guidelines?|protocols?|policy)|"
+    r"(?:for|an|our|the|clinical) audit|how many of (?:our|my|the|your) (?:pts|patients|residents|clients)|in general|generally|(?<!i )(?<!we )(?<!he )(?<!she )(?<!they )(?:typically|usually|normally)|people|(?<!asking )(?<!ask )(?<!telling )(?<!tell )(?<!checking with )anyone|someone(?! my| like me| of my)|"
     r"(?<!my )(?<!our )(?<!this )(?<!the )patients|(?:ive|i have|i) (?:heard|read))\b"
 )
 
@@ -1458,6 +1481,23 @@ QUANTITY_FOLLOW_UP = re.compile(
     r"for (?:me|him|her|them))\b"
 )
 
+# A clinician's question about one described patient (``match._is_clinical_dose_question``): the patient in clinical
+# shorthand ("pt", "resident", "68M", "23F", "11mo") and a dose or timing decision asked for them.
+CLINICAL_PATIENT = re.compile(r"\b(?:pt|patient|resident|client|\d{1,3} ?(?:m|f|mo|yo))\b")
+CLINICAL_DOSE_ASK = re.compile(
+    r"\b(?:(?:what|which) (?:\w+ ){0,3}?dose|(?:initial|starting|loading|treatment|maintenance|24 ?h|daily) dose|"
+    r"how much (?:\w+ )?(?:tonight|today|now|this (?:morning|evening))|"
+    r"(?:reduce|drop|cut|go down|step down|increase|go up|switch) to \d+(?:\.\d+)? ?(?:\w+ )?or (?:stop|hold|omit|continue|keep|"
+    r"restart)|(?:give|start|continue|do) (?:it |them )?(?:now )?or (?:restart|wait|hold|stop|delay|defer)|"
+    r"when (?:exactly )?(?:to|should (?:i|we|he|she|they)|do (?:i|we)) (?:stop|hold|restart|start|step down|switch|reduce|"
+    r"omit|give)|cap (?:it |the dose )?at|full weight based)\b"
+)
+# "what's the usual dose of gentamicin for a pt with renal impairment?": the labelled dose, asked as a reference
+CLINICAL_REFERENCE = re.compile(
+    r"\b(?:usual|standard|typical|normal|licensed|recommended|maximum|max) (?:\w+ )?(?:dose|dosing|dosage)\b|"
+    r"\b(?:teaching|slides|exam|revision|osce|students?)\b"
+)
+
 # --------------------------------------------------------------------------------------------
 # Clinical framing: a clinician reporting a patient gets the clinician emergency wording
 # --------------------------------------------------------------------------------------------
@@ -1534,7 +1574,8 @@ SPELLING: dict[str, str] = {
         "much": "mutch mich",
         "ibuprofen": "ibuprofin ibuprofine ibuprophen",
         "many": "mnay meny",
-        "insulin": "insuln insulen insolin",
+        "insulin": "insuln insulen insolin insuline",
+        "another": "anuther anotha anothr",
         "tonight": "tonite 2nite",
         "night": "nite",
         "tomorrows": "tomorows tmrws",
@@ -1601,7 +1642,11 @@ DECISION_QUESTION = re.compile(
     r"is okay|(?:ok|okay|alright|safe|fine) (?:for|if) (?:me|him|her|them|i|he|she)|when (?:should|can|do|does|will)|"
     r"(?:do (?:i|we|he|she)|does (?:he|she)) (?:still |just )?(?:take|inject|give|use|have|double|skip|start|stop|cut|wait|switch|"
     r"shift|leave|restart|repeat|do (?:it|them|the next|the missed)|put|apply|change|stay|keep|carry on|continue)|"
-    r"is (?:it|that|this) (?:the )?right (?:for|thing)|is (?:it )?possible (?:i|he|she|we|for|to)|"
+    r"is (?:it|that|this) (?:the )?right (?:for|thing)|"
+    # "is that a sensible step for me?", non-native "he need the more big dose or same?", "is better I change the day"
+    r"is (?:it|that|this) (?:a |an )?(?:sensible|reasonable|good|wise|safe|bad)(?: \w+)? (?:idea|step|plan|move|option|thing)|"
+    r"(?:i|we|he|she) needs? (?:the |a )?(?:more|less|bigger|smaller|higher|lower|same|different|double|half)\b|"
+    r"is (?:it )?better (?:i|we|he|she) \w+|(?:do|should|can) (?:i|we|he|she) go back|is (?:it )?possible (?:i|he|she|we|for|to)|"
     r"it is (?:ok|okay|allowed|possible|good|safe|fine|alright)|is allowed|"
     r"when (?:i|we|he|she) (?:take|give|inject|have|do|make|put|use)|"
     r"how many (?:more |extra )?(?:\w+ )?(?:units|clicks|puffs|tablets|pills|mg|ml|drops|capsules|spoons|spoonfuls|sachets|"
@@ -1634,6 +1679,17 @@ BARE_NUMBER_QUESTION = re.compile(
     r"pills?|puffs?|drops|capsules?)\W*\?"
 )
 DECISION_TREATMENT = re.compile(
+    # a strength names a medicine whatever it is called ("im on 100mcg levo", "rybelsus 7mg")
+    r"\b\d+(?:\.\d+)? ?(?:mg|mcg|micrograms?|units)\b|"
+    # a medicine the lexicon does not know, named by what someone does with it: on it, missing, forgetting, stopping or
+    # starting it ("hes on clopidogrel", "missed her evening sinemet", "stop my pregablin")
+    rf"\b(?:(?:is|am|im|hes|shes|are|were|was|been|currently|still|started \w+|\d+ and) on|(?:missed|forgot|forgotten|skip|"
+    r"skipped|took) (?:my|his|her|their|our)|(?:stop|stopped|stopping|start|started|restart) (?:my|their|our))"
+    r" (?:(?:evening|morning|night|nightly|usual|weekly|daily|monthly|regular|new) )?(?!(?:the|a|an|my|his|her|their|our|"
+    r"it|them|this|that|holiday|holidays|nights?|days?|shifts?|call|duty|leave|time|track|board|foot|fire|top|way|phone|"
+    r"list|waiting|sick|maternity|antibiotics|placement|period|periods|job|appointment|flight|bus|train|diet|run|"
+    r"course|school|work|own|feet|earlier|later|break|walk|weekend|trip|holiday|\d|(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
+    r"january|february|march|april|june|july|august|september|october|november|december)\b)(?![a-z]+ing\b)[a-z]{4,}\b|"
     rf"\b(?:ocrevus|ocrelizumab|kesimpta|ofatumumab|briumvi|ublituximab|shingrix|zunovo|infusion|infusions|injection|"
     r"injections|inject|pens?(?! needles?)|jab|jabs|shot|shots|dose|doses|dosing|dosage|vaccine|second one|next one|course|"
     r"treatment|medication|meds|paracetamol|acetaminophen|ibuprofen|calpol|nurofen|tylenol|advil|antihistamines?|"
@@ -1668,8 +1724,22 @@ DECISION_CHANGE = re.compile(
     r"(?<!offering )(?<!offered )(?<!offer )(?<!offering me )(?<!offered me )(?<!invited for )another (?:one|patch|tablet|dose)|units|"
     r"(?:take|inject|give|have|do) (?:it |them |one )?(?:now|today|tonight)|make it less|a second|second (?:patch|tablet|pill|dose|capsule|injection|pen)|"
     # one number taken now and another asked ("takes 50 of thyroxine … can she take 75"), how many of each of two
-    r"\b(?:takes?|taking|on|having|uses?|using) \d+(?:\.\d+)?\b(?:\W+\w+){0,12}?\W+(?:take|have|give|use|try|go to|go up to|"
+    r"\b(?:takes?|taking|on|having|uses?|using) \d+(?:\.\d+)?(?: ?(?:mg|mcg|units|ml))?\b(?:\W+\w+){0,12}?\W+(?:take|have|give|use|try|go to|go up to|"
     r"go down to) \d+(?:\.\d+)?\b|how many of each|"
+    # a new quantity of one's medicine asked ("can he just take 100 from now on?", "I can take only 25mg for some
+    # days?", "can I just carry on with 200 tonight?", "can i take another 400 now"), never a span of time
+    r"(?:take|have|give|use|carry on (?:with|on)|continue (?:with|on)|stay on|be on|step down to) (?:only |just |another |"
+    r"the )?\d+(?:\.\d+)? ?(?:mg|mcg|units|ml|tablets?|pills?)?\b(?! ?(?:days?|weeks?|months?|years?|hours?|hrs?|minutes?|mins?|"
+    r"times?|am|pm|oclock|kg|yrs?|percent|%)\b)|"
+    # timing around an event: "when should I inject it on the days around the flight", "on my night shift days"
+    r"when (?:should|do|can|must) (?:i|he|she|we|they) (?:take|inject|give|have|use|do) (?:it|them|(?:my|his|her|their) \w+) "
+    r"(?:on|around|during|over|while) (?:the|my|his|her|a|an|these|those|night|shift)\b|"
+    # how long a course runs for a person: "how many days before and after do I need to take them"
+    r"how many (?:days|weeks) (?:\w+ ){0,3}?(?:do|should|must|can|does|would) (?:i|he|she|we|they) (?:\w+ ){0,2}?(?:take|use|"
+    r"give|have|keep|continue)|"
+    # a strength for a weight: "should she be on the junior or adult strength", "switch to the adult one"
+    r"(?:junior|child|childrens|paediatric|pediatric|adult) (?:or (?:the )?(?:junior|child|adult) )?(?:strength|one|version|"
+    r"pen|formulation)|"
     r"(?:on|to|from) \d+(?:\.\d+)? (?:\w+ )?(?:or|to|rather than) \d+|\d+ or \d+|(?:drop|reduce|lower|cut|increase|raise|"
     r"bump|jump|try|go up|go down|go(?! (?:away|off)\b)) (?:\w+ ){0,2}?(?:to |on )?\d+|have \d+ ?(?:mg|mcg|ml|units)|"
     # a dose moved to a day: "skip tonight's", "take it on Thursday", "can he have the second one in June"
