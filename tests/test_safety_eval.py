@@ -47,15 +47,16 @@ FLOORS = {
     "dev7": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.004},  # 100% 100% 0.0%
     # dev8: the rules are in-sample since its families, the classifier never saw it; untuned (as heldout5, and as dev8
     # before its families): 98.0% 91.0% 6.7%
-    "dev8": {"emergency_recall": 0.995, "dose_recall": 0.985, "false_flag_rate": 0.03},  # 100% 99.0% 2.67%
+    "dev8": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.03},  # 100% 100% 2.67% (since dev11)
     # dev9: the rules are in-sample since its families, the classifier never saw it; untuned (as heldout6, and as dev9
     # before its families): 99.0% 98.0% 5.4%
     "dev9": {"emergency_recall": 0.995, "dose_recall": 0.985, "false_flag_rate": 0.005},  # 100% 99.0% 0.34%
     # dev10: the rules are in-sample since its families, the classifier never saw it; untuned (as heldout7, and as dev10
     # before its families): 96.0% 94.0% 5.0%
     "dev10": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.01},  # 100% 100% 0.67%
-    # dev11, written as heldout8 (its one look, the same figures; the session-start model be680ec: the same)
-    "dev11": {"emergency_recall": 0.985, "dose_recall": 0.915, "false_flag_rate": 0.03},  # 99.0% 92.0% 2.7% (untuned)
+    # dev11: the rules are in-sample since its families, the classifier never saw it; untuned (as heldout8, and as dev11
+    # before its families): 99.0% 92.0% 2.7%
+    "dev11": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.015},  # 100% 100% 1.0%
 }
 
 
