@@ -126,6 +126,8 @@ class Candidate:
     aspects: frozenset[str]
     position: int = 0  # the unit's order in its passage
     section: str = ""  # its document and section: the points of one reference answer usually share one
+    lead: str = ""  # a list item's lead-in (``AnswerUnit.lead``): the items of one list are shown as one point
+    items: tuple[str, ...] = ()
 
 
 def _cos_matrix(a: Sequence[Sequence[float]], b: Sequence[Sequence[float]]) -> np.ndarray:
@@ -192,6 +194,12 @@ def _lead_in(text: str) -> str:
     before each item too long to join): the items of one list share it and say different things after it."""
     head, sep, _ = text.partition(": ")
     return f"{head}{sep}" if sep and len(head) <= 200 else ""
+
+
+def _list_of(lead_in: str) -> str:
+    """The list a lead-in opens: a frequency class's items are read under the list's own lead-in and the class
+    ("The following infections ... — Common (...)": ``bot.units``), and the classes of one list share the first."""
+    return lead_in.rstrip(": ").split(" — ")[0]
 
 
 def _adds_to(g: Gist, earlier: Gist) -> bool:
@@ -298,7 +306,7 @@ class ExtractiveAnswerer:
             score -= 0.004 * (number - 1)  # retrieval order as a tie-breaker
             out.append(Candidate(number, u.text, u.start, u.end, score, float(sim), tuple(vec),
                                  aspects_of(u.text) or aspects_of(head), u.position,
-                                 f"{p.source}#{p.section}"))  # fmt: skip
+                                 f"{p.source}#{p.section}", u.lead, u.items))  # fmt: skip
         return out
 
     def _embed(self, texts: list[str]) -> list[list[float]]:
@@ -423,6 +431,7 @@ class ExtractiveAnswerer:
         closest = sim[row[id(lead)]].copy()
         left = np.ones(len(pool), dtype=bool)
         left[row[id(lead)]] = False
+        waiting: dict[tuple[int, int], int] = {}  # the sentence an anaphoric point leans on -> that point
         while left.any() and len(chosen) < MAX_POINTS[audience]:
             gain = scores - diversity * closest
             if overview:
@@ -441,14 +450,17 @@ class ExtractiveAnswerer:
             if is_anaphoric(pick.text) and not any(
                 s.passage == pick.passage and s.position == pick.position - 1 for s in chosen
             ):
-                continue  # "This includes ..." without the sentence it leans on
+                # "This includes ..." without the sentence it leans on: it waits for that sentence to be chosen
+                waiting[(pick.passage, pick.position - 1)] = i
+                continue
             g = gist(pick.text)
             lead_in = _lead_in(pick.text)
             if lead_in:  # one item of a list whose other items are points already: the item is what it says
                 g = gist(pick.text[len(lead_in) :])
-                same = [_lead_in(s.text) == lead_in for s in chosen]
+                same = [_list_of(_lead_in(s.text)) == _list_of(lead_in) for s in chosen]
                 said_here = [
-                    gist(s.text[len(lead_in) :]) if m else e for s, m, e in zip(chosen, same, gists, strict=True)
+                    gist(s.text[len(_lead_in(s.text)) :]) if m else e
+                    for s, m, e in zip(chosen, same, gists, strict=True)
                 ]
             else:
                 same = [False] * len(chosen)
@@ -474,6 +486,9 @@ class ExtractiveAnswerer:
             chosen.append(pick)
             gists.append(g)
             closest = np.maximum(closest, sim[i])
+            j = waiting.pop((pick.passage, pick.position), None)
+            if j is not None:
+                left[j] = True
         return chosen
 
     def generate(
@@ -512,6 +527,7 @@ class ExtractiveAnswerer:
                              analysis.yes_no, overview)  # fmt: skip
         if not chosen:
             return
+        chosen = join_lists(chosen, cands, complete=analysis.wants_list)
         correction = self._correction(analysis, chosen, cands)
         if correction is not None:
             fig, c = correction
@@ -574,6 +590,47 @@ class ExtractiveAnswerer:
             if m:
                 return m.group(0), c
         return None
+
+
+def join_lists(chosen: Sequence[Candidate], pool: Sequence[Candidate], complete: bool = False) -> list[Candidate]:
+    """Items of one list shown as one point, where the first of them was chosen: the lead-in once, then the items
+    in the document's order ("Tell your doctor ... signs of infection: fever or chills; cough ..."), not each item
+    after its own copy of the lead-in. For a list question (``complete``) the point takes every item of that list
+    among ``pool`` (the units that passed the answerer's filters): the list is the answer, and the ranker, the
+    relevance floor and the per-source cap had each cut a share of its items. An item whose list is already shown
+    from an overlapping passage is not shown again."""
+    groups: dict[tuple[int, str], list[Candidate]] = {}
+    for c in chosen:
+        if c.lead and c.items:
+            groups.setdefault((c.passage, c.lead), []).append(c)
+    if complete:
+        for c in pool:
+            key = (c.passage, c.lead)
+            if key in groups and all(c.position != g.position for g in groups[key]):
+                groups[key].append(c)
+    out: list[Candidate] = []
+    shown: dict[str, set[str]] = {}
+    for c in chosen:
+        if not (c.lead and c.items):
+            out.append(c)
+            continue
+        members = groups.pop((c.passage, c.lead), None)
+        if members is None:
+            continue  # folded into the point of its list's first chosen item
+        members.sort(key=lambda m: m.position)
+        items = list(dict.fromkeys(i for m in members for i in m.items))
+        said = shown.setdefault(c.lead, set())
+        if said.issuperset(items):
+            continue  # the same list, from an overlapping passage
+        said.update(items)
+        if len(members) == 1:
+            out.append(c)
+            continue
+        text = f"{c.lead}: {'; '.join(items)}"
+        out.append(replace(c, text=text if re.search(r"[.!?]$", text) else f"{text}.", items=tuple(items),
+                           start=members[0].start, end=max(m.end for m in members),
+                           score=max(m.score for m in members)))  # fmt: skip
+    return out
 
 
 # Timings that answer each other wrongly: "before starting" is not "after the last dose" nor "while on it";

@@ -55,9 +55,13 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _ITEM_END = re.compile(r"(?:[\s.;,]+(?:or|and))?[\s.;,]*$")
 # A package leaflet's frequency classes (the EU template's wording), which a converted leaflet may glue to the
 # end of the last item before them: "- cough Common (may affect up to 1 in 10 people)".
-_FREQUENCY_CLASS = re.compile(
-    r"\s((?:Very common|Common|Uncommon|Rare|Very rare|Not known)\s*\((?:may affect|it is not known|frequency)[^)]*\))$"
+_CLASS = (
+    r"(?:Very common|Common|Uncommon|Rare|Very rare|Not known)\s*"
+    r"\((?:may affect|may occur|it is not known|frequency|not known)[^)]*\)"
 )
+_FREQUENCY_CLASS = re.compile(rf"\s({_CLASS})$")
+# ... or list as an item of its own ("- Very common (may affect more than 1 in 10 people)"), heading the items after it
+_CLASS_ITEM = re.compile(rf"{_CLASS}:?")
 NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]?|[A-Z][.)])\s+")  # "3. ", "4.1 ", "B) " before a heading
 SHORT_ITEM_WORDS = 14  # items this short are joined with their lead-in into one unit
 
@@ -71,6 +75,8 @@ class AnswerUnit:
     end: int
     heading: str = ""  # the (run-in) heading it sits under, "" if none
     position: int = 0  # order among the passage's units: sources put the key statement first
+    lead: str = ""  # a list item's lead-in, which ``text`` opens with ("... signs of infection"); "" if none
+    items: tuple[str, ...] = ()  # the list's items ``text`` states after the lead-in, as written
 
 
 def has_verb(text: str) -> bool:
@@ -182,6 +188,14 @@ def _is_lead_in(text: str) -> bool:
     return bare.endswith(":") or (not _TERMINAL.search(bare) and len(bare.split()) <= 14)
 
 
+def _class_lead(lead: str, cls: str) -> str:
+    """The lead-in of the items under a frequency class: the class, after the list's own lead-in unless that is a
+    class itself ("The following infections have been seen ... — Common (may affect up to 1 in 10 people)")."""
+    if not lead or _CLASS_ITEM.fullmatch(lead) or len(lead.split()) > 25:
+        return cls
+    return f"{lead} — {cls}"
+
+
 def _blocks(text: str) -> list[list[tuple[int, int]]]:
     """Sentence spans grouped by line: a bullet with two sentences is one list item."""
     out: list[list[tuple[int, int]]] = []
@@ -210,8 +224,8 @@ def units(text: str, label: str = "") -> tuple[AnswerUnit, ...]:
     out: list[AnswerUnit] = []
     heading = ""
 
-    def add(unit_text: str, start: int, end: int) -> None:
-        out.append(AnswerUnit(unit_text, start, end, heading, len(out)))
+    def add(unit_text: str, start: int, end: int, lead: str = "", items: tuple[str, ...] = ()) -> None:
+        out.append(AnswerUnit(unit_text, start, end, heading, len(out), lead, items))
 
     def sentence(start: int, end: int) -> None:
         nonlocal heading
@@ -232,31 +246,40 @@ def units(text: str, label: str = "") -> tuple[AnswerUnit, ...]:
     def bulleted(b: list[tuple[int, int]]) -> bool:
         return bool(_BULLET.match(text[slice(*b[0])]))
 
-    def list_items(lead: str, items: list[list[tuple[int, int]]], lead_start: int) -> None:
-        """A list read with its lead-in; a frequency class glued to an item's end leads the items after it."""
+    def list_items(lead: str, items: list[list[tuple[int, int]]], lead_start: int, own: bool = True) -> None:
+        """A list read with its lead-in. A frequency class ("Very common (may affect more than 1 in 10 people)")
+        listed as an item, or glued to an item's end, leads the items after it: it is what "how common" asks. It is
+        read after the list's ``own`` lead-in, not after the section's name that stands in for a lead-in the chunk
+        before holds."""
+        outer = lead if own else ""
         groups: list[tuple[str, int, list[tuple[str, list[tuple[int, int]]]]]] = [(lead, lead_start, [])]
         for b in items:
             item = _ITEM_END.sub("", first(b))
+            if _CLASS_ITEM.fullmatch(item):
+                groups.append((_class_lead(outer, item.rstrip(":")), b[0][0], []))
+                continue
             glued = _FREQUENCY_CLASS.search(item)
             if glued and glued.start() > 0:
                 groups[-1][2].append((item[: glued.start()].rstrip(" .;"), b))
                 at = text.rfind(glued.group(1).split()[0], b[0][0], b[0][1])
-                groups.append((glued.group(1), at if at >= 0 else b[0][1], []))
+                groups.append((_class_lead(outer, glued.group(1)), at if at >= 0 else b[0][1], []))
             else:
                 groups[-1][2].append((item, b))
         for name, start, members in groups:
             if not members:
-                continue
+                continue  # a class with no item under it (the chunk ends there) is never shown alone
             firsts = [item for item, _ in members]
             blocks_ = [b for _, b in members]
             if all(len(b) == 1 for b in blocks_) and max(len(f.split()) for f in firsts) <= SHORT_ITEM_WORDS:
-                add(f"{name}: {'; '.join(firsts)}.", start, blocks_[-1][-1][1])
+                joined = f"{name}: {'; '.join(firsts)}."
+                if is_claim(joined):  # not "Possible side effects: flu.", a chunk's one item before a class
+                    add(joined, start, blocks_[-1][-1][1], name, tuple(firsts))
                 continue
             for item, b in members:  # long items stand alone, the first sentence read with its lead-in
                 joined = f"{name}: {item[:1].lower() + item[1:]}" if len(name.split()) <= 25 else item
                 joined = joined if _TERMINAL.search(joined) else joined + "."
                 if is_claim(joined):
-                    add(joined, b[0][0], b[0][1])
+                    add(joined, b[0][0], b[0][1], name if joined.startswith(name) else "", (item,))
                 for s, e in b[1:]:
                     sentence(s, e)
 
@@ -278,11 +301,13 @@ def units(text: str, label: str = "") -> tuple[AnswerUnit, ...]:
 
     i = 0
     section = NUMBERING.sub("", label).strip().rstrip(":")
-    if blocks and section and bulleted(blocks[0]) and not first(blocks[0]).endswith(":"):
+    opening = first(blocks[0]) if blocks else ""
+    inside = bool(blocks) and (bulleted(blocks[0]) or _is_item(opening, opening))  # an item's line, bulleted or not
+    if section and inside and not opening.endswith(":"):
         j = items_from(0)  # the passage opens inside a list: its lead-in is in the chunk before
         if all(not is_claim(first(b)) for b in blocks[:j]):
             heading = section
-            list_items(section, blocks[:j], blocks[0][0][0])
+            list_items(section, blocks[:j], blocks[0][0][0], own=False)
             i = j
     while i < len(blocks):
         block = blocks[i]
