@@ -54,6 +54,9 @@ class Judgement:
     reason: str
     span: tuple[int, int] | None  # best supporting sentence in the first cited passage that has one
     span_passage: int | None
+    # every supporting sentence, as (index of the cited passage, span): for a list claim ("... signs of infection:
+    # fever or chills; cough ..."), its lead-in's sentence and each item's, so each item's evidence is highlighted
+    spans: tuple[tuple[int, tuple[int, int]], ...] = ()
 
 
 class Judge(Protocol):
@@ -90,6 +93,11 @@ class HeuristicJudge:
                     best = (overlap, i, (start, end))
         coverage = len(words & pooled) / len(words) if words else 0.0
         score = coverage
+        parts = list_parts(claim_text)
+        spans = tuple(dict.fromkeys(sp for part in parts if (sp := _best_sentence(part, passages)) is not None))
+        if best is not None and not spans:
+            spans = ((best[1], best[2]),)
+        unlisted = [item for item in parts[1:] if not _covered(item, pooled)]
         if self.embedder is not None and best is not None and coverage < self.threshold:
             score = max(coverage, self._semantic(claim_text, passages))
         span = best[2] if best else None
@@ -100,9 +108,12 @@ class HeuristicJudge:
         if unknown:
             return Judgement(False, score, f"code(s) not in the cited passages: {', '.join(sorted(unknown))}",
                              span, span_passage)  # fmt: skip
+        if unlisted:  # one item of a joined list the passages do not state: the list as a whole may still read well
+            return Judgement(False, score, f"list item(s) not in the cited passages: {'; '.join(unlisted)}",
+                             span, span_passage)  # fmt: skip
         ok = coverage >= self.threshold or (score >= SEMANTIC_THRESHOLD and coverage >= 0.35)
         reason = "" if ok else f"weak support ({score:.2f} < {self.threshold:.2f})"
-        return Judgement(ok, score, reason, span, span_passage)
+        return Judgement(ok, score, reason, span, span_passage, spans)
 
     def _semantic(self, claim: str, passages: Sequence[Passage]) -> float:
         assert self.embedder is not None
@@ -112,6 +123,37 @@ class HeuristicJudge:
         vecs = self.embedder.embed_documents([claim, *sents])
         q = vecs[0]
         return max(sum(a * b for a, b in zip(q, v, strict=True)) / (_norm(q) * _norm(v) or 1.0) for v in vecs[1:])
+
+
+ITEM_SUPPORT = 0.5  # share of a list item's content words the cited passages must have
+
+
+def list_parts(claim: str) -> list[str]:
+    """A list claim's lead-in and items ("Signs include: fever or chills; cough." -> the lead-in, "fever or chills",
+    "cough"), or [] for a claim that is no list: items joined after a colon by semicolons."""
+    lead, sep, rest = claim.partition(": ")
+    if not sep or "; " not in rest or len(lead) > 300:
+        return []
+    return [lead, *(i.strip(" .") for i in rest.split("; ") if i.strip(" ."))]
+
+
+def _covered(item: str, pooled: set[str]) -> bool:
+    words = set(content_words(item))
+    return not words or len(words & pooled) / len(words) >= ITEM_SUPPORT
+
+
+def _best_sentence(part: str, passages: Sequence[Passage]) -> tuple[int, tuple[int, int]] | None:
+    """The passage sentence that states most of ``part``'s content words (ties: the shorter sentence, which says
+    the part and less else), or None when no sentence shares one."""
+    words = set(content_words(part))
+    best: tuple[float, int, int, tuple[int, int]] | None = None
+    for i, p in enumerate(passages):
+        for start, end in sentences(p.text):
+            shared = len(words & set(content_words(p.text[start:end])))
+            key = (shared / len(words) if words else 0.0, -(end - start))
+            if shared and (best is None or key > (best[0], best[1])):
+                best = (key[0], key[1], i, (start, end))
+    return (best[2], best[3]) if best else None
 
 
 def _norm(v: Sequence[float]) -> float:
@@ -165,6 +207,7 @@ def verify(answer: str, passages: Sequence[Passage], judge: Judge) -> Verified:
     dropped = 0
     renumber: dict[int, int] = {}
     spans: dict[int, tuple[int, int]] = {}
+    every: dict[int, list[tuple[int, int]]] = {}  # each citation's supporting sentences, in the order first met
     for prefix, body in _lines(answer):
         if not body.strip():
             if kept_lines and kept_lines[-1] != "":
@@ -195,13 +238,19 @@ def verify(answer: str, passages: Sequence[Passage], judge: Judge) -> Verified:
                 renumber.setdefault(n, len(renumber) + 1)
             if verdict.span is not None and verdict.span_passage is not None:
                 spans.setdefault(valid[verdict.span_passage], verdict.span)
+            for i, sp in verdict.spans or (
+                ((verdict.span_passage, verdict.span),) if verdict.span and verdict.span_passage is not None else ()
+            ):
+                if sp not in every.setdefault(valid[i], []):
+                    every[valid[i]].append(sp)
             new = tuple(renumber[n] for n in valid)
             kept.append(Sentence(text, new, True, verdict.score))
             parts.append(attach_citations(text, new))
         if parts:
             kept_lines.append(prefix + " ".join(parts))
     citations = tuple(
-        _citation(new, passages[old - 1], spans.get(old)) for old, new in sorted(renumber.items(), key=lambda x: x[1])
+        _citation(new, passages[old - 1], spans.get(old), tuple(sorted(every.get(old, ()))))
+        for old, new in sorted(renumber.items(), key=lambda x: x[1])
     )
     text = "\n".join(_prune_empty_headings(kept_lines)).strip()
     return Verified(text, tuple(kept), tuple(removed), citations, dropped)
@@ -246,7 +295,7 @@ def attach_citations(text: str, cites: Sequence[int]) -> str:
     return f"{text[: m.start()]} {marker}{m.group(1)}" if m else f"{text} {marker}"
 
 
-def _citation(n: int, p: Passage, span: tuple[int, int] | None) -> Citation:
+def _citation(n: int, p: Passage, span: tuple[int, int] | None, every: tuple[tuple[int, int], ...] = ()) -> Citation:
     return Citation(
         n=n,
         passage_id=p.id,
@@ -257,6 +306,7 @@ def _citation(n: int, p: Passage, span: tuple[int, int] | None) -> Citation:
         page=p.page,
         text=p.text,
         span=span,
+        spans=every or ((span,) if span else ()),
         start=p.start,
         end=p.end,
         primary=p.primary_for(*span) if span else p.primary,  # the quoted sentence's own paragraph

@@ -455,20 +455,20 @@ class ExtractiveAnswerer:
                 continue
             g = gist(pick.text)
             lead_in = _lead_in(pick.text)
-            if lead_in:  # one item of a list whose other items are points already: the item is what it says
-                g = gist(pick.text[len(lead_in) :])
-                same = [_list_of(_lead_in(s.text)) == _list_of(lead_in) for s in chosen]
-                said_here = [
-                    gist(s.text[len(_lead_in(s.text)) :]) if m else e
-                    for s, m, e in zip(chosen, same, gists, strict=True)
-                ]
-            else:
-                same = [False] * len(chosen)
-                said_here = gists
+            same = [bool(lead_in) and _list_of(_lead_in(s.text)) == _list_of(lead_in) for s in chosen]
             cosines = [0.0 if m else float(sim[row[id(pick)], row[id(s)]]) for s, m in zip(chosen, same, strict=True)]
-            if _restates(g, said_here, cosines):
+            others = [(e, c) for e, c, m in zip(gists, cosines, same, strict=True) if not m]
+            restated = _restates(g, [e for e, _ in others], [c for _, c in others])
+            if any(same):  # an item of a list whose other items are points already: the item is what it says
+                items = [gist(s.text[len(_lead_in(s.text)) :]) for s, m in zip(chosen, same, strict=True) if m]
+                restated = restated or _restates(gist(pick.text[len(lead_in) :]), items)
+            if restated:
                 # it says an earlier, shorter point and more: show it in that point's place
-                overlaps = [i for i, e in enumerate(gists) if _restates(g, [e]) or _restates(e, [g])]
+                overlaps = [
+                    i
+                    for i, (e, m) in enumerate(zip(gists, same, strict=True))
+                    if not m and (_restates(g, [e]) or _restates(e, [g]))
+                ]
                 k = overlaps[0] if len(overlaps) == 1 else -1
                 if k >= 0 and _adds_to(g, gists[k]) and not _VERDICT.match(chosen[k].text):
                     chosen[k] = pick

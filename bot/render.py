@@ -26,8 +26,8 @@ def answer_text(answer: Answer) -> str:
         lines += ["", "Sources:"]
         for c in answer.citations:
             lines.append(citation_line(c))
-            if c.span:
-                lines.append("    “" + " ".join(c.text[c.span[0] : c.span[1]].split()) + "”")
+            for s, e in c.spans or ((c.span,) if c.span else ()):  # each supporting sentence: a list's items too
+                lines.append("    “" + " ".join(c.text[s:e].split()) + "”")
     elif answer.status == "abstained" and answer.retrieved:
         lines += ["", "Closest passages:"]
         lines += [f"- {p.title} — {p.section} ({p.source})" for p in answer.retrieved[:3]]

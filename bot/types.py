@@ -56,6 +56,8 @@ class Citation:
     page: int | None
     text: str
     span: tuple[int, int] | None = None  # supporting span within ``text``, for highlighting
+    # every supporting span within ``text`` (``span`` among them), in text order: a list's lead-in and each item shown
+    spans: tuple[tuple[int, int], ...] = ()
     start: int = 0  # the passage's offsets in its source file
     end: int = 0
     primary: tuple[PrimarySource, ...] = ()  # what a reader opens to check the claim: label and url

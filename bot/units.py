@@ -62,6 +62,8 @@ _CLASS = (
 _FREQUENCY_CLASS = re.compile(rf"\s({_CLASS})$")
 # ... or list as an item of its own ("- Very common (may affect more than 1 in 10 people)"), heading the items after it
 _CLASS_ITEM = re.compile(rf"{_CLASS}:?")
+# A section named by a question (MedQuAD's "What is (are) X ?", "Do you have information about X"): no lead-in
+_ASKED = re.compile(r"\?$|^(?:do|does|is|are|can)\b", re.IGNORECASE)
 NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]?|[A-Z][.)])\s+")  # "3. ", "4.1 ", "B) " before a heading
 SHORT_ITEM_WORDS = 14  # items this short are joined with their lead-in into one unit
 
@@ -307,7 +309,8 @@ def units(text: str, label: str = "") -> tuple[AnswerUnit, ...]:
         j = items_from(0)  # the passage opens inside a list: its lead-in is in the chunk before
         if all(not is_claim(first(b)) for b in blocks[:j]):
             heading = section
-            list_items(section, blocks[:j], blocks[0][0][0], own=False)
+            if not _ASKED.search(section):  # "What is (are) Anaphylaxis ?: vomiting ..." reads as nothing
+                list_items(section, blocks[:j], blocks[0][0][0], own=False)
             i = j
     while i < len(blocks):
         block = blocks[i]

@@ -251,12 +251,19 @@ def safe_url(url: str) -> str | None:
     return None
 
 
-def highlighted(text: str, span: tuple[int, int] | list[int] | None) -> str:
-    """Passage text escaped, with the supporting span wrapped in ``<mark>``."""
-    if not span or not (0 <= span[0] < span[1] <= len(text)):
-        return _e(text)
-    s, e = int(span[0]), int(span[1])
-    return f"{_e(text[:s])}<mark>{_e(text[s:e])}</mark>{_e(text[e:])}"
+def highlighted(text: str, span: tuple[int, int] | list[int] | None, spans: Sequence[Sequence[int]] = ()) -> str:
+    """Passage text escaped, with each supporting span (``spans``, else ``span``) wrapped in ``<mark>``: a list's
+    lead-in and each of its items shown in the answer."""
+    given = spans or ([span] if span else [])
+    marks = sorted((int(s), int(e)) for s, e in given if 0 <= int(s) < int(e) <= len(text))
+    out: list[str] = []
+    at = 0
+    for s, e in marks:
+        if s < at:
+            continue  # overlapping spans: the first one marks it
+        out += [_e(text[at:s]), f"<mark>{_e(text[s:e])}</mark>"]
+        at = e
+    return "".join([*out, _e(text[at:])])
 
 
 def _where(source: str, source_url: str, page: int | None) -> str:
@@ -294,7 +301,7 @@ def citation_html(c: Citation, turn_no: int, compact: bool) -> str:
     head = f'<span class="cb-src-n">[{c.n}]</span>{primary}'
     doc = _e(c.title) + (f" — {_e(c.section)}" if c.section else "")
     where = f"{doc} · {_where(c.source, c.source_url, c.page)}"
-    body = f'<blockquote class="cb-src-text" tabindex="0">{highlighted(c.text, c.span)}</blockquote>'
+    body = f'<blockquote class="cb-src-text" tabindex="0">{highlighted(c.text, c.span, c.spans)}</blockquote>'
     if compact and any(p.url for p in c.primary):  # no link inside <summary> (a control in a control): below it
         where = f"{_primary_html(c)} · {where}"
     where = f'<div class="cb-src-where">{where}</div>'
