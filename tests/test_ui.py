@@ -217,7 +217,7 @@ def test_streamed_answer_links_each_marker_to_its_cited_source(live: Live, page:
     for i, c in enumerate(expected.citations):
         card = panel.nth(i)
         assert c.title in card.inner_text() and c.source in card.inner_text()
-        assert card.locator("mark").count() == 1
+        assert card.locator("mark").count() == len(c.spans) >= 1  # each sentence it supports (a list: each item)
     assert "Talk to your care team" in text
     assert "not medical advice" in page.inner_text("#cb-meta")
     assert "Offline mode" not in page.inner_text("body")  # not a developer banner on a patient's answer
@@ -430,7 +430,7 @@ def test_widget_answers_inside_an_iframe(live: Live, sites: ClinicSites, browser
         assert card.locator("details").get_attribute("open") is None  # folded until its marker is clicked
         answer.locator('a[href="#src-1-1"]').first.click()
         frame.locator("#src-1-1 details[open]").wait_for()
-        assert card.locator("mark").count() == 1
+        assert card.locator("mark").count() == len(expected.citations[0].spans) >= 1
     finally:
         context.close()
 

@@ -1,0 +1,177 @@
+"""Lists in package leaflets and NIH pages, written for the test about a made-up medicine, Zentrab.
+
+A list reaches the reader as one point: its lead-in once, then its items, each item verified and highlighted in
+its source (not "Tell your doctor ... signs of infection: fever." then "...: chills."); a frequency class
+("Very common (may affect more than 1 in 10 people)") leads the items under it and is never shown alone; a list
+question gets its list whole.
+"""
+
+from __future__ import annotations
+
+from bot.cite import HeuristicJudge, verify
+from bot.extractive import Candidate, ExtractiveAnswerer
+from bot.question import Entities, analyse
+from bot.render import answer_text
+from bot.types import Answer, Passage
+from bot.units import units
+from bot.web.ui import highlighted
+from tests.fakes import FakeEmbedder
+
+INFECTIONS = (
+    "- You might get infections more easily with Zentrab. The following infections have been seen in patients "
+    "treated with Zentrab:\n\n"
+    "- Very common (may affect more than 1 in 10 people)\n"
+    "- sore throat and runny nose (upper respiratory tract infection)\n"
+    "- flu\n"
+    "- Common (may affect up to 1 in 10 people)\n"
+    "- sinus infection\n"
+    "- bronchitis (bronchial tube inflammation)\n\n"
+    "Some of them might be serious.\n"
+)
+RISK = (
+    "Anyone can get zentritis, but those more likely to get it are people who\n\n"
+    "- were born to a mother who had zentritis at the time of the birth of the child\n"
+    "- are in contact with blood, needles, or body fluids at work in a hospital or a clinic\n"
+    "- live with someone who currently has an active zentritis infection at home with them\n"
+    "- have had more than one sex partner in the last 6 months or a sexually transmitted disease\n"
+    "- are on kidney dialysis, the process of filtering wastes and extra water from the blood\n"
+    "- are taking medicines that suppress the immune system, such as steroids or chemotherapy\n"
+    "- have lived in or travel often to parts of the world where zentritis is very common\n\n"
+    "Zentritis is an infection of the liver caused by the zentritis virus.\n"
+)
+
+
+class _AdmitAll:
+    def admits(self, pick: Candidate, chosen: list[Candidate]) -> bool:
+        return True
+
+
+def test_a_frequency_class_listed_as_an_item_leads_the_items_under_it_and_is_never_shown_alone() -> None:
+    """The class was read as one more item ("...: Very common (may affect ...); sore throat ...; flu; Common (...);
+    sinus infection ..."), so "how common is flu?" could not be answered from it and the class read as a claim."""
+    got = {u.text: u for u in units(INFECTIONS)}
+    very = "The following infections have been seen in patients treated with Zentrab — Very common (may affect more "
+    common = "The following infections have been seen in patients treated with Zentrab — Common (may affect up to "
+    assert f"{very}than 1 in 10 people): sore throat and runny nose (upper respiratory tract infection); flu." in got
+    assert f"{common}1 in 10 people): sinus infection; bronchitis (bronchial tube inflammation)." in got
+    assert not any("; Common (" in t or "people); " in t for t in got)  # a class is never one of the items
+    unit = got[f"{very}than 1 in 10 people): sore throat and runny nose (upper respiratory tract infection); flu."]
+    assert unit.items == ("sore throat and runny nose (upper respiratory tract infection)", "flu")
+    assert "Very common" in INFECTIONS[unit.start : unit.end] and INFECTIONS[unit.start : unit.end].endswith("flu")
+
+
+def test_a_passage_opening_inside_a_list_of_plain_lines_reads_them_under_its_section() -> None:
+    """A chunk that began after the lead-in of an unbulleted list took its first item for the lead-in of the rest
+    ("hives: redness of the face or skin; ...")."""
+    text = "hives\n\nredness of the face or skin\n\nwheezing\n\nIf you have a reaction, you will be given medicines.\n"
+    got = [u.text for u in units(text, "4. Possible side effects")]
+    assert got[0] == "Possible side effects: hives; redness of the face or skin; wheezing."
+    assert not any(t.startswith("hives:") for t in got)
+
+
+def test_a_section_named_by_a_question_is_no_lead_in_for_the_items_a_chunk_opens_with() -> None:
+    text = "- Gut - vomiting, diarrhea, cramps\n- Nervous system - dizziness or fainting\n\nCall 9-1-1 if severe.\n"
+    got = [u.text for u in units(text, "What is (are) Zentrab allergy ?")]
+    assert not any(t.startswith("What is (are)") for t in got), got
+
+
+def _answer(question: str, passages: list[Passage], audience: str = "patient") -> str:
+    answerer = ExtractiveAnswerer(FakeEmbedder(), stop_rule=_AdmitAll())
+    return "".join(answerer.generate(question, passages, audience))  # type: ignore[arg-type]
+
+
+RISK_PAGE = Passage("p1", RISK, "Zentritis (NIDDK)", "Who is at risk for zentritis?", "zentritis.md",
+                    audience="patient", dense_score=0.6, rank=1)  # fmt: skip
+
+
+def test_items_of_one_list_are_one_point_with_the_lead_in_once() -> None:
+    """Each long item had been its own point after its own copy of the lead-in."""
+    answer = _answer("Are people on kidney dialysis or in contact with blood at work more likely to get zentritis?",
+                     [RISK_PAGE])  # fmt: skip
+    assert answer.count("those more likely to get it are people who") == 1, answer
+    point = next(line for line in answer.splitlines() if "people who:" in line)
+    assert "kidney dialysis" in point and "blood, needles" in point, answer
+    # in the document's order, each item after a semicolon
+    assert point.index("blood, needles") < point.index("kidney dialysis")
+
+
+def test_a_list_question_gets_every_item_of_its_list() -> None:
+    """Five points from one source at most, and the relevance floor, had cut the list short."""
+    assert analyse("Who is more likely to get zentritis?", Entities.from_passages([])).wants_list
+    answer = _answer("Who is more likely to get zentritis?", [RISK_PAGE])
+    for item in ("born to a mother", "blood, needles", "live with someone", "sex partner", "kidney dialysis",
+                 "suppress the immune system", "travel often"):  # fmt: skip
+        assert item in answer, (item, answer)
+    assert answer.count("more likely to get it are people who") == 1, answer
+
+
+def test_list_questions_are_recognised_by_what_they_ask_for() -> None:
+    none = Entities.from_passages([])
+    for question in ("Which populations are at increased risk of zentritis?", "Causes of secondary zentritis?",
+                     "Which infections are typical with Zentrab?", "What kinds of zentritis are there?"):  # fmt: skip
+        assert analyse(question, none).wants_list, question
+    assert not analyse("How long does a Zentrab infusion take?", none).wants_list
+
+
+def _candidate(passage: int, text: str, position: int, score: float, vector: tuple[float, ...]) -> Candidate:
+    return Candidate(passage, text, 0, len(text), score, 0.6, vector, frozenset(), position)
+
+
+def test_a_point_leaning_on_the_sentence_before_waits_for_it_rather_than_being_dropped() -> None:
+    """ "Other exceptions are people who have: ..." came up before the sentence it follows and was dropped for
+    good, though that sentence was chosen next."""
+    lead = _candidate(1, "Everyone 6 months of age and older should get a zentritis vaccine every season.", 0, 1.0,
+                      (1.0, 0.0, 0.0, 0.0))  # fmt: skip
+    other = _candidate(2, "Other exceptions are people who have: had reactions to the vaccine before; a fever.", 1,
+                       0.9, (0.0, 1.0, 0.0, 0.0))  # fmt: skip
+    first = _candidate(2, "People with egg allergies should check with their doctors before getting a vaccine.", 0,
+                       0.8, (0.0, 0.0, 1.0, 0.0))  # fmt: skip
+    chosen = ExtractiveAnswerer(FakeEmbedder(), stop_rule=_AdmitAll()).select(
+        [lead, other, first], "patient", ["", "a", "b"], []
+    )
+    assert [c.text for c in chosen] == [lead.text, first.text, other.text]
+
+
+def test_a_list_that_says_another_list_and_more_takes_its_place() -> None:
+    """The same signs listed in two sections of a leaflet, under two wordings of the lead-in, were both shown."""
+    short = _candidate(1, "Tell your nurse straight away if you notice any of these signs of infection: fever or "
+                          "chills; cough which does not go away.", 0, 1.0, (1.0, 0.0, 0.0))  # fmt: skip
+    longer = _candidate(2, "Tell your nurse straight away if you notice any of these signs of infection during "
+                           "treatment: fever or chills; cough which does not go away; cold sores.", 0, 0.9,
+                        (0.0, 1.0, 0.0))  # fmt: skip
+    other = _candidate(3, "Your nurse will wait until the infection is resolved before giving you Zentrab.", 0, 0.8,
+                       (0.0, 0.0, 1.0))  # fmt: skip
+    chosen = ExtractiveAnswerer(FakeEmbedder(), stop_rule=_AdmitAll()).select(
+        [short, longer, other], "patient", ["", "a", "b", "c"], []
+    )
+    assert [c.text for c in chosen] == [longer.text, other.text]
+
+
+SIGNS = (
+    "Tell your nurse straight away if you notice any of these signs of infection:\n\n"
+    "- fever or chills\n- cough which does not go away\n- cold sores on the lips\n\n"
+    "Your nurse will wait until the infection is resolved before giving you Zentrab.\n"
+)
+SIGNS_PAGE = Passage("p1", SIGNS, "Zentrab leaflet", "Infections", "zentrab.md", audience="patient")
+
+
+def test_each_item_of_a_list_point_is_verified_and_highlighted_in_its_source() -> None:
+    """One span per citation had marked only the lead-in; and an item no passage states rode on the others."""
+    judge = HeuristicJudge()
+    lead = "Tell your nurse straight away if you notice any of these signs of infection"
+    claim = f"{lead}: fever or chills; cold sores [1]."
+    out = verify(claim, [SIGNS_PAGE], judge)
+    assert out.supported_claims == 1
+    quoted = [SIGNS[s:e] for s, e in out.citations[0].spans]
+    assert quoted == ["Tell your nurse straight away if you notice any of these signs of infection:",
+                      "- fever or chills", "- cold sores on the lips"]  # fmt: skip
+    assert "cough" not in " ".join(quoted)  # an item the answer does not show is not marked
+    html = highlighted(SIGNS, out.citations[0].span, out.citations[0].spans)
+    assert html.count("<mark>") == 3
+    shown = answer_text(Answer("q", out.text, "answered", "patient", out.sentences, out.citations))
+    assert "“- fever or chills”" in shown and "“- cold sores on the lips”" in shown
+
+    forged = "Tell your nurse straight away if you notice any of these signs of infection: fever or chills; " \
+             "cough which does not go away; a purple tongue [1]."  # fmt: skip
+    out = verify(forged, [SIGNS_PAGE], judge)
+    assert out.supported_claims == 0 and "purple tongue" in out.removed[0].reason
