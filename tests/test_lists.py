@@ -175,3 +175,12 @@ def test_each_item_of_a_list_point_is_verified_and_highlighted_in_its_source() -
              "cough which does not go away; a purple tongue [1]."  # fmt: skip
     out = verify(forged, [SIGNS_PAGE], judge)
     assert out.supported_claims == 0 and "purple tongue" in out.removed[0].reason
+
+
+def test_a_list_question_ends_with_its_list() -> None:
+    """Points ranked after the whole list were shown too, almost all of them past the answer."""
+    page = Passage("p2", RISK.replace("Zentritis is an infection", "Zentritis is a rare infection"), "Zentritis",
+                   "About zentritis", "zentritis-2.md", audience="patient", dense_score=0.6, rank=2)  # fmt: skip
+    answer = _answer("Who is more likely to get zentritis?", [RISK_PAGE, page])
+    last = [line for line in answer.splitlines() if line.strip()][-2]  # the line before "Talk to your care team"
+    assert "people who:" in last and "Zentritis is" not in answer, answer
