@@ -27,7 +27,7 @@ ASPECTS: dict[str, str] = {
     r"|\bfrequen(?:cy|tly)\b(?! of)|\binfusions? (?:will|is|are) (?:be )?given\b|\bhow (?:is|are) \w+ given\b"
     r"|\bmissed\b|\bforg[eo]t\b|\bweek \d|\bmonthly\b|\bhow long (?:to|should) (?:use|take)\b",
     "side_effects": r"\bside[- ]effects?\b|\badverse\b|\breactions?\b|\bundesirable\b|\bsigns?\b|\bsymptoms?\b"
-    r"|\bcomplications?\b",
+    r"|\bcomplications?\b|\bAEs?\b",  # "AEs": adverse events, as clinicians write them
     "storage": r"\bstor(?:e|ed|age|ing)\b|\brefrigerat|\bfridge\b|\broom temperature\b|\bfreez|\bshelf\b|\bexpir",
     # pregnancy and breastfeeding apart: "and while breastfeeding?" after a pregnancy question asks something new
     "pregnancy": rf"\bpregnan|\bcontracept|\bbirth control\b|\bunborn\b|\bfertil|\bconceiv|{_CHILD}",

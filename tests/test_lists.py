@@ -184,3 +184,10 @@ def test_a_list_question_ends_with_its_list() -> None:
     answer = _answer("Who is more likely to get zentritis?", [RISK_PAGE, page])
     last = [line for line in answer.splitlines() if line.strip()][-2]  # the line before "Talk to your care team"
     assert "people who:" in last and "Zentritis is" not in answer, answer
+
+
+def test_adverse_events_written_as_aes_ask_for_side_effects() -> None:
+    """ "Most frequent AEs with ofatumumab?" was read as about nothing in particular and answered with indications."""
+    none = Entities.from_passages([])
+    assert "side_effects" in analyse("Most frequent AEs with Zentrab in RMS?", none).aspects
+    assert "side_effects" not in analyse("How is Zentrab given?", none).aspects
