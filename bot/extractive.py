@@ -43,7 +43,7 @@ from bot.rank import FEATURES, UnitView, features, is_anaphoric, load_ranker, sh
 from bot.stop import Admits, load_stop_rule
 from bot.text import collapse_acronyms, content_words, numbers, sentences, strip_citations
 from bot.types import Audience, Passage
-from bot.units import AnswerUnit, units
+from bot.units import AnswerUnit, classes_asked, frequency_class, units
 from bot.voice import third_person
 from ingest.embed import Embedder
 from ingest.lexical import LexicalIndex
@@ -258,6 +258,7 @@ class ExtractiveAnswerer:
         wanted = [frozenset(k.split("|")) for k in analysis.entities]
         wanted_products = {g for g in wanted if g in entities.products}
         raw: list[tuple[int, AnswerUnit, str]] = []
+        frequencies = classes_asked(question)
         for number, p in enumerate(passages, start=1):
             if wanted_products:
                 doc = entities.products_in(p.title)
@@ -272,6 +273,8 @@ class ExtractiveAnswerer:
                     continue
                 if u.text[:1].islower():
                     continue  # "if you plan to have any vaccinations.": a list item torn from its lead-in
+                if frequencies and frequency_class(u.lead) not in frequencies | {""}:
+                    continue  # "Very common AEs?": not the items of another frequency class
                 if not is_factual(u.text):
                     continue  # "talk to your doctor ..." reads as advice, and the verifier would show it uncited
                 raw.append((number, u, f"{u.heading} {p.section.split(' > ')[-1]}"))

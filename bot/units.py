@@ -62,10 +62,40 @@ _CLASS = (
 _FREQUENCY_CLASS = re.compile(rf"\s({_CLASS})$")
 # ... or list as an item of its own ("- Very common (may affect more than 1 in 10 people)"), heading the items after it
 _CLASS_ITEM = re.compile(rf"{_CLASS}:?")
+_CLASS_NAME = re.compile(r"(?:^|— )(Very common|Common|Uncommon|Rare|Very rare|Not known)\s*\(")
+# The classes a question names: "most common", "really common" and "most frequent" ask for the commonest class, a bare
+# "common" ("which common side effects") for the two common ones, as everyday speech uses it.
+_CLASS_ASKED = (
+    ("very common", re.compile(r"\b(?:very|really|most|the most) common\b|\bmost frequent\b", re.I)),
+    ("uncommon", re.compile(r"\buncommon\b", re.I)),
+    ("very rare", re.compile(r"\bvery rare\b", re.I)),
+    ("rare", re.compile(r"(?<!very )\brare\b", re.I)),
+)
+_BARE_COMMON = re.compile(r"(?<!very )(?<!really )(?<!most )(?<!how )(?<!\bun)\bcommon(?:ly)?\b", re.I)
+
+
+def frequency_class(lead: str) -> str:
+    """The frequency class a list's lead-in names ("very common"), or "" for a lead-in that names none."""
+    m = _CLASS_NAME.search(lead)
+    return m.group(1).lower() if m else ""
+
+
+def classes_asked(question: str) -> frozenset[str]:
+    """The frequency classes a question asks for ("Very common AEs with X?"), empty when it names none; a
+    question asking for a class is not answered from the items of another ("Common (…): oral herpes")."""
+    found = {name for name, rx in _CLASS_ASKED if rx.search(question)}
+    if _BARE_COMMON.search(question):
+        found |= {"very common", "common"}
+    if "rare" in found:
+        found.add("very rare")
+    return frozenset(found)
+
+
 # A section named by a question (MedQuAD's "What is (are) X ?", "Do you have information about X"): no lead-in
 _ASKED = re.compile(r"\?$|^(?:do|does|is|are|can)\b", re.IGNORECASE)
 NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]?|[A-Z][.)])\s+")  # "3. ", "4.1 ", "B) " before a heading
 SHORT_ITEM_WORDS = 14  # items this short are joined with their lead-in into one unit
+MIN_SECTION_ITEM_WORDS = 7  # is_claim's length for a sentence it cannot see a verb in
 
 
 @dataclass(frozen=True)
@@ -254,6 +284,12 @@ def units(text: str, label: str = "") -> tuple[AnswerUnit, ...]:
         read after the list's ``own`` lead-in, not after the section's name that stands in for a lead-in the chunk
         before holds."""
         outer = lead if own else ""
+
+        def stands(joined: str) -> bool:
+            """A claim; under the section's name, one of full length: the overlapping chunk before holds a short
+            item with its own lead-in ("Possible side effects: oral herpes." is "Common (…): oral herpes.")."""
+            return is_claim(joined) and (own or len(joined.split()) >= MIN_SECTION_ITEM_WORDS)
+
         groups: list[tuple[str, int, list[tuple[str, list[tuple[int, int]]]]]] = [(lead, lead_start, [])]
         for b in items:
             item = _ITEM_END.sub("", first(b))
@@ -274,13 +310,13 @@ def units(text: str, label: str = "") -> tuple[AnswerUnit, ...]:
             blocks_ = [b for _, b in members]
             if all(len(b) == 1 for b in blocks_) and max(len(f.split()) for f in firsts) <= SHORT_ITEM_WORDS:
                 joined = f"{name}: {'; '.join(firsts)}."
-                if is_claim(joined):  # not "Possible side effects: flu.", a chunk's one item before a class
+                if stands(joined):  # not "Possible side effects: flu.", a chunk's one item before a class
                     add(joined, start, blocks_[-1][-1][1], name, tuple(firsts))
                 continue
             for item, b in members:  # long items stand alone, the first sentence read with its lead-in
                 joined = f"{name}: {item[:1].lower() + item[1:]}" if len(name.split()) <= 25 else item
                 joined = joined if _TERMINAL.search(joined) else joined + "."
-                if is_claim(joined):
+                if stands(joined):
                     add(joined, b[0][0], b[0][1], name if joined.startswith(name) else "", (item,))
                 for s, e in b[1:]:
                     sentence(s, e)

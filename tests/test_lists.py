@@ -191,3 +191,33 @@ def test_adverse_events_written_as_aes_ask_for_side_effects() -> None:
     none = Entities.from_passages([])
     assert "side_effects" in analyse("Most frequent AEs with Zentrab in RMS?", none).aspects
     assert "side_effects" not in analyse("How is Zentrab given?", none).aspects
+
+
+CLASSES = (
+    "Very common (may affect more than 1 in 10 people)\n\n"
+    "- injection-site reactions, such as redness, pain and swelling where Zentrab was injected\n"
+    "- urinary tract infections\n\n"
+    "Common (may affect up to 1 in 10 people)\n\n"
+    "- oral herpes infections\n"
+    "- chest infections\n"
+)
+CLASS_PAGE = Passage("p1", CLASSES, "Zentrab leaflet", "4. Possible side effects", "zentrab.md", audience="patient",
+                     dense_score=0.6, rank=1)  # fmt: skip
+
+
+def test_a_question_naming_a_frequency_class_is_answered_from_that_class_only() -> None:
+    """ "Very common AEs with ofatumumab?" opened with "Common (may affect up to 1 in 10 people): ..."."""
+    answer = _answer("Which very common infections may affect people on Zentrab?", [CLASS_PAGE])
+    assert "urinary tract infections" in answer and "oral herpes" not in answer, answer
+    both = _answer("Which common infections may affect people on Zentrab?", [CLASS_PAGE])  # everyday "common": both
+    assert "urinary tract infections" in both and "oral herpes" in both, both
+
+
+def test_a_short_item_a_chunk_opens_with_is_not_read_under_the_section_name() -> None:
+    """ "Possible side effects: oral herpes." stood as a claim (and a fragment to a reader); the chunk before holds
+    the item under its own class."""
+    text = "- decrease in the blood level of a protein called immunoglobulin M, which helps protect against infection\n"
+    text += "- oral herpes\n"
+    got = [u.text for u in units(text, "4. Possible side effects")]
+    assert "Possible side effects: oral herpes." not in got
+    assert any(t.startswith("Possible side effects: decrease in the blood level") for t in got), got
