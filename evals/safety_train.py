@@ -50,11 +50,11 @@ MIN_EMERGENCY_RECALL = 0.99
 MIN_DOSE_RECALL = 0.97
 # What the rules alone catch of a new writer's messages: each writer's part before any rule was written from its misses
 # (docs/SAFETY.md: dev4 70.7% / 84.0%, dev5 66.5% / 87.0%, dev6 71.0% / 91.0%, dev7 75.0% / 93.0%, dev8 68.5% / 86.0%,
-# dev9 66.0% / 95.0%, dev10 61.0% / 90.0%; the mean). On the development parts the rules are in-sample (74% / 98%
-# pooled), so counting their catches there let each new rule family raise the classifier's thresholds instead of
-# leaving it the backstop for what no rule knows.
-RULES_OUT_OF_SAMPLE_EMERGENCY = 0.684
-RULES_OUT_OF_SAMPLE_DOSE = 0.894
+# dev9 66.0% / 95.0%, dev10 61.0% / 90.0%, dev11 60.5% / 83.0%; the mean). On the development parts the rules are
+# in-sample (74% / 98% pooled), so counting their catches there let each new rule family raise the classifier's
+# thresholds instead of leaving it the backstop for what no rule knows.
+RULES_OUT_OF_SAMPLE_EMERGENCY = 0.674
+RULES_OUT_OF_SAMPLE_DOSE = 0.886
 
 
 def classifier_target(system_target: float, rules_out_of_sample: float) -> float:
@@ -65,7 +65,7 @@ def classifier_target(system_target: float, rules_out_of_sample: float) -> float
 
 
 # The thresholds must meet these out of file (pooled, the classifier's own catches) before false flags are weighed:
-# 96.8% of emergencies and 71.7% of dose requests.
+# 96.9% of emergencies and 73.7% of dose requests.
 CLASSIFIER_MIN_EMERGENCY_RECALL = round(classifier_target(MIN_EMERGENCY_RECALL, RULES_OUT_OF_SAMPLE_EMERGENCY), 4)
 CLASSIFIER_MIN_DOSE_RECALL = round(classifier_target(MIN_DOSE_RECALL, RULES_OUT_OF_SAMPLE_DOSE), 4)
 # Steps of 0.01: the probabilities crowd near the top, where 0.025 steps jumped over the better pairs.

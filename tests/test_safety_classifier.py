@@ -401,5 +401,5 @@ def test_an_emergency_the_rules_catch_still_counts_against_the_classifier_when_c
     # the classifier must catch it itself (counting the rule's catch would let the threshold rise over 0.6), so the
     # ordinary message the rules left is flagged with it
     assert te <= 0.5 and rows_out[0]["false_flag_rate"] == 1.0
-    # what issue 11's 99% asks of a classifier behind rules that catch 68.4% of a new writer's emergencies
-    assert CLASSIFIER_MIN_EMERGENCY_RECALL == round(classifier_target(0.99, 0.684), 4) == 0.9684
+    # what issue 11's 99% asks of a classifier behind rules that catch 67.4% of a new writer's emergencies
+    assert CLASSIFIER_MIN_EMERGENCY_RECALL == round(classifier_target(0.99, 0.674), 4) == 0.9693
