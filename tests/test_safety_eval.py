@@ -32,10 +32,14 @@ pytestmark = pytest.mark.integration
 # dev7, a seventh writer's, 97.0% 95.0% 2.7% as heldout4; dev8, an eighth writer's, 98.0% 91.0% 6.7% as heldout5;
 # dev9, a ninth writer's, 99.0% 98.0% 5.4% as heldout6; dev10, a tenth writer's, 96.0% 94.0% 5.0% as heldout7; dev11,
 # an eleventh writer's, 99.0% 92.0% 2.7% as heldout8).
-# The held-out part is scored, never tuned on (re-measured 2026-12-07 with the shipped model, after the retraining with
-# dev … dev11: unchanged): it meets issue 11's targets (docs/SAFETY.md).
+# The held-out parts are scored, never tuned on (re-measured 2026-12-07 with the shipped model, after the retraining
+# with dev … dev11): heldout meets issue 11's targets, heldout9 (a new writer's) the false-flag target only
+# (docs/SAFETY.md).
 FLOORS = {
     "heldout": {"emergency_recall": 0.995, "dose_recall": 0.97, "false_flag_rate": 0.02},  # 100% 97.9% 1.5%
+    # heldout9, a ninth new writer's, its third look (with the weights retrained on dev … dev11): 97.5% 85.0% 1.7%
+    # (before dev11's round and after it, with the weights trained with dev6: 97.0% 84.0% 1.7%)
+    "heldout9": {"emergency_recall": 0.97, "dose_recall": 0.845, "false_flag_rate": 0.02},
     # In-sample since the classifier was retrained with dev … dev11 (thresholds 0.68 / 0.93); every part's rules are
     # in-sample too (written from its misses). Each part's untuned figures are in the comment above.
     "dev": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.005},  # 100% 100% 0.27%
