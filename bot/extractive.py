@@ -76,6 +76,7 @@ FOLLOWUP_OWN_WEIGHT = 0.3
 VERDICT_MARGIN = 0.3
 DIVERSITY = 0.3  # maximal marginal relevance: a point's score less this times its cosine to the closest chosen one
 RELEVANCE_SPAN = 0.6  # points score within this (in cosine units) of the lead's score
+REMINDER = "As above: "  # marks a lead the conversation showed already
 # A clinician's overview of a broad question (``is_overview``) covers the aspects its evidence spans:
 OVERVIEW_DIVERSITY = 0.6  # a point close in meaning to one already made is worth less than in a narrow answer
 COVERAGE_BONUS = 0.3  # a point under a heading not yet covered is worth more ...
@@ -187,6 +188,14 @@ def _restates(g: Gist, said: Sequence[Gist], cosines: Sequence[float] = ()) -> b
         if i < len(cosines) and cosines[i] > SAME_MEANING and not nums - n:
             return True  # close in meaning only: a figure of its own ("not above 30 C") is a fact not yet said
     return False
+
+
+def _lead(pool: Sequence[Candidate], yes_no: bool) -> Candidate:
+    """The best unit that stands alone; for a yes/no question one that says yes or no, if nearly as good."""
+    lead = next((c for c in pool if not is_anaphoric(c.text)), pool[0])
+    if yes_no:
+        lead = next((c for c in pool if _VERDICT.match(c.text) and c.score >= lead.score - VERDICT_MARGIN), lead)
+    return lead
 
 
 def _lead_in(text: str) -> str:
@@ -414,15 +423,14 @@ class ExtractiveAnswerer:
         floor cut answers that gain from it), for a clinician it drops one above it that it expects to make the
         answer worse (where the floor let through sentences past the answer). An overview is not put to it."""
         pool = sorted(candidates, key=lambda c: -c.score)
-        if said:  # sentences already shown in this conversation
-            pool = [c for c in pool if not _restates(gist(c.text), said)]
+        if said and pool:  # sentences already shown in this conversation: only the best answer, as a reminder
+            best = _lead(pool, yes_no)  # ("Is that for every infusion?" is answered by the sentence just shown)
+            pool = [c for c in pool if c is best or not _restates(gist(c.text), said)]
         if not pool:
             return []
         sim = _cos_matrix([c.vector for c in pool], [c.vector for c in pool])
         row = {id(c): i for i, c in enumerate(pool)}
-        lead = next((c for c in pool if not is_anaphoric(c.text)), pool[0])
-        if yes_no:  # a yes/no question is best opened by a unit that says yes or no, if one is nearly as good
-            lead = next((c for c in pool if _VERDICT.match(c.text) and c.score >= lead.score - VERDICT_MARGIN), lead)
+        lead = _lead(pool, yes_no)
         chosen = [lead]
         gists = [gist(lead.text)]
         diversity = OVERVIEW_DIVERSITY if overview else DIVERSITY
@@ -526,8 +534,9 @@ class ExtractiveAnswerer:
             cands = [c for c in cands if passages[c.passage - 1].audience != "patient"] or cands
         if overview:
             cands = [replace(c, score=c.score + _overview_adjustment(c)) for c in cands]
-        chosen = self.select(cands, audience, [""] + [p.source for p in passages], earlier_sentences(earlier),
-                             analysis.yes_no, overview)  # fmt: skip
+        said = earlier_sentences(earlier)
+        chosen = self.select(cands, audience, [""] + [p.source for p in passages], said, analysis.yes_no,
+                             overview)  # fmt: skip
         if not chosen:
             return
         chosen = join_lists(chosen, cands, complete=analysis.wants_list)
@@ -542,15 +551,18 @@ class ExtractiveAnswerer:
         else:  # a leaflet speaks to the patient; a clinician is told about the patient
             chosen = [replace(c, text=third_person(c.text)) for c in chosen]
         first, rest = chosen[0], chosen[1:]
+        lead = attach_citations(first.text, [first.passage])
+        if said and _restates(gist(first.text), said):
+            lead = f"{REMINDER}{lead}"  # the reader sees it is the earlier answer again, not a new point
         if audience == "patient":
-            yield f"{attach_citations(first.text, [first.passage])}\n"
+            yield f"{lead}\n"
             if rest:
                 yield "\n"
                 for c in rest:
                     yield f"- {attach_citations(c.text, [c.passage])}\n"
             yield "\nTalk to your care team about what this means for you.\n"
             return
-        yield f"**Answer:** {attach_citations(first.text, [first.passage])}\n"
+        yield f"**Answer:** {lead}\n"
         groups = self._sections(rest, analysis)
         for heading, members in groups:
             yield f"\n**{heading}**\n"

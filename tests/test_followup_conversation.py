@@ -49,3 +49,17 @@ def test_a_follow_up_on_the_same_medicine_does_not_show_again_what_was_shown() -
     shown = "After you stop treatment with Vexora your blood level of B cells will gradually increase to normal [2]."
     answer = _answer("And how is it given?", [first], [shown])
     assert "gradually increase" not in answer, answer
+
+
+def test_a_follow_up_answered_by_a_sentence_already_shown_is_reminded_of_it_and_shown_nothing_else_again() -> None:
+    """The best answer to the follow-up was shown: it leads again, marked as a reminder and cited (the answer
+    used to filter it out and say nothing); every other sentence shown before stays out."""
+    first = "How is Zentrab given and what happens after stopping it?"
+    shown = (
+        "Zentrab is given as an infusion every 6 months [1].\n\n"
+        "- After you stop Zentrab, your blood B cells will gradually increase to normal levels [1]."
+    )
+    answer = _answer("And is it given as an infusion?", [first], [shown])
+    assert answer.startswith("As above: Zentrab is given as an infusion every 6 months [1]."), answer
+    assert "gradually increase" not in answer, answer
+    assert "As above" not in _answer("And is it given as an infusion?", [first], []), "nothing was shown before"
