@@ -65,3 +65,10 @@ def reply_content(answer: Answer) -> str:
     """Answer text, then its sources and the audience's disclaimer: what a plain chat client shows."""
     parts = [answer.text, sources_text(answer), answer.disclaimer]
     return "\n\n".join(p for p in parts if p)
+
+
+def reply_answer(content: str) -> str:
+    """The answer of a ``reply_content`` a client sends back as an assistant message: its "Sources:" block
+    and what follows (the disclaimer) are not sentences the answer showed."""
+    head, sep, _ = content.partition("\n\nSources:\n")
+    return head if sep else content

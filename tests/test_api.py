@@ -69,8 +69,10 @@ def _request(*messages: tuple[str, str], **extra: Any) -> ChatRequest:
 
 
 def test_request_maps_to_question_history_and_audience() -> None:
-    req = _request(("user", "first?"), ("assistant", "an answer"), ("user", "second?"))
-    assert parse_request(req) == ("second?", ["first?"], "patient")
+    req = _request(("user", "first?"), ("assistant", "An answer [1].\n\nSources:\n[1] a.md\n\nNot advice."),
+                   ("user", "second?"))  # fmt: skip
+    earlier = [{"role": "user", "content": "first?"}, {"role": "assistant", "content": "An answer [1]."}]
+    assert parse_request(req) == ("second?", earlier, "patient")  # the answer sent back, without its sources
     assert parse_request(_request(("system", "You answer clinicians."), ("user", "q")))[2] == "clinician"
     parts = ChatRequest.model_validate({"messages": [{"role": "user", "content": [{"type": "text", "text": "q"}]}]})
     assert parse_request(parts)[0] == "q"
@@ -137,6 +139,37 @@ def test_chat_completions_endpoint(client: TestClient, bot: Bot) -> None:
     chunks = [json.loads(ln.removeprefix("data: ")) for ln in lines[:-1]]
     assert _content(chunks) == reply_content(expected)
     assert chunks[-1]["citations"] == body["citations"]
+
+
+def test_a_follow_up_sent_with_the_earlier_reply_is_not_answered_with_it_again(client: TestClient) -> None:
+    """An OpenAI client sends the conversation back, its earlier replies as assistant messages: the bot reads
+    what it already showed from them (it used to read only the user messages and send the same reply again)."""
+    first = {"role": "user", "content": "How often is ocrelizumab given?"}
+    reply = client.post("/v1/chat/completions", json={"messages": [first]}).json()["choices"][0]["message"]
+    assert "every 6 months" in reply["content"]
+    again = {"role": "user", "content": "Sorry, how often is it given?"}
+    r = client.post("/v1/chat/completions", json={"messages": [first, reply, again]})
+    content = r.json()["choices"][0]["message"]["content"]
+    assert content != reply["content"]
+    assert content.startswith("As above: Ocrelizumab is given as a 600 mg infusion every 6 months"), content
+
+
+def test_the_chat_passes_its_earlier_answers_to_the_bot() -> None:
+    """The UI's conversation as the bot reads it: each answered question followed by the answer it showed;
+    a turn that failed is left out."""
+    session = Session()
+    session.turns += [
+        Turn("How often?", "patient", [], answer=_answer("Every 6 months [1].")),
+        Turn("Broken?", "patient", ["How often?"], failed=True),
+        Turn("And infections?", "patient", ["How often?"], answer=_answer("More common [1].")),
+    ]
+    assert session.messages() == [
+        {"role": "user", "content": "How often?"},
+        {"role": "assistant", "content": "Every 6 months [1]."},
+        {"role": "user", "content": "And infections?"},
+        {"role": "assistant", "content": "More common [1]."},
+    ]
+    assert session.history() == ["How often?", "And infections?"]
 
 
 @pytest.mark.parametrize(

@@ -251,6 +251,21 @@ def test_followup_button_asks_its_question_on_topic(live: Live, page: Any) -> No
 
 
 @pytest.mark.browser
+def test_a_question_asked_again_is_not_answered_with_the_same_sentences(live: Live, page: Any) -> None:
+    """The chat passes its earlier answers to the bot, so asked again it shows what it has not shown yet (it
+    used to pass only the questions and show the same answer word for word); only a reminder may repeat."""
+    open_chat(page, live.url)
+    first = ask(page, Q_WBC, 1)
+    again = ask(page, f"Sorry, {Q_WBC[0].lower()}{Q_WBC[1:]}", 2)
+    cited = [s for s in re.split(r"(?<=[.!?])\s+", first) if re.search(r"\[\d+\]", s)]  # the claims, not the advice
+    shown = [re.sub(r"\s*\[\d+\]", "", s).strip("-• \n") for s in cited]
+    assert len(shown) >= 3, first
+    new = "\n".join(line for line in re.sub(r"\s*\[\d+\]", "", again).splitlines() if not line.startswith("As above"))
+    assert not [s for s in shown if s in new], again
+    assert page.locator(BOT_MSG).last.locator("a.cb-cite").count() >= 1  # its points keep their citations
+
+
+@pytest.mark.browser
 def test_audience_switch_changes_the_answer_style(live: Live, page: Any) -> None:
     open_chat(page, live.url)
     patient = ask(page, Q_WBC, 1)

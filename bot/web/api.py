@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot.answer import Bot, Event, InvalidQuestion
 from bot.cite import HeuristicJudge
-from bot.render import answer_dict, reply_content, sources_text
+from bot.render import answer_dict, reply_answer, reply_content, sources_text
 from bot.retrieve import Mode, Retriever
 from bot.types import Answer, Audience, Passage
 from bot.web.privacy import FAILED, log_failure
@@ -134,10 +134,13 @@ class ChatRequest(BaseModel):
     )
 
 
-def parse_request(req: ChatRequest, default: Audience = "patient") -> tuple[str, list[str], Audience]:
-    """Last user message = question, earlier user messages = history, audience from the extra field or system."""
-    users = [m.text() for m in req.messages if m.role == "user"]
-    if not users:
+def parse_request(req: ChatRequest, default: Audience = "patient") -> tuple[str, list[dict[str, str]], Audience]:
+    """Last user message = question; the earlier user and assistant messages = history (the bot reads what it
+    already answered from the assistant ones, so a follow-up is not sent the same sentences again); audience
+    from the extra field or a system message."""
+    turns = [m for m in req.messages if m.role in ("user", "assistant")]
+    last = next((i for i in range(len(turns) - 1, -1, -1) if turns[i].role == "user"), None)
+    if last is None:
         raise InvalidQuestion("the request has no user message")
     audience: Audience = default
     system = " ".join(m.text().lower() for m in req.messages if m.role in ("system", "developer"))
@@ -145,7 +148,9 @@ def parse_request(req: ChatRequest, default: Audience = "patient") -> tuple[str,
         audience = "clinician"
     if req.audience is not None:
         audience = req.audience
-    return users[-1], users[:-1], audience
+    history = [{"role": m.role, "content": reply_answer(m.text()) if m.role == "assistant" else m.text()}
+               for m in turns[:last]]  # fmt: skip
+    return turns[last].text(), history, audience
 
 
 def _extras(answer: Answer) -> dict[str, Any]:

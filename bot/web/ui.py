@@ -159,6 +159,15 @@ class Session:
         """Earlier questions that were answered (failed or refused input does not steer follow-ups)."""
         return [t.question for t in self.turns if t.answer is not None]
 
+    def messages(self) -> list[dict[str, str]]:
+        """The answered turns as chat messages, each question followed by the answer shown for it: the bot
+        reads its earlier answers from them, so a follow-up does not show again what the chat shows already."""
+        out = []
+        for t in self.turns:
+            if t.answer is not None:
+                out += [{"role": "user", "content": t.question}, {"role": "assistant", "content": t.answer.text}]
+        return out
+
 
 # ---------------------------------------------------------------- rendering (pure; tested without a browser)
 
@@ -495,6 +504,7 @@ def build_chat(bot: Bot, settings: Settings, store: FeedbackStore, compact: bool
                 "Please shorten it.",
             )
             return
+        conversation = session.messages()
         turn = Turn(question, audience, session.history(), markdown="_Searching the sources…_")
         session.turns.append(turn)
         turn_no = len(session.turns)
@@ -502,7 +512,7 @@ def build_chat(bot: Bot, settings: Settings, store: FeedbackStore, compact: bool
         yield view(session, audience, box="", choice=None if picked else audience)
         pacer = Pacer()
         try:
-            for event in bot.stream(question, audience, turn.history):
+            for event in bot.stream(question, audience, conversation):
                 answer = event.answer
                 if event.kind == "status":
                     turn.markdown = f"_{html.escape(event.text, quote=False)}_"
