@@ -47,6 +47,7 @@ MEAN_METRICS = (
     "fact_recall",
     "answer_precision",
     "duplicate_rate",
+    "repeat_rate",
     "fragment_rate",
     "wrong_entity_rate",
     "voice_mismatch",
@@ -74,7 +75,7 @@ OVERALL_METRICS = (
     *COUNT_METRICS,
     *LATENCY_METRICS,
 )
-SENTENCE_RATES = ("duplicate_rate", "fragment_rate", "wrong_entity_rate", "voice_mismatch")
+SENTENCE_RATES = ("duplicate_rate", "repeat_rate", "fragment_rate", "wrong_entity_rate", "voice_mismatch")
 LOWER_IS_BETTER = frozenset(
     {"uncited_claim_rate", "self_reference_rate", *SENTENCE_RATES, *COUNT_METRICS, *LATENCY_METRICS}
 )  # for the report's arrows only; --fail-under always means "fail when below"
@@ -258,6 +259,9 @@ def citation_scores(text: str, cited: Mapping[int, Passage], judge: Judge) -> Ci
 # duplicate_rate    share of shown sentences that restate an earlier one: at least 80% of the
 #                   shorter sentence's stemmed content words occur in the other (both >= 4 words),
 #                   unless each states a figure the other does not (then they are two facts).
+# repeat_rate       the same rule across turns: share of a follow-up's shown sentences that restate
+#                   a sentence an earlier answer of the conversation showed (a reminder the answer
+#                   marks as one, "As above: ...", counts too). Undefined for a first question.
 # fragment_rate     share of shown sentences that are not claims but pieces of a page: a heading
 #                   (no closing punctuation and either a question word first, "N. Title" or a
 #                   leaflet section title), a list lead-in (ends in ":" or a dangling "include",
@@ -528,25 +532,39 @@ def _inside_parentheses(text: str, pos: int) -> bool:
     return text.rfind("(", 0, pos) > text.rfind(")", 0, pos)
 
 
+def repeat_reasons(sentences: Sequence[str], earlier: Sequence[str]) -> list[str | None]:
+    """For each sentence, which sentence of the ``earlier`` answers it restates (``duplicate_reasons``' rule)."""
+    before = [c.text for text in earlier for c in shown_sentences(text)]
+    out = []
+    for sentence in sentences:
+        reason = duplicate_reasons([*before, sentence])[-1]
+        out.append(f"{reason} of the earlier answers" if reason else None)
+    return out
+
+
 def review_sentences(
     text: str,
     audience: str,
     turns: Sequence[str],
     support: Sequence[str] = (),
     cited_titles: Mapping[int, str] | None = None,
+    earlier: Sequence[str] = (),
 ) -> list[SentenceReview]:
-    """Every shown sentence of ``text`` with the sentence-level rules that flag it."""
+    """Every shown sentence of ``text`` with the sentence-level rules that flag it; ``earlier`` holds the
+    conversation's earlier answers."""
     shown = shown_sentences(text)
     asked = question_entities(turns)
     if audience == "clinician":  # a leaflet sentence is shown to a clinician about "the patient" (bot/voice.py)
         support = [*support, *(third_person(p) for p in support if second_person(p))]
     titles = cited_titles or {}
     duplicates = duplicate_reasons([c.text for c in shown])
+    repeats = repeat_reasons([c.text for c in shown], earlier)
     reviews = []
-    for claim, duplicate in zip(shown, duplicates, strict=True):
+    for claim, duplicate, repeat in zip(shown, duplicates, repeats, strict=True):
         plain = bare(claim.text)
         flags = {
             "duplicate_rate": duplicate,
+            "repeat_rate": repeat,
             "fragment_rate": fragment_reason(claim.text),
             "wrong_entity_rate": wrong_entity_reason(
                 claim.text, asked, [titles[n] for n in claim.citations if n in titles]
@@ -559,7 +577,7 @@ def review_sentences(
 
 
 def sentence_metrics(reviews: Sequence[SentenceReview]) -> dict[str, float | None]:
-    """answer_precision and the four flag rates of one answer (None when it shows no sentence)."""
+    """answer_precision and the flag rates of one answer (None when it shows no sentence)."""
     if not reviews:
         return {"answer_precision": None, **dict.fromkeys(SENTENCE_RATES)}
     judged = [r.supported_by_pattern for r in reviews if r.supported_by_pattern is not None]

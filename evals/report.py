@@ -24,6 +24,7 @@ GROUPS = (
 )
 FLAG_LABELS = {
     "duplicate_rate": "duplicate",
+    "repeat_rate": "shown in an earlier answer",
     "fragment_rate": "fragment",
     "wrong_entity_rate": "wrong entity",
     "voice_mismatch": "voice",

@@ -1,8 +1,9 @@
 """Run gold cases through the real ``Bot`` and write results.jsonl, summary.json and the reports.
 
-Each case is asked the way the chat UI asks it: the last turn is the question and the earlier
-turns are the history. One failing case is recorded as status ``error`` and the run goes on, so a
-single bad question never hides the other 149 results.
+Each case is asked the way the chat UI asks it: the last turn is the question, and each earlier
+turn was asked first, in order, of the same bot, its answer passed back as an assistant message, so
+a follow-up is scored knowing what the conversation has already shown. One failing case is recorded
+as status ``error`` and the run goes on, so a single bad question never hides the other 149 results.
 """
 
 from __future__ import annotations
@@ -39,11 +40,34 @@ def _cited_passages(answer: Answer) -> dict[int, Passage]:
     }
 
 
+def conversation(case: Case, bot: Bot, answered: dict[tuple[str, tuple[str, ...]], str | None]) -> list[dict[str, str]]:
+    """The case's earlier turns as the chat UI holds them: each asked in order of ``bot`` with the
+    conversation so far and followed by the answer it got; a turn that failed is left out, as the UI
+    leaves it out. ``answered`` keeps each conversation prefix's answer, so cases that open alike ask once."""
+    messages: list[dict[str, str]] = []
+    for i, turn in enumerate(case.history):
+        key = (case.audience, case.history[: i + 1])
+        if key not in answered:
+            try:
+                answered[key] = bot.ask(turn, case.audience, list(messages)).text
+            except Exception:  # the UI drops a turn that failed; the scored turn still runs
+                answered[key] = None
+        text = answered[key]
+        if text is not None:
+            messages += [{"role": "user", "content": turn}, {"role": "assistant", "content": text}]
+    return messages
+
+
 def case_metrics(
-    case: Case, answer: Answer | None, wall: float, judge: EvalJudge, checklists: Checklists | None = None
+    case: Case,
+    answer: Answer | None,
+    wall: float,
+    judge: EvalJudge,
+    checklists: Checklists | None = None,
+    earlier: Sequence[str] = (),
 ) -> tuple[dict[str, Any], list[Any], list[m.SentenceReview], list[str]]:
     """Every per-case metric (None where it does not apply), the judge's verdicts, the sentence
-    reviews and the checklist points the answer missed."""
+    reviews and the checklist points the answer missed; ``earlier`` holds the conversation's earlier answers."""
     status = answer.status if answer is not None else "error"
     out: dict[str, Any] = {"behavior_accuracy": 1.0 if m.behavior_of(status) == case.behavior else 0.0}
     retrieved = [p.source for p in answer.retrieved] if answer is not None else []
@@ -53,7 +77,7 @@ def case_metrics(
     shows_answer = answer is not None and status in ("answered", "partial")
     if answer is not None and shows_answer:
         titles = {c.n: c.title for c in answer.citations}
-        reviews = m.review_sentences(answer.text, case.audience, case.turns, case.support, titles)
+        reviews = m.review_sentences(answer.text, case.audience, case.turns, case.support, titles, earlier)
         scores = m.citation_scores(answer.text, _cited_passages(answer), judge)
         verdicts = scores.verdicts
         out["citation_recall"], out["citation_precision"] = scores.recall, scores.precision
@@ -69,6 +93,8 @@ def case_metrics(
             reading_grade=None,
         )
     out.update(m.sentence_metrics(reviews))
+    if not case.multi_turn:
+        out["repeat_rate"] = None  # nothing was shown before a first question
     if case.behavior != "answer":
         out["answer_precision"] = None  # support patterns describe an answer this case should not give
     points = (checklists or {}).get(case.checklist, {})
@@ -89,16 +115,19 @@ def case_record(
     wall: float,
     judge: EvalJudge,
     checklists: Checklists | None = None,
+    earlier: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """One line of results.jsonl: the question, what the bot did, and how it scored."""
+    """One line of results.jsonl: the question, what the bot did, and how it scored; ``earlier`` holds the
+    answers the earlier turns got."""
     failures_before = len(judge.failures)
-    metrics, verdicts, reviews, missed_points = case_metrics(case, answer, wall, judge, checklists)
+    metrics, verdicts, reviews, missed_points = case_metrics(case, answer, wall, judge, checklists, earlier)
     judge_failures = judge.failures[failures_before:]
     metrics["judge_failures"] = len(judge_failures)
     return {
         "id": case.id,
         "question": case.question,
         "history": list(case.history),
+        "earlier_answers": list(earlier),
         "audience": case.audience,
         "turns": "multi" if case.multi_turn else "single",
         "tags": list(case.tags),
@@ -142,16 +171,19 @@ def run_cases(
     from tqdm import tqdm
 
     records = []
+    answered: dict[tuple[str, tuple[str, ...]], str | None] = {}
     for case in tqdm(cases, desc="eval", unit="case", disable=not progress or None):
+        messages = conversation(case, bot, answered)  # not timed: the scored turn is
         started = time.perf_counter()
         answer: Answer | None = None
         error = ""
         try:
-            answer = bot.ask(case.question, case.audience, list(case.history))
+            answer = bot.ask(case.question, case.audience, messages)
         except Exception as err:  # one broken case must not end the run
             error = f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"
         wall = time.perf_counter() - started
-        records.append(case_record(case, answer, error, wall, judge, checklists))
+        earlier = [msg["content"] for msg in messages if msg["role"] == "assistant"]
+        records.append(case_record(case, answer, error, wall, judge, checklists, earlier))
         if on_answer is not None:
             on_answer(case, answer)
     return records

@@ -21,11 +21,12 @@ from evals import cli as evals_cli
 from evals import metrics as m
 from evals.datasets import Case, DatasetError, load_dataset
 from evals.judge import EvalJudge, make_judge, parse_verdict
-from evals.run import RAGAS_FIELDS, case_record, ragas_row, readable_fact
+from evals.run import RAGAS_FIELDS, case_record, ragas_row, readable_fact, run_cases
 from ingest.pipeline import ingest
 from ingest.settings import Settings
 from tests.conftest import ROOT
-from tests.fakes import FakeEmbedder
+from tests.fakes import FakeEmbedder, small_index
+from tests.test_api import DOCS
 
 VACCINE = "Live vaccines should be given at least 4 weeks before the first ocrelizumab infusion."
 HEPB = "Hepatitis B screening is required before ocrelizumab is started."
@@ -503,3 +504,31 @@ def test_demo_eval_limit_20_writes_a_report_with_plots(tmp_path: Path, capsys: p
     assert re.search(r"k = \d+(/\d+)* passages actually read per answer", html)
     summary = json.loads((out / "summary.json").read_text())
     assert summary["overall"]["cases"] == 20 and summary["run"]["judge"] == "heuristic"
+
+
+def test_a_follow_up_is_scored_after_its_earlier_turns_were_answered_as_in_the_chat(
+    tmp_path: Path, settings: Settings, fake_embedder: FakeEmbedder
+) -> None:
+    """Each earlier turn is asked first, of the same bot, and its answer passed back as an assistant message, as
+    the chat UI does: the follow-up is scored knowing what the conversation showed (the eval used to pass the
+    questions only, so an answer the chat would not show again was scored as if new)."""
+    bot = Bot(small_index(tmp_path / "corpus", DOCS, settings, fake_embedder), settings)
+    first = "How often is ocrelizumab given?"
+    cases = [
+        Case(
+            id=f"c{i}",
+            audience="patient",
+            turns=(first, "Sorry, how often is it given?"),
+            behavior="answer",
+            facts=("every 6 months",),
+        )
+        for i in range(2)
+    ]
+    shown = bot.ask(first, "patient").text
+    records = run_cases(cases, bot, _judge(), progress=False)
+    for rec in records:
+        assert rec["earlier_answers"] == [shown]
+        assert rec["answer"].startswith("As above: Ocrelizumab is given"), rec["answer"]
+        assert rec["metrics"]["repeat_rate"] == 1.0 and rec["metrics"]["fact_recall"] == 1.0
+    single = run_cases([Case(id="s", audience="patient", turns=(first,), behavior="answer")], bot, _judge(), False)
+    assert single[0]["earlier_answers"] == [] and single[0]["metrics"]["repeat_rate"] is None

@@ -41,6 +41,7 @@ def test_a_clean_answer_scores_clean() -> None:
     assert rates == {
         "answer_precision": 1.0,
         "duplicate_rate": 0.0,
+        "repeat_rate": 0.0,
         "fragment_rate": 0.0,
         "wrong_entity_rate": 0.0,
         "voice_mismatch": 0.0,
@@ -200,3 +201,18 @@ def test_case_record_carries_the_sentence_metrics_and_reviews() -> None:
     assert rec["metrics"]["seed_coverage"] == 1.0
     assert rec["missed_facts"] == ["placenta"]
     assert rec["sentences"][1]["flags"] == {"fragment_rate": "list lead-in"}
+
+
+def test_a_sentence_an_earlier_answer_showed_is_a_repeat_even_as_a_reminder() -> None:
+    """``duplicate_rate`` reads one answer; ``repeat_rate`` flags what the conversation's earlier answers showed,
+    the reminder a follow-up marks as one included, and leaves a new fact alone."""
+    earlier = [GOOD_PATIENT]
+    follow_up = (
+        "As above: You need to use contraception for at least 4 months after your last infusion of Briumvi [1].\n\n"
+        "- Briumvi passes into breast milk in small amounts during the first days after birth [1]."
+    )
+    reviews = m.review_sentences(follow_up, "patient", [*BRI_Q, "Is that for every infusion?"], earlier=earlier)
+    assert [bool(r.flags.get("repeat_rate")) for r in reviews] == [True, False]
+    assert m.sentence_metrics(reviews)["repeat_rate"] == pytest.approx(0.5)
+    assert m.sentence_metrics(reviews)["duplicate_rate"] == 0.0  # within the follow-up, nothing repeats
+    assert not any(r.flags for r in m.review_sentences(follow_up, "patient", BRI_Q))  # no earlier answer given

@@ -93,3 +93,10 @@ def test_reports_show_questions_and_no_markdown_in_html() -> None:
     assert "What premedication is given before an Ocrevus infusion? → Same for Briumvi?" in md
     assert "k = 12 passages actually read per answer" in md
     assert "**" not in md.split("## Overall")[0]  # the run lines are plain text (the HTML shows them as is)
+
+
+def test_a_sentence_an_earlier_answer_showed_is_flagged_in_the_report() -> None:
+    reason = "restates sentence 1 of the earlier answers"
+    repeated = {"text": "As above: A corticosteroid is given before each infusion.", "citations": [1],
+                "supported_by_pattern": True, "flags": {"repeat_rate": reason}}  # fmt: skip
+    assert f"shown in an earlier answer: {reason}" in cases_html([_record("again", sentences=[repeated])])
