@@ -158,16 +158,18 @@ def gist(text: str) -> Gist:
     return frozenset(content_words(text)), frozenset(numbers(text))
 
 
-def earlier_sentences(answers: Sequence[str]) -> list[Gist]:
-    """The gist of each sentence already shown in the conversation."""
+def _shown(answers: Sequence[str]) -> list[str]:
+    """Each sentence the earlier answers showed, without citation markers."""
     out = []
     for text in answers:
         clean = strip_citations(text)
-        for s, e in sentences(clean):
-            g = gist(clean[s:e])
-            if len(g[0]) >= 3:
-                out.append(g)
+        out += [clean[s:e] for s, e in sentences(clean)]
     return out
+
+
+def earlier_sentences(answers: Sequence[str]) -> list[Gist]:
+    """The gist of each sentence already shown in the conversation."""
+    return [g for g in map(gist, _shown(answers)) if len(g[0]) >= 3]
 
 
 def _restates(g: Gist, said: Sequence[Gist], cosines: Sequence[float] = ()) -> bool:
@@ -517,7 +519,10 @@ class ExtractiveAnswerer:
         known = self.corpus_entities() | Entities.from_passages(passages)
         query = self.standalone(question, history, known)
         if history and moves_on(question, history, known):
-            earlier = ()  # what was shown was about the medicine (or condition) the follow-up moves on from
+            # what was shown was about the medicine (or condition) the follow-up moves on from, but for a sentence
+            # that named the one it moves to: that one was shown
+            moved_to = known.find(question) - {g for turn in history for g in known.find(turn)}
+            earlier = [t for t in _shown(earlier) if known.find(t) & moved_to]
         if history and swap_entity(question, history, known):
             question, history = query, ()  # "Same for Briumvi?": the earlier question, asked of Briumvi
         analysis, entities = self.analysis(question, passages, history)

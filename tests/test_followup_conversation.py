@@ -63,3 +63,14 @@ def test_a_follow_up_answered_by_a_sentence_already_shown_is_reminded_of_it_and_
     assert answer.startswith("As above: Zentrab is given as an infusion every 6 months [1]."), answer
     assert "gradually increase" not in answer, answer
     assert "As above" not in _answer("And is it given as an infusion?", [first], []), "nothing was shown before"
+
+
+def test_a_follow_up_moving_to_a_medicine_the_earlier_answer_already_spoke_of_does_not_show_that_as_new() -> None:
+    """The earlier answer showed the Vexora sentence beside Zentrab's: asked "What about Vexora?", it was shown as
+    if new, since what an answer about Zentrab showed was not held against Vexora's; a sentence naming the
+    medicine moved to was shown all the same."""
+    first = "After you stop Zentrab, will your blood level of B cells increase to normal?"
+    vexora = "After you stop treatment with Vexora your blood level of B cells will gradually increase to normal"
+    zentrab = "After you stop Zentrab, your blood B cells will gradually increase to normal levels"
+    shown = f"{zentrab} [1].\n\n- {vexora} [2]."
+    assert _answer("What about Vexora?", [first], [shown]).startswith(f"As above: {vexora} [2].")
