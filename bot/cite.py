@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.listing import blocks, cited_lead
 from bot.text import CITE, codes, content_words, numbers, parse_citations, sentences, strip_citations
 from bot.types import Citation, Passage, Sentence
 from ingest.embed import Embedder
@@ -188,18 +189,11 @@ class Verified:
         return sum(1 for s in self.sentences if s.factual)
 
 
-def _lines(text: str) -> list[tuple[str, str]]:
-    """(prefix, body) per line, so list bullets and headings survive sentence-level edits."""
-    out = []
-    for line in text.splitlines():
-        m = re.match(r"^(\s*(?:[-*+•]|\d+[.)])\s+|\s*#{1,6}\s+|\s*)(.*)$", line)
-        assert m is not None
-        out.append((m.group(1), m.group(2)))
-    return out
-
-
 def verify(answer: str, passages: Sequence[Passage], judge: Judge) -> Verified:
-    """Apply the rules in the module docstring to ``answer`` written over numbered ``passages``."""
+    """Apply the rules in the module docstring to ``answer`` written over numbered ``passages``.
+
+    A list point laid out as its cited lead-in and item bullets (``bot.listing``) is judged as the one claim it
+    makes ("lead-in: item; item."), each item against the cited passages, and kept or removed whole."""
     shown = len(passages)
     kept_lines: list[str] = []
     kept: list[Sentence] = []
@@ -208,7 +202,40 @@ def verify(answer: str, passages: Sequence[Passage], judge: Judge) -> Verified:
     renumber: dict[int, int] = {}
     spans: dict[int, tuple[int, int]] = {}
     every: dict[int, list[tuple[int, int]]] = {}  # each citation's supporting sentences, in the order first met
-    for prefix, body in _lines(answer):
+
+    def check(raw: str, listed: bool = False) -> tuple[int, ...] | None:
+        """Judge one sentence (``listed``: a list point's claim); its new citation numbers, () for a sentence that
+        needs none, None when it is removed."""
+        nonlocal dropped
+        cited = parse_citations(raw)
+        valid = [n for n in cited if 1 <= n <= shown]
+        dropped += len(cited) - len(valid)
+        text = strip_citations(raw)
+        if not listed and not is_factual(raw):
+            kept.append(Sentence(text, (), True, 1.0, factual=False))
+            return ()
+        if not valid:
+            removed.append(Sentence(text, (), False, 0.0, reason="no citation to a shown passage"))
+            return None
+        verdict = judge.judge(claim_of(text), [passages[n - 1] for n in valid])
+        if not verdict.supported:
+            removed.append(Sentence(text, tuple(valid), False, verdict.score, reason=verdict.reason))
+            return None
+        for n in valid:
+            renumber.setdefault(n, len(renumber) + 1)
+        if verdict.span is not None and verdict.span_passage is not None:
+            spans.setdefault(valid[verdict.span_passage], verdict.span)
+        for i, sp in verdict.spans or (
+            ((verdict.span_passage, verdict.span),) if verdict.span and verdict.span_passage is not None else ()
+        ):
+            if sp not in every.setdefault(valid[i], []):
+                every[valid[i]].append(sp)
+        new = tuple(renumber[n] for n in valid)
+        kept.append(Sentence(text, new, True, verdict.score))
+        return new
+
+    for block in blocks(answer):
+        prefix, body = block.prefix, block.body
         if not body.strip():
             if kept_lines and kept_lines[-1] != "":
                 kept_lines.append("")
@@ -216,38 +243,20 @@ def verify(answer: str, passages: Sequence[Passage], judge: Judge) -> Verified:
         if prefix.strip().startswith("#"):
             kept_lines.append(prefix + body)
             continue
+        before, lead = block.lead if block.items else (body, "")
         parts: list[str] = []
-        for start, end in sentences(body):
-            raw = body[start:end]
-            cited = parse_citations(raw)
-            valid = [n for n in cited if 1 <= n <= shown]
-            dropped += len(cited) - len(valid)
-            text = strip_citations(raw)
-            if not is_factual(raw):
-                kept.append(Sentence(text, (), True, 1.0, factual=False))
-                parts.append(text)
-                continue
-            if not valid:
-                removed.append(Sentence(text, (), False, 0.0, reason="no citation to a shown passage"))
-                continue
-            verdict = judge.judge(claim_of(text), [passages[n - 1] for n in valid])
-            if not verdict.supported:
-                removed.append(Sentence(text, tuple(valid), False, verdict.score, reason=verdict.reason))
-                continue
-            for n in valid:
-                renumber.setdefault(n, len(renumber) + 1)
-            if verdict.span is not None and verdict.span_passage is not None:
-                spans.setdefault(valid[verdict.span_passage], verdict.span)
-            for i, sp in verdict.spans or (
-                ((verdict.span_passage, verdict.span),) if verdict.span and verdict.span_passage is not None else ()
-            ):
-                if sp not in every.setdefault(valid[i], []):
-                    every[valid[i]].append(sp)
-            new = tuple(renumber[n] for n in valid)
-            kept.append(Sentence(text, new, True, verdict.score))
-            parts.append(attach_citations(text, new))
+        for start, end in sentences(before):
+            raw = before[start:end]
+            new = check(raw)
+            if new is not None:
+                parts.append(attach_citations(strip_citations(raw), new) if new else strip_citations(raw))
+        listed = check(block.claim(), listed=True) if block.items else None
+        if listed:
+            parts.append(cited_lead(strip_citations(lead), listed))
         if parts:
             kept_lines.append(prefix + " ".join(parts))
+        if listed:
+            kept_lines += block.item_lines
     citations = tuple(
         _citation(new, passages[old - 1], spans.get(old), tuple(sorted(every.get(old, ()))))
         for old, new in sorted(renumber.items(), key=lambda x: x[1])
@@ -261,7 +270,7 @@ def _is_heading(line: str) -> bool:
     return (
         bare.startswith("#")
         or (bare.startswith("**") and bare.endswith("**"))
-        or (bare.endswith(":") and len(bare.split()) <= 10)
+        or (bare.endswith(":") and len(bare.split()) <= 10 and not CITE.search(bare))  # not a list's cited lead-in
     )
 
 

@@ -27,8 +27,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from bot.cite import attach_citations, is_factual
+from bot.cite import attach_citations, is_factual, list_parts
 from bot.followup import condense_offline, needs_context, swap_entity, topic_terms
+from bot.listing import flatten, point_lines
 from bot.near import NEAR, NearWords, clipped, flat, mentions, words_of
 from bot.question import (
     Analysis,
@@ -162,7 +163,7 @@ def _shown(answers: Sequence[str]) -> list[str]:
     """Each sentence the earlier answers showed, without citation markers."""
     out = []
     for text in answers:
-        clean = strip_citations(text)
+        clean = strip_citations(flatten(text))  # a list shown as its lead-in and items is one point
         out += [clean[s:e] for s, e in sentences(clean)]
     return out
 
@@ -556,23 +557,25 @@ class ExtractiveAnswerer:
         else:  # a leaflet speaks to the patient; a clinician is told about the patient
             chosen = [replace(c, text=third_person(c.text)) for c in chosen]
         first, rest = chosen[0], chosen[1:]
-        lead = attach_citations(first.text, [first.passage])
-        if said and _restates(gist(first.text), said):
-            lead = f"{REMINDER}{lead}"  # the reader sees it is the earlier answer again, not a new point
+        # the reader sees it is the earlier answer again, not a new point
+        again = REMINDER if said and _restates(gist(first.text), said) else ""
         if audience == "patient":
-            yield f"{lead}\n"
+            # a list first, then more points: every point a bullet, so that its items stay nested under it
+            bulleted = bool(rest) and _listed(first) is not None
+            yield shown(first, bulleted, again)
             if rest:
-                yield "\n"
+                if not bulleted:
+                    yield "\n"
                 for c in rest:
-                    yield f"- {attach_citations(c.text, [c.passage])}\n"
+                    yield shown(c, True)
             yield "\nTalk to your care team about what this means for you.\n"
             return
-        yield f"**Answer:** {lead}\n"
+        yield f"**Answer:** {shown(first, False, again)}"
         groups = self._sections(rest, analysis)
         for heading, members in groups:
             yield f"\n**{heading}**\n"
             for c in members:
-                yield f"- {attach_citations(c.text, [c.passage])}\n"
+                yield shown(c, True)
 
     @staticmethod
     def _sections(rest: list[Candidate], analysis: Analysis) -> list[tuple[str, list[Candidate]]]:
@@ -612,6 +615,25 @@ class ExtractiveAnswerer:
             if m:
                 return m.group(0), c
         return None
+
+
+def _listed(c: Candidate) -> list[str] | None:
+    """A point that lists items (its lead-in and two or more items, as ``join_lists`` or a unit wrote it): the
+    lead-in and the items as shown, after the voice's rewording; None for any other point."""
+    if not (c.lead and len(c.items) >= 2):
+        return None
+    parts = list_parts(c.text)
+    return parts if len(parts) == len(c.items) + 1 else None
+
+
+def shown(c: Candidate, bulleted: bool, opening: str = "") -> str:
+    """A point's markdown lines, ``opening`` (``REMINDER``) before it: a list as its cited lead-in with one bullet
+    per item (``bot.listing``), any other point as its sentence with its citation, a bullet of the answer's list
+    where ``bulleted``. One piece, so that the stream verifies a list with its items."""
+    parts = _listed(c)
+    if parts is not None:
+        return "\n".join(point_lines(opening + parts[0], parts[1:], [c.passage], bulleted)) + "\n"
+    return f"{'- ' if bulleted else ''}{opening}{attach_citations(c.text, [c.passage])}\n"
 
 
 def through_last_list(chosen: Sequence[Candidate]) -> list[Candidate]:

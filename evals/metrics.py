@@ -19,6 +19,7 @@ from functools import cache
 from typing import Any
 
 from bot.cite import Judge, is_factual
+from bot.listing import flatten, spoken
 from bot.text import parse_citations, sentences, strip_citations
 from bot.types import Passage
 from bot.voice import second_person, third_person
@@ -124,9 +125,11 @@ class Claim:
 
 
 def claims(text: str) -> list[Claim]:
-    """Sentences of ``text`` line by line (bullets and headings kept apart), as the verifier splits them."""
+    """Sentences of ``text`` line by line (bullets and headings kept apart), as the verifier splits them; a list
+    laid out as its cited lead-in and item bullets is one sentence, "lead-in: item; item." (``bot.listing``): a
+    reader takes a bullet under its lead-in as part of that point, not as a fragment."""
     out: list[Claim] = []
-    for line in text.splitlines():
+    for line in flatten(text).splitlines():
         m = _PREFIX.match(line)
         assert m is not None
         prefix, body = m.group(1), m.group(2)
@@ -164,7 +167,7 @@ def self_reference_rate(text: str) -> float | None:
 
 def missed_facts(text: str, facts: Sequence[str]) -> list[str]:
     """The gold fact regexes not found (case-insensitively) in the answer."""
-    plain = strip_citations(text)
+    plain = strip_citations(flatten(text))  # a list's items read after its lead-in, as when shown on one line
     return [f for f in facts if not re.search(f, plain, re.IGNORECASE)]
 
 
@@ -603,9 +606,10 @@ def seed_coverage(text: str, points: Mapping[str, Sequence[str]]) -> tuple[float
 
 
 def plain_text(text: str) -> str:
-    """The answer as a reader hears it: no [n] markers, markdown emphasis, bullets or headings."""
+    """The answer as a reader hears it: no [n] markers, markdown emphasis, bullets or headings; a list's lead-in
+    one sentence and each of its items another, as a reader reads a bulleted list (``bot.listing.spoken``)."""
     lines = []
-    for line in strip_citations(text).splitlines():
+    for line in strip_citations(spoken(text)).splitlines():
         m = _PREFIX.match(line)
         assert m is not None
         body = re.sub(r"[*_`]+", "", m.group(2)).strip()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bot.cite import HeuristicJudge, verify
 from bot.extractive import Candidate, ExtractiveAnswerer
+from bot.listing import blocks
 from bot.question import Entities, analyse
 from bot.render import answer_text
 from bot.types import Answer, Passage
@@ -89,10 +90,11 @@ def test_items_of_one_list_are_one_point_with_the_lead_in_once() -> None:
     answer = _answer("Are people on kidney dialysis or in contact with blood at work more likely to get zentritis?",
                      [RISK_PAGE])  # fmt: skip
     assert answer.count("those more likely to get it are people who") == 1, answer
-    point = next(line for line in answer.splitlines() if "people who:" in line)
-    assert "kidney dialysis" in point and "blood, needles" in point, answer
-    # in the document's order, each item after a semicolon
-    assert point.index("blood, needles") < point.index("kidney dialysis")
+    point = next(b for b in blocks(answer) if "people who" in b.body)
+    items = " | ".join(point.items)
+    assert "kidney dialysis" in items and "blood, needles" in items, answer
+    # in the document's order, each item a bullet of its own under the lead-in
+    assert items.index("blood, needles") < items.index("kidney dialysis")
 
 
 def test_a_list_question_gets_every_item_of_its_list() -> None:
@@ -182,8 +184,8 @@ def test_a_list_question_ends_with_its_list() -> None:
     page = Passage("p2", RISK.replace("Zentritis is an infection", "Zentritis is a rare infection"), "Zentritis",
                    "About zentritis", "zentritis-2.md", audience="patient", dense_score=0.6, rank=2)  # fmt: skip
     answer = _answer("Who is more likely to get zentritis?", [RISK_PAGE, page])
-    last = [line for line in answer.splitlines() if line.strip()][-2]  # the line before "Talk to your care team"
-    assert "people who:" in last and "Zentritis is" not in answer, answer
+    last = blocks(answer.rsplit("\n\n", 1)[0])[-1]  # the point before "Talk to your care team"
+    assert "people who" in last.body and last.items and "Zentritis is" not in answer, answer
 
 
 def test_adverse_events_written_as_aes_ask_for_side_effects() -> None:
