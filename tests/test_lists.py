@@ -16,6 +16,7 @@ from bot.render import answer_text
 from bot.types import Answer, Passage
 from bot.units import units
 from bot.web.ui import highlighted
+from evals.metrics import fact_recall, reading_grade, review_sentences
 from tests.fakes import FakeEmbedder
 
 INFECTIONS = (
@@ -223,3 +224,53 @@ def test_a_short_item_a_chunk_opens_with_is_not_read_under_the_section_name() ->
     got = [u.text for u in units(text, "4. Possible side effects")]
     assert "Possible side effects: oral herpes." not in got
     assert any(t.startswith("Possible side effects: decrease in the blood level") for t in got), got
+
+
+RISK_ITEMS = [line[2:] for line in RISK.splitlines() if line.startswith("- ")]
+RISK_LEAD = "Anyone can get zentritis, but those more likely to get it are people who"
+
+
+def test_a_list_point_is_its_cited_lead_in_then_one_bullet_per_item_read_back_as_one_point() -> None:
+    """A list's items were joined by semicolons into one sentence: a wall of text (one 12-item answer read at grade
+    59) where a reader scans a list."""
+    question = "Who is more likely to get zentritis?"
+    out = verify(_answer(question, [RISK_PAGE]), [RISK_PAGE], HeuristicJudge())
+    lines = out.text.splitlines()
+    assert lines[0] == f"{RISK_LEAD} [1]:", out.text  # the lead-in once, with the point's citation
+    assert lines[1 : 1 + len(RISK_ITEMS)] == [f"- {item}" for item in RISK_ITEMS], out.text  # one bullet an item
+    # the verifier judged the one point the list makes, each item against the passage, and marks each item
+    claim = f"{RISK_LEAD}: {'; '.join(RISK_ITEMS)}."
+    assert [s.text for s in out.sentences if s.factual] == [claim]
+    assert len(out.citations[0].spans) == len(RISK_ITEMS) + 1
+    assert highlighted(RISK, out.citations[0].span, out.citations[0].spans).count("<mark>") == len(RISK_ITEMS) + 1
+    # the sentence metrics read one point, no fragment; a lead-in shown without its items is still a fragment
+    reviews = review_sentences(out.text, "patient", [question], [r"kidney dialysis"])
+    assert [(r.text, r.flags, r.supported_by_pattern) for r in reviews] == [(claim, {}, True)]
+    alone = review_sentences(lines[0], "patient", [question])
+    assert alone[0].flags.get("fragment_rate") == "list lead-in"
+    assert fact_recall(out.text, [r"people who: were born to a mother"]) == 1.0
+    # each item read as a sentence of its own, as a reader reads a bulleted list
+    grade = reading_grade(out.text)
+    close = "Talk to your care team about what this means for you."
+    assert grade == reading_grade("\n".join([f"{RISK_LEAD}.", *(f"{item}." for item in RISK_ITEMS), close]))
+    assert grade is not None and grade < (reading_grade(claim) or 0) - 10
+
+
+def test_a_list_point_among_bullets_nests_its_items_and_is_kept_or_removed_whole() -> None:
+    """Under a bulleted lead-in the items are nested bullets; the section's heading above a cited lead-in is kept
+    (a short line ending in ':' had read as an empty heading); an item no passage states removes the point."""
+    lead = "Tell your nurse straight away if you notice any of these signs of infection"
+    answer = (f"**Answer:** Your nurse will wait until the infection is resolved before giving you Zentrab [1].\n\n"
+              f"**Infections**\n- {lead} [1]:\n  - fever or chills\n  - cold sores on the lips\n")  # fmt: skip
+    out = verify(answer, [SIGNS_PAGE], HeuristicJudge())
+    assert out.text.splitlines()[2:] == ["**Infections**", f"- {lead} [1]:", "  - fever or chills",
+                                         "  - cold sores on the lips"], out.text  # fmt: skip
+    assert [s.text for s in out.sentences if s.factual][1] == f"{lead}: fever or chills; cold sores on the lips."
+    assert len(out.citations[0].spans) == 4  # the first point's sentence, the lead-in and the two items
+    forged = answer.replace("cold sores on the lips", "a purple tongue")
+    out = verify(forged, [SIGNS_PAGE], HeuristicJudge())
+    assert "tongue" not in out.text and "fever" not in out.text and "Infections" not in out.text, out.text
+    assert "purple tongue" in out.removed[0].reason
+    # bullets that cite their own sources are points of their own, judged one by one as before
+    own = verify(f"- {lead} [1]:\n  - fever or chills [1]\n  - a purple tongue [1]\n", [SIGNS_PAGE], HeuristicJudge())
+    assert "fever or chills" in own.text and "tongue" not in own.text

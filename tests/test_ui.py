@@ -390,6 +390,47 @@ def test_untrusted_html_in_passages_renders_inert(tmp_path: Path, embedder: Embe
         page.goto("about:blank")
 
 
+RISK_ITEMS = [
+    "were born to a mother who had zentritis at the time of the birth of the child",
+    "are in contact with blood, needles, or body fluids at work in a hospital or a clinic",
+    "live with someone who currently has an active zentritis infection at home with them",
+    "are on kidney dialysis, the process of filtering wastes and extra water from the blood",
+    "have lived in or travel often to parts of the world where zentritis is very common",
+]
+RISK_DOC = (
+    '---\ntitle: "What I need to know about zentritis"\n---\n# Zentritis\n\n## Who is at risk for zentritis?\n\n'
+    "Anyone can get zentritis, but those more likely to get it are people who\n\n"
+    + "".join(f"- {item}\n" for item in RISK_ITEMS)
+    + "\nZentritis is an infection of the liver caused by the zentritis virus.\n"
+)
+
+
+@pytest.mark.browser
+def test_a_list_is_shown_as_its_lead_in_then_one_bullet_per_item_each_item_marked(
+    tmp_path: Path, embedder: Embedder, page: Any
+) -> None:
+    """The items of a list were one sentence joined by semicolons: a wall of text where a reader scans a list."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "zentritis.md").write_text(RISK_DOC)
+    (corpus / "other.md").write_text("# Vitamin D\n\nVitamin D is made in the skin in sunlight.\n")
+    settings = _settings(tmp_path)
+    ingest([corpus], settings, embedder, progress=False)
+    with serve(build_bot(settings, embedder), settings) as url:
+        open_chat(page, url)
+        text = ask(page, "Who is more likely to get zentritis?", 1)
+        msg = page.locator(BOT_MSG).last
+        lists = msg.locator("ul").evaluate_all("els => els.map(ul => [...ul.children].map(li => li.innerText.trim()))")
+        assert RISK_ITEMS in lists, (lists, text)  # one bullet per item, in the document's order
+        assert re.search(r"people who \[1\]:", text) and ";" not in text, text  # the lead-in once, its citation
+        card = page.locator('#cb-sources-panel .cb-turn[data-turn="1"] .cb-src').first
+        marked = card.locator("mark").all_inner_texts()
+        assert len(marked) == len(RISK_ITEMS) + 1, marked  # the lead-in and each item shown
+        for item in RISK_ITEMS:
+            assert any(item in m for m in marked), (item, marked)
+        page.goto("about:blank")
+
+
 HOST_PAGE = """<!doctype html><html><head><title>Clinic</title><style>
 body {{ font-family: system-ui, sans-serif; margin: 0; background: #f1f5f9; }}
 header {{ background: #0f766e; color: #fff; padding: 14px 24px; font-size: 20px; }}
