@@ -120,6 +120,20 @@ def blocks(text: str) -> list[Block]:
     return out
 
 
+def list_spans(text: str) -> list[tuple[int, int]]:
+    """Where each list point lies in ``text``: from its lead-in's line to the end of its last item's line."""
+    ends, at = [], 0
+    for line in text.split("\n"):
+        ends.append((at, at + len(line)))
+        at += len(line) + 1
+    out, i = [], 0
+    for b in blocks(text):
+        if b.items:
+            out.append((ends[i][0], ends[i + len(b.items)][1]))
+        i += 1 + len(b.items)
+    return out
+
+
 def flatten(text: str) -> str:
     """The answer with each list point on one line as the claim it makes ("- lead-in: item; item [2]."): what
     reads the answer sentence by sentence reads the list as one point, as it was shown before lists were laid out."""

@@ -317,6 +317,14 @@ def test_reveal_steps_add_one_sentence_at_a_time() -> None:
     assert reveal_steps(text, text) == []
 
 
+def test_a_list_point_is_revealed_whole_with_its_items() -> None:
+    """Each item's line had been a step of its own: a 12-item list took most of a second to appear."""
+    point = "- Signs include [2]:\n  - fever or chills\n  - a cough that does not go away"
+    text = f"**Answer:** A is b [1].\n\n**What the sources say**\n{point}\n- E is f [1]."
+    assert reveal_steps("", text)[-2:] == [text[: text.index(point) + len(point)], text]
+    assert reveal_steps("", text)[-3] == "**Answer:** A is b [1].\n\n**What the sources say**"
+
+
 def test_pacer_spaces_sentences_but_never_delays_the_first_or_a_slow_stream() -> None:
     now = [10.0]
     slept: list[float] = []

@@ -23,6 +23,7 @@ from urllib.parse import urlparse
 import gradio as gr
 
 from bot.answer import Bot, InvalidQuestion
+from bot.listing import list_spans
 from bot.render import answer_dict
 from bot.types import Answer, Audience, Citation, Passage
 from bot.web.feedback import FeedbackStore
@@ -203,13 +204,17 @@ def answer_markdown(text: str, turn_no: int, citations: Sequence[Citation] = ())
 
 
 def reveal_steps(shown: str, text: str) -> list[str]:
-    """The prefixes of ``text`` that add one sentence (or line) at a time to ``shown``, ending with ``text``."""
+    """The prefixes of ``text`` that add one sentence (or line) at a time to ``shown``, ending with ``text``; a list
+    point (its lead-in and item bullets, ``bot.listing``) in one step."""
     if text == shown:
         return []
     if not text.startswith(shown):
         return [text]
     steps: list[str] = []
+    lists = list_spans(text)
     for m in _SENTENCE_END.finditer(text, len(shown)):
+        if any(s <= m.start() < e for s, e in lists):
+            continue  # a list appears whole, its lead-in with its items: the one point it is
         step = text[: m.end()].rstrip()
         if len(step) > len(shown.rstrip()) and (not steps or step != steps[-1]):
             steps.append(step)
