@@ -251,7 +251,10 @@ def citation_scores(text: str, cited: Mapping[int, Passage], judge: Judge) -> Ci
 # and lines kept apart, as ``claims`` splits them) that either makes a factual claim or carries a
 # citation marker, minus the answer's own bold labels ("**What the sources say**"). A lead-in such
 # as "you must use contraception: [1]" is not a factual claim to the verifier but the reader sees
-# it as one, so it counts. Each rule flags a sentence with a short reason the report shows.
+# it as one, so it counts. A list point laid out as its cited lead-in with its items as bullets under
+# it (bot/listing.py) is ONE shown sentence, "lead-in: item; item." -- the point and its items, as
+# the verifier judged it -- so an item under its lead-in is no fragment, while a lead-in shown
+# without its items still is. Each rule flags a sentence with a short reason the report shows.
 #
 # answer_precision  share of shown sentences that match a ``support`` regex of the case (the
 #                   passage sentences a correct answer draws on). Undefined without support
