@@ -17,7 +17,7 @@ carry their own citations are points of their own, as before.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.text import CITE, parse_citations, sentences, strip_citations
@@ -134,28 +134,32 @@ def list_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def _rewrite(text: str, point: Callable[[Block], list[str]]) -> str:
+    """The answer with each list point's block replaced by ``point``'s lines, every other line as it was."""
+    out: list[str] = []
+    for b in blocks(text):
+        out += point(b) if b.items else [b.prefix + b.body]
+    return "\n".join(out)
+
+
 def flatten(text: str) -> str:
     """The answer with each list point on one line as the claim it makes ("- lead-in: item; item [2]."): what
     reads the answer sentence by sentence reads the list as one point, as it was shown before lists were laid out."""
-    out = []
-    for b in blocks(text):
-        if not b.items:
-            out.append(b.prefix + b.body)
-            continue
+
+    def point(b: Block) -> list[str]:
         before, _ = b.lead
-        out.append(b.prefix + " ".join(x for x in (before, b.claim()) if x))
-    return "\n".join(out)
+        return [b.prefix + " ".join(x for x in (before, b.claim()) if x)]
+
+    return _rewrite(text, point)
 
 
 def spoken(text: str) -> str:
     """The answer with each list point's lead-in ending its own sentence ("... signs of infection."), its items
     one line each: how a reader reads a bulleted list, one item at a time (``evals.metrics.reading_grade``)."""
-    out = []
-    for b in blocks(text):
-        if not b.items:
-            out.append(b.prefix + b.body)
-            continue
+
+    def point(b: Block) -> list[str]:
         before, lead = b.lead
         lead = strip_citations(lead).rstrip().rstrip(":").rstrip() + "."
-        out += [b.prefix + " ".join(x for x in (before, lead) if x), *b.item_lines]
-    return "\n".join(out)
+        return [b.prefix + " ".join(x for x in (before, lead) if x), *b.item_lines]
+
+    return _rewrite(text, point)
