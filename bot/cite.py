@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.listing import blocks, cited_lead
+from bot.listing import blocks, cited_lead, list_parts
 from bot.text import CITE, codes, content_words, numbers, parse_citations, sentences, strip_citations
 from bot.types import Citation, Passage, Sentence
 from ingest.embed import Embedder
@@ -127,15 +127,6 @@ class HeuristicJudge:
 
 
 ITEM_SUPPORT = 0.5  # share of a list item's content words the cited passages must have
-
-
-def list_parts(claim: str) -> list[str]:
-    """A list claim's lead-in and items ("Signs include: fever or chills; cough." -> the lead-in, "fever or chills",
-    "cough"), or [] for a claim that is no list: items joined after a colon by semicolons."""
-    lead, sep, rest = claim.partition(": ")
-    if not sep or "; " not in rest or len(lead) > 300:
-        return []
-    return [lead, *(i.strip(" .") for i in rest.split("; ") if i.strip(" ."))]
 
 
 def _covered(item: str, pooled: set[str]) -> bool:

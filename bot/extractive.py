@@ -27,9 +27,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from bot.cite import attach_citations, is_factual, list_parts
+from bot.cite import attach_citations, is_factual
 from bot.followup import condense_offline, needs_context, swap_entity, topic_terms
-from bot.listing import flatten, point_lines
+from bot.listing import flatten, list_parts, point_lines
 from bot.near import NEAR, NearWords, clipped, flat, mentions, words_of
 from bot.question import (
     Analysis,

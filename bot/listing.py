@@ -51,9 +51,18 @@ def point_lines(lead: str, items: Sequence[str], cites: Sequence[int], bulleted:
 
 
 def joined(lead: str, items: Sequence[str]) -> str:
-    """The claim a list point makes, as one sentence: "lead-in: item; item." (``bot.cite.list_parts`` reads it)."""
+    """The claim a list point makes, as one sentence: "lead-in: item; item." (``list_parts`` reads it back)."""
     text = f"{lead.rstrip().rstrip(':').rstrip()}: {'; '.join(items)}"
     return text if _TERMINAL.search(text) else f"{text}."
+
+
+def list_parts(claim: str) -> list[str]:
+    """A list claim's lead-in and items ("Signs include: fever or chills; cough." -> the lead-in, "fever or chills",
+    "cough"), or [] for a claim that is no list: items joined after a colon by semicolons."""
+    lead, sep, rest = claim.partition(": ")
+    if not sep or "; " not in rest or len(lead) > 300:
+        return []
+    return [lead, *(i.strip(" .") for i in rest.split("; ") if i.strip(" ."))]
 
 
 @dataclass(frozen=True)
