@@ -56,7 +56,9 @@ class Judgement:
     span: tuple[int, int] | None  # best supporting sentence in the first cited passage that has one
     span_passage: int | None
     # every supporting sentence, as (index of the cited passage, span): for a list claim ("... signs of infection:
-    # fever or chills; cough ..."), its lead-in's sentence and each item's, so each item's evidence is highlighted
+    # fever or chills; cough ..."), its lead-in's sentence and each item's, so each item's evidence is highlighted;
+    # () where it is no list (or no sentence shares a word with its parts): its evidence is then ``span``, as ``verify``
+    # reads it for every judge
     spans: tuple[tuple[int, tuple[int, int]], ...] = ()
 
 
@@ -96,8 +98,6 @@ class HeuristicJudge:
         score = coverage
         parts = list_parts(claim_text)
         spans = tuple(dict.fromkeys(sp for part in parts if (sp := _best_sentence(part, passages)) is not None))
-        if best is not None and not spans:
-            spans = ((best[1], best[2]),)
         unlisted = [item for item in parts[1:] if not _covered(item, pooled)]
         if self.embedder is not None and best is not None and coverage < self.threshold:
             score = max(coverage, self._semantic(claim_text, passages))
