@@ -562,20 +562,20 @@ class ExtractiveAnswerer:
         if audience == "patient":
             # a list first, then more points: every point a bullet, so that its items stay nested under it
             bulleted = bool(rest) and _listed(first) is not None
-            yield shown(first, bulleted, again)
+            yield point_markdown(first, bulleted, again)
             if rest:
                 if not bulleted:
                     yield "\n"
                 for c in rest:
-                    yield shown(c, True)
+                    yield point_markdown(c, True)
             yield "\nTalk to your care team about what this means for you.\n"
             return
-        yield f"**Answer:** {shown(first, False, again)}"
+        yield f"**Answer:** {point_markdown(first, False, again)}"
         groups = self._sections(rest, analysis)
         for heading, members in groups:
             yield f"\n**{heading}**\n"
             for c in members:
-                yield shown(c, True)
+                yield point_markdown(c, True)
 
     @staticmethod
     def _sections(rest: list[Candidate], analysis: Analysis) -> list[tuple[str, list[Candidate]]]:
@@ -617,16 +617,21 @@ class ExtractiveAnswerer:
         return None
 
 
+def _is_list(c: Candidate) -> bool:
+    """A point that lists items: its lead-in and two or more items (``join_lists``, or a unit of short items)."""
+    return bool(c.lead) and len(c.items) >= 2
+
+
 def _listed(c: Candidate) -> list[str] | None:
-    """A point that lists items (its lead-in and two or more items, as ``join_lists`` or a unit wrote it): the
-    lead-in and the items as shown, after the voice's rewording; None for any other point."""
-    if not (c.lead and len(c.items) >= 2):
+    """A list point's (``_is_list``) lead-in and items as shown, after the voice's rewording; None for any other
+    point, or where the rewording no longer reads as its items."""
+    if not _is_list(c):
         return None
     parts = list_parts(c.text)
     return parts if len(parts) == len(c.items) + 1 else None
 
 
-def shown(c: Candidate, bulleted: bool, opening: str = "") -> str:
+def point_markdown(c: Candidate, bulleted: bool, opening: str = "") -> str:
     """A point's markdown lines, ``opening`` (``REMINDER``) before it: a list as its cited lead-in with one bullet
     per item (``bot.listing``), any other point as its sentence with its citation, a bullet of the answer's list
     where ``bulleted``. One piece, so that the stream verifies a list with its items."""
@@ -639,7 +644,7 @@ def shown(c: Candidate, bulleted: bool, opening: str = "") -> str:
 def through_last_list(chosen: Sequence[Candidate]) -> list[Candidate]:
     """A list question's answer ends with the last list it shows: the list is what it asks for, and the points ranked
     after it were, on the development sets, almost all past the answer (one in six on point)."""
-    lists = [i for i, c in enumerate(chosen) if c.lead and len(c.items) >= 2]
+    lists = [i for i, c in enumerate(chosen) if _is_list(c)]
     return list(chosen[: lists[-1] + 1]) if lists else list(chosen)
 
 
@@ -660,7 +665,7 @@ def join_lists(chosen: Sequence[Candidate], pool: Sequence[Candidate], complete:
             if key in groups and all(c.position != g.position for g in groups[key]):
                 groups[key].append(c)
     out: list[Candidate] = []
-    shown: dict[str, set[str]] = {}
+    items_shown: dict[str, set[str]] = {}
     for c in chosen:
         if not (c.lead and c.items):
             out.append(c)
@@ -670,7 +675,7 @@ def join_lists(chosen: Sequence[Candidate], pool: Sequence[Candidate], complete:
             continue  # folded into the point of its list's first chosen item
         members.sort(key=lambda m: m.position)
         items = list(dict.fromkeys(i for m in members for i in m.items))
-        said = shown.setdefault(c.lead, set())
+        said = items_shown.setdefault(c.lead, set())
         if said.issuperset(items):
             continue  # the same list, from an overlapping passage
         said.update(items)
