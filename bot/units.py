@@ -95,7 +95,7 @@ def classes_asked(question: str) -> frozenset[str]:
 _ASKED = re.compile(r"\?$|^(?:do|does|is|are|can)\b", re.IGNORECASE)
 NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]?|[A-Z][.)])\s+")  # "3. ", "4.1 ", "B) " before a heading
 SHORT_ITEM_WORDS = 14  # items this short are joined with their lead-in into one unit
-MIN_SECTION_ITEM_WORDS = 7  # is_claim's length for a sentence it cannot see a verb in
+VERBLESS_CLAIM_WORDS = 7  # a sentence this long is a claim even where no verb is seen (a verb list cannot be complete)
 
 
 @dataclass(frozen=True)
@@ -121,8 +121,13 @@ def is_claim(text: str) -> bool:
     if len(_LINK.findall(bare)) >= 2:
         return False  # "- Genetic Testing Registry: X - MedlinePlus Encyclopedia: Y": where to read, not what is true
     words = len(bare.split())
-    # a verb list cannot be complete, so only short sentences must show one ("Fever or chills.")
-    return words >= 4 and bool(_TERMINAL.search(bare)) and (words >= 7 or has_verb(bare)) and not bare.endswith("?")
+    # only short sentences must show a verb ("Fever or chills.")
+    return (
+        words >= 4
+        and bool(_TERMINAL.search(bare))
+        and (words >= VERBLESS_CLAIM_WORDS or has_verb(bare))
+        and not bare.endswith("?")
+    )
 
 
 def split_run_in(text: str, context: str = "") -> tuple[str, int]:
@@ -288,7 +293,7 @@ def units(text: str, label: str = "") -> tuple[AnswerUnit, ...]:
         def stands(joined: str) -> bool:
             """A claim; under the section's name, one of full length: the overlapping chunk before holds a short
             item with its own lead-in ("Possible side effects: oral herpes." is "Common (…): oral herpes.")."""
-            return is_claim(joined) and (own or len(joined.split()) >= MIN_SECTION_ITEM_WORDS)
+            return is_claim(joined) and (own or len(joined.split()) >= VERBLESS_CLAIM_WORDS)
 
         groups: list[tuple[str, int, list[tuple[str, list[tuple[int, int]]]]]] = [(lead, lead_start, [])]
         for b in items:
