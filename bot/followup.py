@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
 
+from bot.question import Entities
 from bot.text import STOPWORDS, collapse_acronyms
 from bot.types import Passage
-
-if TYPE_CHECKING:  # bot.question imports nothing from here, but is loaded lazily to keep this module light
-    from bot.question import Entities
 
 _GENERIC = frozenset(
     """tell know explain mean means meaning happen happens work works thing things get got make makes made take
