@@ -3,8 +3,9 @@
 The scope check (``bot.extractive``) asks whether the best passages cover a question's key concepts. Read
 lexically, a paraphrase is a miss: "mum" where the page says "mother", "newborns" where it says "infants",
 "flu" for influenza — and answerable questions were declined. So a word also counts as said when a word
-of the passage is close to it in meaning: the bundled embedding model embeds each word alone (cached, so
-a word costs one embedding per process) and a cosine of at least ``NEAR`` counts.
+of the passage is close to it in meaning: the bundled embedding model embeds each word alone (cached: a word
+costs one embedding until ``WORD_CACHE`` words fill the cache, which then starts again) and a cosine of at
+least ``NEAR`` counts.
 
 ``NEAR`` is learned from public data, not from these documents: it is the 99th percentile of the closest
 a MedQuAD question's word comes to the words of another page's answer — a passage about something else,

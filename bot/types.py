@@ -56,7 +56,8 @@ class Citation:
     page: int | None
     text: str
     span: tuple[int, int] | None = None  # supporting span within ``text``, for highlighting
-    # every supporting span within ``text`` (``span`` among them), in text order: a list's lead-in and each item shown
+    # every supporting span within ``text``, in text order: a list's lead-in and each item shown (``span`` is the best
+    # sentence for the first claim citing it, which for a list claim need not be one of them)
     spans: tuple[tuple[int, int], ...] = ()
     start: int = 0  # the passage's offsets in its source file
     end: int = 0
