@@ -130,6 +130,8 @@ ITEM_SUPPORT = 0.5  # share of a list item's content words the cited passages mu
 
 
 def _covered(item: str, pooled: set[str]) -> bool:
+    """The cited passages state the item: ``ITEM_SUPPORT`` of its own content words are theirs (a list claim's
+    coverage as a whole could hide an item the sources never name)."""
     words = set(content_words(item))
     return not words or len(words & pooled) / len(words) >= ITEM_SUPPORT
 

@@ -71,6 +71,7 @@ class NearWords:
         self._vectors: dict[str, np.ndarray] = {}
 
     def _matrix(self, words: Sequence[str]) -> np.ndarray:
+        """The unit vectors of ``words``, in order, embedding only those not cached (a full cache starts again)."""
         missing = [w for w in dict.fromkeys(words) if w not in self._vectors]
         if missing:
             if len(self._vectors) + len(missing) > self.cache:

@@ -78,4 +78,5 @@ def calibrate(path: Path, embedder: Embedder, pairs: int = PAIRS, seed: int = SE
 
 
 def _chunk(text: str) -> str:
+    """An answer cut to ``CHUNK_WORDS``: a longer text has more words to come close by chance than a chunk does."""
     return " ".join(text.split()[:CHUNK_WORDS])
