@@ -14,7 +14,9 @@ cited to that passage. The steps:
    aspect for clinicians when the evidence spans several aspects; for patients 3–6 plain points, and past
    the third a point below the floor when the learned stopping rule (``bot.stop``) expects it to make the
    answer better; for clinicians, past the third, only the points that rule expects to help —
-   never a point that restates an earlier one or one already shown in the conversation.
+   never a point that restates an earlier one or one already shown in the conversation, but for the best
+   unit, which leads again marked ``REMINDER`` when the conversation showed it (a follow-up keeps its answer);
+   the chosen items of one list are one point, its cited lead-in then one bullet per item (``bot.listing``).
 """
 
 from __future__ import annotations
