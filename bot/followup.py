@@ -2,7 +2,9 @@
 
 Offline, a follow-up such as "What about vaccines?" lacks the topic the conversation is about, so
 the content words of the earlier turns that the follow-up does not repeat are carried into the
-retrieval query. With an LLM, the model rewrites the follow-up as a standalone question instead.
+retrieval query, their medicine or condition first unless the follow-up names another of its kind; one that
+says nothing but another medicine's name ("Same for Briumvi?") asks the earlier question of it
+(``swap_entity``). With an LLM, the model rewrites the follow-up as a standalone question instead.
 """
 
 from __future__ import annotations
