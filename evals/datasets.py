@@ -52,7 +52,8 @@ class Case:
 
     @property
     def history(self) -> tuple[str, ...]:
-        """Earlier user turns, fed to the bot exactly as the chat UI does."""
+        """Earlier user turns: ``evals.run.conversation`` asks each in order and passes its answer back, as the
+        chat UI does."""
         return self.turns[:-1]
 
     @property
