@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from bot.cite import attach_citations, is_factual
-from bot.followup import condense_offline, needs_context, swap_entity, topic_terms
+from bot.followup import STAND_INS, compared_back, condense_offline, needs_context, swap_entity, topic_terms
 from bot.listing import flatten, list_parts, point_lines
 from bot.near import NEAR, NearWords, clipped, flat, mentions, words_of
 from bot.question import (
@@ -384,6 +384,7 @@ class ExtractiveAnswerer:
             return False  # "... should entecavir be started?": a medicine no document names (nor a misspelling of one)
         # a follow-up's words carried from earlier turns were in scope there: only its own can leave scope
         mine = {w for t in topic_terms(collapse_acronyms(own)) for w in t.split("-")} if own else set(share)
+        mine -= compared_back(own)  # "is it the same length": the earlier turn's length, in scope there
         unknown = [t for t, f in share.items() if f == 0.0 and t in mine]
         anchored = bool(names) or top_unit >= CLOSE_MATCH or any(f >= ANCHOR_SHARE for f in share.values())
         if len(unknown) / len(terms) > 0.5 or (unknown and not anchored):
@@ -402,6 +403,7 @@ class ExtractiveAnswerer:
             and t not in names
             and t not in _ASKING
             and t not in _PREFIXES
+            and t not in STAND_INS
             and not t.endswith(("ing", "ed"))
             and t in mine
         ]

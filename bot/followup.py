@@ -108,6 +108,17 @@ def condense_offline(
 # Words an elliptical follow-up puts beside the name it swaps in ("and if I was on Briumvi instead?"); they ask
 # nothing of their own.
 _SWAP_FILLER = frozenset("instead either one ones case version".split())
+# Words that stand in for what was said rather than name anything ("the Kesimpta pen instead", "the primary
+# progressive kind"): substitution words and general nouns, a closed class of English grammar (Halliday and
+# Hasan's substitutes and general nouns), so never what a question is about.
+STAND_INS = _SWAP_FILLER | frozenset("kind kinds sort sorts type types".split())
+_SAME = re.compile(r"\bsame\s+(?:old\s+)?([a-z]+)", re.IGNORECASE)
+
+
+def compared_back(question: str) -> frozenset[str]:
+    """ "is it the same length", "same deal?": what a follow-up says is the same as before names what the earlier
+    turn asked about, not something of its own."""
+    return frozenset(m.group(1).lower() for m in _SAME.finditer(question))
 
 
 def swap_entity(question: str, history: Sequence[str], entities: Entities) -> str:
