@@ -361,7 +361,9 @@ class ExtractiveAnswerer:
         must (all but one of them) appear in one of the best passages: "does Ocrevus turn hair
         purple?" is not answered from Ocrevus passages that never mention hair. A word counts as
         said in other words too (``bot.near``): "newborns" by a page's "infants", an unknown "mum"
-        by "mother", a clipped "hep b" by "hepatitis B".
+        by "mother", a clipped "hep b" by "hepatitis B". A word standing in for what was said ("kind", "instead";
+        ``STAND_INS``) names no concept, nor does what a follow-up calls the same ("the same length": the earlier
+        turn's).
         """
         top_passage = max((p.dense_score or 0.0 for p in passages), default=0.0)
         top_unit = max((c.dense for c in candidates), default=0.0)

@@ -191,3 +191,23 @@ def test_each_word_is_embedded_once_across_questions() -> None:
     answerer.in_scope("How long are newborns protected?", [IMMUNITY], cands, entities)
     answerer.in_scope("How long are toddlers protected?", [IMMUNITY], cands, entities)
     assert embedder.embedded[before:] == ["toddlers"]
+
+
+# External4's writer followed "What's the contraception rule after stopping Ocrevus?" with "and with briumvi? is it
+# the same length", and asked "and the primary progressive kind?": declined, because "length" and "kind" are rare in
+# the corpus and were read as key concepts the passages never mention. A word standing in for what was said ("kind",
+# "instead") names nothing, and what a follow-up calls the same is what the earlier turn asked about.
+RULER = Passage(id="ruler", title="Rulers — leaflet", section="Measuring", source="ruler.md",
+                text="A ruler of any kind measures length; a tape can be used instead.", dense_score=0.3)  # fmt: skip
+
+
+def test_stand_in_words_and_what_a_follow_up_calls_the_same_are_no_key_concepts() -> None:
+    answerer = _answerer(OTHER, RULER)
+    passages = [OTHER]
+    entities = Entities.from_passages(passages)
+    cands = [_candidate(OTHER)]
+    for own in ("And the usual kind?", "And the usual ones instead?", "and is it the same length?"):
+        assert answerer.in_scope(f"How do doctors treat the condition? {own}", passages, cands, entities, own=own), own
+    # a concept of the follow-up's own that the passage never mentions still leaves it out of scope
+    own = "And the usual ruler?"
+    assert not answerer.in_scope(f"How do doctors treat the condition? {own}", passages, cands, entities, own=own)
