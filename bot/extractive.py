@@ -106,12 +106,13 @@ _HEADINGS = {  # in order of specificity: a unit goes under the first heading it
     "prevalence": "How common",
 }
 _ASPECT_ORDER = tuple(_HEADINGS)
-# General words a question asks with, not names its subject by ("how often", "wait", "took"): never key concepts.
+# General words a question asks with, not names its subject by ("how often", "wait", "took"), in any -s form ("comes"),
+# and verbs of saying (what a source "mentions", "says"): never key concepts.
 _ASKING = frozenset(
     """take took taken get got give gave wait need use used stop start keep make made feel felt go went come turn
     happen help tell know want try put see look find mean often long much many soon common usual usually best
     safe okay normal apart besides except far ahead known myself yourself himself herself ourselves
-    themselves""".split()
+    themselves say said mention list warn describe""".split()
 )
 # What a hyphen splits off a word ("pre-ublituximab", "non-live", "post-discontinuation"): a bound prefix, which
 # modifies the concept it is attached to and names none itself.
@@ -404,6 +405,7 @@ class ExtractiveAnswerer:
             if 0 < f < KEY_CONCEPT_SHARE
             and t not in names
             and t not in _ASKING
+            and t.removesuffix("s") not in _ASKING
             and t not in _PREFIXES
             and t not in STAND_INS
             and not t.endswith(("ing", "ed"))
