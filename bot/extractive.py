@@ -254,9 +254,10 @@ class ExtractiveAnswerer:
         if not history:
             return question
         entities = entities or self.corpus_entities()
-        swapped = swap_entity(question, history, entities)
-        if swapped:
-            return swapped
+        return swap_entity(question, history, entities) or self._condensed(question, history, entities)
+
+    def _condensed(self, question: str, history: Sequence[str], entities: Entities) -> str:
+        """The follow-up with the conversation's entity and topic words carried in (``condense_offline``)."""
         doc_freq = self.lexical.doc_freq if self.lexical is not None else None
         return condense_offline(question, history, entities, doc_freq)
 
@@ -526,13 +527,14 @@ class ExtractiveAnswerer:
         ``history`` holds the earlier user turns, ``earlier`` the answers already shown.
         """
         known = self.corpus_entities() | Entities.from_passages(passages)
-        query = self.standalone(question, history, known)
+        swapped = swap_entity(question, history, known) if history else ""
+        query = swapped or (self._condensed(question, history, known) if history else question)
         if history and moves_on(question, history, known):
             # what was shown was about the medicine (or condition) the follow-up moves on from, but for a sentence
             # that named the one it moves to: that one was shown
             moved_to = known.find(question) - {g for turn in history for g in known.find(turn)}
             earlier = [t for t in _shown(earlier) if known.find(t) & moved_to]
-        if history and swap_entity(question, history, known):
+        if swapped:
             question, history = query, ()  # "Same for Briumvi?": the earlier question, asked of Briumvi
         analysis, entities = self.analysis(question, passages, history)
         follow_up = bool(history) and needs_context(question)
