@@ -31,7 +31,7 @@ import numpy as np
 
 from bot.cite import attach_citations, is_factual
 from bot.followup import STAND_INS, compared_back, condense_offline, needs_context, swap_entity, topic_terms
-from bot.listing import flatten, list_parts, point_lines
+from bot.listing import flatten, joined_list, list_parts, point_lines
 from bot.near import NEAR, NearWords, clipped, flat, mentions, words_of
 from bot.question import (
     Analysis,
@@ -692,8 +692,7 @@ def join_lists(chosen: Sequence[Candidate], pool: Sequence[Candidate], complete:
         if len(members) == 1:
             out.append(c)
             continue
-        text = f"{c.lead}: {'; '.join(items)}"
-        out.append(replace(c, text=text if re.search(r"[.!?]$", text) else f"{text}.", items=tuple(items),
+        out.append(replace(c, text=joined_list(c.lead, items), items=tuple(items),
                            start=members[0].start, end=max(m.end for m in members),
                            score=max(m.score for m in members)))  # fmt: skip
     return out

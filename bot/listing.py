@@ -50,7 +50,7 @@ def point_lines(lead: str, items: Sequence[str], cites: Sequence[int], bulleted:
     return [head, *(f"- {i}" for i in items)]
 
 
-def joined(lead: str, items: Sequence[str]) -> str:
+def joined_list(lead: str, items: Sequence[str]) -> str:
     """The claim a list point makes, as one sentence: "lead-in: item; item." (``list_parts`` reads it back)."""
     text = f"{lead.rstrip().rstrip(':').rstrip()}: {'; '.join(items)}"
     return text if _TERMINAL.search(text) else f"{text}."
@@ -85,7 +85,7 @@ class Block:
         """The list point read as one sentence, its citation at the end, as the verifier and the metrics read it:
         "lead-in: item; item [2]."."""
         _, lead = self.lead
-        text = joined(strip_citations(lead), self.items)
+        text = joined_list(strip_citations(lead), self.items)
         marker = "".join(f"[{n}]" for n in parse_citations(lead))
         m = _TERMINAL.search(text)
         return f"{text[: m.start()]} {marker}{m.group(0)}" if m else f"{text} {marker}"

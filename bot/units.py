@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.listing import joined_list
 from bot.text import sentences
 
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
@@ -314,7 +315,7 @@ def units(text: str, label: str = "") -> tuple[AnswerUnit, ...]:
             firsts = [item for item, _ in members]
             blocks_ = [b for _, b in members]
             if all(len(b) == 1 for b in blocks_) and max(len(f.split()) for f in firsts) <= SHORT_ITEM_WORDS:
-                joined = f"{name}: {'; '.join(firsts)}."
+                joined = joined_list(name, firsts)
                 if stands(joined):  # not "Possible side effects: flu.", a chunk's one item before a class
                     add(joined, start, blocks_[-1][-1][1], name, tuple(firsts))
                 continue
