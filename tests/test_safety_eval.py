@@ -40,6 +40,9 @@ FLOORS = {
     # heldout9, a ninth new writer's, its third look (with the weights retrained on dev … dev11): 97.5% 85.0% 1.7%
     # (before dev11's round and after it, with the weights trained with dev6: 97.0% 84.0% 1.7%)
     "heldout9": {"emergency_recall": 0.97, "dose_recall": 0.845, "false_flag_rate": 0.02},
+    # heldout10, a tenth new writer's (leaning on professionals' and carers' dose requests and on clinicians' label
+    # questions), its first look with the weights trained on dev … dev11: 98.9% 87.1% 5.7%
+    "heldout10": {"emergency_recall": 0.985, "dose_recall": 0.87, "false_flag_rate": 0.058},
     # In-sample since the classifier was retrained with dev … dev11 (thresholds 0.68 / 0.93); every part's rules are
     # in-sample too (written from its misses). Each part's untuned figures are in the comment above.
     "dev": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.005},  # 100% 100% 0.27%
