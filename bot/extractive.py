@@ -30,7 +30,15 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from bot.cite import attach_citations, is_factual
-from bot.followup import STAND_INS, compared_back, condense_offline, needs_context, swap_entity, topic_terms
+from bot.followup import (
+    STAND_INS,
+    compared_back,
+    condense_offline,
+    inherits_entity,
+    needs_context,
+    swap_entity,
+    topic_terms,
+)
 from bot.listing import flatten, joined_list, list_parts, point_lines
 from bot.near import NEAR, NearWords, clipped, flat, mentions, words_of
 from bot.question import (
@@ -263,7 +271,8 @@ class ExtractiveAnswerer:
 
     def analysis(self, question: str, passages: Sequence[Passage], history: Sequence[str]) -> tuple[Analysis, Entities]:
         entities = self.corpus_entities() | Entities.from_passages(passages)
-        context = " ".join(history[-2:]) if history and needs_context(question) else ""
+        leans = bool(history) and (needs_context(question) or inherits_entity(question, history, entities))
+        context = " ".join(history[-2:]) if leans else ""
         return analyse(question, entities, context), entities
 
     def candidates(

@@ -50,6 +50,26 @@ def needs_context(question: str) -> bool:
     return bool(_ANAPHORA.search(question)) or len(topic_terms(question)) <= 3
 
 
+# "Different question: how do I fix a leaking tap?": the user says the conversation's topic is left behind
+_NEW_TOPIC = re.compile(
+    r"\b(?:different|new|another|unrelated|separate|other|off[- ]topic)\s+(?:question|topic|subject|thing)\b"
+    r"|\b(?:changing|change of) (?:the )?subject\b|\bunrelated\b",
+    re.IGNORECASE,
+)
+
+
+def inherits_entity(question: str, history: Sequence[str], entities: Entities) -> bool:
+    """A complete question that names no medicine or condition, in a conversation that named one, is still about
+    it: "any other common side effects besides infections?" after "what infections can Briumvi cause?" asks about
+    Briumvi, though its own words are enough to search with (unless the user says the topic changes)."""
+    return (
+        bool(history)
+        and not entities.find(question)
+        and not _NEW_TOPIC.search(question)
+        and any(entities.find(turn) for turn in history[-3:])
+    )
+
+
 def condense_offline(
     question: str,
     history: Sequence[str],
@@ -62,9 +82,11 @@ def condense_offline(
     follow-up names one of the same kind: "Same for Briumvi?" after an Ocrevus question is about Briumvi, and
     "ocrevus" in its query would retrieve the Ocrevus pages again. With ``doc_freq`` (each word's share of the
     indexed chunks), a turn's other words are carried rarest first: the ones that say what the turn was about
-    ("forgetting" in "my sister ... keeps forgetting things"), not the first few it happens to use.
+    ("forgetting" in "my sister ... keeps forgetting things"), not the first few it happens to use. A complete
+    question that only lacks the conversation's medicine or condition (``inherits_entity``) gets that name alone.
     """
-    if not history or not needs_context(question):
+    elliptical = needs_context(question)
+    if not history or not (elliptical or (entities is not None and inherits_entity(question, history, entities))):
         return question
     present = set(topic_terms(question))
     dropped: set[str] = set()  # the words of an earlier turn's entity that the follow-up replaces
@@ -83,6 +105,8 @@ def condense_offline(
                 names.append(min(written or group, key=len))  # as the turn wrote it; "MS" over its spelling out
     # the entity's name as one term ("hepatitis b"), beside at most ``MAX_CARRIED`` words of the turns' aspect
     carried_names = [n.lower() for n in dict.fromkeys(reversed(names)) if n.lower() not in present]
+    if not elliptical:  # its own words say what it asks; only the conversation's entity is missing
+        return f"{question} ({' '.join(carried_names)})" if carried_names else question
     name_words = {w for n in carried_names for w in n.split()}
     carried: list[str] = []
     for turn in reversed(history[-3:]):

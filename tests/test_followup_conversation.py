@@ -74,3 +74,33 @@ def test_a_follow_up_moving_to_a_medicine_the_earlier_answer_already_spoke_of_do
     zentrab = "After you stop Zentrab, your blood B cells will gradually increase to normal levels"
     shown = f"{zentrab} [1].\n\n- {vexora} [2]."
     assert _answer("What about Vexora?", [first], [shown]).startswith(f"As above: {vexora} [2].")
+
+
+SIDE_EFFECTS = [
+    Passage(
+        f"s{i}",
+        text,
+        f"{name} ({name.lower()}mab) — Package leaflet",
+        "Possible side effects",
+        f"{name.lower()}-effects.md",
+        audience="patient",
+        dense_score=0.6,
+        rank=i,
+    )
+    for i, (name, text) in enumerate(
+        {
+            "Vexora": "Common side effects of Vexora are headache, back pain and injection-site reactions.",
+            "Zentrab": "Common side effects of Zentrab besides infections are nausea, rash and pain in the arms.",
+        }.items(),
+        start=1,
+    )
+]
+
+
+def test_a_complete_follow_up_naming_no_medicine_stays_with_the_conversations_medicine() -> None:
+    """It names no medicine and its own words would search well, but the conversation is about Zentrab: another
+    medicine's side effects are not its answer."""
+    answerer = ExtractiveAnswerer(FakeEmbedder())
+    question = "any other common side effects besides infections?"
+    answer = "".join(answerer.generate(question, SIDE_EFFECTS, "patient", ["what infections can zentrab cause?"], []))
+    assert "nausea" in answer and "Vexora" not in answer, answer

@@ -126,3 +126,14 @@ def test_a_suggested_question_keeps_a_titles_capitals_and_drops_instructions() -
     assert covered_topics(passages, "clinician") == (
         " The retrieved sources cover: how to take Zorvia; other medicines and Zorvia; what is Multiple Sclerosis."
     )
+
+
+def test_a_complete_question_naming_no_entity_carries_the_conversations_entity_alone() -> None:
+    entities = Entities.from_passages(LEAFLETS)
+    earlier = ["what infections can zentrab cause?"]
+    question = "any other common side effects besides infections?"
+    assert condense_offline(question, earlier, entities) == f"{question} (zentrab)"
+    new_topic = "Different question: how do I fix a leaking kitchen tap?"
+    assert condense_offline(new_topic, earlier, entities) == new_topic
+    own = "Which side effects are common with Vexora apart from infections?"
+    assert condense_offline(own, earlier, entities) == own  # it names its own medicine
