@@ -272,7 +272,8 @@ class Entities:
         names = sorted(self._alias, key=len, reverse=True)
         acronyms = set(self._parts[3])  # matched in capitals only: "PI" is an immunodeficiency, "pi" is not
         alts = [f"(?-i:{re.escape(n.upper())})" if n in acronyms else re.escape(n) for n in names]
-        self._rx = re.compile(r"\b(" + "|".join(alts) + r")\b", re.IGNORECASE) if names else None
+        # a name in the plural is the same entity ("flu shots" for the "Flu shot" page)
+        self._rx = re.compile(r"\b(" + "|".join(alts) + r")(?:e?s)?\b", re.IGNORECASE) if names else None
 
     @classmethod
     def from_passages(cls, passages: Sequence[Passage]) -> Entities:

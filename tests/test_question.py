@@ -29,6 +29,10 @@ def test_entities_come_from_titles_and_brand_generic_pairs_in_the_documents() ->
     assert frozenset({"plivax", "herpes zoster vaccine"}) in entities.products  # "Plivax (herpes zoster vaccine, ..."
     assert entities.products_in("Is vexoramab safe?") == {frozenset({"vexora", "vexoramab"})}
     assert entities.find("What is hepatitis B?") == {frozenset({"hepatitis b"})}
+    # a name in the plural is the same entity: "flu shots" are what the "Flu shot" page is about
+    shots = Entities.from_passages([passage("Flu shot — health topic summary", "Get one every year.")])
+    assert shots.find("flu shots are only for people over 65 right?") == {frozenset({"flu shot"})}
+    assert entities.find("she has had two Zentrabs") == {frozenset({"zentrab", "zentrabumab"})}
 
 
 def test_analysis_aspect_direction_form_and_figures() -> None:
