@@ -300,6 +300,8 @@ class ExtractiveAnswerer:
                     continue  # "if you plan to have any vaccinations.": a list item torn from its lead-in
                 if frequencies and frequency_class(u.lead) not in frequencies | {""}:
                     continue  # "Very common AEs?": not the items of another frequency class
+                if u.items and all(analysis.excluded & set(content_words(item)) for item in u.items):
+                    continue  # "besides infections": a list all of whose items are infections
                 if not is_factual(u.text):
                     continue  # "talk to your doctor ..." reads as advice, and the verifier would show it uncited
                 raw.append((number, u, f"{u.heading} {p.section.split(' > ')[-1]}"))
@@ -329,6 +331,8 @@ class ExtractiveAnswerer:
                 score -= 0.15  # "you" and "your" address a patient, not a clinician
             if own:
                 score += FOLLOWUP_OWN_WEIGHT * share(own, set(content_words(f"{head} {u.text}")))
+            if analysis.excluded & set(content_words(u.text)):
+                score -= 0.1  # "Apart from genes, …": a sentence on genes may still name the other factors
             if analysis.wants_list and ": " in u.text and "; " in u.text:
                 score += 0.1  # "which signs...?": the unit that lists them, read with its lead-in
             score -= 0.004 * (number - 1)  # retrieval order as a tie-breaker

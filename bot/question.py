@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from bot.measures import measure_asked
 from bot.text import STOPWORDS as STOP
+from bot.text import content_words
 from bot.types import Passage
 
 # A baby or a newborn speaks of pregnancy, unless breastfeeding is named: then it is the baby being fed.
@@ -96,6 +97,21 @@ _DIRECTION_RE = {k: re.compile(v, re.IGNORECASE) for k, v in DIRECTIONS.items()}
 
 _ELLIPTICAL = re.compile(r"^\s*(?:and|but|so|what about|how about)\b|\b(?:that|this|it|them|those|one)\b\s*\??\s*$"
                          r"|\b(?:that|this) (?:mean|is|happen)", re.IGNORECASE)  # fmt: skip
+# "any other side effects besides infections?", "Apart from genes, what raises the risk…": what the question sets
+# aside, up to the punctuation or question word that ends it
+_SET_ASIDE = re.compile(
+    r"\b(?:besides|apart from|aside from|other than|except(?: for)?|excluding|not counting)\s+"
+    r"((?:(?!(?:what|which|who|how|when|where|why|is|are|do|does|can|could|should|would|will)\b)[\w'-]+[\s]*){1,5})",
+    re.IGNORECASE,
+)
+
+
+def set_aside(question: str) -> frozenset[str]:
+    """The stemmed content words of what ``question`` excludes ("besides infections and IRRs" → infect, irr):
+    what it has been told already and does not ask again."""
+    return frozenset(w for m in _SET_ASIDE.finditer(question) for w in content_words(m.group(1)))
+
+
 _YES_NO = re.compile(
     r"^\s*(?:(?:and|but|so)\s+)?(?:does|do|is|are|can|could|will|would|should|may|must|has|have|did|was|were)\b"
     r"|,\s*(?:right|correct|true|isn't it|aren't they|doesn't it|don't they)\s*\??\s*$",
@@ -160,6 +176,7 @@ class Analysis:
     figures: tuple[Figure, ...]
     quantity: str = ""  # what a named figure is asked of: "HBV DNA" in "at what HBV DNA level ...?"
     measure: str = ""  # the kind of figure it asks for: "duration", "frequency", "rate", "amount" (``bot.measures``)
+    excluded: frozenset[str] = frozenset()  # stemmed words of what it sets aside ("besides infections")
 
 
 def is_broad(analysis: Analysis) -> bool:
@@ -442,4 +459,5 @@ def analyse(question: str, entities: Entities, context: str = "") -> Analysis:
         figures=figures_of(question),
         quantity=quantity_asked(question),
         measure=measure_asked(question),
+        excluded=set_aside(question),
     )

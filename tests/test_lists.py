@@ -274,3 +274,27 @@ def test_a_list_point_among_bullets_nests_its_items_and_is_kept_or_removed_whole
     # bullets that cite their own sources are points of their own, judged one by one as before
     own = verify(f"- {lead} [1]:\n  - fever or chills [1]\n  - a purple tongue [1]\n", [SIGNS_PAGE], HeuristicJudge())
     assert "fever or chills" in own.text and "tongue" not in own.text
+
+
+OTHER_EFFECTS = (
+    "Very common (may affect more than 1 in 10 people)\n\n"
+    "- sore throat and runny nose (upper respiratory tract infections)\n"
+    "- chest infections\n\n"
+    "Other side effects\n\n"
+    "Common (may affect up to 1 in 10 people)\n\n"
+    "- low levels of neutrophils, a type of white blood cell\n"
+    "- pain in the arms or legs\n"
+)
+
+
+def test_a_question_setting_something_aside_does_not_get_a_list_of_it() -> None:
+    """ "any other common side effects besides infections?": the list of infections is what the user sets aside;
+    the other list is still a candidate."""
+    passage = Passage("p1", OTHER_EFFECTS, "Zentrab (zentrabumab) — Package leaflet", "4. Possible side effects",
+                      "zentrab.md", audience="patient", dense_score=0.6, rank=1)  # fmt: skip
+    answerer = ExtractiveAnswerer(FakeEmbedder(), stop_rule=_AdmitAll())
+    question = "any other common side effects of Zentrab besides infections?"
+    analysis, entities = answerer.analysis(question, [passage], [])
+    assert analysis.excluded == {"infect"}
+    got = [c.text for c in answerer.candidates(question, question, [passage], "patient", analysis, entities)]
+    assert any("neutrophils" in t for t in got) and not any("chest infections" in t for t in got), got

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from bot.question import Entities, analyse, direction_of, figures_of, looks_like_medicine, quantity_asked
+from bot.question import (
+    Entities,
+    analyse,
+    direction_of,
+    figures_of,
+    looks_like_medicine,
+    quantity_asked,
+    set_aside,
+)
 from bot.rank import FEATURES, auc, fit, load_ranker
 from bot.types import Passage
 
@@ -217,3 +225,10 @@ def test_a_connective_before_a_clause_with_its_own_subject_is_not_anaphora() -> 
     assert is_anaphoric("However, this is rare.") and is_anaphoric("In addition, it can cause a rash.")
     rows = features([UnitView(added, "", 1)], [0.5], {}, analyse("Does it protect?", Entities.from_passages(PASSAGES)))
     assert rows[0, FEATURES.index("anaphoric")] == 1.0  # the ranker's feature stays the opener it was trained on
+
+
+def test_what_a_question_sets_aside_is_read_up_to_the_question_word() -> None:
+    assert set_aside("any other common side effects besides infections?") == {"infect"}
+    assert set_aside("Besides infections and IRRs, which common adverse effects are listed?") == {"infect", "irr"}
+    assert set_aside("Apart from genes, what raises the risk of getting MS?") == {"gene"}
+    assert set_aside("Are steroids an exception?") == set()  # no phrase setting anything aside
