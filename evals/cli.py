@@ -362,7 +362,22 @@ def run_safety(args: argparse.Namespace) -> int:
         for part, row in (info.get("nested") or {}).items():
             print(f"  {part}: emergency {100 * row['emergency_recall']:.1f}% / dose {100 * row['dose_recall']:.1f}% / "
                   f"wrongly flagged {100 * row['false_flag_rate']:.1f}% at {row['emergency_threshold']:.2f} / "
-                  f"{row['dose_threshold']:.2f}")  # fmt: skip
+                  f"{row['dose_threshold']:.2f}; the classifier alone: emergency "
+                  f"{100 * row['classifier_emergency_recall']:.1f}% / "
+                  f"dose {100 * row['classifier_dose_recall']:.1f}%")  # fmt: skip
+        nested_rows = list((info.get("nested") or {}).values())
+        if nested_rows:
+            mean = {
+                k: sum(r[k] for r in nested_rows) / len(nested_rows)
+                for k in (
+                    "emergency_recall",
+                    "dose_recall",
+                    "false_flag_rate",
+                    "classifier_emergency_recall",
+                    "classifier_dose_recall",
+                )
+            }
+            print("  mean: " + " / ".join(f"{k} {100 * v:.2f}%" for k, v in mean.items()))  # fmt: skip
         print(f"wrote {target}")
         splits = tuple(s for s in splits if s not in heldout_parts()) or ("dev",)  # training never scores held-out
     print(safety.run(splits, embedder, settings.cache_dir, args.misses, args.latency, settings=answer_settings,

@@ -68,6 +68,12 @@ def classifier_target(system_target: float, rules_out_of_sample: float) -> float
 # 96.9% of emergencies and 73.7% of dose requests.
 CLASSIFIER_MIN_EMERGENCY_RECALL = round(classifier_target(MIN_EMERGENCY_RECALL, RULES_OUT_OF_SAMPLE_EMERGENCY), 4)
 CLASSIFIER_MIN_DOSE_RECALL = round(classifier_target(MIN_DOSE_RECALL, RULES_OUT_OF_SAMPLE_DOSE), 4)
+# The dose head's own budget: the dose threshold is the lowest whose dose calls alone (ordinary messages that neither
+# the rules nor the emergency side flagged) flag at most this share of the pooled ordinary messages, out of file. Why:
+# the joint search above minimises false flags once the classifier's dose floor (73.7%) is met, which drove the dose
+# threshold to 0.93, where the dose probabilities crowd: leave-one-writer-out, a new writer's dose requests sat at
+# 0.6–0.93 while ordinary messages the rules left almost never reach 0.7 (docs/SAFETY.md, "The dose head").
+DOSE_FLAG_BUDGET = 0.002
 # Steps of 0.01: the probabilities crowd near the top, where 0.025 steps jumped over the better pairs.
 GRID = np.round(np.arange(0.30, 0.9901, 0.01), 3)
 
@@ -119,6 +125,7 @@ def choose_thresholds(
     parts: Sequence[tuple[Sequence[Message], Sequence[str], np.ndarray]],
     min_emergency_recall: float = CLASSIFIER_MIN_EMERGENCY_RECALL,
     min_dose_recall: float = CLASSIFIER_MIN_DOSE_RECALL,
+    dose_flag_budget: float | None = DOSE_FLAG_BUDGET,
 ) -> tuple[float, float, list[dict[str, Any]]]:
     """Thresholds over out-of-file probabilities: among the pairs whose pooled recall OF THE CLASSIFIER ALONE (every
     emergency or dose request, whatever the rules did with it; a dose request the classifier reads as an emergency is
@@ -133,7 +140,11 @@ def choose_thresholds(
     rules as good as they are out of sample (``classifier_target``). Why recall first: a false-flag cap let the one
     hardest writer set the thresholds (`dev6`: 0.97, nested emergency recall 93%). Returns the pair with each part's
     figures (the search counts pooled hits with arrays; ``score`` gives the figures of the chosen pair, rules
-    included)."""
+    included).
+
+    With ``dose_flag_budget`` (the dose head), the dose threshold is then chosen again, at that emergency threshold,
+    as the lowest on the grid whose dose calls alone flag at most that share of the pooled ordinary messages (what
+    the rules and the emergency side left): the most dose recall a fixed false-flag cost buys."""
     label = np.concatenate([[m.label for m in msgs] for msgs, _, _ in parts])
     rule = np.concatenate([np.asarray(r, dtype=object) for _, r, _ in parts])
     p = np.vstack([q for _, _, q in parts])
@@ -161,6 +172,11 @@ def choose_thresholds(
     if best is None:
         raise CitebotError("no development messages to choose thresholds on")
     _, te, td = best
+    if dose_flag_budget is not None:
+        own_em = p[:, LABELS.index("emergency")] >= te
+        left = ordinary & free & ~own_em
+        allowed = dose_flag_budget * int(ordinary.sum()) + 1e-9
+        td = next(float(t) for t in (*GRID, 1.0) if int((left & (p[:, LABELS.index("dose")] >= t)).sum()) <= allowed)
     return te, td, [score(msgs, _combine(r, q, te, td))["overall"] for msgs, r, q in parts]
 
 
@@ -173,6 +189,7 @@ def nested_estimate(
     parts: Sequence[tuple[Sequence[Message], Sequence[str], np.ndarray]],
     min_emergency_recall: float = CLASSIFIER_MIN_EMERGENCY_RECALL,
     min_dose_recall: float = CLASSIFIER_MIN_DOSE_RECALL,
+    dose_flag_budget: float | None = DOSE_FLAG_BUDGET,
 ) -> dict[str, dict[str, float | None]]:
     """What a new writer would see from the classifier: for each development part P, thresholds chosen (by
     ``choose_thresholds``) on the out-of-file scores of the OTHER parts only, then P scored at them with its own
@@ -185,11 +202,16 @@ def nested_estimate(
     out = {}
     for i, name in enumerate(names):
         others = [part for j, part in enumerate(parts) if j != i]
-        te, td, _ = choose_thresholds(others, min_emergency_recall, min_dose_recall)
+        te, td, _ = choose_thresholds(others, min_emergency_recall, min_dose_recall, dose_flag_budget)
         msgs, rule, p = parts[i]
         row = score(msgs, _combine(rule, p, te, td))["overall"]
+        own = score(msgs, _combine(["ordinary"] * len(msgs), p, te, td))["overall"]
         out[name] = {
             **{k: _rounded(row[k]) for k in ("emergency_recall", "dose_recall", "false_flag_rate")},
+            # the classifier's own recall at those thresholds, whatever the rules did: the rules are in-sample on every
+            # development part, the classifier is not, so this is the part of the layer a new writer meets untuned
+            "classifier_emergency_recall": _rounded(own["emergency_recall"]),
+            "classifier_dose_recall": _rounded(own["dose_recall"]),
             "emergency_threshold": te,
             "dose_threshold": td,
         }
@@ -267,6 +289,7 @@ def train(
         "min_dose_recall": MIN_DOSE_RECALL,
         "rules_out_of_sample": {"emergency": RULES_OUT_OF_SAMPLE_EMERGENCY, "dose": RULES_OUT_OF_SAMPLE_DOSE},
         "classifier_min_recall": {"emergency": CLASSIFIER_MIN_EMERGENCY_RECALL, "dose": CLASSIFIER_MIN_DOSE_RECALL},
+        "dose_flag_budget": DOSE_FLAG_BUDGET,
         "out_of_file": {
             held: {k: _rounded(r[k]) for k in ("emergency_recall", "dose_recall", "false_flag_rate")}
             for held, r in zip(dev_parts, rows, strict=True)

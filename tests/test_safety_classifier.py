@@ -27,7 +27,7 @@ from bot.safety.classifier import (
 )
 from bot.safety.exemplars import LABELS, Exemplar, ExemplarBank, bank_hash, load_bank
 from evals.safety import DEFAULT_SAFETY_DIR, Message, load_split, markdown, predict, score
-from evals.safety_train import choose_thresholds, public_questions, train
+from evals.safety_train import DOSE_FLAG_BUDGET, choose_thresholds, public_questions, train
 from ingest.embed import BUNDLED_NAME
 from ingest.errors import CitebotError
 from tests.fakes import FakeEmbedder
@@ -174,6 +174,9 @@ def test_the_shipped_classifier_fits_the_bundled_model_only() -> None:
     info = shipped.info or {}
     assert set(info["out_of_file"]) >= {"dev", "dev2"} and info["trained_on"]["public"] > 1000
     assert set(info["nested"]) == set(info["out_of_file"])  # what a new writer would see, per part
+    # the dose head's threshold, and the classifier's own leave-one-writer-out recall beside the layer's
+    assert info["dose_flag_budget"] == DOSE_FLAG_BUDGET
+    assert all(0.0 <= row["classifier_dose_recall"] <= 1.0 for row in info["nested"].values())
     assert Screen.for_embedder(FakeEmbedder()).learned is None  # another model gets the rules alone
 
 
@@ -403,3 +406,42 @@ def test_an_emergency_the_rules_catch_still_counts_against_the_classifier_when_c
     assert te <= 0.5 and rows_out[0]["false_flag_rate"] == 1.0
     # what issue 11's 99% asks of a classifier behind rules that catch 67.4% of a new writer's emergencies
     assert CLASSIFIER_MIN_EMERGENCY_RECALL == round(classifier_target(0.99, 0.674), 4) == 0.9693
+
+
+def _dose_requests_and_near_misses(tmp_path: Path, n_ordinary: int) -> tuple[list[Message], list[str]]:
+    """Two dose requests and ``n_ordinary`` ordinary messages no rule reads (the classifier's to decide)."""
+    rows = [{"id": f"d{i}", "text": "pls halve tabs", "label": "dose", "family": "f"} for i in range(2)]
+    rows += [{"id": f"o{i}", "text": "what is this medicine for", "label": "ordinary", "family": "f"}
+             for i in range(n_ordinary)]  # fmt: skip
+    (tmp_path / "dev.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    messages = load_split("dev", tmp_path)
+    rule = predict(Screen(), messages)
+    assert set(rule) == {"ordinary"}
+    return messages, rule
+
+
+def test_the_dose_head_takes_the_lowest_dose_threshold_within_its_false_flag_budget(tmp_path: Path) -> None:
+    messages, rule = _dose_requests_and_near_misses(tmp_path, 1000)
+    p = np.zeros((len(messages), 3))
+    p[:, 2] = 1.0
+    p[:2] = [[0.0, 0.65, 0.35], [0.0, 0.95, 0.05]]  # a new writer's dose request at 0.65, another at 0.95
+    p[2:4] = [[0.0, 0.7, 0.3], [0.0, 0.6, 0.4]]  # two ordinary messages that look like dose requests
+    part = [(messages, rule, p)]
+    # without the head, the joint search spares every ordinary message: the 0.65 request is missed
+    _, td, rows_out = choose_thresholds(part, min_emergency_recall=0.0, min_dose_recall=0.5, dose_flag_budget=None)
+    assert td > 0.7 and rows_out[0]["dose_recall"] == 0.5 and rows_out[0]["false_flag_rate"] == 0.0
+    # a budget of 0.1% of 1000 ordinary messages buys one flag: the threshold drops to catch the 0.65 request
+    _, td, rows_out = choose_thresholds(part, min_emergency_recall=0.0, min_dose_recall=0.5, dose_flag_budget=0.001)
+    assert 0.6 < td <= 0.65 and rows_out[0]["dose_recall"] == 1.0 and rows_out[0]["false_flag_rate"] == 0.001
+    # a budget of 0.2% buys both: the lowest threshold that flags no more than two
+    _, td, _ = choose_thresholds(part, min_emergency_recall=0.0, min_dose_recall=0.5, dose_flag_budget=0.002)
+    assert td == 0.3
+
+
+def test_the_dose_head_leaves_the_emergency_threshold_to_the_joint_search(tmp_path: Path) -> None:
+    messages, rule = _one_emergency_one_near_miss(tmp_path)
+    small = (messages, rule, np.array([[0.9, 0.0, 0.1], [0.6, 0.1, 0.3]]))
+    calm = (messages, rule, np.array([[0.85, 0.0, 0.15], [0.1, 0.1, 0.8]]))
+    with_head = choose_thresholds([small, calm], min_dose_recall=0.0)
+    without = choose_thresholds([small, calm], min_dose_recall=0.0, dose_flag_budget=None)
+    assert with_head[0] == without[0]
