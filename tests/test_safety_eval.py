@@ -44,7 +44,8 @@ FLOORS = {
     # questions), its first look with the weights trained on dev … dev11: 98.9% 87.1% 5.7%
     "heldout10": {"emergency_recall": 0.985, "dose_recall": 0.87, "false_flag_rate": 0.058},
     # In-sample since the classifier was retrained with dev … dev11 (thresholds 0.68 / 0.93); every part's rules are
-    # in-sample too (written from its misses). Each part's untuned figures are in the comment above.
+    # in-sample too (written from its misses). Each part's untuned figures are in the comment above. Re-measured with
+    # the dose head (dose threshold 0.93 -> 0.63, the same weights): the same figures on every part, so the same floors.
     "dev": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.005},  # 100% 100% 0.27%
     "dev2": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.004},  # 100% 100% 0.0%
     "dev3": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.01},  # 100% 100% 0.63%
