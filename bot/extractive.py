@@ -40,6 +40,7 @@ from bot.followup import (
     topic_terms,
 )
 from bot.listing import flatten, joined_list, list_parts, point_lines
+from bot.measures import measure_words, states_measure
 from bot.near import NEAR, NearWords, clipped, flat, mentions, words_of
 from bot.question import (
     Analysis,
@@ -52,7 +53,7 @@ from bot.question import (
 )
 from bot.rank import FEATURES, UnitView, features, is_anaphoric, load_ranker, share
 from bot.stop import Admits, load_stop_rule
-from bot.text import collapse_acronyms, content_words, numbers, sentences, strip_citations
+from bot.text import STOPWORDS, collapse_acronyms, content_words, numbers, sentences, strip_citations
 from bot.types import Audience, Passage
 from bot.units import AnswerUnit, classes_asked, frequency_class, units
 from bot.voice import third_person
@@ -64,6 +65,8 @@ MIN_UNIT_SIMILARITY = 0.40
 ANCHOR_SHARE = 0.2
 KEY_CONCEPT_SHARE = 0.05  # a question word in fewer chunks than this names what the question is about
 CLOSE_MATCH = 0.65  # a unit this close in meaning answers the question even in other words
+MIN_SHUFFLED = 3  # letters of an acronym read also as the initials of words in another order (``_spelled_out``)
+MIN_SPELLED = 4  # letters of each word such initials stand for
 MISSPELT = 0.8  # difflib ratio above which an unknown word is a misspelling of a medicine the corpus names
 MAX_POINTS = {"clinician": 14, "patient": 6}
 MIN_POINTS = {"clinician": 3, "patient": 3}
@@ -432,7 +435,11 @@ class ExtractiveAnswerer:
             shown = [p for p in passages if any(a in p.title.lower() for a in aliases)] or shown
         texts = [f"{p.title} {p.section} {p.text}" for p in shown]
         allowed = len(key) - 1 if len(key) >= 2 else len(key)
-        covered = [{t for t in key if mentions(flat(text), t)} for text in texts]
+        measured = measure_words(question)  # "how frequent": said by a passage that gives a rate
+        covered = [
+            {t for t in key if mentions(flat(text), t) or any(states_measure(k, text) for k in measured.get(t, ()))}
+            for text in texts
+        ]
         if any(len(c) >= allowed for c in covered):
             return True
         # in other words: "newborns" where the page says "infants", "flu" where it says "influenza"
@@ -786,7 +793,26 @@ def _without_codes(text: str) -> str:
 
 
 def _spelled_out(acronym: str, passages: Sequence[Passage]) -> bool:
-    """ "GBS" where the passages say "Guillain-Barré syndrome": the initials of a run of words."""
+    """ "GBS" where the passages say "Guillain-Barré syndrome": the initials of a run of words, in a passage or in
+    its document's title ("GHR" for "Genetics Home Reference"). An acronym of ``MIN_SHUFFLED`` letters or more also
+    counts as the initials of as many consecutive words in another order, inside one sentence, each a word of
+    ``MIN_SPELLED`` letters or more (not itself an abbreviation: "called JC virus" spells no "JCV"): "RZV" where a
+    leaflet's title says "zoster vaccine, recombinant", "PIL" for "Package Leaflet: Information" (two letters match
+    such a run by chance)."""
     letters = r"[\W_]+".join(rf"{c}\w*" for c in acronym)
     rx = re.compile(rf"\b{letters}\b", re.IGNORECASE)
-    return any(rx.search(p.text) for p in passages)
+    texts = [f"{p.title}. {p.section}. {p.text}" for p in passages]
+    if any(rx.search(t) for t in texts):
+        return True
+    if len(acronym) < MIN_SHUFFLED:
+        return False
+    wanted = sorted(acronym.lower())
+    for text in texts:
+        for sentence in re.split(r"[.;!?()\n]+", text):
+            words = [w.lower() for w in re.findall(r"[A-Za-z][\w'-]*", sentence)]
+            for i in range(len(words) - len(acronym) + 1):
+                run = words[i : i + len(acronym)]
+                words_ok = all(len(w) >= MIN_SPELLED and w not in STOPWORDS for w in run)
+                if words_ok and sorted(w[0] for w in run) == wanted:
+                    return True
+    return False

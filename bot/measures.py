@@ -16,13 +16,14 @@ _NUM = r"(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|ele
 _TIME_UNIT = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)"
 _ASKED = {
     "duration": re.compile(
-        r"\bhow (?:long|soon|quickly)\b|\b(?:interval|window|duration|delay)\b|\bhow many (?:days|weeks|months|years"
+        r"\bhow (?:long|soon|quickly)\b|\b(?:interval|window|duration|delay)s?\b|\bhow many (?:days|weeks|months|years"
         r"|hours|minutes)\b|\b(?:what|which) age\b|\bat what (?:time|point|age)\b",
         re.IGNORECASE,
     ),
     "frequency": re.compile(r"\bhow (?:often|frequently)\b|\bschedule\b|\bhow many times\b", re.I),
     "rate": re.compile(
-        r"\bhow (?:common|rare|frequent|likely|many people|many (?:\w+ )?(?:patients|people|children|adults|cases))\b"
+        r"\bhow (?:common|rare|frequent|widespread|prevalent|likely|many people"
+        r"|many (?:\w+ )?(?:patients|people|children|adults|cases))\b"
         r"|\b(?:prevalence|incidence|chance|odds|percentage|proportion)\b",
         re.IGNORECASE,
     ),
@@ -50,6 +51,31 @@ _STATED = {
         r"\b\d+(?:[.,]\d+)?\s*(?:mg|g|mcg|µg|ml|mL|micrograms?|milligrams?|units|IU)\b", re.IGNORECASE
     ),
 }
+
+
+_PHRASE = re.compile(r"[a-z]+(?:[-'][a-z]+)*")
+_UNIT_WORD = re.compile(rf"{_TIME_UNIT}|percent(?:age)?s?|proportions?|mg|milligrams?")  # what a figure counts in
+
+
+def measure_words(question: str) -> dict[str, frozenset[str]]:
+    """The question's words that only name the kind of figure it asks for or asserts, each with that kind or
+    kinds: the degree word of "how frequent/widespread ...?", a measure noun ("durations", "percentage") and a
+    figure word of its own ("a twice a year thing"). They name no concept a passage must say: a passage that
+    gives a figure of that kind speaks to them (``bot.extractive``'s scope check). The unit a question counts in
+    ("how many minutes", "what percentage") and a word in a compound ("half-life") are not among them: a passage
+    must say those."""
+    low = question.lower()
+    out: dict[str, set[str]] = {}
+    for kind, rx in _ASKED.items():
+        for m in rx.finditer(low):
+            words = m.group(0).split()
+            if (len(words) == 1 or (len(words) == 2 and words[0] == "how")) and not _UNIT_WORD.fullmatch(words[-1]):
+                out.setdefault(words[-1], set()).add(kind)  # "durations", "how frequent"
+    for m in _PHRASE.finditer(low):
+        for kind in ("frequency", "duration"):  # "twice", "monthly": a figure in a word
+            if _STATED[kind].fullmatch(m.group(0)):
+                out.setdefault(m.group(0), set()).add(kind)
+    return {w: frozenset(k) for w, k in out.items()}
 
 
 def measure_asked(question: str) -> str:
