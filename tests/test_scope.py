@@ -228,3 +228,65 @@ def test_a_verb_of_saying_and_an_asking_verbs_other_forms_are_no_key_concepts() 
                      "What do doctors say to treat the condition?"):  # fmt: skip
         assert answerer.in_scope(question, passages, cands, entities), question
     assert not answerer.in_scope("What notice do doctors give to treat the condition?", passages, cands, entities)
+
+
+# External4's and external3's writers asked "Which infections are listed for ublituximab and how frequent are they?",
+# "Kesimpta is a twice a year thing ...?", "... infusion durations?" and "how widespread is carriage?": declined,
+# because the corpus uses "frequent", "twice", "durations" and "widespread" once, on another page, and they were read
+# as key concepts the passages never say. They name only the kind of figure asked or asserted, which the passages give
+# in their own words ("1 in 10", "every 6 months", "4 hours"). Documents written for this test.
+INFECTIONS = Passage(id="infections", title=LEAFLET.title, section="Possible side effects", source="zorvia.md",
+                     text="Very common (may affect more than 1 in 10 people): colds and flu.", dense_score=0.6)  # fmt: skip
+SCHEDULE = Passage(id="schedule", title=LEAFLET.title, section="How Zorvia is given", source="zorvia.md",
+                   text="Zorvia is given as a drip every 6 months; each drip takes about 4 hours.", dense_score=0.6)  # fmt: skip
+# elsewhere in the corpus the measure words occur once, on a page about something else
+ALMANAC = Passage(id="almanac", title="Almanac — weather", section="Rain", source="almanac.md",
+                  text="Frequent and widespread storms come twice in the year; their durations and minutes vary.",
+                  dense_score=0.3)  # fmt: skip
+
+
+def test_a_word_naming_the_kind_of_figure_asked_is_said_by_a_passage_giving_such_a_figure() -> None:
+    answerer = _answerer(INFECTIONS, SCHEDULE, ALMANAC)
+    entities = Entities.from_passages([INFECTIONS, SCHEDULE])
+    for question, page in (
+        ("Which infections are listed for Zorvia and how frequent are they?", INFECTIONS),
+        ("How widespread are colds with Zorvia?", INFECTIONS),
+        ("Zorvia is a twice a year thing, right?", SCHEDULE),
+        ("Zorvia dosing and drip durations?", SCHEDULE),
+    ):
+        assert answerer.in_scope(question, [page], [_candidate(page)], entities), question
+    # a passage without a figure of that kind does not speak to it ...
+    assert not answerer.in_scope("How frequent is Zorvia?", [SCHEDULE], [_candidate(SCHEDULE)], entities)
+    # ... and the unit a question counts in must be said: the schedule gives hours, not minutes
+    assert not answerer.in_scope("How many minutes for Zorvia?", [SCHEDULE], [_candidate(SCHEDULE)], entities)
+
+
+# External4's writer asked what "the ocrelizumab PIL" tells patients and about "the GHR entry", external3's whether
+# "RZV" can still be given: declined as acronyms no document spells out, though the leaflets' titles say "Package
+# Leaflet: Information for the user" and "herpes zoster vaccine, recombinant", and the page's "Genetics Home
+# Reference". Documents written for this test.
+def _titled(title: str, text: str) -> Passage:
+    return Passage(id=title, title=title, section="About", source="doc.md", text=text, dense_score=0.6)
+
+
+def test_an_acronym_is_spelled_out_by_a_title_or_by_its_words_in_another_order() -> None:
+    answerer = _answerer(LEAFLET, OTHER)
+    entities = Entities.from_passages([LEAFLET])
+    cands = [_candidate(LEAFLET)]
+    spelled = {
+        "Does the GHR say Zorvia affects the immune system?": _titled("Zorvia — Genetics Home Reference", LEAFLET.text),
+        "Can RZV be given with Zorvia and medicines that affect the immune system?": _titled(
+            "Zostavax (herpes zoster vaccine, recombinant)", LEAFLET.text
+        ),
+        "What does the Zorvia PIL say about medicines that affect the immune system?": _titled(
+            "Zorvia — Package Leaflet: Information for the user", LEAFLET.text
+        ),
+    }
+    for question, page in spelled.items():
+        assert answerer.in_scope(question, [page], cands, entities), question
+    # the words of a run that is itself an abbreviation ("JC"), or of two letters in another order, spell nothing out
+    page = _titled("Brain infections — leaflet", "A virus often called JC virus; some users keep watch.")
+    assert not answerer.in_scope("Does JCV affect the immune system with Zorvia?", [page], cands, entities)
+    assert not answerer.in_scope(
+        "Does a KU patient take medicines that affect the immune system with Zorvia?", [page], cands, entities
+    )
