@@ -381,7 +381,8 @@ class ExtractiveAnswerer:
         said in other words too (``bot.near``): "newborns" by a page's "infants", an unknown "mum"
         by "mother", a clipped "hep b" by "hepatitis B". A word standing in for what was said ("kind", "instead";
         ``STAND_INS``) names no concept, nor does what a follow-up calls the same ("the same length": the earlier
-        turn's).
+        turn's). A word that only names the kind of figure asked or asserted ("how frequent", "durations", "twice";
+        ``bot.measures.measure_words``) is said by a passage that gives a figure of that kind ("1 in 10 people").
         """
         top_passage = max((p.dense_score or 0.0 for p in passages), default=0.0)
         top_unit = max((c.dense for c in candidates), default=0.0)

@@ -235,10 +235,22 @@ def test_a_verb_of_saying_and_an_asking_verbs_other_forms_are_no_key_concepts() 
 # because the corpus uses "frequent", "twice", "durations" and "widespread" once, on another page, and they were read
 # as key concepts the passages never say. They name only the kind of figure asked or asserted, which the passages give
 # in their own words ("1 in 10", "every 6 months", "4 hours"). Documents written for this test.
-INFECTIONS = Passage(id="infections", title=LEAFLET.title, section="Possible side effects", source="zorvia.md",
-                     text="Very common (may affect more than 1 in 10 people): colds and flu.", dense_score=0.6)  # fmt: skip
-SCHEDULE = Passage(id="schedule", title=LEAFLET.title, section="How Zorvia is given", source="zorvia.md",
-                   text="Zorvia is given as a drip every 6 months; each drip takes about 4 hours.", dense_score=0.6)  # fmt: skip
+INFECTIONS = Passage(
+    id="infections",
+    title=LEAFLET.title,
+    section="Possible side effects",
+    source="zorvia.md",
+    text="Very common (may affect more than 1 in 10 people): colds and flu.",
+    dense_score=0.6,
+)
+SCHEDULE = Passage(
+    id="schedule",
+    title=LEAFLET.title,
+    section="How Zorvia is given",
+    source="zorvia.md",
+    text="Zorvia is given as a drip every 6 months; each drip takes about 4 hours.",
+    dense_score=0.6,
+)
 # elsewhere in the corpus the measure words occur once, on a page about something else
 ALMANAC = Passage(id="almanac", title="Almanac — weather", section="Rain", source="almanac.md",
                   text="Frequent and widespread storms come twice in the year; their durations and minutes vary.",
