@@ -155,6 +155,26 @@ def test_questions_the_leaflets_answer_are_answered(bot: Bot, question: str, exp
     assert any(re.search(expected, s.text) and s.citations for s in answer.sentences), answer.text
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # an acronym no passage writes, spelled out by a title in another order ("zoster vaccine, recombinant")
+        ("Is RZV an option for a patient who already had the live zoster vaccine?", r"live attenuated herpes zoster"),
+        # ... and by a page's title ("Genetics Home Reference")
+        ("What does the GHR entry say about genetic risk for multiple sclerosis?", r"HLA-DRB1"),
+        # "widespread" names the rate asked for, which the PML page gives in its own words ("a majority of people")
+        ("How widespread is the virus that causes PML?", r"majority of people"),
+    ],
+)
+def test_an_acronym_a_title_spells_out_and_a_word_naming_the_figure_asked_do_not_decline(
+    bot: Bot, question: str, expected: str
+) -> None:
+    answer = ask(bot, question, "patient")
+    assert answer.status in ("answered", "partial"), answer.text
+    first = next(s for s in answer.sentences if s.factual)
+    assert re.search(expected, first.text) and first.citations, answer.text
+
+
 def test_a_false_premise_is_corrected_first_with_a_citation(bot: Bot) -> None:
     answer = ask(bot, "Ocrevus is given every 3 months, right?")
     first = answer.text.splitlines()[0]
