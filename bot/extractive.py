@@ -87,6 +87,9 @@ _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 _TAG_QUESTION = re.compile(r",\s*(?:right|correct|true|isn't it|aren't they|doesn't it|don't they)\s*\??\s*$", re.I)
 _VERDICT = re.compile(r"^(?:yes|no)\b", re.IGNORECASE)
 FOLLOWUP_OWN_WEIGHT = 0.3
+# a condition question and a sentence naming nothing on a page naming nothing (``Entities.unanchored``); in the
+# units of the ranker's probability, like the other hand-set nudges beside it
+UNANCHORED_PENALTY = 0.1
 VERDICT_MARGIN = 0.3
 DIVERSITY = 0.3  # maximal marginal relevance: a point's score less this times its cosine to the closest chosen one
 RELEVANCE_SPAN = 0.6  # points score within this (in cosine units) of the lead's score
@@ -338,6 +341,8 @@ class ExtractiveAnswerer:
                 score -= 0.1  # "Apart from genes, …": a sentence on genes may still name the other factors
             if analysis.wants_list and ": " in u.text and "; " in u.text:
                 score += 0.1  # "which signs...?": the unit that lists them, read with its lead-in
+            if entities.unanchored(wanted, u.text, p.title):
+                score -= UNANCHORED_PENALTY
             score -= 0.004 * (number - 1)  # retrieval order as a tie-breaker
             out.append(Candidate(number, u.text, u.start, u.end, score, float(sim), tuple(vec),
                                  aspects_of(u.text) or aspects_of(head), u.position,

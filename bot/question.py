@@ -357,6 +357,18 @@ class Entities:
             or any(re.search(rf"\b{re.escape(y)}\b", x) for x in a for y in b)
         )
 
+    def unanchored(self, wanted: Iterable[frozenset[str]], text: str, title: str) -> bool:
+        """A question about a condition, and a sentence on a page whose title names nothing, naming nothing either:
+        a textbook chapter's "Juvenile diabetes ... is usually diagnosed in children" for "How is PML diagnosed?"
+        may still be general background that answers it, so it is ranked lower rather than dropped."""
+        want = {g for g in wanted if g in self.subjects}
+        return (
+            bool(want)
+            and not any(g in self.products for g in want)
+            and not any(g in self.subjects for g in self.find(text))
+            and not any(g in self.subjects for g in self.find(title))
+        )
+
     def off_topic(self, wanted: Iterable[frozenset[str]], text: str, title: str = "") -> bool:
         """``text`` is about another entity than the ``wanted`` ones: it names (or, naming none, its document's
         title names) an entity of the kind the question asks about — medicines when the question names

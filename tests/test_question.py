@@ -232,3 +232,14 @@ def test_what_a_question_sets_aside_is_read_up_to_the_question_word() -> None:
     assert set_aside("Besides infections and IRRs, which common adverse effects are listed?") == {"infect", "irr"}
     assert set_aside("Apart from genes, what raises the risk of getting MS?") == {"gene"}
     assert set_aside("Are steroids an exception?") == set()  # no phrase setting anything aside
+
+
+def test_a_sentence_naming_nothing_on_a_page_naming_nothing_is_unanchored_for_a_condition_question() -> None:
+    pages = [*CONDITION_PASSAGES, passage("Textbook — 19.2 Autoimmune disorders", "It is usually diagnosed in youth.")]
+    entities = Entities.from_passages(pages)
+    hep_b = entities.find("How is hepatitis B diagnosed?")
+    chapter, hep_b_page = pages[-1].title, CONDITION_PASSAGES[0].title
+    assert entities.unanchored(hep_b, "It is usually diagnosed in youth.", chapter)
+    assert not entities.unanchored(hep_b, "Hepatitis B is diagnosed by a blood test.", chapter)  # it names it
+    assert not entities.unanchored(hep_b, "A blood test finds it.", hep_b_page)  # its page names it
+    assert not entities.unanchored(entities.find("Is Zentrab given monthly?"), "It is given monthly.", chapter)
