@@ -235,7 +235,10 @@ def test_what_a_question_sets_aside_is_read_up_to_the_question_word() -> None:
 
 
 def test_a_sentence_naming_nothing_on_a_page_naming_nothing_is_unanchored_for_a_condition_question() -> None:
-    pages = [*CONDITION_PASSAGES, passage("Textbook — 19.2 Autoimmune disorders", "It is usually diagnosed in youth.")]
+    pages = [
+        *CONDITION_PASSAGES,
+        passage("OpenStax Microbiology — 19.2 Autoimmune Disorders", "It is usually diagnosed in youth."),
+    ]
     entities = Entities.from_passages(pages)
     hep_b = entities.find("How is hepatitis B diagnosed?")
     chapter, hep_b_page = pages[-1].title, CONDITION_PASSAGES[0].title
