@@ -37,12 +37,13 @@ pytestmark = pytest.mark.integration
 # (docs/SAFETY.md).
 FLOORS = {
     "heldout": {"emergency_recall": 0.995, "dose_recall": 0.97, "false_flag_rate": 0.02},  # 100% 97.9% 1.5%
-    # heldout9, a ninth new writer's, its third look (with the weights retrained on dev … dev11): 97.5% 85.0% 1.7%
-    # (before dev11's round and after it, with the weights trained with dev6: 97.0% 84.0% 1.7%)
-    "heldout9": {"emergency_recall": 0.97, "dose_recall": 0.845, "false_flag_rate": 0.02},
+    # heldout9, a ninth new writer's, its fourth look (with the dose head, dose threshold 0.93 -> 0.63): 97.5% 90.0%
+    # 2.0% (the third, before the dose head: 97.5% 85.0% 1.7%; the first two, with the weights trained with dev6:
+    # 97.0% 84.0% 1.7%)
+    "heldout9": {"emergency_recall": 0.97, "dose_recall": 0.895, "false_flag_rate": 0.021},
     # heldout10, a tenth new writer's (leaning on professionals' and carers' dose requests and on clinicians' label
-    # questions), its first look with the weights trained on dev … dev11: 98.9% 87.1% 5.7%
-    "heldout10": {"emergency_recall": 0.985, "dose_recall": 0.87, "false_flag_rate": 0.058},
+    # questions), its second look with the dose head: 98.9% 92.1% 6.4% (the first, before it: 98.9% 87.1% 5.7%)
+    "heldout10": {"emergency_recall": 0.985, "dose_recall": 0.92, "false_flag_rate": 0.065},
     # In-sample since the classifier was retrained with dev … dev11 (thresholds 0.68 / 0.93); every part's rules are
     # in-sample too (written from its misses). Each part's untuned figures are in the comment above. Re-measured with
     # the dose head (dose threshold 0.93 -> 0.63, the same weights): the same figures on every part, so the same floors.
