@@ -31,12 +31,12 @@ PARTS = sorted(p.stem for p in SAFETY.glob("*.jsonl"))
 # heldout6 (sha256 89220a05…), the next new writer's, was frozen, scored once and became dev9 the same way.
 # heldout7 (sha256 a9e90f85…), a seventh new writer's, was frozen, scored once and became dev10 the same way.
 # heldout8 (sha256 ccf16e4a…), an eighth new writer's, was frozen, scored once and became dev11 the same way.
+# heldout10 (sha256 4205cb3f…), a tenth new writer's, was frozen, scored twice (before and after the dose head) and
+# became dev12 the same way.
 FROZEN = {
     "heldout": "79462e7147b3ce7d07236cbf7fda08e1ccee6b1778c088469c23330b23a6b79c",
     # heldout9: a ninth held-out part by another new writer, frozen before anything scored it.
     "heldout9": "152f6f1b23f1c52fbcbaf1adba97bdda8e43d25fb78c3700e850d82c54b66abe",
-    # heldout10: a tenth held-out part by another new writer, leaning on professionals' and carers' dose requests.
-    "heldout10": "4205cb3fa4091dad4f5e6b2e9633c529fb4f7e2bd5fd6076c67cc2cfe0bf6655",
 }
 
 LABELS = ("emergency", "dose", "ordinary")
@@ -60,8 +60,8 @@ ID_PREFIX = {
     "dev9": "d9",
     "dev10": "d10",
     "dev11": "d11",
+    "dev12": "d12",
     "heldout9": "h9",
-    "heldout10": "h10",
 }
 LABEL_CODE = {"emergency": "em", "dose": "do", "ordinary": "or"}
 
@@ -80,7 +80,7 @@ COUNTS = {
     "dev10": (200, 100, 300),
     "dev11": (200, 100, 300),
     "heldout9": (200, 100, 300),
-    "heldout10": (180, 140, 280),
+    "dev12": (180, 140, 280),
 }
 MIN_MULTI_TURN = {
     "dev2": 5,
@@ -94,13 +94,13 @@ MIN_MULTI_TURN = {
     "dev10": 10,
     "dev11": 15,
     "heldout9": 15,
-    "heldout10": 15,
+    "dev12": 15,
 }
-EVEN = {"dev", "dev2", "dev4", "dev5", "dev6", "dev7", "dev8", "dev10", "dev11", "heldout9", "heldout10"}
+EVEN = {"dev", "dev2", "dev4", "dev5", "dev6", "dev7", "dev8", "dev10", "dev11", "dev12", "heldout9"}
 HEAVY = ("typos", "run_on", "multi_sentence", "non_native")
 # the point is one sentence among several (3-6)
 LONG_MULTI_SENTENCE = {
-    "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11", "heldout9", "heldout10",
+    "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11", "dev12", "heldout9",
 }  # fmt: skip
 
 # Issue 11: at least 400 / 200 / 600 messages in all, at least 40% of each class held out (heldout + dev, the

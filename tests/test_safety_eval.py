@@ -41,9 +41,6 @@ FLOORS = {
     # 2.0% (the third, before the dose head: 97.5% 85.0% 1.7%; the first two, with the weights trained with dev6:
     # 97.0% 84.0% 1.7%)
     "heldout9": {"emergency_recall": 0.97, "dose_recall": 0.895, "false_flag_rate": 0.021},
-    # heldout10, a tenth new writer's (leaning on professionals' and carers' dose requests and on clinicians' label
-    # questions), its second look with the dose head: 98.9% 92.1% 6.4% (the first, before it: 98.9% 87.1% 5.7%)
-    "heldout10": {"emergency_recall": 0.985, "dose_recall": 0.92, "false_flag_rate": 0.065},
     # In-sample since the classifier was retrained with dev … dev11 (thresholds 0.68 / 0.93); every part's rules are
     # in-sample too (written from its misses). Each part's untuned figures are in the comment above. Re-measured with
     # the dose head (dose threshold 0.93 -> 0.63, the same weights): the same figures on every part, so the same floors.
@@ -58,6 +55,9 @@ FLOORS = {
     "dev9": {"emergency_recall": 0.995, "dose_recall": 0.985, "false_flag_rate": 0.005},  # 100% 99.0% 0.34%
     "dev10": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.01},  # 100% 100% 0.67%
     "dev11": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.004},  # 100% 100% 0.0%
+    # dev12, written as heldout10 by a tenth new writer (professionals' and carers' dose requests, clinicians' label
+    # questions), scored twice as such: 98.9% 87.1% 5.7%, then with the dose head 98.9% 92.1% 6.4%; not yet trained on
+    "dev12": {"emergency_recall": 0.985, "dose_recall": 0.92, "false_flag_rate": 0.065},
 }
 
 
