@@ -408,6 +408,8 @@ class Entities:
         if not have and not kind_products:  # a condition's question, and a sentence naming only a medicine: its
             # page says which condition it is about ("everolimus ... to treat SEGA" on the tuberous sclerosis page)
             have = {g for g in self.find(title) if g in self.subjects and g not in self.products}
+            if not have and any(g in self.products for g in named):
+                return True  # ... on a page about no condition: a leaflet's "600 mg of X every 6 months" for CVID
         want = {g for g in want if (g in self.products) == kind_products}
         return bool(have) and not any(self.related(h, w) for h in have for w in want)
 

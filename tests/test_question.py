@@ -246,3 +246,13 @@ def test_a_sentence_naming_nothing_on_a_page_naming_nothing_is_unanchored_for_a_
     assert not entities.unanchored(hep_b, "Hepatitis B is diagnosed by a blood test.", chapter)  # it names it
     assert not entities.unanchored(hep_b, "A blood test finds it.", hep_b_page)  # its page names it
     assert not entities.unanchored(entities.find("Is Zentrab given monthly?"), "It is given monthly.", chapter)
+
+
+def test_a_leaflet_sentence_naming_only_its_medicine_is_off_topic_for_a_condition_question() -> None:
+    """ "How often does someone with CVID need immunoglobulin infusions?" was answered with "You will be given
+    600 mg of Zentrab every 6 months": a medicine's sentence, on a page about no condition."""
+    entities = Entities.from_passages(CONDITION_PASSAGES)
+    cvid = entities.find("How often does someone with CVID need infusions?")
+    leaflet = CONDITION_PASSAGES[2].title
+    assert entities.off_topic(cvid, "You will be given 600 mg of Zentrab every 6 months.", leaflet)
+    assert not entities.off_topic(cvid, "Zentrab is not used in people with CVID.", leaflet)  # it names the condition
