@@ -41,6 +41,9 @@ FLOORS = {
     # 2.0% (the third, before the dose head: 97.5% 85.0% 1.7%; the first two, with the weights trained with dev6:
     # 97.0% 84.0% 1.7%)
     "heldout9": {"emergency_recall": 0.97, "dose_recall": 0.895, "false_flag_rate": 0.021},
+    # heldout11, an eleventh new writer's, its first look (the dose head, before dev12 was learned from): 99.0% 95.8%
+    # 6.4%
+    "heldout11": {"emergency_recall": 0.985, "dose_recall": 0.95, "false_flag_rate": 0.065},
     # In-sample since the classifier was retrained with dev … dev11 (thresholds 0.68 / 0.93); every part's rules are
     # in-sample too (written from its misses). Each part's untuned figures are in the comment above. Re-measured with
     # the dose head (dose threshold 0.93 -> 0.63, the same weights): the same figures on every part, so the same floors.
