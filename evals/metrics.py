@@ -261,7 +261,8 @@ def citation_scores(text: str, cited: Mapping[int, Passage], judge: Judge) -> Ci
 #                   patterns. Measured on wording: a faithful paraphrase counts as a miss, so it
 #                   is a lower bound for a generative answerer and exact for the extractive one.
 #                   For a clinician, a pattern in the leaflet's "you" is also tried as the
-#                   answerer says it ("the patient", bot.voice.third_person).
+#                   answerer says it ("the patient", bot.voice.third_person; a pattern written as an
+#                   escaped literal, as external4's are, reworded as its text: in_third_person).
 # duplicate_rate    share of shown sentences that restate an earlier one: at least 80% of the
 #                   shorter sentence's stemmed content words occur in the other (both >= 4 words),
 #                   unless each states a figure the other does not (then they are two facts).
@@ -548,6 +549,17 @@ def repeat_reasons(sentences: Sequence[str], earlier: Sequence[str]) -> list[str
     return out
 
 
+def in_third_person(pattern: str) -> str | None:
+    """A support pattern in the leaflet's "you" as the answerer tells it a clinician (``bot.voice.third_person``), or
+    None when it says no "you". A pattern written as an escaped literal (``re.escape``: "before\\ you\\ start") is
+    reworded as its text and escaped again; read as it stands, the escapes hid the verb after "you" from the rewording
+    ("before the patient start"), so the answerer's "before the patient starts" did not match."""
+    literal = re.sub(r"\\(.)", r"\1", pattern)
+    if literal != pattern and re.escape(literal) == pattern:
+        return re.escape(third_person(literal)) if second_person(literal) else None
+    return third_person(pattern) if second_person(pattern) else None
+
+
 def review_sentences(
     text: str,
     audience: str,
@@ -561,7 +573,7 @@ def review_sentences(
     shown = shown_sentences(text)
     asked = question_entities(turns)
     if audience == "clinician":  # a leaflet sentence is shown to a clinician about "the patient" (bot/voice.py)
-        support = [*support, *(third_person(p) for p in support if second_person(p))]
+        support = [*support, *(t for p in support if (t := in_third_person(p)) is not None)]
     titles = cited_titles or {}
     duplicates = duplicate_reasons([c.text for c in shown])
     repeats = repeat_reasons([c.text for c in shown], earlier)

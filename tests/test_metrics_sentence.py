@@ -4,6 +4,7 @@ answer and flag the failure it names (the failures the extractive answerer showe
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -71,6 +72,17 @@ def test_a_clinician_answer_matches_a_leaflet_pattern_as_the_answerer_says_it_ab
     said = "The patient needs contraception for at least 4 months after the patient's last infusion of Briumvi [1]."
     assert _rates(said, audience="clinician")["answer_precision"] == 1.0
     assert _rates(said, audience="patient")["answer_precision"] == 0.0  # a patient is told it in the leaflet's words
+
+
+def test_a_leaflet_pattern_written_as_an_escaped_literal_is_matched_as_the_answerer_says_it_about_the_patient() -> None:
+    """external4's support patterns are ``re.escape``d sentences: the escapes must not hide the verb after "you"."""
+    leaflet = "Your doctor will check if you need any vaccinations before you start treatment with Ocrevus"
+    said = "The doctor will check if the patient needs any vaccinations before the patient starts treatment with Ocrevus [1]."
+    turns = ["Ocrelizumab work-up: do vaccines need checking first?"]
+    assert _rates(said, audience="clinician", turns=turns, support=[re.escape(leaflet)])["answer_precision"] == 1.0
+    assert _rates(said, audience="clinician", turns=turns, support=[leaflet])["answer_precision"] == 1.0
+    assert m.in_third_person(re.escape("Store in a refrigerator")) is None  # no "you": nothing to reword
+    assert m.in_third_person(r"at least (1|one) hour after you") == "at least (1|one) hour after the patient"
 
 
 def test_answer_precision_is_undefined_without_support_and_for_an_empty_answer() -> None:
