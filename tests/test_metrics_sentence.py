@@ -76,8 +76,8 @@ def test_a_clinician_answer_matches_a_leaflet_pattern_as_the_answerer_says_it_ab
 
 def test_a_leaflet_pattern_written_as_an_escaped_literal_is_matched_as_the_answerer_says_it_about_the_patient() -> None:
     """external4's support patterns are ``re.escape``d sentences: the escapes must not hide the verb after "you"."""
-    leaflet = "Your doctor will check if you need any vaccinations before you start treatment with Ocrevus"
-    said = "The doctor will check if the patient needs any vaccinations before the patient starts treatment with Ocrevus [1]."
+    leaflet = "Your doctor will check if you need any vaccinations before you start treatment"
+    said = "The doctor will check if the patient needs any vaccinations before the patient starts treatment [1]."
     turns = ["Ocrelizumab work-up: do vaccines need checking first?"]
     assert _rates(said, audience="clinician", turns=turns, support=[re.escape(leaflet)])["answer_precision"] == 1.0
     assert _rates(said, audience="clinician", turns=turns, support=[leaflet])["answer_precision"] == 1.0
