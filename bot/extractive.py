@@ -454,12 +454,17 @@ class ExtractiveAnswerer:
         return any(len(c | {t for t in key if close[t] & v}) >= allowed for c, v in zip(covered, vocab, strict=True))
 
     def select(self, candidates: list[Candidate], audience: Audience, sources: Sequence[str],
-               said: Sequence[Gist], yes_no: bool = False, overview: bool = False) -> list[Candidate]:  # fmt: skip
+               said: Sequence[Gist], yes_no: bool = False, overview: bool = False,
+               narrow: bool = False) -> list[Candidate]:  # fmt: skip
         """Lead with the best self-contained unit, then points by maximal marginal relevance down to a relevance
         floor; past the first ``MIN_POINTS``, the learned stopping rule (``bot.stop``) decides: for a
         patient it also admits a point below the floor that it expects to make the answer better (where a fixed
         floor cut answers that gain from it), for a clinician it drops one above it that it expects to make the
-        answer worse (where the floor let through sentences past the answer). An overview is not put to it."""
+        answer worse (where the floor let through sentences past the answer). An overview is not put to it.
+
+        A ``narrow`` question (``is_narrow``: it asks for one thing) is put to the rule sooner and harder: a
+        clinician's every point past a new lead, a patient's past the third above the floor too. Its answer is
+        usually one or two sentences, and the points a fixed count let through after them were past the answer."""
         pool = sorted(candidates, key=lambda c: -c.score)
         if said and pool:  # sentences already shown in this conversation: only the best answer, as a reminder
             best = _lead(pool, yes_no)  # ("Is that for every infusion?" is answered by the sentence just shown)
@@ -481,6 +486,9 @@ class ExtractiveAnswerer:
         left = np.ones(len(pool), dtype=bool)
         left[row[id(lead)]] = False
         waiting: dict[tuple[int, int], int] = {}  # the sentence an anaphoric point leans on -> that point
+        reminder = bool(said) and _restates(gist(lead.text), said)
+        # a reminder is no new point (the rule learned from answers led by one): a follow-up led by one keeps its count
+        first = 1 if narrow and audience == "clinician" and not reminder else MIN_POINTS[audience]
         while left.any() and len(chosen) < MAX_POINTS[audience]:
             gain = scores - diversity * closest
             if overview:
@@ -489,7 +497,7 @@ class ExtractiveAnswerer:
             i = int(np.argmax(np.where(left, gain, -np.inf)))
             left[i] = False
             pick = pool[i]
-            enough = len(chosen) >= MIN_POINTS[audience]
+            enough = len(chosen) >= first
             if pick.score < floor - RELEVANCE_SPAN / 2 or (audience == "clinician" and enough and pick.score < floor):
                 break
             if overview and sum(1 for s in chosen if s.passage == pick.passage) >= MAX_PER_PASSAGE:
@@ -528,9 +536,10 @@ class ExtractiveAnswerer:
                 continue
             if enough and not overview:
                 # asked of every further point (``citebot eval train-stop`` records them all); a patient's is heeded
-                # below the floor, a clinician's everywhere (its points stop at the floor)
+                # below the floor (a narrow question's above it too), a clinician's everywhere (its points stop at the
+                # floor)
                 admitted = (self.stop_rule or load_stop_rule()).admits(pick, chosen)
-                if not admitted and (audience == "clinician" or pick.score < floor):
+                if not admitted and (audience == "clinician" or narrow or pick.score < floor):
                     continue  # another section's or page's sentence, or one past the answer, that adds little
             chosen.append(pick)
             gists.append(g)
@@ -578,7 +587,7 @@ class ExtractiveAnswerer:
             cands = [replace(c, score=c.score + _overview_adjustment(c)) for c in cands]
         said = earlier_sentences(earlier)
         chosen = self.select(cands, audience, [""] + [p.source for p in passages], said, analysis.yes_no,
-                             overview)  # fmt: skip
+                             overview, is_narrow(analysis))  # fmt: skip
         if not chosen:
             return
         chosen = join_lists(chosen, cands, complete=analysis.wants_list)
@@ -744,6 +753,12 @@ def is_overview(question: str, analysis: Analysis, audience: Audience) -> bool:
     checking ("..., correct?"), which wants the one fact that confirms or corrects it."""
     return (audience == "clinician" and is_broad(analysis) and bool(analysis.aspects) and analysis.yes_no
             and not analysis.definition and not _TAG_QUESTION.search(question))  # fmt: skip
+
+
+def is_narrow(analysis: Analysis) -> bool:
+    """A question that asks for one thing: neither broad (``is_broad``: a yes/no or "what is" question about an
+    entity, whose answer spans aspects) nor a list question (whose answer is every item of a list)."""
+    return not is_broad(analysis) and not analysis.wants_list
 
 
 def moves_on(question: str, history: Sequence[str], entities: Entities) -> bool:

@@ -10,7 +10,8 @@ for this test.
 
 from __future__ import annotations
 
-from bot.extractive import Candidate, ExtractiveAnswerer
+from bot.extractive import Candidate, ExtractiveAnswerer, gist, is_narrow
+from bot.question import Analysis
 from bot.stop import STEP_FEATURES, load_stop_rule, step_features
 from evals.stop_train import Recorder, replay
 from tests.fakes import FakeEmbedder
@@ -101,3 +102,60 @@ def test_the_recorder_labels_a_point_by_whether_it_raised_f1_against_the_gold_an
     # replayed with a rule that refuses the other page's sentence: as good as the first two points, shorter
     f1, words = replay(rec.steps, rec.leads, [gold], lambda s: s.text != POINTS[5].text, 1)
     assert f1 == rash.after and words == len(POINTS[0].text.split()) + len(POINTS[1].text.split())
+
+
+# A narrow question (issue 13, answer precision on the development sets): one that asks for one thing. Its answer is
+# one or two sentences, and the points a fixed count of three let through after them were past the answer.
+NARROW = [
+    POINTS[0],
+    _point(1, POINTS[1].text, 0.0, SYMPTOMS),
+    _point(5, POINTS[5].text, -0.3, "measles.md#Outlook"),  # another page's, fifth in retrieval
+    _point(3, POINTS[2].text, -0.35, SYMPTOMS),
+]
+NARROW_SOURCES = ["", *["zorvian-fever.md"] * 5, "measles.md"]
+
+
+def test_a_clinicians_narrow_question_is_put_to_the_rule_from_the_second_point() -> None:
+    answerer = ExtractiveAnswerer(FakeEmbedder())
+    # the first three points used to be shown whatever the rule said: another page's sentence among them
+    assert [c.passage for c in answerer.select(list(NARROW), "clinician", NARROW_SOURCES, [])] == [1, 2, 6, 4]
+    chosen = answerer.select(list(NARROW), "clinician", NARROW_SOURCES, [], narrow=True)
+    assert [c.passage for c in chosen] == [1, 2, 4]
+
+
+def test_a_patients_narrow_question_is_put_to_the_rule_above_the_floor_too() -> None:
+    answerer = ExtractiveAnswerer(FakeEmbedder())
+    assert len(answerer.select(list(POINTS), "patient", SOURCES, [])) == len(POINTS)  # every point within the floor
+    chosen = answerer.select(list(POINTS), "patient", SOURCES, [], narrow=True)
+    assert [c.text for c in chosen] == [POINTS[i].text for i in (0, 1, 2, 4)]  # not another section's or page's
+    # its first three points are still not left to the rule
+    refusing = ExtractiveAnswerer(FakeEmbedder(), stop_rule=_Refuses())
+    assert len(refusing.select(list(POINTS), "patient", SOURCES, [], narrow=True)) == 3
+
+
+def test_a_follow_up_led_by_a_reminder_keeps_its_count() -> None:
+    # the shown sentence that leads again ("As above: ...") is no new point: the rule learned from answers led by one
+    refusing = ExtractiveAnswerer(FakeEmbedder(), stop_rule=_Refuses())
+    assert len(refusing.select(list(POINTS), "clinician", SOURCES, [], narrow=True)) == 1
+    said = [gist(POINTS[0].text)]
+    assert len(refusing.select(list(POINTS), "clinician", SOURCES, said, narrow=True)) == 3
+
+
+def test_a_narrow_question_is_neither_broad_nor_a_list_question() -> None:
+    def asked(**kw: object) -> Analysis:
+        fields: dict[str, object] = {
+            "entities": frozenset({"zorvian"}),
+            "aspects": frozenset({"schedule"}),
+            "direction": None,
+            "yes_no": False,
+            "wants_list": False,
+            "definition": False,
+            "figures": (),
+        }
+        return Analysis(**{**fields, **kw})  # type: ignore[arg-type]
+
+    assert is_narrow(asked())  # "How often is Zorvian given?"
+    assert not is_narrow(asked(yes_no=True))  # "Is Zorvian safe?": broad, its answer spans aspects
+    assert not is_narrow(asked(definition=True))  # "What is Zorvian?"
+    assert not is_narrow(asked(wants_list=True))  # "Which side effects ...?": every item of the list
+    assert is_narrow(asked(yes_no=True, direction="after"))  # "Can I get a vaccine after my last dose?"
