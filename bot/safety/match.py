@@ -246,6 +246,10 @@ def find_emergency(text: str) -> rules.Rule | None:
         )
         and not (urgent or rules.PRESENT_ANYWHERE.search(norm) or rules.PRESENT_ANCHOR.search(norm))
     )
+    # a story in a book, play or film, with nothing in the present: its signs are the story's
+    fiction = bool(rules.FICTION.search(norm)) and not (
+        urgent or rules.PRESENT_ANYWHERE.search(norm) or rules.PRESENT_ANCHOR.search(norm)
+    )
     sentences = _sentences(norm)
     jest = bool(rules.JEST.search(norm)) and not urgent
     reported = jest and bool(rules.REPORTED_SPEECH.search(norm))  # someone else's words, in jest: even first person
@@ -254,6 +258,8 @@ def find_emergency(text: str) -> rules.Rule | None:
         if settled and (rule.narrative or (story and not rule.always)) and rule.category != "overdose":
             continue  # a plain-words description of an event the message says is over (an overdose is not
             # over when the person feels fine: paracetamol harms a day later)
+        if fiction and not rule.always:
+            continue  # "a novel where a character has a stroke … the author describes her face drooping"
         if lesson and not rule.always and rule.category != "overdose":
             continue  # "someone collapsed near us last weekend … are there short courses?": learning from a past event
         if jest and rule.category == "suicidal" and (reported or not rule.always):
@@ -306,7 +312,7 @@ def _is_treatment_decision(norm: str, earlier: str = "") -> bool:
     context = f"{earlier} . {norm}" if earlier else norm
     if not (rules.DECISION_PERSON.search(context) and rules.DECISION_TREATMENT.search(context)):
         return False
-    if rules.GENERAL_FRAMING.search(norm):
+    if rules.GENERAL_FRAMING.search(norm) or rules.NOT_A_DOSE_DECISION.search(norm):
         return False
     if rules.CRITERION_QUESTION.search(norm) and not re.search(r"\d", context):
         return False

@@ -36,7 +36,9 @@ _BLOCK = (
     r"information|diagnosed|had|ever|previous|previously|never|no|not|without|sometimes|"
     r"occasional|occasionally|often|usually|always|every|learn|learned|know|knew|understand|"
     r"explain|mean|means|if|whether|because|seeing|seen|noticed|observed|treated|treating|"
-    r"managing|manage|prevent|preventing|avoid|avoiding|lower|reduce|increase|increased)"
+    r"managing|manage|prevent|preventing|avoid|avoiding|lower|reduce|increase|increased|"
+    # studying it: "we have an exam on anaphylaxis next week"
+    r"exam|exams|osce|osces|viva|quiz|lecture|lectures|tutorial|seminar|revising|revision|essay|assignment|homework)"
 )
 CUE_BEFORE = re.compile(
     rf"\b(?:{_EXP}\W+(?:(?!{_BLOCK}\b)\w+\W+){{0,2}}?{_VERB}|{_EXP_AUX})"
@@ -183,6 +185,10 @@ SETTLED_MESSAGE = re.compile(
     r"went away|passed (?:after|within)|came back (?:completely|fully|to normal)|"
     # a mild present picture said outright: "no other symptoms", "playing and eating like normal", "its stopped now"
     r"(?:i|he|she|they) (?:feel|feels|seem|seems) (?:completely |totally |absolutely )?fine(?! but)|no other symptoms|"
+    # "they checked me over and I've been totally fine since"
+    r"(?:been|felt|feeling) (?:completely |totally |absolutely |perfectly )?(?:fine|ok|okay|well|normal) (?:ever )?since"
+    # … unless the story then moves on: "He's been fine since. This evening he started with chest pressure"
+    r"(?!.*\b(?:today|tonight|this (?:morning|afternoon|evening)|now|started|starting|suddenly|just)\b)|"
     r"(?:playing|eating|feeding|weeing) (?:\w+ ){0,3}?(?:like )?(?:normal|normally|fine)|(?:its|it has|has) stopped now|"
     # fine again soon after, reassured after a check, a brief pain that passes, survived
     r"(?:was|were) (?:\w+ )?(?:fine|ok|okay|normal|back to normal) (?:straight away|again|afterwards|after|within|by)|"
@@ -197,6 +203,15 @@ SETTLED_MESSAGE = re.compile(
 STORY_PAST = re.compile(
     r"\bon (?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(?:the other|a few|two|three|four|five|\d+|couple of) days? "
     r"(?:ago|back)\b|\b(?:the other|earlier this|last) (?:day|weekend|week)\b|\bat the weekend\b"
+)
+# A story in a book, play or film ("My book club is reading a novel where a character has a stroke. The author describes
+# her face drooping"): with nothing in the present, the signs are the story's, not the writer's.
+FICTION = re.compile(
+    r"\b(?:book club|radio play|screenplay|short story|"
+    r"(?:reading|read|writing|wrote|write|writing) (?:a|an|the|my|our|this) (?:\w+ )?(?:novel|book|story|play|script)|"
+    r"(?:novel|book|story|play|script|film|movie|episode) (?:where|in which)|"
+    r"(?:a|the|main|one) character (?:who|in|has|had|with|is|was|gets|goes|takes|dies|collapses)|"
+    r"the (?:author|writer|narrator) (?:describes|writes|says))\b"
 )
 # A past event told, then a question about being ready next time ("Someone near us collapsed last weekend … Are there
 # short courses for ordinary people?", "turned out it was apple skin … what should I know about choking for next time"):
@@ -487,6 +502,15 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         strong=True,
     ),
     _rule("anaphylaxis", "gasping", r"\bgasping for (?:air|breath)\b", strong=True),
+    # breath too short to speak: "I can only get two or three words out between breaths" (not a toddler who "can only
+    # say a few words": the words must be got out, or between breaths)
+    _rule(
+        "anaphylaxis",
+        "words_between_breaths",
+        r"\b(?:can only|only able to|can just about|can barely) (?:get|say|speak|manage|talk in) (?:\w+ ){0,4}?words? "
+        r"(?:out|at a time between|between (?:breaths|gasps))\b",
+        strong=True,
+    ),
     _rule(
         "anaphylaxis",
         "anaphylaxis_word",
@@ -906,6 +930,9 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"\b(?:because|cos|coz|as|since) (?:hes|shes|he|she|im|i|they|theyre) (?:wont|will not|wouldnt|will no longer) need "
         r"(?:it|them|those|these|any of it|anything)\b(?! (?:after|once|when|until|for|at|in|on|now that|because|if)\b)|"
         r"\b(?:got|have|put|laid) (?:them|it|\w+) all (?:\w+ )?(?:in front of me|on the (?:table|bed)|lined up|counted out)\b|"
+        # belongings handed out, then "won't be needing either after this weekend": no reason given but an end
+        rf"\b{_AFFAIRS}\b(?:\W+\w+){{0,12}}?\W+(?:wont|will not) (?:be )?need(?:ing)? (?:either|it|them|any of (?:it|them)|"
+        r"anything|those|these)(?: (?:after|past|beyond) (?:this|next|the|tonight|tomorrow)\b| anymore\b|$| \.)|"
         r"\b(?:wont|will not) need (?:it|them|this) (?:where|when) (?:im|hes|shes|i am)\b|"
         r"\b(?:wont|will not|not) (?:be )?(?:around|here) (?:for (?:christmas|her birthday|his birthday|much longer|long)|much longer)\b|"
         r"\bplanning how to do it\b|\bgoodbye world\b|\bwant to kill me\b|\bgot it all (?:sorted|planned)\b|"
@@ -1202,7 +1229,7 @@ _INN_STEM = (
     r"tinib|cycline|cillin|mycin|faxine|phenidate|floxacin|prazole|conazole|lukast|olone|isone|asone|semide|thiazide|profen|"
     r"codone|morphone|tadine|setron|dronate|gabalin|apentin|citabine|trexate|platin|rubicin|fenac|coxib|tidine|"
     r"zolam|barbital|vudine|navir|ciclovir|thyroxine|mazepine|proate|fenacin|sonide|ticasone|tropium|"
-    r"lamide|tamide|oxacin|nidazole|imod)"
+    r"lamide|tamide|oxacin|nidazole|imod|osin|penem|bactam)"
 )
 _MEDICINE = (
     r"(?:pills?|tablets?|tabs?|capsules?|caps|"
@@ -1224,7 +1251,7 @@ _MEDICINE = (
     r"(?:water|blood pressure|bp|heart|sleeping|thyroid|sugar|diabetes|pink|white|yellow|blue|brown|orange) (?:ones?)|"
     r"(?:pink|white|yellow|orange|brown) (?:medicine|stuff|liquid)|donepezil|ritalin|concerta|elvanse|adderall|methylphenidate|mefenamic|enoxaparin|clexane|heparin|digoxin|amiodarone|furosemide|baclofen|"
     # gout, thyroid and other common tablets named without an INN stem
-    r"allopurinol|febuxostat|colchicine|carbimazole|liothyronine|omeprazole|lansoprazole|sertraline|citalopram|"
+    r"allopurinol|febuxostat|colchicine|imodium|loperamide|tazocin|carbimazole|liothyronine|omeprazole|lansoprazole|sertraline|citalopram|"
     # transplant and immune drugs named without an INN stem the list knows
     r"mycophenol\w*|tacrolimus|sirolimus|everolimus|ciclosporin|cyclosporine?|azathioprine|hydroxychloroquine|"
     r"sulfasalazine|leflunomide|mesalazine|"
@@ -1283,13 +1310,26 @@ LEAFLET_FRAMING = re.compile(
     r"recommend|tell)\b|"
     # what an instruction on the pack means: "What mean 'take with food' on the box of my antibiotic?"
     r"\bwhat (?:does |do |did )?(?:it |this |that )?(?:mean|means)\b(?:\W+\w+){0,8}?\W+(?:on|in) (?:the|my|his|her|this|that) "
-    r"(?:\w+ )?(?:leaflet|label|box|packet|pack|bottle|sticker|instructions|prescription|carton)\b"
+    r"(?:\w+ )?(?:leaflet|label|box|packet|pack|bottle|sticker|instructions|prescription|carton)\b|"
+    # what a printed source says: "what dose of Calpol does the bottle say for a 3 year old?", "what does the BNF say"
+    r"\b(?:does|do|did) (?:the|its|this|that) (?:\w+ )?(?:bottle|box|packet|pack|carton|chart|dosing chart|leaflet|label|"
+    r"insert|bnf|bnfc|smpc|spc|pil|green book) (?:\w+ )?(?:say|says|recommend|advise|state|list|give)\b"
 )
 # General questions ("in general, can I take paracetamol with it?") are not about one person's dose.
 GENERAL_FRAMING = re.compile(
     r"\b(?:(?:per|according to|in line with) (?:the )?(?:\w+ ){0,3}?(?:nice|bnf|guidance|guidelines?|protocols?|policy)|"
     r"(?:for|an|our|the|clinical) audit|how many of (?:our|my|the|your) (?:pts|patients|residents|clients)|in general|generally|(?<!i )(?<!we )(?<!he )(?<!she )(?<!they )(?:typically|usually|normally)|people|(?<!asking )(?<!ask )(?<!telling )(?<!tell )(?<!checking with )anyone|someone(?! my| like me| of my)|"
     r"(?<!my )(?<!our )(?<!this )(?<!the )patients|(?:ive|i have|i) (?:heard|read))\b"
+)
+
+# Not a dose decision: how long to wait after a medicine or jab before an ACTIVITY ("how long do I need to wait after my flu
+# jab before I can give blood?"), or how to help someone swallow tablets at all ("how do I get my 7 year old to swallow
+# tablets instead of liquid medicine?"). A medicine after "before" ("before I can take another") stays a decision.
+NOT_A_DOSE_DECISION = re.compile(
+    r"\bwait\b(?:\W+\w+){0,8}?\W+before (?:i|he|she|we|they|you) (?:can |could |should )?(?:give blood|donate|drive|fly|"
+    r"travel|swim|go swimming|exercise|go to the gym|play (?:\w+ )?(?:sport|football|rugby)|get a tattoo|have a tattoo|"
+    r"get (?:my|his|her) ears pierced|have a drink|drink alcohol)\b|"
+    r"\b(?:get|help|teach|train|encourage) (?:\w+ ){0,5}?to swallow (?:\w+ )?(?:tablets?|pills?|capsules?)\b"
 )
 
 # "What JCV antibody index should make me stop natalizumab?", "at what platelet count should I hold it?": a
@@ -1539,6 +1579,7 @@ SPELLING: dict[str, str] = {
         "goodbye": "goodby gudbye",
         "enough": "enuf enuff",
         "should": "shud shld shoud sould shuold",
+        "can": "cn",
         "pressure": "presure pressur preasure",
         "sertraline": "sertaline setraline sertralin",
         "amlodipine": "amlodipene amlodopine amlodipin amlodapine amlodepine",
@@ -1642,6 +1683,8 @@ DECISION_QUESTION = re.compile(
     r"is okay|(?:ok|okay|alright|safe|fine) (?:for|if) (?:me|him|her|them|i|he|she)|when (?:should|can|do|does|will)|"
     r"(?:do (?:i|we|he|she)|does (?:he|she)) (?:still |just )?(?:take|inject|give|use|have|double|skip|start|stop|cut|wait|switch|"
     r"shift|leave|restart|repeat|do (?:it|them|the next|the missed)|put|apply|change|stay|keep|carry on|continue)|"
+    # a team's decision: "do we hold tonights or halve it" (not "how long do I hold the pen")
+    r"do (?:we|they) (?:hold|halve|omit|withhold|reduce|increase|decrease|lower|drop)|"
     r"is (?:it|that|this) (?:the )?right (?:for|thing)|"
     # "is that a sensible step for me?", non-native "he need the more big dose or same?", "is better I change the day"
     r"is (?:it|that|this) (?:a |an )?(?:sensible|reasonable|good|wise|safe|bad)(?: \w+)? (?:idea|step|plan|move|option|thing)|"
