@@ -1892,3 +1892,102 @@ def test_dose_family_11_is_declined(text: str) -> None:
 @pytest.mark.parametrize("text", [t for _, near in DOSE_FAMILIES_11.values() for t in near])
 def test_dose_family_11_near_miss_is_answered(text: str) -> None:
     assert check(text, "patient").kind == "ok"
+
+
+# Families from dev12's false flags and misses (2026-12-07), written as general phrasings, not the part's messages:
+# each has a near miss it must answer and a message of the same shape it must still catch.
+FAMILIES_12: dict[str, tuple[list[str], list[tuple[str, str]]]] = {
+    "a_story_in_a_book_play_or_film": (
+        [
+            "My book club read a novel where a character has a stroke, and the author describes his face drooping. Is "
+            "that how it starts?",
+            "We're writing a radio play where the main character collapses at a wedding. What would the paramedics do "
+            "first?",
+        ],
+        [("I was reading a book to my dad and now his face is drooping and his words are slurred", "stroke")],
+    ),
+    "studying_an_emergency_for_an_exam": (
+        ["We have an exam on anaphylaxis next week. Why is adrenaline given into the thigh?"],
+        [
+            (
+                "we have an exam tomorrow but my friend is having an anaphylactic reaction right now, her lips are "
+                "swelling",
+                "anaphylaxis",
+            )
+        ],
+    ),
+    "fine_ever_since_settles_a_past_scare": (
+        ["I passed out after my blood test yesterday but I've been totally fine since, is that common?"],
+        [
+            (
+                "He collapsed last week and has been fine since. This morning he collapsed again and he won't wake up",
+                "unconscious",
+            )
+        ],
+    ),
+    "speech_cut_to_two_or_three_words": (
+        ["she's been hoarse all week and can only talk in a whisper, is that laryngitis?"],
+        [("my inhaler is doing nothing, I can only get two or three words out between breaths", "breathing")],
+    ),
+    "belongings_handed_out_then_not_needed": (
+        ["I've given the dog to my sister while we're abroad for a year, we won't be needing the kennel"],
+        [
+            (
+                "she's sold her car and given the cat to her neighbour, says she won't be needing either after Friday",
+                "suicidal",
+            )
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("text", [t for near, _ in FAMILIES_12.values() for t in near])
+def test_family_12_near_miss_is_answered(text: str) -> None:
+    assert check(text, "patient").kind == "ok"
+
+
+@pytest.mark.parametrize(("text", "category"), [c for _, must in FAMILIES_12.values() for c in must])
+def test_family_12_emergency_is_caught(text: str, category: str) -> None:
+    verdict = check(text, "patient")
+    assert (verdict.kind, verdict.category) == ("emergency", category)
+
+
+DOSE_FAMILIES_12: dict[str, tuple[list[str], list[str]]] = {
+    "what_a_printed_source_says": (
+        ["the bottle says 5ml for her age but she's tiny, should I give her less?"],
+        [
+            "what dose of Calpol does the bottle say for a 4 year old? I want to understand the chart",
+            "What does the BNF say about apixaban in renal impairment?",
+        ],
+    ),
+    "waiting_before_an_activity_is_no_dose_decision": (
+        ["how long should I wait after my ibuprofen before I can take another one?"],
+        ["how long do I have to wait after my tetanus jab before I can give blood?"],
+    ),
+    "learning_to_swallow_tablets_is_no_dose_decision": (
+        ["my son can't swallow his tablets, can I crush them and give him half?"],
+        ["how can I help my son learn to swallow tablets instead of syrup?"],
+    ),
+    "a_team_decision_to_hold_or_halve": (
+        ["my mum is on bisoprolol and her pulse is 48, do we halve it?"],
+        ["How long do I hold the insulin pen against the skin?"],
+    ),
+    "chat_spelling_cn_for_can": (
+        ["cn i take 2 of my co codamol tonight"],
+        ["cn u tell me what co codamol is for"],
+    ),
+    "alpha_blockers_carbapenems_by_their_stem": (
+        ["my tamsulosin makes me dizzy, is it alright if I take it at bedtime instead?"],
+        ["what is tamsulosin used for?"],
+    ),
+}
+
+
+@pytest.mark.parametrize("text", [t for must, _ in DOSE_FAMILIES_12.values() for t in must])
+def test_dose_family_12_is_declined(text: str) -> None:
+    assert check(text, "patient").kind == "dose_request"
+
+
+@pytest.mark.parametrize("text", [t for _, near in DOSE_FAMILIES_12.values() for t in near])
+def test_dose_family_12_near_miss_is_answered(text: str) -> None:
+    assert check(text, "patient").kind == "ok"

@@ -502,15 +502,6 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         strong=True,
     ),
     _rule("anaphylaxis", "gasping", r"\bgasping for (?:air|breath)\b", strong=True),
-    # breath too short to speak: "I can only get two or three words out between breaths" (not a toddler who "can only
-    # say a few words": the words must be got out, or between breaths)
-    _rule(
-        "anaphylaxis",
-        "words_between_breaths",
-        r"\b(?:can only|only able to|can just about|can barely) (?:get|say|speak|manage|talk in) (?:\w+ ){0,4}?words? "
-        r"(?:out|at a time between|between (?:breaths|gasps))\b",
-        strong=True,
-    ),
     _rule(
         "anaphylaxis",
         "anaphylaxis_word",
@@ -932,7 +923,7 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"\b(?:got|have|put|laid) (?:them|it|\w+) all (?:\w+ )?(?:in front of me|on the (?:table|bed)|lined up|counted out)\b|"
         # belongings handed out, then "won't be needing either after this weekend": no reason given but an end
         rf"\b{_AFFAIRS}\b(?:\W+\w+){{0,12}}?\W+(?:wont|will not) (?:be )?need(?:ing)? (?:either|it|them|any of (?:it|them)|"
-        r"anything|those|these)(?: (?:after|past|beyond) (?:this|next|the|tonight|tomorrow)\b| anymore\b|$| \.)|"
+        r"anything|those|these)(?: (?:after|past|beyond) \w+| anymore\b|$| \.)|"
         r"\b(?:wont|will not) need (?:it|them|this) (?:where|when) (?:im|hes|shes|i am)\b|"
         r"\b(?:wont|will not|not) (?:be )?(?:around|here) (?:for (?:christmas|her birthday|his birthday|much longer|long)|much longer)\b|"
         r"\bplanning how to do it\b|\bgoodbye world\b|\bwant to kill me\b|\bgot it all (?:sorted|planned)\b|"
@@ -1167,8 +1158,9 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         "severe_asthma",
         r"\b(?:inhaler|nebuliser|nebulizer|ventolin|salbutamol|blue one|reliever|pump)\b(?:\W+\w+){0,4}?\W+(?:isnt|is not|not|wont|"
         r"doesnt|does not|arent|are not) (?:\w+ )?(?:working|helping|doing anything|touching|making a difference)\b|"
-        r"\b(?:can|could) only (?:say|get|speak|manage|talk in) (?:out )?(?:a few|one or two|\d|two|three|single|short) "
-        r"(?:\w+ )?words\b|\b(?:cant|cannot|unable to) (?:finish|complete|say) (?:a |his |her |my )?(?:full )?sentences?\b|"
+        r"\b(?:can|could) only (?:say|get|speak|manage|talk in) (?:out )?(?:a few|a couple of|one or two|\d|two|three|single|short) "
+        # "two or three words out between breaths"
+        r"(?:or \w+ )?(?:\w+ )?words\b|\b(?:cant|cannot|unable to) (?:finish|complete|say) (?:a |his |her |my )?(?:full )?sentences?\b|"
         r"\bworst asthma attack\b",
     ),
     _narrative(
