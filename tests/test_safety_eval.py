@@ -59,8 +59,10 @@ FLOORS = {
     "dev10": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.01},  # 100% 100% 0.67%
     "dev11": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.004},  # 100% 100% 0.0%
     # dev12, written as heldout10 by a tenth new writer (professionals' and carers' dose requests, clinicians' label
-    # questions), scored twice as such: 98.9% 87.1% 5.7%, then with the dose head 98.9% 92.1% 6.4%; not yet trained on
-    "dev12": {"emergency_recall": 0.985, "dose_recall": 0.92, "false_flag_rate": 0.065},
+    # questions), scored twice as such: 98.9% 87.1% 5.7%, then with the dose head 98.9% 92.1% 6.4%. Behind the rule
+    # families of its round (in-sample for the rules; the classifier not trained on it: the retraining with dev … dev12
+    # was measured and not shipped, docs/SAFETY.md): 100% 95.0% 5.0%. Every other part unchanged by that round.
+    "dev12": {"emergency_recall": 0.995, "dose_recall": 0.945, "false_flag_rate": 0.055},
 }
 
 
