@@ -87,8 +87,10 @@ _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 _TAG_QUESTION = re.compile(r",\s*(?:right|correct|true|isn't it|aren't they|doesn't it|don't they)\s*\??\s*$", re.I)
 _VERDICT = re.compile(r"^(?:yes|no)\b", re.IGNORECASE)
 FOLLOWUP_OWN_WEIGHT = 0.3
-# a condition question and a sentence naming nothing on a page naming nothing (``Entities.unanchored``); in the
-# units of the ranker's probability, like the other hand-set nudges beside it
+# Hand-set nudges in the units of the ranker's probability, like the audience and list ones beside them: a sentence
+# naming what the question sets aside ("Apart from genes, …": it may still name the other factors), and for a condition
+# question a sentence naming nothing on a page naming nothing (``Entities.unanchored``)
+SET_ASIDE_PENALTY = 0.1
 UNANCHORED_PENALTY = 0.1
 VERDICT_MARGIN = 0.3
 DIVERSITY = 0.3  # maximal marginal relevance: a point's score less this times its cosine to the closest chosen one
@@ -338,7 +340,7 @@ class ExtractiveAnswerer:
             if own:
                 score += FOLLOWUP_OWN_WEIGHT * share(own, set(content_words(f"{head} {u.text}")))
             if analysis.excluded & set(content_words(u.text)):
-                score -= 0.1  # "Apart from genes, …": a sentence on genes may still name the other factors
+                score -= SET_ASIDE_PENALTY
             if analysis.wants_list and ": " in u.text and "; " in u.text:
                 score += 0.1  # "which signs...?": the unit that lists them, read with its lead-in
             if entities.unanchored(wanted, u.text, p.title):
