@@ -50,9 +50,10 @@ def needs_context(question: str) -> bool:
     return bool(_ANAPHORA.search(question)) or len(topic_terms(question)) <= 3
 
 
-# "Different question: how do I fix a leaking tap?": the user says the conversation's topic is left behind
+# "Different question: how do I fix a leaking tap?": the user says the conversation's topic is left behind ("another
+# question: …" and "one other thing" usually go on with it)
 _NEW_TOPIC = re.compile(
-    r"\b(?:different|new|another|unrelated|separate|other|off[- ]topic)\s+(?:question|topic|subject|thing)\b"
+    r"\b(?:different|new|unrelated|separate|off[- ]topic)\s+(?:question|topic|subject)\b"
     r"|\b(?:changing|change of) (?:the )?subject\b|\bunrelated\b",
     re.IGNORECASE,
 )
