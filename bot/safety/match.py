@@ -226,6 +226,8 @@ def find_emergency(text: str) -> rules.Rule | None:
         return None
     urgent = bool(rules.URGENT.search(norm))
     settled = bool(rules.SETTLED_MESSAGE.search(norm)) and not (urgent or rules.PRESENT_ANYWHERE.search(norm))
+    # nothing places a sign in the present: what a lesson or a story in a book needs to be read as not happening now
+    not_now = not (urgent or rules.PRESENT_ANYWHERE.search(norm) or rules.PRESENT_ANCHOR.search(norm))
     # A story told as long past that ended well ("Last year my throat swelled at the infusion ... I was fine within the
     # hour"), with nothing placing a sign in the present: no rule but a first-person suicidal one reads it as now.
     # A story may also start a few days back ("on Sunday … he's much better today"); the settled statement's own
@@ -244,12 +246,9 @@ def find_emergency(text: str) -> rules.Rule | None:
             or rules.RESOLVED.search(norm)
             or rules.SETTLED_MESSAGE.search(norm)
         )
-        and not (urgent or rules.PRESENT_ANYWHERE.search(norm) or rules.PRESENT_ANCHOR.search(norm))
+        and not_now
     )
-    # a story in a book, play or film, with nothing in the present: its signs are the story's
-    fiction = bool(rules.FICTION.search(norm)) and not (
-        urgent or rules.PRESENT_ANYWHERE.search(norm) or rules.PRESENT_ANCHOR.search(norm)
-    )
+    fiction = bool(rules.FICTION.search(norm)) and not_now  # a story in a book, play or film: its signs are the story's
     sentences = _sentences(norm)
     jest = bool(rules.JEST.search(norm)) and not urgent
     reported = jest and bool(rules.REPORTED_SPEECH.search(norm))  # someone else's words, in jest: even first person
