@@ -1,4 +1,4 @@
-"""The real-document gold sets (evals/datasets/external.jsonl, and external2.jsonl … external5.jsonl by writers who
+"""The real-document gold sets (evals/datasets/external.jsonl, and external2.jsonl … external6.jsonl by writers who
 never saw the answerer): what they must cover, and that every ``support`` pattern matches a sentence of the document
 it names in ../shared/corpus-external.
 
@@ -35,6 +35,10 @@ CASES4 = load_dataset(ROOT / "evals" / "datasets" / "external4.jsonl")
 EXTERNAL5 = ROOT / "evals" / "datasets" / "external5.jsonl"
 EXTERNAL5_SHA256 = "17e5e7b50cefa9180fe41ce04683341cd22721d045bd4d7bc818dae1d0a5b2df"
 CASES5 = load_dataset(EXTERNAL5)
+# A sixth writer's, written the same day under the same rule and frozen before anything scored it: all held out.
+EXTERNAL6 = ROOT / "evals" / "datasets" / "external6.jsonl"
+EXTERNAL6_SHA256 = "127df97248df136155ebb8f9d5e76d557a2d80fb72765bf365b20daf599d1da9"
+CASES6 = load_dataset(EXTERNAL6)
 
 
 def _answers(cases: list[Case] = CASES) -> list[Case]:
@@ -57,15 +61,19 @@ def test_counts_and_kinds() -> None:
 
 
 def test_every_case_id_is_unique_across_the_sets() -> None:
-    ids = [c.id for c in (*CASES, *CASES2, *CASES3, *CASES4, *CASES5)]
+    ids = [c.id for c in (*CASES, *CASES2, *CASES3, *CASES4, *CASES5, *CASES6)]
     assert len(ids) == len(set(ids))
     assert {c.split for c in CASES3} == {c.split for c in CASES4} == {"dev"}
 
 
 @pytest.mark.parametrize(
     ("path", "sha256", "cases"),
-    [(EXTERNAL2, EXTERNAL2_SHA256, CASES2), (EXTERNAL5, EXTERNAL5_SHA256, CASES5)],
-    ids=["external2", "external5"],
+    [
+        (EXTERNAL2, EXTERNAL2_SHA256, CASES2),
+        (EXTERNAL5, EXTERNAL5_SHA256, CASES5),
+        (EXTERNAL6, EXTERNAL6_SHA256, CASES6),
+    ],
+    ids=["external2", "external5", "external6"],
 )
 def test_the_held_out_sets_are_frozen_and_cover_the_same_kinds(path: Path, sha256: str, cases: list[Case]) -> None:
     """If the hash fails, restore the file: a held-out set edited after it was scored no longer measures anything."""
@@ -82,8 +90,8 @@ def test_the_held_out_sets_are_frozen_and_cover_the_same_kinds(path: Path, sha25
 
 @pytest.mark.parametrize(
     "cases",
-    [CASES, CASES2, CASES3, CASES4, CASES5],
-    ids=["external", "external2", "external3", "external4", "external5"],
+    [CASES, CASES2, CASES3, CASES4, CASES5, CASES6],
+    ids=["external", "external2", "external3", "external4", "external5", "external6"],
 )
 def test_answer_cases_carry_sources_facts_and_support_and_the_others_none(cases: list[Case]) -> None:
     for case in cases:
@@ -128,8 +136,8 @@ def test_every_document_is_asked_about_and_every_source_names_one(shared: Path) 
 
 @pytest.mark.parametrize(
     "cases",
-    [CASES, CASES2, CASES3, CASES4, CASES5],
-    ids=["external", "external2", "external3", "external4", "external5"],
+    [CASES, CASES2, CASES3, CASES4, CASES5, CASES6],
+    ids=["external", "external2", "external3", "external4", "external5", "external6"],
 )
 def test_every_support_pattern_matches_a_sentence_of_its_documents(shared: Path, cases: list[Case]) -> None:
     docs = _documents(shared)
@@ -141,8 +149,8 @@ def test_every_support_pattern_matches_a_sentence_of_its_documents(shared: Path,
 
 @pytest.mark.parametrize(
     "cases",
-    [CASES, CASES2, CASES3, CASES4, CASES5],
-    ids=["external", "external2", "external3", "external4", "external5"],
+    [CASES, CASES2, CASES3, CASES4, CASES5, CASES6],
+    ids=["external", "external2", "external3", "external4", "external5", "external6"],
 )
 def test_questions_are_not_written_in_the_documents_words(shared: Path, cases: list[Case]) -> None:
     """No turn shares a run of eight words with a document (the seed questions are the users' own words)."""
