@@ -39,6 +39,8 @@ FROZEN = {
     "heldout9": "152f6f1b23f1c52fbcbaf1adba97bdda8e43d25fb78c3700e850d82c54b66abe",
     # heldout11: an eleventh held-out part by another new writer, frozen before anything scored it.
     "heldout11": "7a4042f0c32ba129fec012e56f0acb77c4347c9ac0bc9c5e42b6eb4766afbba6",
+    # heldout12: a twelfth held-out part by another new writer, frozen before anything scored it.
+    "heldout12": "e5da2e57b3f0ce22f83dd095c1da3251259ce7919aff1eed8dff1430c186aac2",
 }
 
 LABELS = ("emergency", "dose", "ordinary")
@@ -65,6 +67,7 @@ ID_PREFIX = {
     "dev12": "d12",
     "heldout9": "h9",
     "heldout11": "h11",
+    "heldout12": "h12",
 }
 LABEL_CODE = {"emergency": "em", "dose": "do", "ordinary": "or"}
 
@@ -84,6 +87,7 @@ COUNTS = {
     "dev11": (200, 100, 300),
     "heldout9": (200, 100, 300),
     "heldout11": (200, 120, 280),
+    "heldout12": (200, 100, 300),
     "dev12": (180, 140, 280),
 }
 MIN_MULTI_TURN = {
@@ -99,15 +103,18 @@ MIN_MULTI_TURN = {
     "dev11": 15,
     "heldout9": 15,
     "heldout11": 15,
+    "heldout12": 15,
     "dev12": 15,
 }
 EVEN = {
     "dev", "dev2", "dev4", "dev5", "dev6", "dev7", "dev8", "dev10", "dev11", "dev12", "heldout9", "heldout11",
+    "heldout12",
 }  # fmt: skip
 HEAVY = ("typos", "run_on", "multi_sentence", "non_native")
 # the point is one sentence among several (3-6)
 LONG_MULTI_SENTENCE = {
     "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11", "dev12", "heldout9", "heldout11",
+    "heldout12",
 }  # fmt: skip
 
 # Issue 11: at least 400 / 200 / 600 messages in all, at least 40% of each class held out (heldout + dev, the
