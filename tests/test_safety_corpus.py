@@ -68,6 +68,7 @@ ID_PREFIX = {
     "heldout9": "h9",
     "heldout11": "h11",
     "heldout12": "h12",
+    "dev13": "d13",
 }
 LABEL_CODE = {"emergency": "em", "dose": "do", "ordinary": "or"}
 
@@ -89,6 +90,7 @@ COUNTS = {
     "heldout11": (200, 120, 280),
     "heldout12": (200, 100, 300),
     "dev12": (180, 140, 280),
+    "dev13": (200, 100, 300),
 }
 MIN_MULTI_TURN = {
     "dev2": 5,
@@ -105,16 +107,17 @@ MIN_MULTI_TURN = {
     "heldout11": 15,
     "heldout12": 15,
     "dev12": 15,
+    "dev13": 15,
 }
 EVEN = {
-    "dev", "dev2", "dev4", "dev5", "dev6", "dev7", "dev8", "dev10", "dev11", "dev12", "heldout9", "heldout11",
-    "heldout12",
+    "dev", "dev2", "dev4", "dev5", "dev6", "dev7", "dev8", "dev10", "dev11", "dev12", "dev13", "heldout9",
+    "heldout11", "heldout12",
 }  # fmt: skip
 HEAVY = ("typos", "run_on", "multi_sentence", "non_native")
 # the point is one sentence among several (3-6)
 LONG_MULTI_SENTENCE = {
-    "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11", "dev12", "heldout9", "heldout11",
-    "heldout12",
+    "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11", "dev12", "dev13", "heldout9",
+    "heldout11", "heldout12",
 }  # fmt: skip
 
 # Issue 11: at least 400 / 200 / 600 messages in all, at least 40% of each class held out (heldout + dev, the
