@@ -340,6 +340,11 @@ def find_dose_follow_up(question: str, history: Sequence[str]) -> str | None:
         return "pronoun_follow_up"
     if rules.QUANTITY_FOLLOW_UP.search(norm) and any(rules.PERSONAL_FACT.search(t) for t in earlier):
         return "split_across_turns"
+    if rules.BARE_DECISION_FOLLOW_UP.search(norm) and any(
+        (rules.DECISION_PERSON.search(t) or rules.CLINICAL_PATIENT.search(t)) and rules.DECISION_TREATMENT.search(t)
+        for t in earlier
+    ):
+        return "bare_decision_follow_up"
     if earlier and not rules.LEAFLET_FRAMING.search(norm) and _is_treatment_decision(norm, " . ".join(earlier)):
         return "treatment_named_earlier"
     return None

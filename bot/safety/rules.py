@@ -97,6 +97,10 @@ INFORMATIONAL = re.compile(
     r"children|kids|babies|adults|women|men|you|one)|(?:for|doing) (?:a|an|my|our|his|her) (?:\w+ )?(?:project|homework|"
     r"assignment|essay|dissertation|coursework|presentation)|"
     r"in general|typically|usually|general question|meme|joke|joking|"
+    # teaching and courses: "Teaching question: where does a non-blanching rash sit in the traffic light table?", "red
+    # flags for cauda equina to cover on our back-pain course"
+    r"teaching (?:question|session|point|slides?)|red flags? (?:for|of|in|to (?:look|watch|ask))|"
+    r"(?:on|for|in) (?:our|the|a|my|this) (?:\w+ ){0,2}?(?:course|module|study day|training day|training session)|"
     # a reference question: "what criteria define status epilepticus?", "standard adult dose … per guidelines?"
     r"criteria|define|defines|defined|definition|guidelines?|protocols?|"
     r"(?:per|according to|in line with) (?:the )?(?:\w+ ){0,3}?(?:bnf|nice|guidance|guidelines?|protocols?|policy)|"
@@ -134,6 +138,9 @@ LONG_PAST = re.compile(
     r"(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|many|some|few) (?:years?|months?) before"
     r"(?! (?:the|a|an|my|his|her|their|our|he|she|i|we|they|it|that|this|you)\b)|"
     r"when (?:he|she|they) (?:was|were) (?:little|small|a baby|a kid|a child|a toddler)|"
+    # a complaint long-standing, not new: "my chest gets tight on the stairs, has done for years"
+    r"(?:has|have|had) done (?:so |this |that )?for (?:years|decades)|(?:been )?like (?:this|that) for (?:years|"
+    r"decades)|for (?:many |several )?(?:years|decades) now|"
     r"once had|back in|when i was|last (?:infusion|dose|time(?! (?:you|youll|you will|anyone|ill|i will) (?:ever )?see))|(?:fine|ok|okay|better|"
     r"all right|alright) now|went away|settled|resolved|recovered|(?:i|he|she|we|they) once|"
     r"in (?:january|february|march|april|may|june|july|august|september|october|november|december)|"
@@ -320,7 +327,11 @@ _AFFAIRS = (
     r"(?:(?:put|putting|puts|sorted|sorting|sorts|got|getting|gets) (?:\w+ )?(?:affairs|things) in order|"
     r"(?:sorted|sorting|decided|deciding|worked|working) (?:out )?who (?:gets|will get|should get|is getting|is having) "
     r"(?:her|his|my|their) \w+|giv(?:ing|en|e) (?:away )?(?:the|my|his|her|their) (?:dog|dogs|cat|cats|pets?|puppy|kitten) "
-    r"(?:away|to))"
+    r"(?:away|to)|"
+    # a treasured possession handed over: "gave me her grandmother's ring", "gave his gaming PC to his cousin"
+    r"(?:gave|given|giving|give) (?:away )?(?:(?:me|him|her|us|them|(?:my|his|her|their) \w+) )?(?:my|his|her|their) "
+    r"(?:\w+s )?(?:\w+ )?(?:ring|rings|watch|jewellery|jewelry|necklace|guitar|medals|collection|gaming pc|pc|laptop|"
+    r"console|playstation|xbox|games|bike|car|tools|records|vinyl|savings)\b(?! (?:back|for (?:repair|a (?:service|clean)))))"
 )
 # "cannot swallow tablets, so we have the syrup": a pill too big to swallow is no airway sign
 _NOT_A_PILL = r"(?! (?:\w+ )?(?:tablets?|pills?|capsules?|caps|meds|medicines?|medication|them whole|it whole))"
@@ -944,6 +955,13 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"\b(?:going|gonna|planning|plan|want|wants|about) to (?:take|swallow) (?:all|every one) (?:of )?(?:my|his|her|the|their) "
         r"(?:pills|tablets|meds|medication)\b",
     ),
+    # belongings handed out, then a farewell: "gave his gaming PC to his cousin … messaged me 'thanks for everything'"
+    _narrative(
+        "suicidal",
+        "belongings_handed_out_with_farewell",
+        rf"\b{_AFFAIRS}\b(?:\W+\w+){{0,30}}?\W+(?:thanks|thank you) for everything\b",
+        whole_message=True,
+    ),
     # affairs put in order by someone low: "he's put his affairs in order and asked me to look after his cat 'after'. He's
     # been very down since the divorce" (whole message: the mood may be told in another sentence)
     _narrative(
@@ -1022,6 +1040,27 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"(?:not (?:properly )?awake|wont wake|not waking|hit (?:their|his|her) head|first time|still)\b|"
         r"\bbitten by a (?:snake|spider)\b|\b(?:snake|adder) bite\b",
     ),
+    # ---- an electric shock with a sign after it: "went through the cable. He got a big shock … now his chest feels
+    # odd" (the heart's rhythm can go hours later)
+    _narrative(
+        "collapse",
+        "electric_shock_with_sign",
+        r"\b(?:electrocuted|electric shock|(?:cable|wire|wiring|socket|mains|live|plug|fence|pylon|power line|lightning)\b"
+        r"(?:\W+\w+){0,12}?\W+(?:a |an )?(?:\w+ )?shock)\b(?:\W+\w+){0,30}?\W+(?:chest|heart\w*|palpitations|pulse|burns?|"
+        r"unconscious|passed out|collapsed|confused|not breathing|numb)\b",
+        whole_message=True,
+    ),
+    # ---- a wild plant eaten by mistake, then sick: "ate what he thought was wild garlic … awful vomiting … pulse is weak"
+    _narrative(
+        "poisoning",
+        "wild_plant_mistaken",
+        r"\b(?:(?:ate|eaten|eating|picked|foraged|cooked|had) (?:\w+ ){0,5}?(?:what )?(?:he|she|they|i|we) (?:thought|assumed) "
+        r"(?:it |they )?(?:was|were)|thinking (?:it|they) (?:was|were)|mistook|mistaken for|"
+        r"(?:picked|foraged|found) (?:some )?(?:wild )?(?:leaves|berries|mushrooms|plants?|flowers|bulbs|roots|seeds))\b"
+        r"(?:\W+\w+){0,40}?\W+(?:vomit\w*|diarrhoea|diarrhea|dizzy|pulse|drowsy|confused|collapsed|faint\w*|hallucinat\w*|"
+        r"drooling|sweating|fitting|seizure)\b",
+        whole_message=True,
+    ),
     # ---- a household product, plant or battery swallowed
     _narrative(
         "poisoning",
@@ -1073,6 +1112,20 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"\bwet (?:myself|himself|herself) without (?:knowing|realising|realizing|noticing|feeling)\b|"
         r"\b(?:couldnt|cant|cannot|havent|hasnt|not) (?:been able to )?pee(?:d)? (?:at all|all day|since)\b|"
         r"\b(?:cant|cannot) feel (?:my|his|her|their) legs\b",
+    ),
+    # the bladder's feeling lost, with weak legs or back pain: "my legs have gone weak since this afternoon and I can't
+    # tell if I need a wee, I've had back pain for weeks"
+    # (strong, not narrative: "can't tell if" is no informational "tell if")
+    _rule(
+        "neuro",
+        "bladder_feeling_lost_with_back_or_legs",
+        r"\b(?:back pain|bad back|sciatica|legs? (?:\w+ ){0,2}?(?:weak|numb|gone|giving way))\b(?:\W+\w+){0,20}?\W+"
+        r"(?:cant|cannot|couldnt) (?:tell|feel|know) (?:if|when|whether) (?:i|he|she|they) (?:need|needs|needed) "
+        r"(?:a wee|to wee|a pee|to pee|to go|the toilet|to urinate)\b|"
+        r"\b(?:cant|cannot|couldnt) (?:tell|feel|know) (?:if|when|whether) (?:i|he|she|they) (?:need|needs|needed) "
+        r"(?:a wee|to wee|a pee|to pee|to go|the toilet|to urinate)\b(?:\W+\w+){0,20}?\W+(?:back pain|bad back|sciatica|"
+        r"legs? (?:\w+ ){0,2}?(?:weak|numb|gone|giving way))\b",
+        strong=True,
     ),
     # ---- a baby: fever under three months, bulging fontanelle, grunting, no wet nappies
     _narrative(
@@ -1301,8 +1354,11 @@ LEAFLET_FRAMING = re.compile(
     r"\b(?:leaflet|label|package\W+insert|pil)\b.*\bwhat\W+(?:does|do|did|would)\W+(?:it|they)\W+(?:say|says|advise|"
     r"recommend|tell)\b|"
     # what an instruction on the pack means: "What mean 'take with food' on the box of my antibiotic?"
-    r"\bwhat (?:does |do |did )?(?:it |this |that )?(?:mean|means)\b(?:\W+\w+){0,8}?\W+(?:on|in) (?:the|my|his|her|this|that) "
-    r"(?:\w+ )?(?:leaflet|label|box|packet|pack|bottle|sticker|instructions|prescription|carton)\b|"
+    # … the instruction quoted before "mean" ("what does 'take two hours before or after food' mean on my son's medicine
+    # label", non-native "what mean 'every 8 hours' on the medicine")
+    r"\bwhat (?:does |do |did )?(?:it |this |that |(?:\w+ ){1,10}?)?(?:mean|means)\b(?:\W+\w+){0,8}?\W+(?:on|in) "
+    r"(?:the|my|his|her|this|that) (?:\w+ ){0,2}?(?:leaflet|label|box|packet|pack|bottle|sticker|instructions|prescription|"
+    r"carton|packaging|medicine|medication)\b|"
     # what a printed source says: "what dose of Calpol does the bottle say for a 3 year old?", "what does the BNF say"
     r"\b(?:does|do|did) (?:the|its|this|that) (?:\w+ )?(?:bottle|box|packet|pack|carton|chart|dosing chart|leaflet|label|"
     r"insert|bnf|bnfc|smpc|spc|pil|green book) (?:\w+ )?(?:say|says|recommend|advise|state|list|give)\b"
@@ -1497,6 +1553,12 @@ DOSE_PATTERNS: dict[str, re.Pattern[str]] = {
 PRONOUN_FOLLOW_UP = re.compile(
     rf"\b(?:{_MODAL}|{_OK_TO})\W+(?:{_SUBJ_D}\W+)?(?:\w+\W+)?{_CHANGE}\W+(?:it|that|this|them|the\W+next\W+one)\b"
 )
+# A decision asked in one bare word after turns that named the person's medicine ("59M on rivaroxaban 20 for AF", "eGFR
+# now 14" -> "continue?"): the whole message is the decision.
+BARE_DECISION_FOLLOW_UP = re.compile(
+    r"^\W*(?:so |and |then |ok so )?(?:continue|stop|hold|omit|withhold|restart|reduce|halve|double|skip|carry on|keep going)"
+    r"(?: (?:it|them|or (?:stop|hold|continue|reduce|switch|omit|restart)))?\W*\?\W*$"
+)
 DOSE_TOPIC = re.compile(r"\b(?:dose|doses|dosage|dosing|mg|infusion|infusions|injection|shot|ocrevus|ocrelizumab)\b")
 # A personal fact said in an earlier turn ("I weigh 50 kg", "my son is 12") that a later quantity question
 # ("so how much should I take?", "what about for her?") refers to: the two turns together are a dose request.
@@ -1522,7 +1584,12 @@ CLINICAL_DOSE_ASK = re.compile(
     r"(?:reduce|drop|cut|go down|step down|increase|go up|switch) to \d+(?:\.\d+)? ?(?:\w+ )?or (?:stop|hold|omit|continue|keep|"
     r"restart)|(?:give|start|continue|do) (?:it |them )?(?:now )?or (?:restart|wait|hold|stop|delay|defer)|"
     r"when (?:exactly )?(?:to|should (?:i|we|he|she|they)|do (?:i|we)) (?:stop|hold|restart|start|step down|switch|reduce|"
-    r"omit|give)|cap (?:it |the dose )?at|full weight based)\b"
+    r"omit|give)|cap (?:it |the dose )?at|full weight based|"
+    # shorthand with no decision verb: "3yo 14kg, UTI, nitrofurantoin - dose?", "apixaban ?dose", "amoxicillin dose and
+    # duration?", "pivmecillinam at full dose?", "enox 40 or 20?"
+    r"dose(?: and (?:duration|frequency|interval|route|length))?(?= ?\?)|(?<=\?)dose|"
+    r"(?:at|on|give|use) (?:a |the )?(?:full|half|reduced|lower|higher|renal) dose(?= ?\?)|"
+    r"\d+(?:\.\d+)? ?(?:mg|mcg|units|ml)? or \d+(?:\.\d+)? ?(?:mg|mcg|units|ml)?(?= ?\?))"
 )
 # "what's the usual dose of gentamicin for a pt with renal impairment?": the labelled dose, asked as a reference
 CLINICAL_REFERENCE = re.compile(
@@ -1580,6 +1647,7 @@ SPELLING: dict[str, str] = {
         "early": "erly",
         "instead": "insted instaed",
         "every": "evry",
+        "years": "yeers yeres yaers",
         "infusion": "infushun infusin infution infuson",
         "injection": "injecshun injecton injektion",
         "just": "jus",
@@ -1674,7 +1742,7 @@ DECISION_QUESTION = re.compile(
     r"need to|is (?:it|that|this) (?:ok|okay|fine|alright|all right|safe|better|wise|a good idea|bad|dangerous|too)|"
     r"is okay|(?:ok|okay|alright|safe|fine) (?:for|if) (?:me|him|her|them|i|he|she)|when (?:should|can|do|does|will)|"
     r"(?:do (?:i|we|he|she)|does (?:he|she)) (?:still |just )?(?:take|inject|give|use|have|double|skip|start|stop|cut|wait|switch|"
-    r"shift|leave|restart|repeat|do (?:it|them|the next|the missed)|put|apply|change|stay|keep|carry on|continue)|"
+    r"shift|leave|restart|repeat|do (?:it|them|the next|the missed)|put|apply|change|stay|keep|carry on|continue|add)|"
     # a team's decision: "do we hold tonights or halve it" (not "how long do I hold the pen")
     r"do (?:we|they) (?:hold|halve|omit|withhold|reduce|increase|decrease|lower|drop)|"
     r"is (?:it|that|this) (?:the )?right (?:for|thing)|"
@@ -1711,7 +1779,9 @@ DECISION_QUESTION = re.compile(
 # units?"): read on the whole message, as the question mark ends a sentence.
 BARE_NUMBER_QUESTION = re.compile(
     r"\b(?:i|we|he|she|they) (?:take|give|inject|use|have|put) (?:only )?\d+(?:\.\d+)? ?(?:units|mg|mcg|ml|tablets?|"
-    r"pills?|puffs?|drops|capsules?)\W*\?"
+    r"pills?|puffs?|drops|capsules?)\W*\?|"
+    # a dose given again, asked the same way: "he vomit the morning dose, I give again?"
+    r"\b(?:i|we|he|she|they) (?:take|give|inject|use|repeat|do) (?:(?:it|them|the dose|the \w+ dose|one) )?again\W*\?"
 )
 DECISION_TREATMENT = re.compile(
     # a strength names a medicine whatever it is called ("im on 100mcg levo", "rybelsus 7mg")
@@ -1748,6 +1818,8 @@ DECISION_CHANGE = re.compile(
     r"move(?! to (?!(?:the |a |an )?(?:morning|evening|night|afternoon|bedtime|lunch\w*|breakfast|dinner|tea|"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|weekend|next|later|earlier|once|twice|every|alternate|daily|weekly|"
     r"monthly|tomorrow|today|tonight|\d)\b)\w+)|bring (?:\w+ ){0,2}?forward|"
+    # how many already taken today, asking to go on: "can I keep taking them while it hurts, I've had four today"
+    r"(?:had|taken|took|used) (?:\d+|two|three|four|five|six|seven|eight|nine|ten) (?:\w+ )?(?:today|so far|already)|"
     r"cancel|wait|hold|pause|still (?:take|have|give|use|inject) (?:\w+ ){1,6}?(?:today|tonight|this (?:morning|evening))|(?<!it )(?<!that )(?<!which )stop|restart|reload|start again|start over|(?<!happens )(?<!happen )(?<!happened )(?<!comes )(?<!come )(?<!occurs )(?<!eating )(?<!drinking )(?<!playing )(?<!talking )(?<!walking )(?<!sleeping )(?<!running )(?<!jogging )(?<!swimming )(?<!driving )(?<!cycling )(?<!working )(?<!exercising )(?<!training )(?<!flying )(?<!travelling )(?<!traveling )(?<!dancing )(?<!gardening )(?<!lifting )(?<!riding )(?<!hiking )(?<!climbing )(?<!skiing )(?<!get it )(?<!gets it )(?<!got it )(?<!getting it )(?<!catch it )(?<!caught it )(?<!catching it )again|resume|go ahead|still (?:go|do)|"
     rf"book|double|twice|two(?! (?:days?|weeks?|months?|years?|hours?|minutes?))|both|together|half|halve|{_NOT_LIFESTYLE}(?:less|more)|"
     r"extra(?! (?:vaccines|vaccinations|jabs|shots|immuni[sz]ations|boosters)\b)|reduce|lower|increase|higher|smaller|"
