@@ -63,6 +63,11 @@ FLOORS = {
     # families of its round (in-sample for the rules; the classifier not trained on it: the retraining with dev … dev12
     # was measured and not shipped, docs/SAFETY.md): 100% 95.0% 5.0%. Every other part unchanged by that round.
     "dev12": {"emergency_recall": 0.995, "dose_recall": 0.945, "false_flag_rate": 0.055},
+    # dev13, a thirteenth new writer's, written blind as a development part (understated emergencies, first-person
+    # emergencies, clinicians' dose shorthand, mild or chronic complaints that sound alarming), first scored with main
+    # a986291: 97.5% 86.0% 5.3%. Behind the rule families of its round (in-sample for the rules; the classifier not
+    # trained on it): 100% 95.0% 3.67% (its 11 false flags are the classifier's). Every other part unchanged.
+    "dev13": {"emergency_recall": 0.995, "dose_recall": 0.945, "false_flag_rate": 0.04},
 }
 
 
