@@ -2034,7 +2034,11 @@ FAMILIES_13: dict[str, tuple[list[str], list[tuple[str, str]]]] = {
             "table?",
             "Which red flags for a fever with a stiff neck should we cover on our childminders' course?",
         ],
-        [("my son has a fever, a stiff neck and a purple rash that won't fade under a glass", "fever_stiff_neck")],
+        [
+            ("my son has a fever, a stiff neck and a purple rash that won't fade under a glass", "fever_stiff_neck"),
+            # red flags had, not asked about: no teaching word
+            ("he has the red flags of sepsis, a fever, mottled knees and he's confused", "sepsis"),
+        ],
     ),
     "a_complaint_that_has_done_for_years": (
         ["my chest gets tight when I run in the cold, has done for years, is that exercise asthma?"],

@@ -99,8 +99,10 @@ INFORMATIONAL = re.compile(
     r"in general|typically|usually|general question|meme|joke|joking|"
     # teaching and courses: "Teaching question: where does a non-blanching rash sit in the traffic light table?", "red
     # flags for cauda equina to cover on our back-pain course"
-    r"teaching (?:question|session|point|slides?)|red flags? (?:for|of|in|to (?:look|watch|ask))|"
-    r"(?:on|for|in) (?:our|the|a|my|this) (?:\w+ ){0,2}?(?:course|module|study day|training day|training session)|"
+    # (not "on a course of antibiotics", "on the golf course", "he has the red flags of sepsis": a teaching word asks)
+    r"teaching (?:question|session|point|slides?)|(?:what|which) (?:\w+ ){0,2}?red flags?|"
+    r"(?:to|we|should we|do we|i) (?:cover|teach|include|put) (?:\w+ ){0,3}?(?:on|in) (?:our|the|a|my|this) (?:\w+ ){0,3}?"
+    r"(?:course|module|study day|training day|training session|teaching session)|"
     # a reference question: "what criteria define status epilepticus?", "standard adult dose … per guidelines?"
     r"criteria|define|defines|defined|definition|guidelines?|protocols?|"
     r"(?:per|according to|in line with) (?:the )?(?:\w+ ){0,3}?(?:bnf|nice|guidance|guidelines?|protocols?|policy)|"
@@ -1045,7 +1047,7 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
     _narrative(
         "collapse",
         "electric_shock_with_sign",
-        r"\b(?:electrocuted|electric shock|(?:cable|wire|wiring|socket|mains|live|plug|fence|pylon|power line|lightning)\b"
+        r"\b(?:electrocuted|electric shock|(?:cable|wire|wiring|socket|mains|live wire|plug|electric fence|pylon|power line|lightning)\b"
         r"(?:\W+\w+){0,12}?\W+(?:a |an )?(?:\w+ )?shock)\b(?:\W+\w+){0,30}?\W+(?:chest|heart\w*|palpitations|pulse|burns?|"
         r"unconscious|passed out|collapsed|confused|not breathing|numb)\b",
         whole_message=True,
