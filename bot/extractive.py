@@ -41,7 +41,7 @@ from bot.followup import (
 )
 from bot.listing import flatten, joined_list, list_parts, point_lines
 from bot.measures import measure_words, states_measure
-from bot.near import NEAR, NearWords, clipped, flat, mentions, words_of
+from bot.near import NEAR, NearWords, clipped, flat, mentions, phrases_of, words_of
 from bot.question import (
     Analysis,
     Entities,
@@ -130,6 +130,15 @@ _ASKING = frozenset(
     safe okay normal apart besides except far ahead known myself yourself himself herself ourselves
     themselves say said mention list warn describe""".split()
 )
+# A strong verb's past participle, marked by -n as a weak verb's is by -ed ("given", "done", "shown"): like an "-ed"
+# word (never a key concept: "refrigerated", "planned"), it says what is done to the concept and names none ("how
+# far ahead do they have to be done?"). The closed class, those not spelled like their verb's base form.
+_STRONG_PARTICIPLES = frozenset(
+    """arisen awoken been beaten begun bidden bitten blown borne broken chosen done drawn driven eaten fallen flown
+    forbidden forgiven forgotten forsaken frozen given gone grown hidden known mistaken mown proven ridden risen sewn
+    shaken shaven shown shrunken slain sown spoken stolen stricken striven sworn swollen taken thrown torn
+    trodden undergone undertaken withdrawn woken worn woven written""".split()
+)
 # What a hyphen splits off a word ("pre-ublituximab", "non-live", "post-discontinuation"): a bound prefix, which
 # modifies the concept it is attached to and names none itself.
 _PREFIXES = frozenset("pre post non anti semi sub inter intra multi self".split())
@@ -149,6 +158,23 @@ class Candidate:
     section: str = ""  # its document and section: the points of one reference answer usually share one
     lead: str = ""  # a list item's lead-in (``AnswerUnit.lead``): the items of one list are shown as one point
     items: tuple[str, ...] = ()
+
+
+def _covered(question: str, key: Sequence[str], texts: Sequence[str]) -> list[set[str]]:
+    """The key concepts each text says in any form of their stem, or, for a word that names the kind of figure
+    asked ("how frequent"), by giving a figure of that kind."""
+    measured = measure_words(question)
+    return [
+        {t for t in key if mentions(flat(text), t) or any(states_measure(k, text) for k in measured.get(t, ()))}
+        for text in texts
+    ]
+
+
+def _said_together(question: str, key: Sequence[str], texts: Sequence[str]) -> bool:
+    """Two or more of the question's key concepts, and all but one of them, said in one text: rare words of the
+    corpus that one passage says together anchor a question in it as firmly as a word most chunks use."""
+    need = max(2, len(key) - 1)
+    return len(key) >= 2 and any(len(c) >= need for c in _covered(question, key, texts))
 
 
 def _cos_matrix(a: Sequence[Sequence[float]], b: Sequence[Sequence[float]]) -> np.ndarray:
@@ -381,12 +407,15 @@ class ExtractiveAnswerer:
         Dense similarity alone lets "side effects of metformin" through on Ocrevus side-effect
         passages. So a question is out of scope when most of its topic words are unknown to the
         corpus, or when it has an unknown word and nothing anchors it (an entity the documents name,
-        or a word in at least ``ANCHOR_SHARE`` of chunks). Unless a unit matches closely in meaning,
-        its key concepts — words few chunks use, other than the entity's names and asking verbs —
-        must (all but one of them) appear in one of the best passages: "does Ocrevus turn hair
+        a word in at least ``ANCHOR_SHARE`` of chunks, or its rare words said together by one passage:
+        ``_said_together``). Unless a unit matches closely in meaning,
+        its key concepts — words few chunks use, other than the entity's names, asking verbs and
+        participles ("-ed", and a strong verb's "-n": "done") — must (all but one of them) appear in one of the
+        best passages: "does Ocrevus turn hair
         purple?" is not answered from Ocrevus passages that never mention hair. A word counts as
         said in other words too (``bot.near``): "newborns" by a page's "infants", an unknown "mum"
-        by "mother", a clipped "hep b" by "hepatitis B". A word standing in for what was said ("kind", "instead";
+        by "mother", a clipped "hep b" by "hepatitis B", and in a phrase: "contraception" by "birth control",
+        "adverse effects" by "side effects". A word standing in for what was said ("kind", "instead";
         ``STAND_INS``) names no concept, nor does what a follow-up calls the same ("the same length": the earlier
         turn's). A word that only names the kind of figure asked or asserted ("how frequent", "durations", "twice";
         ``bot.measures.measure_words``) is said by a passage that gives a figure of that kind ("1 in 10 people").
@@ -415,16 +444,7 @@ class ExtractiveAnswerer:
         mine -= compared_back(own)  # "is it the same length": the earlier turn's length, in scope there
         unknown = [t for t, f in share.items() if f == 0.0 and t in mine]
         anchored = bool(names) or top_unit >= CLOSE_MATCH or any(f >= ANCHOR_SHARE for f in share.values())
-        if len(unknown) / len(terms) > 0.5 or (unknown and not anchored):
-            # a word no chunk uses may still be one the passages say in other words ("mum" for mother)
-            text = " ".join(f"{p.section} {p.text}" for p in passages)
-            said = words_of(text)
-            unknown = [t for t in unknown if not clipped(t, question, text) and not self.near.said(t, said)]
-            if len(unknown) / len(terms) > 0.5 or (unknown and not anchored):
-                return False
-        if top_unit >= CLOSE_MATCH:
-            return True
-        key = [  # unknown words are paraphrases or nonsense: the share of them is judged above
+        key = [  # unknown words are paraphrases or nonsense: the share of them is judged below
             t
             for t, f in share.items()
             if 0 < f < KEY_CONCEPT_SHARE
@@ -434,8 +454,21 @@ class ExtractiveAnswerer:
             and t not in _PREFIXES
             and t not in STAND_INS
             and not t.endswith(("ing", "ed"))
+            and t not in _STRONG_PARTICIPLES
             and t in mine
         ]
+        if len(unknown) / len(terms) > 0.5 or (unknown and not anchored):
+            # a word no chunk uses may still be one the passages say in other words ("mum" for mother)
+            text = " ".join(f"{p.section} {p.text}" for p in passages)
+            said = words_of(text)
+            unknown = [t for t in unknown if not clipped(t, question, text) and not self.near.said(t, said)]
+            if len(unknown) / len(terms) > 0.5:
+                return False
+            if unknown and not anchored and not _said_together(question, key, [p.text for p in passages]):
+                return False  # "kinetics" in "Primary humoral response kinetics: lag phase, IgM peak, IgG peak?" is
+                # anchored by the rare words one passage says together (lag, phase, IgM, peak), a "wine" is not
+        if top_unit >= CLOSE_MATCH:
+            return True
         if not key:
             return True
         shown = list(passages)
@@ -443,17 +476,23 @@ class ExtractiveAnswerer:
             shown = [p for p in passages if any(a in p.title.lower() for a in aliases)] or shown
         texts = [f"{p.title} {p.section} {p.text}" for p in shown]
         allowed = len(key) - 1 if len(key) >= 2 else len(key)
-        measured = measure_words(question)  # "how frequent": said by a passage that gives a rate
-        covered = [
-            {t for t in key if mentions(flat(text), t) or any(states_measure(k, text) for k in measured.get(t, ()))}
-            for text in texts
-        ]
+        covered = _covered(question, key, texts)
         if any(len(c) >= allowed for c in covered):
             return True
         # in other words: "newborns" where the page says "infants", "flu" where it says "influenza"
         vocab = [words_of(text) for text in texts]
         close = {t: {w for w, c in self.near.closeness(t, set().union(*vocab)).items() if c >= NEAR} for t in key}
-        return any(len(c | {t for t in key if close[t] & v}) >= allowed for c, v in zip(covered, vocab, strict=True))
+        if any(len(c | {t for t in key if close[t] & v}) >= allowed for c, v in zip(covered, vocab, strict=True)):
+            return True
+        # or in a phrase: "birth control" where the page says "contraception", "adverse effects" for "side effects"
+        phrases = [phrases_of(text) for text in texts]
+        words, spans = set().union(*vocab), set().union(*phrases)
+        for t in key:
+            close[t] |= self.near.phrase_close(t, question, words, spans, names | _ASKING)
+        return any(
+            len(c | {t for t in key if close[t] & (v | p)}) >= allowed
+            for c, v, p in zip(covered, vocab, phrases, strict=True)
+        )
 
     def select(self, candidates: list[Candidate], audience: Audience, sources: Sequence[str],
                said: Sequence[Gist], yes_no: bool = False, overview: bool = False,

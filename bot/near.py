@@ -12,12 +12,21 @@ a MedQuAD question's word comes to the words of another page's answer — a pass
 where any closeness is chance (``evals.near_calibration``; ``citebot eval calibrate-near
 ../shared/data/medquad/medquad_answered_subsample35.jsonl``). So about one passage in a hundred covers an
 absent concept by chance, which a test over a dozen passages can afford.
+
+A concept is often two words, and its paraphrase one word or two: "birth control" where the leaflet says
+"contraception", "adverse effects" for "side effects". So a word is also said when a two-word phrase of the
+passage is close to it, or when the question's phrase that holds it ("adverse effects": the word and a content
+word beside it) is close to a word or phrase of the passage that is not just the phrase's own words
+(``phrase_close``). A phrase of two unrelated words is rarely close to anything by chance, so this has its own
+threshold, ``NEAR_PHRASE``, learned the same way: the 99th percentile of the same three comparisons against
+another page's answer (``citebot eval calibrate-near``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
+from itertools import pairwise
 
 import numpy as np
 
@@ -25,9 +34,11 @@ from bot.text import STOPWORDS, content_words
 from ingest.embed import Embedder
 
 NEAR = 0.741  # `citebot eval calibrate-near ../shared/data/medquad/medquad_answered_subsample35.jsonl` (seed 0)
+NEAR_PHRASE = 0.679  # the same command (seed 0): a word to a passage's phrase, a question's phrase to a word or phrase
 MIN_COMPOUND_STEM = 6  # a key concept's stem this long also counts inside a compound ("corticosteroids")
 WORD_CACHE = 20_000  # words (float32, 384 dims: about 31 MB at most), as many as the answerer caches units
 _WORD = re.compile(r"[a-z][a-z'-]*[a-z]")
+_BREAK = re.compile(r"[.,;:!?()\[\]{}\"/–—]|\s-\s")  # punctuation that ends a phrase
 
 
 def flat(text: str) -> str:
@@ -50,6 +61,31 @@ def mentions(flat_text: str, term: str) -> bool:
 def words_of(text: str) -> frozenset[str]:
     """The lower-cased words of three letters or more that are not stopwords: what a word is compared with."""
     return frozenset(w for w in _WORD.findall(text.lower()) if len(w) > 2 and w not in STOPWORDS)
+
+
+def _content(word: str) -> bool:
+    return len(word) > 2 and word not in STOPWORDS
+
+
+def phrases_of(text: str) -> frozenset[str]:
+    """Each two adjacent content words of ``text`` ("side effects", "birth control"): what a phrase is compared with.
+    Adjacent in the text: a stopword between them ("glass of wine") or a punctuation mark ends the phrase."""
+    out: set[str] = set()
+    for part in _BREAK.split(text.lower()):
+        words = [re.sub(r"'s?$", "", w) for w in _WORD.findall(part)]  # "shingrix's efficacy": a name's phrase
+        out.update(f"{a} {b}" for a, b in pairwise(words) if _content(a) and _content(b))
+    return frozenset(out)
+
+
+def phrases_with(term: str, question: str) -> frozenset[str]:
+    """The question's phrases that hold ``term``: it and a content word right beside it ("adverse effects")."""
+    return frozenset(p for p in phrases_of(question) if term in p.split())
+
+
+def own_words(phrase: str, candidate: str) -> bool:
+    """``candidate`` (a passage word or phrase) is made only of ``phrase``'s own words in some form: "effects" for
+    "adverse effects" says nothing about the concept the phrase adds."""
+    return all(any(mentions(flat(w), c) or mentions(flat(c), w) for w in phrase.split()) for c in candidate.split())
 
 
 def clipped(term: str, question: str, text: str) -> bool:
@@ -93,3 +129,19 @@ class NearWords:
     def said(self, term: str, words: Collection[str]) -> bool:
         """Some word of ``words`` means what ``term`` means (its cosine at least ``NEAR``)."""
         return any(c >= NEAR for c in self.closeness(term, words).values())
+
+    def phrase_close(self, term: str, question: str, words: Collection[str], phrases: Collection[str],
+                     ignore: Collection[str] = ()) -> set[str]:  # fmt: skip
+        """The passage ``words`` and ``phrases`` that say ``term`` as a phrase (cosine at least ``NEAR_PHRASE``): a
+        phrase close to ``term`` ("birth control" for "contraception"), or a word or phrase close to the question's
+        phrase that holds it ("side effects" for "adverse effects"), but not one made of that phrase's own words.
+        A question's phrase with a word of ``ignore`` is not compared: the entity's names ("kesimpta cost": the
+        passages are about that entity, so their phrases naming it come close by the name, not by the concept) and
+        the words a question asks with ("how many minutes": "many" names nothing)."""
+        close = {p for p, c in self.closeness(term, phrases).items() if c >= NEAR_PHRASE}
+        for mine in phrases_with(term, question):
+            if set(mine.split()) & set(ignore):
+                continue
+            others = [w for w in (*words, *phrases) if not own_words(mine, w)]
+            close |= {w for w, c in self.closeness(mine, others).items() if c >= NEAR_PHRASE}
+        return close

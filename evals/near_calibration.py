@@ -10,6 +10,10 @@ where the closest word is close by chance. Words that are the question's word in
 the ``QUANTILE`` percentile of those chance closenesses, so a passage covers an absent concept by chance about
 once in a hundred. Also reported, for a rough view of what the threshold admits: the share of question words
 missing from their own page's answer that a word of that answer is this close to. Deterministic.
+
+``bot.near.NEAR_PHRASE`` is read from the same sampled pairs: the ``QUANTILE`` percentile of how close a question's
+word comes to another page's two-word phrases, and the question's phrase that holds the word to that page's words
+and phrases (not those made of the phrase's own words) — the comparisons ``NearWords.phrase_close`` makes.
 """
 
 from __future__ import annotations
@@ -21,8 +25,9 @@ from typing import Any
 
 import numpy as np
 
+from bot.extractive import _ASKING
 from bot.followup import topic_terms
-from bot.near import NearWords, flat, mentions, words_of
+from bot.near import NearWords, flat, mentions, own_words, phrases_of, phrases_with, words_of
 from evals.public import load_medquad
 from ingest.embed import Embedder
 
@@ -62,14 +67,46 @@ def chance_closeness(rows: Sequence[dict[str, Any]], near: NearWords, pairs: int
     return chance, own
 
 
+def phrase_chance_closeness(rows: Sequence[dict[str, Any]], near: NearWords, pairs: int = PAIRS, seed: int = SEED,
+                            ) -> list[float]:  # fmt: skip
+    """For the same sampled questions as ``chance_closeness``: the closest another page's answer comes to each topic
+    word it does not say, by a phrase, and to each phrase of the question that holds the word, by a word or phrase
+    other than the phrase's own words."""
+    rng = random.Random(seed)
+    chance: list[float] = []
+    for row in rng.sample(list(rows), min(pairs, len(rows))):
+        other = next((r for r in (rng.choice(rows) for _ in range(20)) if r.get("doc_id") != row.get("doc_id")), None)
+        if other is None:
+            continue
+        text = _chunk(other["answer"])
+        words, phrases = words_of(text), phrases_of(text)
+        for term in topic_terms(row["question"]):
+            if mentions(flat(text), term):
+                continue
+            by_phrase = near.closeness(term, phrases)
+            if by_phrase:
+                chance.append(max(by_phrase.values()))
+            for mine in phrases_with(term, row["question"]):
+                if set(mine.split()) & _ASKING:
+                    continue  # as the scope check leaves out a phrase with an asking word ("how many minutes")
+                to_phrase = near.closeness(mine, [w for w in (*words, *phrases) if not own_words(mine, w)])
+                if to_phrase:
+                    chance.append(max(to_phrase.values()))
+    return chance
+
+
 def calibrate(path: Path, embedder: Embedder, pairs: int = PAIRS, seed: int = SEED) -> dict[str, Any]:
     """The threshold to set as ``bot.near.NEAR``, and the distribution it was read from."""
-    chance, own = chance_closeness(load_medquad(path), NearWords(embedder), pairs, seed)
+    rows, words = load_medquad(path), NearWords(embedder)
+    chance, own = chance_closeness(rows, words, pairs, seed)
     if not chance:
         return {"near": None, "chance_words": 0}
     near = float(np.percentile(chance, QUANTILE))
+    phrased = phrase_chance_closeness(rows, words, pairs, seed)
     return {
         "near": round(near, 3),
+        "near_phrase": round(float(np.percentile(phrased, QUANTILE)), 3) if phrased else None,
+        "chance_phrases": len(phrased),
         "chance_words": len(chance),
         "chance_percentiles": {q: round(float(np.percentile(chance, q)), 3) for q in (50, 90, 95, 99)},
         "own_answer_words_missing": len(own),
