@@ -118,6 +118,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "answers, beside a plain LangChain pipeline (default 300 questions)",
     )
     p.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="medquad --answers: the sample's seed; 0 (default) is the reported sample, any other draws a "
+        "development sample off the reported sample's pages",
+    )
+    p.add_argument(
         "--export-ragas",
         type=Path,
         metavar="FILE",
@@ -166,7 +173,8 @@ def run(args: argparse.Namespace) -> int:
         answers = args.answers
         extra = [flag for flag, v in (("--compare", args.compare), ("--export-ragas", args.export_ragas),
                                       ("--split", args.split), ("--fail-under", args.fail_under and not answers),
-                                      ("--fail-over", args.fail_over and not answers)) if v]  # fmt: skip
+                                      ("--fail-over", args.fail_over and not answers),
+                                      ("--seed", args.seed and not answers)) if v]  # fmt: skip
         if extra:
             parser.error(f"{', '.join(extra)} cannot be used with '{args.datasets[0]}'")
         if len(args.datasets) != 2:
@@ -176,6 +184,8 @@ def run(args: argparse.Namespace) -> int:
         return run_benchmark(args.datasets[0], Path(args.datasets[1]), args)
     if args.answers:
         parser.error("--answers only goes with 'medquad PATH'")
+    if args.seed:
+        parser.error("--seed only goes with 'medquad PATH --answers'")
     return run_gold(args)
 
 
@@ -256,7 +266,9 @@ def run_medquad_answers(path: Path, args: argparse.Namespace) -> int:
         raise CitebotError(f"no such file: {path}")
     settings = settings_from(args)
     limit = args.limit or mq.MEDQUAD_ANSWERS_DEFAULT_LIMIT
-    summary, records = mq.run_medquad_answers(path, settings, make_embedder(settings), limit, progress=not args.quiet)
+    summary, records = mq.run_medquad_answers(
+        path, settings, make_embedder(settings), limit, progress=not args.quiet, seed=args.seed
+    )
     out = args.out or Path("runs") / f"medquad-answers-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}"
     out.mkdir(parents=True, exist_ok=True)
     text = mq.summary_markdown(summary)

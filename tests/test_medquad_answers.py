@@ -11,6 +11,8 @@ import pytest
 from bot.rank import training_fold
 from evals.medquad_answers import (
     ANSWER_METRICS,
+    REPORTED_LIMITS,
+    answer_sample,
     outside_training_fold,
     overlap,
     page_name,
@@ -84,3 +86,11 @@ def test_a_small_run_scores_citebot_beside_the_plain_pipeline(
     table = summary_markdown(summary)
     assert "| citebot |" in table and "| plain LangChain (top-1 chunk) |" in table and "citebot F1 / plain F1" in table
     assert not list(settings.index.parent.glob("citebot-medquad-*"))  # the throw-away index is gone
+
+
+def test_a_development_seed_keeps_off_the_reported_samples_pages() -> None:
+    rows = [{**ROWS[i % 4], "id": f"p{i}#1", "file": f"3_GHR_QA/{i:04d}.xml"} for i in range(400)]
+    assert answer_sample(rows, 150) == medquad_sample(rows, 150)  # seed 0 is the reported sample, as before
+    reported = {r["file"] for n in REPORTED_LIMITS for r in medquad_sample(rows, n)}
+    dev = answer_sample(rows, 100, seed=1)
+    assert len(dev) == 100 and not reported & {r["file"] for r in dev}
