@@ -320,7 +320,8 @@ def units(text: str, label: str = "") -> tuple[AnswerUnit, ...]:
                     add(joined, start, blocks_[-1][-1][1], name, tuple(firsts))
                 continue
             for item, b in members:  # long items stand alone, the first sentence read with its lead-in
-                joined = f"{name}: {item[:1].lower() + item[1:]}" if len(name.split()) <= 25 else item
+                said = item if item[1:2].isupper() else item[:1].lower() + item[1:]  # "CT scan", "RBC - ..." keep caps
+                joined = f"{name}: {said}" if len(name.split()) <= 25 else item
                 joined = joined if _TERMINAL.search(joined) else joined + "."
                 if stands(joined):
                     add(joined, b[0][0], b[0][1], name if joined.startswith(name) else "", (item,))

@@ -175,3 +175,17 @@ def test_an_item_keeps_none_of_the_punctuation_and_conjunction_that_ran_the_list
     immune = "You must not be given Zentrab: if you have been told that you have severe problems with your immune"
     assert f"{immune} system." in got
     assert not any(t.endswith((",.", "or.", ", or")) for t in got), got
+
+
+def test_a_long_item_read_with_its_lead_in_keeps_an_acronym_s_capitals() -> None:
+    """A long item is shown as "lead-in: item", its first letter lowered to read on; an acronym or initialism opening
+    the item must keep its capitals ("cT scan", "rBC count" are no words)."""
+    text = (
+        "Tests your doctor may order include:\n\n"
+        "- CT scan of the chest and abdomen, which takes detailed pictures from many angles to look for enlarged "
+        "lymph nodes.\n"
+        "- Blood tests that measure how well the liver and kidneys are working before the treatment is started.\n"
+    )
+    got = [u.text for u in units(text)]
+    assert any(": CT scan of the chest" in t for t in got), got
+    assert any(": blood tests that measure" in t for t in got), got
