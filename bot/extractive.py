@@ -484,15 +484,16 @@ class ExtractiveAnswerer:
         close = {t: {w for w, c in self.near.closeness(t, set().union(*vocab)).items() if c >= NEAR} for t in key}
         if any(len(c | {t for t in key if close[t] & v}) >= allowed for c, v in zip(covered, vocab, strict=True)):
             return True
-        # or in a phrase: "birth control" where the page says "contraception", "adverse effects" for "side effects"
-        phrases = [phrases_of(text) for text in texts]
-        words, spans = set().union(*vocab), set().union(*phrases)
-        for t in key:
-            close[t] |= self.near.phrase_close(t, question, words, spans, names | _ASKING)
-        return any(
-            len(c | {t for t in key if close[t] & (v | p)}) >= allowed
-            for c, v, p in zip(covered, vocab, phrases, strict=True)
-        )
+        # or in a phrase: "birth control" where the page says "contraception", "adverse effects" for "side effects".
+        # Passage by passage, best first, stopping at the first that covers the question: each passage's phrases
+        # cost an embedding the first time they are seen (hundreds over a dozen passages), and whether a word or
+        # phrase is close does not depend on the others, so the decision is the same as over all of them at once.
+        for c, v, text in zip(covered, vocab, texts, strict=True):
+            spans = phrases_of(text)
+            near = {t: close[t] | self.near.phrase_close(t, question, v, spans, names | _ASKING) for t in key}
+            if len(c | {t for t in key if near[t] & (v | spans)}) >= allowed:
+                return True
+        return False
 
     def select(self, candidates: list[Candidate], audience: Audience, sources: Sequence[str],
                said: Sequence[Gist], yes_no: bool = False, overview: bool = False,
