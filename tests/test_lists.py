@@ -298,3 +298,40 @@ def test_a_question_setting_something_aside_does_not_get_a_list_of_it() -> None:
     assert analysis.excluded == {"infect"}
     got = [c.text for c in answerer.candidates(question, question, [passage], "patient", analysis, entities)]
     assert any("neutrophils" in t for t in got) and not any("chest infections" in t for t in got), got
+
+
+TREATMENT = (
+    "Doctors may treat chronic zentritis with oral medicines. The oral medicines for chronic zentritis are\n\n"
+    "- alvatrex tablets, taken once a day\n"
+    "- belzavir tablets, taken with food\n\n"
+    "Injectable medicines for chronic zentritis include\n\n"
+    "- peginterferon zeta, injected under the skin once a week\n"
+    "- zentrafusin, given into a vein at the clinic\n"
+    "- quorimab, injected into a muscle by a nurse\n"
+    "- tavelumab, injected under the skin at home\n\n"
+    "Your doctor will check your liver during treatment.\n"
+)
+TREATMENT_PAGE = Passage("t1", TREATMENT, "Zentritis (NIDDK)", "Treatment of zentritis", "zentritis-treatment.md",
+                         audience="patient", dense_score=0.6, rank=1)  # fmt: skip
+
+
+def test_an_elliptical_follow_up_to_a_list_question_asks_for_the_other_list_whole() -> None:
+    """ "And the injectable options?" after "Oral antivirals listed for chronic hepatitis B?" (external3, external4)
+    names no list word of its own, so it was answered as a narrow question, with some of the list's items."""
+    answerer = ExtractiveAnswerer(FakeEmbedder(), stop_rule=_AdmitAll())
+    history = ["Which oral medicines are used for chronic zentritis?"]
+    analysis, _ = answerer.analysis("And the injectable options?", [TREATMENT_PAGE], history)
+    assert analysis.wants_list
+    # a figure or a yes/no is one thing again, even after a list question
+    for question in ("And how long does that take?", "Is that safe in pregnancy?"):
+        assert not answerer.analysis(question, [TREATMENT_PAGE], history)[0].wants_list, question
+    answer = "".join(answerer.generate("And the injectable options?", [TREATMENT_PAGE], "patient", history))
+    for item in ("peginterferon zeta", "zentrafusin", "quorimab", "tavelumab"):
+        assert item in answer, (item, answer)
+    assert answer.count("Injectable medicines for chronic zentritis include") == 1, answer
+
+
+def test_any_other_of_a_list_noun_asks_for_a_list() -> None:
+    """ "any other common side effects besides infections?" (external4) asks for the rest of a list."""
+    assert analyse("any other common side effects besides infections?", Entities.from_passages([])).wants_list
+    assert not analyse("Is there any other way to take it?", Entities.from_passages([])).wants_list
