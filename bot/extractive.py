@@ -47,7 +47,6 @@ from bot.question import (
     Entities,
     analyse,
     aspects_of,
-    continues_list,
     directions_of,
     is_broad,
     looks_like_medicine,
@@ -308,10 +307,7 @@ class ExtractiveAnswerer:
         entities = self.corpus_entities() | Entities.from_passages(passages)
         leans = bool(history) and (needs_context(question) or inherits_entity(question, history, entities))
         context = " ".join(history[-2:]) if leans else ""
-        analysis = analyse(question, entities, context)
-        if history and not analysis.wants_list and needs_context(question) and continues_list(question, history[-1]):
-            analysis = replace(analysis, wants_list=True)
-        return analysis, entities
+        return analyse(question, entities, context), entities
 
     def candidates(
         self, question: str, query: str, passages: Sequence[Passage], audience: Audience, analysis: Analysis,

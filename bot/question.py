@@ -118,7 +118,7 @@ _YES_NO = re.compile(
     re.IGNORECASE,
 )
 _LIST = re.compile(
-    r"^\s*(?:what|which) (?:are|were)\b|\b(?:list|which|what|any other) (?:\w+ ){0,3}(?:signs|symptoms|side effects"
+    r"^\s*(?:what|which) (?:are|were)\b|\b(?:list|which|what) (?:\w+ ){0,3}(?:signs|symptoms|side effects"
     r"|effects|medicines|drugs|tests|vaccines|types|ways|options|risks|infections|reactions|complications|causes"
     r"|factors|groups|populations|people|patients|kinds|forms|agents|classes|diseases|disorders|conditions"
     r"|antivirals|treatments|AEs)\b"
@@ -449,20 +449,6 @@ def quantity_asked(question: str) -> str:
     if re.match(r"(?:an?|happens?|happened|does|do|did|can|could|should|will|would|affects?)\b", m.group(1).lower()):
         return ""  # "what's a reticulocyte count?" defines; "what happens to IgG levels?" asks what they do
     return f"{m.group(1)}{m.group(2)}".strip()
-
-
-def continues_list(question: str, earlier: str) -> bool:
-    """An elliptical follow-up to a list question asks for the list's counterpart: "And the injectable options?"
-    after "Oral antivirals listed for chronic hepatitis B?". Not when either asks a yes/no or for a figure ("How long
-    can the pain last?" after "What are the symptoms of shingles?"): that is one thing again. The caller decides that
-    ``question`` leans on ``earlier`` (``bot.followup.needs_context``)."""
-    return (
-        bool(_LIST.search(earlier))
-        and not _YES_NO.search(question)
-        and not figures_of(question)
-        and not measure_asked(question)
-        and not measure_asked(earlier)
-    )
 
 
 def analyse(question: str, entities: Entities, context: str = "") -> Analysis:
