@@ -123,8 +123,9 @@ _HEADINGS = {  # in order of specificity: a unit goes under the first heading it
 }
 _ASPECT_ORDER = tuple(_HEADINGS)
 # General words a question asks with, not names its subject by ("how often", "wait", "took"), in any -s form ("comes"),
-# and verbs of saying (what a source "mentions", "says"): never key concepts.
-_ASKING = frozenset(
+# and verbs of saying (what a source "mentions", "says"): never key concepts. Public: the calibration of
+# bot.near.NEAR_PHRASE (evals/near_calibration.py) must leave out the same phrases the scope check does.
+ASKING_WORDS = frozenset(
     """take took taken get got give gave wait need use used stop start keep make made feel felt go went come turn
     happen help tell know want try put see look find mean often long much many soon common usual usually best
     safe okay normal apart besides except far ahead known myself yourself himself herself ourselves
@@ -449,8 +450,8 @@ class ExtractiveAnswerer:
             for t, f in share.items()
             if 0 < f < KEY_CONCEPT_SHARE
             and t not in names
-            and t not in _ASKING
-            and t.removesuffix("s") not in _ASKING
+            and t not in ASKING_WORDS
+            and t.removesuffix("s") not in ASKING_WORDS
             and t not in _PREFIXES
             and t not in STAND_INS
             and not t.endswith(("ing", "ed"))
@@ -484,13 +485,16 @@ class ExtractiveAnswerer:
         close = {t: {w for w, c in self.near.closeness(t, set().union(*vocab)).items() if c >= NEAR} for t in key}
         if any(len(c | {t for t in key if close[t] & v}) >= allowed for c, v in zip(covered, vocab, strict=True)):
             return True
-        # or in a phrase: "birth control" where the page says "contraception", "adverse effects" for "side effects".
-        # Passage by passage, best first, stopping at the first that covers the question: each passage's phrases
-        # cost an embedding the first time they are seen (hundreds over a dozen passages), and whether a word or
-        # phrase is close does not depend on the others, so the decision is the same as over all of them at once.
+        # or in a phrase: "birth control" where the page says "contraception", "adverse effects" for "side effects":
+        # the one concept a passage that says the others puts in other words. Passage by passage, best first,
+        # stopping at the first that covers the question, and only a passage one concept short: each passage's
+        # phrases cost an embedding the first time they are seen (hundreds over a dozen passages), and a passage
+        # that misses two of the question's concepts is not about it, however it words them.
         for c, v, text in zip(covered, vocab, texts, strict=True):
+            if len(c | {t for t in key if close[t] & v}) < allowed - 1:
+                continue
             spans = phrases_of(text)
-            near = {t: close[t] | self.near.phrase_close(t, question, v, spans, names | _ASKING) for t in key}
+            near = {t: close[t] | self.near.phrase_close(t, question, v, spans, names | ASKING_WORDS) for t in key}
             if len(c | {t for t in key if near[t] & (v | spans)}) >= allowed:
                 return True
         return False

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from bot.extractive import _ASKING
+from bot.extractive import ASKING_WORDS
 from bot.followup import topic_terms
 from bot.near import NearWords, flat, mentions, own_words, phrases_of, phrases_with, words_of
 from evals.public import load_medquad
@@ -87,7 +87,7 @@ def phrase_chance_closeness(rows: Sequence[dict[str, Any]], near: NearWords, pai
             if by_phrase:
                 chance.append(max(by_phrase.values()))
             for mine in phrases_with(term, row["question"]):
-                if set(mine.split()) & _ASKING:
+                if set(mine.split()) & ASKING_WORDS:
                     continue  # as the scope check leaves out a phrase with an asking word ("how many minutes")
                 to_phrase = near.closeness(mine, [w for w in (*words, *phrases) if not own_words(mine, w)])
                 if to_phrase:
