@@ -118,11 +118,13 @@ _YES_NO = re.compile(
     re.IGNORECASE,
 )
 _LIST = re.compile(
-    r"^\s*(?:what|which) (?:are|were)\b|\b(?:list|which|what) (?:\w+ ){0,3}(?:signs|symptoms|side effects"
+    r"^\s*(?:what|which) (?:are|were)\b|\b(?:list|which|what) (?:(?!(?:percent|percentage|proportion|fraction|share"
+    r"|number|rate)\b)\w+ ){0,3}(?:signs|symptoms|side effects"
     r"|effects|medicines|drugs|tests|vaccines|types|ways|options|risks|infections|reactions|complications|causes"
     r"|factors|groups|populations|people|patients|kinds|forms|agents|classes|diseases|disorders|conditions"
     r"|antivirals|treatments|AEs)\b"
-    # who the at-risk people are, what a thing's causes or risk factors are, what a source lists
+    # ("what percentage of MS patients ...?" asks for a figure about them, not for a list of them); who the at-risk
+    # people are, what a thing's causes or risk factors are, what a source lists
     r"|\bwho (?:is|are) (?:more |most )?(?:likely|at risk)\b|\b(?:risk factors|causes of)\b|\blist(?:s|ed)?\b"
     r"|^\s*name the\b",
     re.IGNORECASE,

@@ -55,6 +55,10 @@ def test_analysis_aspect_direction_form_and_figures() -> None:
     assert b.yes_no and b.entities == {"vexora|vexoramab"} and b.figures[0].text == "every 3 months"
     assert analyse("Can Zentrab be stored at room temperature?", entities).aspects == {"storage"}
     assert analyse("Which signs of infection should I report?", entities).wants_list
+    # a share of the people asked about is a figure, not a list of them; the people themselves still are a list
+    assert not analyse("What percent of MS patients have the relapsing form?", entities).wants_list
+    assert not analyse("What proportion of people get a reaction?", entities).wants_list
+    assert analyse("Which patients should not be given Zentrab?", entities).wants_list
     assert analyse("What is hepatitis B?", entities).definition
     assert figures_of("six weeks")[0].value == "6"
 
