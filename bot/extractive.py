@@ -483,19 +483,21 @@ class ExtractiveAnswerer:
         # in other words: "newborns" where the page says "infants", "flu" where it says "influenza"
         vocab = [words_of(text) for text in texts]
         close = {t: {w for w, c in self.near.closeness(t, set().union(*vocab)).items() if c >= NEAR} for t in key}
-        if any(len(c | {t for t in key if close[t] & v}) >= allowed for c, v in zip(covered, vocab, strict=True)):
+        known = [c | {t for t in key if close[t] & v} for c, v in zip(covered, vocab, strict=True)]
+        if any(len(s) >= allowed for s in known):
             return True
         # or in a phrase: "birth control" where the page says "contraception", "adverse effects" for "side effects":
         # the one concept a passage that says the others puts in other words. Passage by passage, best first,
         # stopping at the first that covers the question, and only a passage one concept short: each passage's
         # phrases cost an embedding the first time they are seen (hundreds over a dozen passages), and a passage
         # that misses two of the question's concepts is not about it, however it words them.
-        for c, v, text in zip(covered, vocab, texts, strict=True):
-            if len(c | {t for t in key if close[t] & v}) < allowed - 1:
+        ignore = names | ASKING_WORDS
+        for s, v, text in zip(known, vocab, texts, strict=True):
+            if len(s) < allowed - 1:
                 continue
             spans = phrases_of(text)
-            near = {t: close[t] | self.near.phrase_close(t, question, v, spans, names | ASKING_WORDS) for t in key}
-            if len(c | {t for t in key if near[t] & (v | spans)}) >= allowed:
+            rest = [t for t in key if t not in s]
+            if len(s) + sum(1 for t in rest if self.near.phrase_close(t, question, v, spans, ignore)) >= allowed:
                 return True
         return False
 

@@ -29,7 +29,7 @@ from evals.safety import development_parts, heldout_parts
 from ingest.cli import add_index_options, settings_from
 from ingest.errors import CitebotError
 
-# Further parts of the safety corpus (dev2.jsonl … dev12.jsonl, a new writer's heldoutN.jsonl), each by another writer:
+# Further parts of the safety corpus (dev2.jsonl, dev3.jsonl …, a new writer's heldoutN.jsonl), each by another writer:
 # safety eval only.
 SAFETY_PARTS = tuple(p for p in (*development_parts(), *heldout_parts()) if p not in SPLITS)
 

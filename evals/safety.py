@@ -1,7 +1,7 @@
 """``citebot eval safety``: the safety layer on the phrasing corpus written apart from its rules.
 
 The corpus (evals/datasets/safety/) has a development part, which the rules may be tuned and the
-learned stage trained on, and a frozen held-out part, which is only ever scored; ``dev2`` … ``dev12``
+learned stage trained on, and frozen held-out parts, which are only ever scored; ``dev2``, ``dev3`` …
 are further development parts by other writers (``--split`` scores one part). Figures:
 emergency recall (an emergency got the emergency message), personal-dose recall (a dose request was
 declined), and the false-flag rate (an ordinary message was stopped at all), overall and per family.

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bot.near import NEAR, NearWords, clipped, flat, mentions, words_of
-from evals.near_calibration import calibrate, chance_closeness, closest_other_form
+from bot.near import NEAR, NEAR_PHRASE, NearWords, clipped, flat, mentions, words_of
+from evals.near_calibration import calibrate, chance_closeness, closest_other_form, phrase_chance_closeness
 from tests.fakes import ThesaurusEmbedder
 
 THESAURUS = {"mum": "mother", "flu": "influenza"}
@@ -43,14 +43,14 @@ def test_the_calibration_leaves_out_the_words_own_forms() -> None:
     assert closest_other_form("mum", "Her mother was ill.", near) == 1.0
 
 
-def test_the_threshold_is_a_high_percentile_of_chance_closeness_to_another_pages_answer(tmp_path: Path) -> None:
+def test_the_thresholds_are_a_high_percentile_of_chance_closeness_to_another_pages_answer(tmp_path: Path) -> None:
     rows = [
-        {"id": str(i), "doc_id": f"d{i}", "question": f"What is {topic} ?", "answer": answer}
+        {"id": str(i), "doc_id": f"d{i}", "question": f"What are the {topic} ?", "answer": answer}
         for i, (topic, answer) in enumerate([
-            ("flu", "The flu is an infection of the nose and throat."),
-            ("measles", "Measles is a rash illness caused by a virus."),
-            ("anaemia", "Anaemia means too few red blood cells."),
-            ("gout", "Gout is a painful swelling of the joints."),
+            ("flu symptoms", "The flu causes fever and a sore throat."),
+            ("measles complications", "Measles can lead to ear infections and pneumonia."),
+            ("anaemia causes", "Anaemia comes from blood loss or too little iron."),
+            ("gout treatments", "Gout is treated with anti-inflammatory medicines."),
         ])
     ]  # fmt: skip
     path = tmp_path / "qa.jsonl"
@@ -61,3 +61,9 @@ def test_the_threshold_is_a_high_percentile_of_chance_closeness_to_another_pages
     report = calibrate(path, ThesaurusEmbedder({}), pairs=4, seed=1)
     assert report["chance_words"] == len(chance)
     assert min(chance) - 1e-3 <= report["near"] <= max(chance) + 1e-3  # rounded to three places
+    # NEAR_PHRASE from the same pairs: a word to another page's phrases, the question's phrase to its words and phrases
+    phrased = phrase_chance_closeness(rows, near, pairs=4, seed=1)
+    assert phrased and phrased == phrase_chance_closeness(rows, near, pairs=4, seed=1)  # seeded
+    assert report["chance_phrases"] == len(phrased)
+    assert min(phrased) - 1e-3 <= report["near_phrase"] <= max(phrased) + 1e-3
+    assert 0 < NEAR_PHRASE < NEAR  # two unrelated words are rarely close to anything: a lower bar than one word's

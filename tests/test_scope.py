@@ -7,9 +7,12 @@ as "except" were not recognised as the question's key concepts. Documents writte
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.extractive import Candidate, ExtractiveAnswerer
 from bot.question import Entities
 from bot.types import Passage
+from ingest.embed import Embedder
 from ingest.lexical import LexicalIndex
 from tests.fakes import FakeEmbedder, ThesaurusEmbedder
 
@@ -34,23 +37,28 @@ OTHER = Passage(
 FILLER = [f"Medicines are used to treat condition number {i}, and a doctor explains the treatment." for i in range(30)]
 
 
-def _answerer(*passages: Passage) -> ExtractiveAnswerer:
-    """An answerer whose corpus is these passages (LEAFLET and OTHER by default) among filler pages."""
-    passages = passages or (LEAFLET, OTHER)
-    texts = [*(p.text for p in passages), *FILLER]
+def answerer_over(passages: Sequence[Passage], filler: Sequence[str], embedder: Embedder) -> ExtractiveAnswerer:
+    """An answerer whose corpus is these passages among filler pages (the filler sets how rare each word is)."""
+    texts = [*(p.text for p in passages), *filler]
     lexical = LexicalIndex.build([str(i) for i in range(len(texts))], texts)
-    return ExtractiveAnswerer(FakeEmbedder(), lexical, lambda: list(passages))
+    return ExtractiveAnswerer(embedder, lexical, lambda: list(passages))
 
 
-def _candidate(passage: Passage) -> Candidate:
-    return Candidate(1, passage.text, 0, len(passage.text), 0.5, 0.55, (1.0,), frozenset())
+def _answerer(*passages: Passage) -> ExtractiveAnswerer:
+    """LEAFLET and OTHER by default, with the fake embedder."""
+    return answerer_over(passages or (LEAFLET, OTHER), FILLER, FakeEmbedder())
+
+
+def candidate(passage: Passage, dense: float = 0.55) -> Candidate:
+    """The passage as the one scored unit the scope check sees."""
+    return Candidate(1, passage.text, 0, len(passage.text), 0.5, dense, (1.0,), frozenset())
 
 
 def test_a_key_concept_counts_in_another_form_of_its_stem_and_inside_a_compound_word() -> None:
     answerer = _answerer()
     passages = [LEAFLET, OTHER]
     entities = Entities.from_passages(passages)
-    cands = [_candidate(LEAFLET)]
+    cands = [candidate(LEAFLET)]
     # "steroids" is said by the leaflet inside "corticosteroids", "exception" as "except"
     for question in (
         "Which medicines are flagged with Zorvia, and are steroids an exception?",
@@ -68,7 +76,7 @@ def test_a_medicine_no_document_names_leaves_the_question_out_of_scope_but_a_mis
                       "that affect the immune system.", dense_score=0.6)  # fmt: skip
     answerer = _answerer(leaflet)
     entities = Entities.from_passages([leaflet])
-    cands = [_candidate(leaflet)]
+    cands = [candidate(leaflet)]
     # the leaflet's own words would otherwise answer it: "can be used with most other medicines"
     assert not answerer.in_scope("Can Zorvia be used with tenofovir?", [leaflet], cands, entities)
     assert answerer.in_scope("Can Zorvia be used with other medicines?", [leaflet], cands, entities)
@@ -100,7 +108,7 @@ def test_a_bound_prefix_how_far_and_a_reflexive_pronoun_are_no_key_concepts() ->
     answerer = _answerer(VACCINES, AFFIXES)
     passages = [VACCINES, AFFIXES]
     entities = Entities.from_passages(passages)
-    cands = [_candidate(VACCINES)]
+    cands = [candidate(VACCINES)]
     for question in (
         "Pre-Zorvia vaccination: how many weeks for live vaccines?",
         "How far ahead of starting Zorvia must vaccines be given, and for non-live ones?",
@@ -117,7 +125,7 @@ def test_a_follow_ups_carried_words_unknown_to_the_corpus_do_not_leave_it_out_of
     answerer = _answerer()
     passages = [LEAFLET, OTHER]
     entities = Entities.from_passages(passages)
-    cands = [_candidate(OTHER)]
+    cands = [candidate(OTHER)]
     query = "And adrenal hormones? proportion slowly"
     assert answerer.in_scope(query, passages, cands, entities, own="And adrenal hormones?")
     # the follow-up's own unknown word still counts
@@ -145,16 +153,14 @@ THESAURUS = {"newborns": "infants", "mum": "mother"}
 
 
 def _thesaurus_answerer(*passages: Passage) -> tuple[ExtractiveAnswerer, ThesaurusEmbedder]:
-    texts = [*(p.text for p in passages), *COMMON]
-    lexical = LexicalIndex.build([str(i) for i in range(len(texts))], texts)
     embedder = ThesaurusEmbedder(THESAURUS)
-    return ExtractiveAnswerer(embedder, lexical, lambda: list(passages)), embedder
+    return answerer_over(passages, COMMON, embedder), embedder
 
 
 def test_a_key_concept_the_passage_says_in_other_words_counts_as_covered() -> None:
     answerer, _ = _thesaurus_answerer(IMMUNITY, SCREENING)
     entities = Entities.from_passages([IMMUNITY])
-    cands = [_candidate(IMMUNITY)]
+    cands = [candidate(IMMUNITY)]
     # "newborns" is rare in the corpus (a key concept); the page says "infants"
     assert answerer.in_scope("How long are newborns protected?", [IMMUNITY], cands, entities)
     # "toddlers" is as rare, and nothing on the page means it
@@ -164,7 +170,7 @@ def test_a_key_concept_the_passage_says_in_other_words_counts_as_covered() -> No
 def test_a_word_no_chunk_uses_is_known_when_the_passages_say_it_in_other_words() -> None:
     answerer, _ = _thesaurus_answerer(IMMUNITY, SCREENING)
     entities = Entities.from_passages([IMMUNITY])
-    cands = [_candidate(IMMUNITY)]
+    cands = [candidate(IMMUNITY)]
     # "mum" is in no chunk, and nothing else anchors the question; the page says "mother"
     assert answerer.in_scope("Do antibodies from a mum cross the placenta?", [IMMUNITY], cands, entities)
     # an unknown word with nothing to anchor the question: its rare words are not said together by one passage
@@ -177,7 +183,7 @@ def test_a_clipped_word_the_passages_spell_out_is_known() -> None:
                    text="Hepatitis B spreads through contact with infected blood.", dense_score=0.6)  # fmt: skip
     answerer, _ = _thesaurus_answerer(page, SCREENING)
     entities = Entities.from_passages([page])
-    cands = [_candidate(page)]
+    cands = [candidate(page)]
     assert answerer.in_scope("How does hep B spread?", [page], cands, entities)
     # a prefix of a passage word followed by another word than the passage's is no clipping
     assert not answerer.in_scope("How does hep C spread?", [page], cands, entities)
@@ -186,7 +192,7 @@ def test_a_clipped_word_the_passages_spell_out_is_known() -> None:
 def test_each_word_is_embedded_once_across_questions() -> None:
     answerer, embedder = _thesaurus_answerer(IMMUNITY, SCREENING)
     entities = Entities.from_passages([IMMUNITY])
-    cands = [_candidate(IMMUNITY)]
+    cands = [candidate(IMMUNITY)]
     answerer.in_scope("How long are newborns protected?", [IMMUNITY], cands, entities)
     before = len(embedder.embedded)
     assert before > 0
@@ -208,7 +214,7 @@ def test_stand_in_words_and_what_a_follow_up_calls_the_same_are_no_key_concepts(
     answerer = _answerer(OTHER, RULER)
     passages = [OTHER]
     entities = Entities.from_passages(passages)
-    cands = [_candidate(OTHER)]
+    cands = [candidate(OTHER)]
     for own in ("And the usual kind?", "And the usual ones instead?", "and is it the same length?"):
         assert answerer.in_scope(f"How do doctors treat the condition? {own}", passages, cands, entities, own=own), own
     # a concept of the follow-up's own that the passage never mentions still leaves it out of scope
@@ -226,7 +232,7 @@ def test_a_verb_of_saying_and_an_asking_verbs_other_forms_are_no_key_concepts() 
     answerer = _answerer(OTHER, NOTICE)
     passages = [OTHER]
     entities = Entities.from_passages(passages)
-    cands = [_candidate(OTHER)]
+    cands = [candidate(OTHER)]
     for question in ("What do doctors mention to treat the condition?", "What comes with the condition's treatment?",
                      "What do doctors say to treat the condition?"):  # fmt: skip
         assert answerer.in_scope(question, passages, cands, entities), question
@@ -269,11 +275,11 @@ def test_a_word_naming_the_kind_of_figure_asked_is_said_by_a_passage_giving_such
         ("Zorvia is a twice a year thing, right?", SCHEDULE),
         ("Zorvia dosing and drip durations?", SCHEDULE),
     ):
-        assert answerer.in_scope(question, [page], [_candidate(page)], entities), question
+        assert answerer.in_scope(question, [page], [candidate(page)], entities), question
     # a passage without a figure of that kind does not speak to it ...
-    assert not answerer.in_scope("How frequent is Zorvia?", [SCHEDULE], [_candidate(SCHEDULE)], entities)
+    assert not answerer.in_scope("How frequent is Zorvia?", [SCHEDULE], [candidate(SCHEDULE)], entities)
     # ... and the unit a question counts in must be said: the schedule gives hours, not minutes
-    assert not answerer.in_scope("How many minutes for Zorvia?", [SCHEDULE], [_candidate(SCHEDULE)], entities)
+    assert not answerer.in_scope("How many minutes for Zorvia?", [SCHEDULE], [candidate(SCHEDULE)], entities)
 
 
 # External4's writer asked what "the ocrelizumab PIL" tells patients and about "the GHR entry", external3's whether
@@ -287,7 +293,7 @@ def _titled(title: str, text: str) -> Passage:
 def test_an_acronym_is_spelled_out_by_a_title_or_by_its_words_in_another_order() -> None:
     answerer = _answerer(LEAFLET, OTHER)
     entities = Entities.from_passages([LEAFLET])
-    cands = [_candidate(LEAFLET)]
+    cands = [candidate(LEAFLET)]
     spelled = {
         "Does the GHR say Zorvia affects the immune system?": _titled("Zorvia — Genetics Home Reference", LEAFLET.text),
         "Can RZV be given with Zorvia and medicines that affect the immune system?": _titled(

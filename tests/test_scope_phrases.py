@@ -11,16 +11,12 @@ the same vector, as the real model puts a word near the phrase that means it.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-from bot.extractive import Candidate, ExtractiveAnswerer
-from bot.near import NEAR, NEAR_PHRASE, NearWords, own_words, phrases_of, phrases_with
+from bot.extractive import ExtractiveAnswerer
+from bot.near import NearWords, own_words, phrases_of, phrases_with
 from bot.question import Entities
 from bot.types import Passage
-from evals.near_calibration import calibrate, phrase_chance_closeness
-from ingest.lexical import LexicalIndex
-from tests.fakes import FakeEmbedder, ThesaurusEmbedder
+from tests.fakes import ThesaurusEmbedder
+from tests.test_scope import answerer_over, candidate
 
 PREGNANCY = Passage(
     id="pregnancy",
@@ -69,19 +65,13 @@ def _embedder(thesaurus: dict[str, str]) -> ThesaurusEmbedder:
 
 
 def _answerer(*passages: Passage) -> ExtractiveAnswerer:
-    texts = [*(p.text for p in passages), *FILLER]
-    lexical = LexicalIndex.build([str(i) for i in range(len(texts))], texts)
-    return ExtractiveAnswerer(_embedder(THESAURUS), lexical, lambda: list(passages))
-
-
-def _candidate(passage: Passage, dense: float = 0.55) -> Candidate:
-    return Candidate(1, passage.text, 0, len(passage.text), 0.5, dense, (1.0,), frozenset())
+    return answerer_over(passages, FILLER, _embedder(THESAURUS))
 
 
 def test_a_key_concept_said_by_a_two_word_phrase_of_the_passage_counts_as_covered() -> None:
     answerer = _answerer(PREGNANCY, ELSEWHERE)
     entities = Entities.from_passages([PREGNANCY])
-    cands = [_candidate(PREGNANCY)]
+    cands = [candidate(PREGNANCY)]
     # "contraception" is rare in the corpus and the leaflet never spells it; it says "birth control", a phrase
     # neither of whose words alone is close enough to the concept
     near = NearWords(_embedder(THESAURUS))
@@ -110,7 +100,7 @@ def test_a_question_phrase_is_said_by_a_passage_phrase_but_not_by_its_own_words_
 def test_a_strong_verbs_participle_is_no_key_concept() -> None:
     answerer = _answerer(VACCINATION, ELSEWHERE)
     entities = Entities.from_passages([VACCINATION])
-    cands = [_candidate(VACCINATION)]
+    cands = [candidate(VACCINATION)]
     # "done" is rare in the corpus (the kitchen page) and the vaccination passage never says it: it names no concept
     assert answerer.in_scope("How far ahead of Zorvia do vaccinations have to be done?", [VACCINATION], cands, entities)
     assert not answerer.in_scope("Do Zorvia vaccinations need a passport?", [VACCINATION], cands, entities)
@@ -119,28 +109,8 @@ def test_a_strong_verbs_participle_is_no_key_concept() -> None:
 def test_rare_words_one_passage_says_together_anchor_a_question_with_an_unknown_word() -> None:
     answerer = _answerer(HUMORAL, ELSEWHERE)
     entities = Entities.from_passages([HUMORAL])
-    cands = [_candidate(HUMORAL)]
+    cands = [candidate(HUMORAL)]
     # "kinetics" is in no chunk and no entity is named; "lag", "phase" and "peak" are said together by the passage
     assert answerer.in_scope("Primary kinetics: lag phase and peak?", [HUMORAL], cands, entities)
     # one rare word said is no anchor, and an unknown word with nothing to anchor it still leaves the question out
     assert not answerer.in_scope("Primary kinetics: the peak?", [HUMORAL], cands, entities)
-
-
-def test_the_phrase_threshold_is_a_high_percentile_of_chance_closeness_to_another_pages_answer(tmp_path: Path) -> None:
-    rows = [
-        {"id": str(i), "doc_id": f"d{i}", "question": f"What are the {topic} ?", "answer": answer}
-        for i, (topic, answer) in enumerate([
-            ("flu symptoms", "The flu causes fever and a sore throat."),
-            ("measles complications", "Measles can lead to ear infections and pneumonia."),
-            ("anaemia causes", "Anaemia comes from blood loss or too little iron."),
-            ("gout treatments", "Gout is treated with anti-inflammatory medicines."),
-        ])
-    ]  # fmt: skip
-    path = tmp_path / "qa.jsonl"
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    chance = phrase_chance_closeness(rows, NearWords(FakeEmbedder()), pairs=4, seed=1)
-    assert chance and chance == phrase_chance_closeness(rows, NearWords(FakeEmbedder()), pairs=4, seed=1)  # seeded
-    report = calibrate(path, FakeEmbedder(), pairs=4, seed=1)
-    assert report["chance_phrases"] == len(chance)
-    assert min(chance) - 1e-3 <= report["near_phrase"] <= max(chance) + 1e-3
-    assert 0 < NEAR_PHRASE < NEAR  # two unrelated words are rarely close to anything: a lower bar than one word's

@@ -358,6 +358,14 @@ class Rule:
     whole_message: bool = False  # a cluster of signs that may sit in different sentences ("Fever. Now drowsy.")
 
 
+# the two signs of the bladder rule below, which may come in either order
+_BACK_OR_LEGS = r"(?:back pain|bad back|sciatica|legs? (?:\w+ ){0,2}?(?:weak|numb|gone|giving way))"
+_BLADDER_UNFELT = (
+    r"(?:cant|cannot|couldnt) (?:tell|feel|know) (?:if|when|whether) (?:i|he|she|they) (?:need|needs|needed) "
+    r"(?:a wee|to wee|a pee|to pee|to go|the toilet|to urinate)"
+)
+
+
 def _rule(category: str, name: str, pattern: str, *, strong: bool, always: bool = False) -> Rule:
     return Rule(category, name, re.compile(pattern), strong, always)
 
@@ -1121,12 +1129,8 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
     _rule(
         "neuro",
         "bladder_feeling_lost_with_back_or_legs",
-        r"\b(?:back pain|bad back|sciatica|legs? (?:\w+ ){0,2}?(?:weak|numb|gone|giving way))\b(?:\W+\w+){0,20}?\W+"
-        r"(?:cant|cannot|couldnt) (?:tell|feel|know) (?:if|when|whether) (?:i|he|she|they) (?:need|needs|needed) "
-        r"(?:a wee|to wee|a pee|to pee|to go|the toilet|to urinate)\b|"
-        r"\b(?:cant|cannot|couldnt) (?:tell|feel|know) (?:if|when|whether) (?:i|he|she|they) (?:need|needs|needed) "
-        r"(?:a wee|to wee|a pee|to pee|to go|the toilet|to urinate)\b(?:\W+\w+){0,20}?\W+(?:back pain|bad back|sciatica|"
-        r"legs? (?:\w+ ){0,2}?(?:weak|numb|gone|giving way))\b",
+        rf"\b{_BACK_OR_LEGS}\b(?:\W+\w+){{0,20}}?\W+{_BLADDER_UNFELT}\b|"
+        rf"\b{_BLADDER_UNFELT}\b(?:\W+\w+){{0,20}}?\W+{_BACK_OR_LEGS}\b",
         strong=True,
     ),
     # ---- a baby: fever under three months, bulging fontanelle, grunting, no wet nappies
