@@ -116,11 +116,17 @@ def has_verb(text: str) -> bool:
     return bool(_VERBISH.search(text))
 
 
+# a sentence that opens by sending the reader elsewhere in the document ("See section 4", "Refer to section 2.")
+_CROSS_REFERENCE = re.compile(r"(?:see|refer to)\s+(?:also\s+)?(?:section|sections|part|table|chapter)\s+\d", re.IGNORECASE)
+
+
 def is_claim(text: str) -> bool:
     """A full sentence: ends like one, has a verb, and is more than a label or a list of links."""
     bare = text.strip()
     if len(_LINK.findall(bare)) >= 2:
         return False  # "- Genetic Testing Registry: X - MedlinePlus Encyclopedia: Y": where to read, not what is true
+    if _CROSS_REFERENCE.match(bare):
+        return False  # "See section 2 Shingrix contains sodium ...": a pointer to another part of the leaflet
     words = len(bare.split())
     # only short sentences must show a verb ("Fever or chills.")
     return (
@@ -323,8 +329,9 @@ def units(text: str, label: str = "") -> tuple[AnswerUnit, ...]:
                 said = item if item[1:2].isupper() else item[:1].lower() + item[1:]  # "CT scan", "RBC - ..." keep caps
                 joined = f"{name}: {said}" if len(name.split()) <= 25 else item
                 joined = joined if _TERMINAL.search(joined) else joined + "."
-                if stands(joined):
-                    add(joined, b[0][0], b[0][1], name if joined.startswith(name) else "", (item,))
+                if stands(joined):  # a lone item's span takes its lead-in, so the highlight shows what is said
+                    at = start if len(members) == 1 and joined.startswith(name) else b[0][0]
+                    add(joined, at, b[0][1], name if joined.startswith(name) else "", (item,))
                 for s, e in b[1:]:
                     sentence(s, e)
 
@@ -363,6 +370,8 @@ def units(text: str, label: str = "") -> tuple[AnswerUnit, ...]:
         last_raw = text[block[-1][0] : block[-1][1]]
         lead = _clean(last_raw)
         j = items_from(i + 1)
+        if j == i + 1 and lead.endswith(":") and j < len(blocks) and first(blocks[j])[:1].islower():
+            j += 1  # "Shingrix is given to:" then one line of items run together: "adults 50 years and above; ..."
         items = blocks[i + 1 : j]
         fragments = all(not is_claim(first(b)) for b in items)
         lead_in = lead.endswith(":") or (fragments and _is_lead_in(lead) and not bulleted(block))

@@ -189,3 +189,35 @@ def test_a_long_item_read_with_its_lead_in_keeps_an_acronym_s_capitals() -> None
     got = [u.text for u in units(text)]
     assert any(": CT scan of the chest" in t for t in got), got
     assert any(": blood tests that measure" in t for t in got), got
+
+
+def test_a_lead_in_followed_by_one_line_of_items_run_together_is_read_with_them() -> None:
+    """A leaflet converted from PDF loses its bullets: "Zentrab is given to:" then one lower-case line holding the
+    items joined by semicolons. The lead-in alone says nothing and the line alone is a list item torn from it (the
+    answerer drops both), so "who is Zentrab for?" could not be answered from the one sentence that says it."""
+    text = (
+        "Zentrab is given to:\n\n"
+        "adults 50 years and above; adults 18 years and above who are at increased risk of shingles.\n\n"
+        "Zentrab cannot be used to prevent chickenpox.\n"
+    )
+    got = units(text)
+    assert [u.text for u in got] == [
+        "Zentrab is given to: adults 50 years and above; adults 18 years and above who are at increased risk of "
+        "shingles.",
+        "Zentrab cannot be used to prevent chickenpox.",
+    ]
+    assert text[got[0].start : got[0].end].startswith("Zentrab is given to:")
+    # a lead-in whose next line opens a sentence of its own is no lead-in of that sentence
+    assert units("Before you are given Zentrab:\n\nTell your doctor if you have an infection.\n")[-1].text == (
+        "Tell your doctor if you have an infection."
+    )
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["See Section 2 Zentrab contains sodium and potassium .", "See section 4 for the full list.",
+     "Refer to section 6 for what Zentrab contains."],  # fmt: skip
+)
+def test_a_sentence_that_sends_the_reader_elsewhere_is_no_claim(sentence: str) -> None:
+    assert not is_claim(sentence)
+    assert is_claim("Zentrab contains sodium (see section 2) and potassium.")
