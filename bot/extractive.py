@@ -792,7 +792,10 @@ def _conflicts(direction: str, text: str, heading: str) -> bool:
     return bool(found) and direction not in found and bool(found & _CONFLICTS[direction])
 
 
-_CODE_ASIDE = re.compile(r"\s*\((?=[^()]*(?:§|\bsections?\s+\d|\bUS PI\b|\bSmPC\b|\bleaflet\b))[^()]*\)")
+# "(EU leaflet §2)", "(see section 4 ...)", "(see Warnings and precautions above)", "(see also How much ... above)"
+_CODE_ASIDE = re.compile(
+    r"\s*\((?=[^()]*(?:§|\bsections?\s+\d|\bUS PI\b|\bSmPC\b|\bleaflet\b)|[Ss]ee\b)[^()]*\)"
+)
 
 
 def is_overview(question: str, analysis: Analysis, audience: Audience) -> bool:
@@ -856,8 +859,9 @@ def in_clinician_register(text: str) -> bool:
 
 
 def _without_codes(text: str) -> str:
-    """ "... more easily (EU leaflet §2)." → "... more easily.": where in a label it says so means nothing to a
-    patient, and dropping an aside adds no claim (the citation still points at the passage)."""
+    """ "... more easily (EU leaflet §2)." → "... more easily.": where in a label it says so, or where else in the
+    leaflet to look ("(see Warnings and precautions above)"), means nothing to a patient reading one answer, and
+    dropping an aside adds no claim (the citation still points at the passage)."""
     return _CODE_ASIDE.sub("", text)
 
 

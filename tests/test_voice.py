@@ -65,3 +65,25 @@ def test_a_medical_word_glossed_after_its_plain_words_is_patient_register_but_a_
     assert not in_clinician_register("Common: low levels of a type of white blood cell (neutropenia).")
     assert in_clinician_register("Neutropenia was reported in clinical trials.")
     assert in_clinician_register("Monitor immunoglobulins (5.4).")
+
+
+@pytest.mark.parametrize(
+    ("leaflet", "patient"),
+    [
+        ("The timing of future injections should be calculated from the day you injected this dose (see also How "
+         "much Zentrab to use and how often to use it above).",
+         "The timing of future injections should be calculated from the day you injected this dose."),
+        ("Tell your doctor (see Warnings and precautions above) if you have an infection.",
+         "Tell your doctor if you have an infection."),
+        ("It may make you less able to fight infections (EU leaflet §2).",
+         "It may make you less able to fight infections."),
+        ("A rash was seen (in 1 in 10 people).", "A rash was seen (in 1 in 10 people)."),
+    ],
+)  # fmt: skip
+def test_a_patient_answer_drops_where_else_in_the_leaflet_to_look_but_keeps_what_an_aside_says(
+    leaflet: str, patient: str
+) -> None:
+    """One answer is read alone: "(see ... above)" points at a part of a leaflet the reader does not have."""
+    from bot.extractive import _without_codes
+
+    assert _without_codes(leaflet) == patient
