@@ -117,7 +117,7 @@ def has_verb(text: str) -> bool:
 
 
 # a sentence that opens by sending the reader elsewhere in the document ("See section 4", "Refer to section 2.")
-_CROSS_REFERENCE = re.compile(r"(?:see|refer to)\s+(?:also\s+)?(?:section|sections|part|table|chapter)\s+\d", re.IGNORECASE)
+_CROSS_REFERENCE = re.compile(r"(?:see|refer to)\s+(?:also\s+)?(?:sections?|part|table|chapter)\s+\d", re.IGNORECASE)
 
 
 def is_claim(text: str) -> bool:

@@ -215,8 +215,11 @@ def test_a_lead_in_followed_by_one_line_of_items_run_together_is_read_with_them(
 
 @pytest.mark.parametrize(
     "sentence",
-    ["See Section 2 Zentrab contains sodium and potassium .", "See section 4 for the full list.",
-     "Refer to section 6 for what Zentrab contains."],  # fmt: skip
+    [
+        "See Section 2 Zentrab contains sodium and potassium .",
+        "See section 4 for the full list.",
+        "Refer to section 6 for what Zentrab contains.",
+    ],
 )
 def test_a_sentence_that_sends_the_reader_elsewhere_is_no_claim(sentence: str) -> None:
     assert not is_claim(sentence)
