@@ -793,9 +793,7 @@ def _conflicts(direction: str, text: str, heading: str) -> bool:
 
 
 # "(EU leaflet §2)", "(see section 4 ...)", "(see Warnings and precautions above)", "(see also How much ... above)"
-_CODE_ASIDE = re.compile(
-    r"\s*\((?=[^()]*(?:§|\bsections?\s+\d|\bUS PI\b|\bSmPC\b|\bleaflet\b)|[Ss]ee\b)[^()]*\)"
-)
+_CODE_ASIDE = re.compile(r"\s*\((?=[^()]*(?:§|\bsections?\s+\d|\bUS PI\b|\bSmPC\b|\bleaflet\b)|[Ss]ee\b)[^()]*\)")
 
 
 def is_overview(question: str, analysis: Analysis, audience: Audience) -> bool:
