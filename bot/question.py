@@ -32,7 +32,11 @@ ASPECTS: dict[str, str] = {
     "storage": r"\bstor(?:e|ed|age|ing)\b|\brefrigerat|\bfridge\b|\broom temperature\b|\bfreez|\bshelf\b|\bexpir",
     # pregnancy and breastfeeding apart: "and while breastfeeding?" after a pregnancy question asks something new
     "pregnancy": rf"\bpregnan|\bcontracept|\bbirth control\b|\bunborn\b|\bfertil|\bconceiv|{_CHILD}",
-    "breastfeeding": r"\bbreast[- ]?(?:feed|fed|milk)|\bnursing\b|\blactat|\bhuman milk\b",
+    # "nurse" as what a mother does ("can I nurse while on Briumvi?", "nurse my baby"), not the one who gives a drip
+    "breastfeeding": r"\bbreast[- ]?(?:feed|fed|milk)|\bnursing\b|\blactat|\bhuman milk\b"
+    r"|\b(?:can|could|should|may|(?<!talk )(?<!speak )(?<!go )to) (?:i |she |you |we )?(?:still |safely )?nurse\b"
+    r"(?! (?:who|will|at|in|or)\b)"
+    r"|\bnurse (?:my|her|your|the|a) (?:baby|infant|newborn|child)\b",
     "monitoring": r"\bmonitor|\bblood tests?\b|\bscreen|\bcheck(?:ed|s)? (?:for|if|your|whether)\b|\btests?\b"
     r"|\bexams?\b|\bdiagnos|\blevels?\b",
     "mechanism": r"\bhow does .* work\b|\bmechanism\b|\bworks? by\b|\btargets?\b|\bdeplet|\battach(?:es)? to\b"

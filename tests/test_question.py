@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from bot.question import (
     Entities,
@@ -260,3 +261,22 @@ def test_a_leaflet_sentence_naming_only_its_medicine_is_off_topic_for_a_conditio
     leaflet = CONDITION_PASSAGES[2].title
     assert entities.off_topic(cvid, "You will be given 600 mg of Zentrab every 6 months.", leaflet)
     assert not entities.off_topic(cvid, "Zentrab is not used in people with CVID.", leaflet)  # it names the condition
+
+
+@pytest.mark.parametrize(
+    ("question", "aspects"),
+    [
+        ("Can I nurse while on Zentrab?", {"breastfeeding"}),
+        ("is it safe to nurse my baby on zentrab?", {"breastfeeding"}),
+        ("Can a nurse give Zentrab at home?", set()),
+        ("Will the nurse check my blood pressure?", set()),
+        ("I need to talk to nurse about it", set()),
+    ],
+)
+def test_nurse_as_what_a_mother_does_asks_about_breastfeeding_not_the_one_who_gives_the_drip(
+    question: str, aspects: set[str]
+) -> None:
+    """ "Can I nurse while on Briumvi?" was answered with "Briumvi will be given to you by a doctor or nurse"."""
+    from bot.question import question_aspects
+
+    assert question_aspects(question) == aspects
