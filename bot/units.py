@@ -38,17 +38,21 @@ _SENTENCE_LEADS = _PREPOSITIONS | frozenset(
 _FUNCTION = frozenset(
     "a an the of and or with to for in on at by from as is are be your you under about than into over see".split()
 )
+# words that lead into the name after them ("Medicines like Ocrevus can ...") as prepositions do
+_LEADS_INTO_NAME = frozenset("like unlike including without between against within besides beyond via per".split())
+_DETERMINERS = frozenset("the a an your their his her its this that these those my our".split())
+MAX_RUN_IN_LABEL_WORDS = 6  # a leaflet label before the product's name ("Driving and using machines")
 _AUX = re.compile(
     r"\b(?:is|are|was|were|be|can|cannot|may|might|will|would|should|must|has|have|had|do|does|did)\b", re.I
 )
-_VERBISH = re.compile(
-    r"\b(?:is|are|was|were|be|been|being|am|can|cannot|could|may|might|will|would|shall|should|must|has|have|had"
+_VERB_WORDS = (
+    r"is|are|was|were|be|been|being|am|can|cannot|could|may|might|will|would|shall|should|must|has|have|had"
     r"|do|does|did|don't|doesn't|isn't|aren't|won't|get|gets|got|need|needs|take|takes|tell|talk|ask|keep|store"
     r"|use|stop|contact|call|go|avoid|give|make|makes|see|let|check|continue|wait|inject|read|include|includes"
-    r"|occur|occurs|cause|causes|affect|affects|contain|contains|help|helps|become|becomes|seem|seems)\b"
-    r"|\b\w{3,}(?:ed|es)\b",
-    re.IGNORECASE,
+    r"|occur|occurs|cause|causes|affect|affects|contain|contains|help|helps|become|becomes|seem|seems"
 )
+_VERB = re.compile(rf"\b(?:{_VERB_WORDS})\b", re.IGNORECASE)
+_VERBISH = re.compile(rf"\b(?:{_VERB_WORDS})\b|\b\w{{3,}}(?:ed|es)\b", re.IGNORECASE)
 _LINK = re.compile(r"(?:^|\s-\s|^-\s)[A-Z][\w.&' ]{2,40}:\s")
 MAX_ITEMS = 12
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
@@ -208,7 +212,21 @@ def _is_run_in_label(head: str, after_name: str) -> bool:
     sentence's own words ("Across all Ocrevus trial exposure ...", "Premedication before every Ocrevus infusion
     lowers ..."): cutting them changes what the claim says, so only one word is taken."""
     label = head.strip()
-    if " " in label or label.isupper() or label.lower() in _SENTENCE_LEADS or re.search(r"(?:ed|ly)$", label):
+    words = label.split()
+    if len(words) > 1:
+        # a leaflet's longer label, "Driving and using machines Kesimpta is unlikely ...", "Complications related
+        # to shingles Shingles may ...": plain words with no auxiliary, determiner, figure, comma or name inside, not
+        # the opening of a sentence, and not ending in a word that leads into the name ("Medicines like Ocrevus")
+        return (
+            len(words) <= MAX_RUN_IN_LABEL_WORDS
+            and all(re.fullmatch(r"[A-Za-z][a-z-]*", w) and w.lower() not in _DETERMINERS for w in words)
+            and words[0].lower() not in _SENTENCE_LEADS | _OPENERS
+            and words[-1].lower() not in _FUNCTION | _SENTENCE_LEADS | _LEADS_INTO_NAME
+            and not _VERB.search(label)
+            and not any(w[:1].isupper() for w in words[1:])
+            and _starts_clause(after_name)
+        )
+    if label.isupper() or label.lower() in _SENTENCE_LEADS or re.search(r"(?:ed|ly)$", label):
         return False
     return _starts_clause(after_name)
 

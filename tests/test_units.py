@@ -224,3 +224,37 @@ def test_a_lead_in_followed_by_one_line_of_items_run_together_is_read_with_them(
 def test_a_sentence_that_sends_the_reader_elsewhere_is_no_claim(sentence: str) -> None:
     assert not is_claim(sentence)
     assert is_claim("Zentrab contains sodium (see section 2) and potassium.")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "heading", "claim"),
+    [
+        ("Driving and using machines Zentrab is unlikely to affect you.", "Driving and using machines",
+         "Zentrab is unlikely to affect you."),
+        ("Complications related to shingles Shingles may lead to complications.", "Complications related to shingles",
+         "Shingles may lead to complications."),
+        ("Secondhand smoke Being exposed to secondhand smoke is a risk factor.", "Secondhand smoke",
+         "Being exposed to secondhand smoke is a risk factor."),
+    ],
+)  # fmt: skip
+def test_a_leaflet_label_of_several_words_is_split_from_the_sentence_it_runs_into(
+    sentence: str, heading: str, claim: str
+) -> None:
+    context = f"{sentence} Zentrab is given monthly. Shingles is a rash. Being active helps."
+    assert split_run_in(sentence, context) == (heading, len(heading) + 1)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Medicines like Zentrab can make a dormant infection active again.",
+        "B-cell recovery after Zentrab is measured with CD19+ counts.",
+        "One reason many Americans are not active enough is time spent in front of screens.",
+        "Rh immune globulin contains Rh antibodies that attach to the blood cells.",
+        "However, once you have formed Rh antibodies, they remain in your body.",
+        "Normally, the body produces IgE antibodies in response to parasitic worms.",
+    ],
+)
+def test_a_sentence_whose_opening_words_lead_into_a_name_is_not_split(sentence: str) -> None:
+    context = f"{sentence} Zentrab is given monthly. Americans walk. Rh antibodies attach. IgE antibodies bind."
+    assert split_run_in(sentence, context) == ("", 0)
