@@ -280,3 +280,12 @@ def test_nurse_as_what_a_mother_does_asks_about_breastfeeding_not_the_one_who_gi
     from bot.question import question_aspects
 
     assert question_aspects(question) == aspects
+
+
+def test_an_ordinal_in_digits_is_its_word() -> None:
+    """ "what if I can't get back for the 2nd one exactly on time?" read "2nd" as a word "nd", so the sentence on
+    "the second dose" shared nothing with it and a sentence on being vaccinated "at the same time" led the answer."""
+    from bot.text import content_words
+
+    assert content_words("the 2nd one exactly on time")[0] == content_words("the second dose")[0] == "second"
+    assert content_words("a 3rd dose on the 21st") == content_words("a third dose on the")  # a figure is no word
