@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from bot.question import Entities
-from bot.text import STOPWORDS, collapse_acronyms
+from bot.text import STOPWORDS, collapse_acronyms, spell_ordinals
 from bot.types import Passage
 
 _GENERIC = frozenset(
@@ -38,7 +38,7 @@ _ANAPHORA = re.compile(
 def topic_terms(text: str) -> list[str]:
     """Content words that name what a message is about (stopwords and chit-chat words dropped)."""
     out: list[str] = []
-    for word in _WORD.findall(text):
+    for word in _WORD.findall(spell_ordinals(text)):
         low = word.lower()
         if low not in STOPWORDS and low not in _GENERIC and len(low) > 2 and low not in out:
             out.append(low)

@@ -60,14 +60,15 @@ _ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b", re.IGNORECASE)
 _ORDINAL_WORDS = dict(enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split(), start=1))
 
 
-def _ordinal(m: re.Match[str]) -> str:
-    return _ORDINAL_WORDS.get(int(m.group(1)), m.group(1))
+def spell_ordinals(text: str) -> str:
+    """ "the 2nd one" → "the second one": a reader's word for it, the one a document uses ("the second dose")."""
+    return _ORDINAL.sub(lambda m: _ORDINAL_WORDS.get(int(m.group(1)), m.group(1)), text)
 
 
 def content_words(text: str) -> list[str]:
     """Stemmed, lower-cased words that carry meaning (stopwords and citation markers dropped). An ordinal in digits
     is its word ("the 2nd one" is "the second dose"'s "second", not a word "nd"); a figure is no content word."""
-    words = [w.lower().strip("-'") for w in _WORD.findall(_ORDINAL.sub(_ordinal, strip_citations(text)))]
+    words = [w.lower().strip("-'") for w in _WORD.findall(spell_ordinals(strip_citations(text)))]
     words = [w for w in words if w and w not in STOPWORDS and not w[0].isdigit()]
     return list(_stemmer().stemWords(words))
 

@@ -289,3 +289,6 @@ def test_an_ordinal_in_digits_is_its_word() -> None:
 
     assert content_words("the 2nd one exactly on time")[0] == content_words("the second dose")[0] == "second"
     assert content_words("a 3rd dose on the 21st") == content_words("a third dose on the")  # a figure is no word
+    from bot.followup import topic_terms
+
+    assert "second" in topic_terms("what if i can't get back for the 2nd one exactly on time?")
