@@ -83,6 +83,7 @@ _CLINICIAN_REGISTER = re.compile(
     r"|lymphopenia|prophylaxis|seroprotection|subjects|patients receiving|clinical trials?|placebo|ULN|LLN)\b"
 )
 _GLOSS = re.compile(r"\s*\([^()\d]*\)")  # a parenthesis without figures: a gloss, not a label section code
+_GLOSSED_WORD = re.compile(r"\b[\w-]+\s*\(([^()\d]*)\)")  # "neutropenia (low levels of neutrophils, ...)"
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 _TAG_QUESTION = re.compile(r",\s*(?:right|correct|true|isn't it|aren't they|doesn't it|don't they)\s*\??\s*$", re.I)
 _VERDICT = re.compile(r"^(?:yes|no)\b", re.IGNORECASE)
@@ -852,8 +853,14 @@ def _states_figure(quantity: str, cands: Sequence[Candidate]) -> bool:
 
 def in_clinician_register(text: str) -> bool:
     """Label section codes or jargon a patient answer should not quote; a medical word glossed after its plain
-    words ("low levels of a type of white blood cell (neutropenia)") is how a leaflet writes for patients."""
-    return bool(_CLINICIAN_REGISTER.search(_GLOSS.sub("", text)))
+    words ("low levels of a type of white blood cell (neutropenia)"), or before them ("neutropenia (low levels of
+    neutrophils, a type of white blood cell)"), is how a leaflet writes for patients."""
+    return bool(_CLINICIAN_REGISTER.search(_GLOSS.sub("", _GLOSSED_WORD.sub(_unless_plain, text))))
+
+
+def _unless_plain(m: re.Match[str]) -> str:
+    """A word and its gloss, dropped when the gloss is in plain words (three or more lower-case words)."""
+    return "" if len(re.findall(r"\b[a-z]{2,}\b", m.group(1))) >= 3 else m.group(0)
 
 
 def _without_codes(text: str) -> str:

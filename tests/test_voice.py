@@ -65,6 +65,13 @@ def test_a_medical_word_glossed_after_its_plain_words_is_patient_register_but_a_
     assert not in_clinician_register("Common: low levels of a type of white blood cell (neutropenia).")
     assert in_clinician_register("Neutropenia was reported in clinical trials.")
     assert in_clinician_register("Monitor immunoglobulins (5.4).")
+    # the other order, as the Briumvi leaflet writes its "Common" list (the items were left out of patient answers,
+    # so "any other common side effects besides infections?" never named them)
+    assert not in_clinician_register(
+        "Common (may affect up to 1 in 10 people): neutropenia (low levels of neutrophils, a type of white blood "
+        "cell); pain in extremity (arms or legs)."
+    )
+    assert in_clinician_register("Low immunoglobulins (IgG and IgM) were seen.")  # a gloss in more jargon is none
 
 
 @pytest.mark.parametrize(
