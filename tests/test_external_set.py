@@ -39,6 +39,10 @@ CASES5 = load_dataset(EXTERNAL5)
 EXTERNAL6 = ROOT / "evals" / "datasets" / "external6.jsonl"
 EXTERNAL6_SHA256 = "127df97248df136155ebb8f9d5e76d557a2d80fb72765bf365b20daf599d1da9"
 CASES6 = load_dataset(EXTERNAL6)
+# A seventh writer's, written the same day under the same rule and frozen before anything scored it: all held out.
+EXTERNAL7 = ROOT / "evals" / "datasets" / "external7.jsonl"
+EXTERNAL7_SHA256 = "1fb784d3ba53dd0efee713c56ff4eb7698d03cdf051c8ef647345f18df3f3d74"
+CASES7 = load_dataset(EXTERNAL7)
 
 
 def _answers(cases: list[Case] = CASES) -> list[Case]:
@@ -61,7 +65,7 @@ def test_counts_and_kinds() -> None:
 
 
 def test_every_case_id_is_unique_across_the_sets() -> None:
-    ids = [c.id for c in (*CASES, *CASES2, *CASES3, *CASES4, *CASES5, *CASES6)]
+    ids = [c.id for c in (*CASES, *CASES2, *CASES3, *CASES4, *CASES5, *CASES6, *CASES7)]
     assert len(ids) == len(set(ids))
     assert {c.split for c in CASES3} == {c.split for c in CASES4} == {"dev"}
 
@@ -72,8 +76,9 @@ def test_every_case_id_is_unique_across_the_sets() -> None:
         (EXTERNAL2, EXTERNAL2_SHA256, CASES2),
         (EXTERNAL5, EXTERNAL5_SHA256, CASES5),
         (EXTERNAL6, EXTERNAL6_SHA256, CASES6),
+        (EXTERNAL7, EXTERNAL7_SHA256, CASES7),
     ],
-    ids=["external2", "external5", "external6"],
+    ids=["external2", "external5", "external6", "external7"],
 )
 def test_the_held_out_sets_are_frozen_and_cover_the_same_kinds(path: Path, sha256: str, cases: list[Case]) -> None:
     """If the hash fails, restore the file: a held-out set edited after it was scored no longer measures anything."""
@@ -90,8 +95,8 @@ def test_the_held_out_sets_are_frozen_and_cover_the_same_kinds(path: Path, sha25
 
 @pytest.mark.parametrize(
     "cases",
-    [CASES, CASES2, CASES3, CASES4, CASES5, CASES6],
-    ids=["external", "external2", "external3", "external4", "external5", "external6"],
+    [CASES, CASES2, CASES3, CASES4, CASES5, CASES6, CASES7],
+    ids=["external", "external2", "external3", "external4", "external5", "external6", "external7"],
 )
 def test_answer_cases_carry_sources_facts_and_support_and_the_others_none(cases: list[Case]) -> None:
     for case in cases:
@@ -136,8 +141,8 @@ def test_every_document_is_asked_about_and_every_source_names_one(shared: Path) 
 
 @pytest.mark.parametrize(
     "cases",
-    [CASES, CASES2, CASES3, CASES4, CASES5, CASES6],
-    ids=["external", "external2", "external3", "external4", "external5", "external6"],
+    [CASES, CASES2, CASES3, CASES4, CASES5, CASES6, CASES7],
+    ids=["external", "external2", "external3", "external4", "external5", "external6", "external7"],
 )
 def test_every_support_pattern_matches_a_sentence_of_its_documents(shared: Path, cases: list[Case]) -> None:
     docs = _documents(shared)
@@ -149,8 +154,8 @@ def test_every_support_pattern_matches_a_sentence_of_its_documents(shared: Path,
 
 @pytest.mark.parametrize(
     "cases",
-    [CASES, CASES2, CASES3, CASES4, CASES5, CASES6],
-    ids=["external", "external2", "external3", "external4", "external5", "external6"],
+    [CASES, CASES2, CASES3, CASES4, CASES5, CASES6, CASES7],
+    ids=["external", "external2", "external3", "external4", "external5", "external6", "external7"],
 )
 def test_questions_are_not_written_in_the_documents_words(shared: Path, cases: list[Case]) -> None:
     """No turn shares a run of eight words with a document (the seed questions are the users' own words)."""
