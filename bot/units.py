@@ -40,6 +40,11 @@ _FUNCTION = frozenset(
 )
 # words that lead into the name after them ("Medicines like Ocrevus can ...") as prepositions do
 _LEADS_INTO_NAME = frozenset("like unlike including without between against within besides beyond via per".split())
+# a sentence whose subject, a table or figure reference, was lost in conversion ("Table 18.5 lists examples ..." read as
+# "... virulence. lists examples ..."): the splitter, seeing a lower-case word, keeps it in the sentence before
+_DANGLING_REFERENCE = re.compile(
+    r"\.\s+(?:lists|shows|summari[sz]es|compares|illustrates|describes|outlines|depicts)\b[^.]*\.", re.IGNORECASE
+)
 _DETERMINERS = frozenset("the a an your their his her its this that these those my our".split())
 MAX_RUN_IN_LABEL_WORDS = 6  # a leaflet label before the product's name ("Driving and using machines")
 _AUX = re.compile(
@@ -291,6 +296,9 @@ def units(text: str, label: str = "") -> tuple[AnswerUnit, ...]:
 
     def sentence(start: int, end: int) -> None:
         nonlocal heading
+        dangling = _DANGLING_REFERENCE.search(text, start, end)
+        if dangling:
+            end = dangling.start() + 1  # "... full virulence. lists examples live attenuated vaccines.": the table is gone
         raw = text[start:end]
         body = _clean(raw)
         head, cut = split_run_in(body, text)

@@ -258,3 +258,20 @@ def test_a_leaflet_label_of_several_words_is_split_from_the_sentence_it_runs_int
 def test_a_sentence_whose_opening_words_lead_into_a_name_is_not_split(sentence: str) -> None:
     context = f"{sentence} Zentrab is given monthly. Americans walk. Rh antibodies attach. IgE antibodies bind."
     assert split_run_in(sentence, context) == ("", 0)
+
+
+def test_a_sentence_whose_table_reference_was_lost_in_conversion_is_left_out() -> None:
+    """A textbook page converted without its tables reads "Table 18.5 lists examples ..." as "... virulence. lists
+    examples live attenuated vaccines.": the splitter keeps the lower-case remnant in the sentence before, and it
+    was shown as part of that claim."""
+    text = (
+        "There is also a risk of the attenuated pathogen reverting back to full virulence. lists examples live "
+        "attenuated vaccines.\n\nInactivated vaccines are safer. Table 2 shows the doses.\n"
+    )
+    got = units(text)
+    assert [u.text for u in got] == [
+        "There is also a risk of the attenuated pathogen reverting back to full virulence.",
+        "Inactivated vaccines are safer.",
+        "Table 2 shows the doses.",
+    ]
+    assert text[got[0].start : got[0].end] == got[0].text
