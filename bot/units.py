@@ -298,7 +298,7 @@ def units(text: str, label: str = "") -> tuple[AnswerUnit, ...]:
         nonlocal heading
         dangling = _DANGLING_REFERENCE.search(text, start, end)
         if dangling:
-            end = dangling.start() + 1  # "... full virulence. lists examples live attenuated vaccines.": the table is gone
+            end = dangling.start() + 1  # "... virulence. lists examples live attenuated vaccines.": the table is gone
         raw = text[start:end]
         body = _clean(raw)
         head, cut = split_run_in(body, text)
