@@ -209,19 +209,18 @@ def _restates_name(words: list[re.Match[str]], i: int, text: str) -> bool:
 
 
 def _is_run_in_label(head: str, after_name: str) -> bool:
-    """Whether ``head`` before a proper noun is a one-word leaflet label ("Breast-feeding Kesimpta can pass ...")
-    rather than the opening of the sentence itself: the name must start a clause (a verb follows it), and the
-    word before it must not be one that leads into a noun phrase ("Low IgG on Ocrevus is ...", "Because Ocrevus
-    is given ...", "What Kesimpta is used for"), an acronym ("IV Ocrevus"), or a participle ("Reported Ocrevus
-    infusion reactions ..."). Longer heads before a name were, over the demo and external corpora, always the
-    sentence's own words ("Across all Ocrevus trial exposure ...", "Premedication before every Ocrevus infusion
-    lowers ..."): cutting them changes what the claim says, so only one word is taken."""
+    """Whether ``head`` before a proper noun is a leaflet label ("Breast-feeding Kesimpta can pass ...") rather than
+    the opening of the sentence itself: the name must start a clause (a verb follows it), and a one-word head must
+    not be one that leads into a noun phrase ("Low IgG on Ocrevus is ...", "Because Ocrevus is given ...", "What
+    Kesimpta is used for"), an acronym ("IV Ocrevus"), or a participle ("Reported Ocrevus infusion reactions ...").
+    A longer head ("Driving and using machines Kesimpta is unlikely ...", "Complications related to shingles
+    Shingles may ...") is a label only in plain words with no verb, determiner, figure, comma or name inside, not
+    opening a sentence, and not ending in a word that leads into the name ("Medicines like Ocrevus can ...",
+    "B-cell recovery after Ocrevus is ..."): the sentences' own openings ("Across all Ocrevus trial exposure ...",
+    "Premedication before every Ocrevus infusion lowers ...") fail the clause test or these."""
     label = head.strip()
     words = label.split()
     if len(words) > 1:
-        # a leaflet's longer label, "Driving and using machines Kesimpta is unlikely ...", "Complications related
-        # to shingles Shingles may ...": plain words with no auxiliary, determiner, figure, comma or name inside, not
-        # the opening of a sentence, and not ending in a word that leads into the name ("Medicines like Ocrevus")
         return (
             len(words) <= MAX_RUN_IN_LABEL_WORDS
             and all(re.fullmatch(r"[A-Za-z][a-z-]*", w) and w.lower() not in _DETERMINERS for w in words)
