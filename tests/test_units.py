@@ -86,11 +86,19 @@ def test_an_acronym_mid_sentence_is_not_taken_for_the_end_of_a_run_in_heading() 
         "Because Zentrab is given every 6 months, B cells stay low between doses.",
         "Combining Zentrab with other immunosuppressants raises the risk of infection.",
         "The EU leaflet says Zentrab must not be given to people with an active infection.",
+        # opening words of several that lead into the name after them (a longer label is split: the test below)
+        "Medicines like Zentrab can make a dormant infection active again.",
+        "B-cell recovery after Zentrab is measured with CD19+ counts.",
+        "One reason many Americans are not active enough is time spent in front of screens.",
+        "Rh immune globulin contains Rh antibodies that attach to the blood cells.",
+        "However, once you have formed Rh antibodies, they remain in your body.",
+        "Normally, the body produces IgE antibodies in response to parasitic worms.",
     ],
 )
 def test_a_sentence_that_opens_before_a_name_keeps_its_opening_words(sentence: str) -> None:
     # Cutting "Low" or "Across all" off as a run-in heading changed what the claim says ("IgG on Zentrab is ...").
-    context = f"{sentence} Zentrab is a medicine."
+    # Every name recurs in the context, as a product's name recurs in its leaflet.
+    context = f"{sentence} Zentrab is a medicine. Americans walk. Rh antibodies attach. IgE antibodies bind."
     assert split_run_in(sentence, context) == ("", 0)
     assert units(context)[0].text == sentence
 
@@ -243,22 +251,6 @@ def test_a_leaflet_label_of_several_words_is_split_from_the_sentence_it_runs_int
     context = f"{sentence} Zentrab is given monthly. Shingles is a rash. Being active helps."
     head, cut = split_run_in(sentence, context)
     assert (head, sentence[cut:]) == (heading, claim)
-
-
-@pytest.mark.parametrize(
-    "sentence",
-    [
-        "Medicines like Zentrab can make a dormant infection active again.",
-        "B-cell recovery after Zentrab is measured with CD19+ counts.",
-        "One reason many Americans are not active enough is time spent in front of screens.",
-        "Rh immune globulin contains Rh antibodies that attach to the blood cells.",
-        "However, once you have formed Rh antibodies, they remain in your body.",
-        "Normally, the body produces IgE antibodies in response to parasitic worms.",
-    ],
-)
-def test_a_sentence_whose_opening_words_lead_into_a_name_is_not_split(sentence: str) -> None:
-    context = f"{sentence} Zentrab is given monthly. Americans walk. Rh antibodies attach. IgE antibodies bind."
-    assert split_run_in(sentence, context) == ("", 0)
 
 
 def test_a_sentence_whose_table_reference_was_lost_in_conversion_is_left_out() -> None:
