@@ -69,6 +69,7 @@ ID_PREFIX = {
     "heldout11": "h11",
     "heldout12": "h12",
     "dev13": "d13",
+    "dev14": "d14",
 }
 LABEL_CODE = {"emergency": "em", "dose": "do", "ordinary": "or"}
 
@@ -91,6 +92,7 @@ COUNTS = {
     "heldout12": (200, 100, 300),
     "dev12": (180, 140, 280),
     "dev13": (200, 100, 300),
+    "dev14": (200, 100, 300),
 }
 MIN_MULTI_TURN = {
     "dev2": 5,
@@ -108,15 +110,16 @@ MIN_MULTI_TURN = {
     "heldout12": 15,
     "dev12": 15,
     "dev13": 15,
+    "dev14": 15,
 }
 EVEN = {
-    "dev", "dev2", "dev4", "dev5", "dev6", "dev7", "dev8", "dev10", "dev11", "dev12", "dev13", "heldout9",
+    "dev", "dev2", "dev4", "dev5", "dev6", "dev7", "dev8", "dev10", "dev11", "dev12", "dev13", "dev14", "heldout9",
     "heldout11", "heldout12",
 }  # fmt: skip
 HEAVY = ("typos", "run_on", "multi_sentence", "non_native")
 # the point is one sentence among several (3-6)
 LONG_MULTI_SENTENCE = {
-    "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11", "dev12", "dev13", "heldout9",
+    "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11", "dev12", "dev13", "dev14", "heldout9",
     "heldout11", "heldout12",
 }  # fmt: skip
 
