@@ -74,6 +74,11 @@ FLOORS = {
     # a986291: 97.5% 86.0% 5.3%. Behind the rule families of its round (in-sample for the rules; the classifier not
     # trained on it): 100% 95.0% 3.67% (its 11 false flags are the classifier's). Every other part unchanged.
     "dev13": {"emergency_recall": 0.995, "dose_recall": 0.945, "false_flag_rate": 0.04},
+    # dev14, a fourteenth new writer's, written blind as a development part (emergencies worded as questions or
+    # indirectly, understated ones, mild complaints, clinicians' dose shorthand), scored once with main c3410c4 before
+    # anything was learned from it: 98.0% 90.0% 6.33% (lay-symptom ordinary messages 27.3% flagged, clinicians' dose
+    # requests 36.4% caught). No rule or weight has been learned from it yet: its floor is that first look.
+    "dev14": {"emergency_recall": 0.975, "dose_recall": 0.895, "false_flag_rate": 0.064},
 }
 
 
