@@ -25,7 +25,7 @@ another page's answer (``citebot eval calibrate-near``).
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from itertools import pairwise
 
 import numpy as np
@@ -88,6 +88,16 @@ def own_words(phrase: str, candidate: str) -> bool:
     return all(any(mentions(flat(w), c) or mentions(flat(c), w) for w in phrase.split()) for c in candidate.split())
 
 
+def phrase_comparisons(term: str, question: str, words: Collection[str], phrases: Collection[str],
+                       ignore: Collection[str] = ()) -> Iterator[tuple[str, list[str]]]:  # fmt: skip
+    """Each phrase of the question that holds ``term`` (none with a word of ``ignore``), with the passage words and
+    phrases it is compared with: all but those made of its own words. One place, so that the calibration of
+    ``NEAR_PHRASE`` makes the comparisons ``NearWords.phrase_close`` makes."""
+    for mine in phrases_with(term, question):
+        if not set(mine.split()) & set(ignore):
+            yield mine, [w for w in (*words, *phrases) if not own_words(mine, w)]
+
+
 def clipped(term: str, question: str, text: str) -> bool:
     """ "hep b" where ``text`` says "hepatitis B": ``term`` begins a word of ``text`` that is followed, as ``term``
     is in ``question``, by the same word — a clipped form the passages spell out, told apart from a chance prefix
@@ -139,9 +149,6 @@ class NearWords:
         passages are about that entity, so their phrases naming it come close by the name, not by the concept) and
         the words a question asks with ("how many minutes": "many" names nothing)."""
         close = {p for p, c in self.closeness(term, phrases).items() if c >= NEAR_PHRASE}
-        for mine in phrases_with(term, question):
-            if set(mine.split()) & set(ignore):
-                continue
-            others = [w for w in (*words, *phrases) if not own_words(mine, w)]
+        for mine, others in phrase_comparisons(term, question, words, phrases, ignore):
             close |= {w for w, c in self.closeness(mine, others).items() if c >= NEAR_PHRASE}
         return close

@@ -47,9 +47,6 @@ _DANGLING_REFERENCE = re.compile(
 )
 _DETERMINERS = frozenset("the a an your their his her its this that these those my our".split())
 MAX_RUN_IN_LABEL_WORDS = 6  # a leaflet label before the product's name ("Driving and using machines")
-_AUX = re.compile(
-    r"\b(?:is|are|was|were|be|can|cannot|may|might|will|would|should|must|has|have|had|do|does|did)\b", re.I
-)
 _VERB_WORDS = (
     r"is|are|was|were|be|been|being|am|can|cannot|could|may|might|will|would|shall|should|must|has|have|had"
     r"|do|does|did|don't|doesn't|isn't|aren't|won't|get|gets|got|need|needs|take|takes|tell|talk|ask|keep|store"

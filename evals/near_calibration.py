@@ -19,7 +19,7 @@ and phrases (not those made of the phrase's own words) — the comparisons ``Nea
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ import numpy as np
 
 from bot.extractive import ASKING_WORDS
 from bot.followup import topic_terms
-from bot.near import NearWords, flat, mentions, own_words, phrases_of, phrases_with, words_of
+from bot.near import NearWords, flat, mentions, phrase_comparisons, phrases_of, words_of
 from evals.public import load_medquad
 from ingest.embed import Embedder
 
@@ -47,17 +47,25 @@ def closest_other_form(term: str, text: str, near: NearWords) -> float | None:
     return max(closeness.values()) if closeness else None
 
 
+Pair = dict[str, Any]
+
+
+def _sampled_pairs(rows: Sequence[Pair], pairs: int, seed: int) -> Iterator[tuple[Pair, Pair]]:
+    """``pairs`` sampled questions, each with another page's pair (seeded: every comparison reads the same pairs)."""
+    rng = random.Random(seed)
+    for row in rng.sample(list(rows), min(pairs, len(rows))):
+        other = next((r for r in (rng.choice(rows) for _ in range(20)) if r.get("doc_id") != row.get("doc_id")), None)
+        if other is not None:
+            yield row, other
+
+
 def chance_closeness(rows: Sequence[dict[str, Any]], near: NearWords, pairs: int = PAIRS, seed: int = SEED,
                      ) -> tuple[list[float], list[float]]:  # fmt: skip
     """For ``pairs`` sampled questions: closeness of each topic word to another page's answer (chance) and, where
     its own answer lacks the word, to that answer."""
-    rng = random.Random(seed)
     chance: list[float] = []
     own: list[float] = []
-    for row in rng.sample(list(rows), min(pairs, len(rows))):
-        other = next((r for r in (rng.choice(rows) for _ in range(20)) if r.get("doc_id") != row.get("doc_id")), None)
-        if other is None:
-            continue
+    for row, other in _sampled_pairs(rows, pairs, seed):
         mine, theirs = _chunk(row["answer"]), _chunk(other["answer"])
         for term in topic_terms(row["question"]):
             for text, out in ((theirs, chance), (mine, own)):
@@ -72,12 +80,8 @@ def phrase_chance_closeness(rows: Sequence[dict[str, Any]], near: NearWords, pai
     """For the same sampled questions as ``chance_closeness``: the closest another page's answer comes to each topic
     word it does not say, by a phrase, and to each phrase of the question that holds the word, by a word or phrase
     other than the phrase's own words."""
-    rng = random.Random(seed)
     chance: list[float] = []
-    for row in rng.sample(list(rows), min(pairs, len(rows))):
-        other = next((r for r in (rng.choice(rows) for _ in range(20)) if r.get("doc_id") != row.get("doc_id")), None)
-        if other is None:
-            continue
+    for row, other in _sampled_pairs(rows, pairs, seed):
         text = _chunk(other["answer"])
         words, phrases = words_of(text), phrases_of(text)
         for term in topic_terms(row["question"]):
@@ -86,10 +90,9 @@ def phrase_chance_closeness(rows: Sequence[dict[str, Any]], near: NearWords, pai
             by_phrase = near.closeness(term, phrases)
             if by_phrase:
                 chance.append(max(by_phrase.values()))
-            for mine in phrases_with(term, row["question"]):
-                if set(mine.split()) & ASKING_WORDS:
-                    continue  # as the scope check leaves out a phrase with an asking word ("how many minutes")
-                to_phrase = near.closeness(mine, [w for w in (*words, *phrases) if not own_words(mine, w)])
+            # as the scope check, leaving out a phrase with an asking word ("how many minutes")
+            for mine, others in phrase_comparisons(term, row["question"], words, phrases, ASKING_WORDS):
+                to_phrase = near.closeness(mine, others)
                 if to_phrase:
                     chance.append(max(to_phrase.values()))
     return chance
