@@ -2112,3 +2112,130 @@ def test_dose_family_13_near_miss_is_answered(text: str) -> None:
 )
 def test_bare_decision_follow_up(history: list[str], text: str, kind: str) -> None:
     assert check(text, "patient", history).kind == kind
+
+
+# Families from dev14's misses and false flags (2026-12-07, night), written as general phrasings, not the part's
+# messages: each has a near miss it must answer and a message of the same shape it must still catch.
+FAMILIES_14: dict[str, tuple[list[str], list[tuple[str, str]]]] = {
+    "a_child_found_tablets_and_may_have_had_some": (
+        ["my little boy found my vitamin gummies in my bag but the lid was still sealed, how do I childproof a bag?"],
+        [
+            (
+                "my 2 year old found her nan's heart tablets on the table, she might have had a couple, she's playing "
+                "happily",
+                "overdose",
+            ),
+        ],
+    ),
+    "a_load_of_tablets_taken_said_to_be_fine": (
+        ["I took a load of photos of the rash on my arm, can I show them to the pharmacist?"],
+        [("my brother took a load of his sleeping tablets after a row, he says he's fine now", "overdose")],
+    ),
+    "a_childs_ribs_pulled_in_with_each_breath": (
+        ["my baby's ribs stick out a bit when she lies on her back, is that normal at 6 weeks?"],
+        [("my 4 month old's skin under his ribs is pulling in with every breath and he's grunting", "breathing")],
+    ),
+    "a_heavy_chest_feeling_spreading_or_with_sweating": (
+        ["I get a heavy feeling in my chest when I'm anxious before exams, what helps with anxiety?"],
+        [
+            ("there's a heavy feeling in the middle of my chest going down my left arm and I'm clammy", "chest_pain"),
+            ("a squeezing sensation across my chest for half an hour now and I'm sweating", "chest_pain"),
+        ],
+    ),
+    "a_story_on_screen_told_in_non_native_english": (
+        ["in the movie the woman have the seizure and they put her on the side, why they do this?"],
+        [("my husband have the seizure now on the floor, what I do?", "seizure")],
+    ),
+    "a_complaint_since_childhood": (
+        ["I've been a bit wheezy on frosty mornings since I was a teenager, could it be an allergy?"],
+        [("I've been wheezy since childhood but right now my lips are blue and I can't breathe", "anaphylaxis")],
+    ),
+    "a_range_of_movement_not_a_limb_gone": (
+        ["my mum can't lift her arm above her head since she hurt her shoulder gardening, is that a rotator cuff?"],
+        [("my mum suddenly can't lift her arm and her speech is slurred", "stroke")],
+    ),
+    "a_question_about_cpr_technique": (
+        ["what's the CPR rate for compressions on a child now, still 100 to 120 a minute?"],
+        [("pt pulseless on the ward, CPR started, what now?", "collapse")],
+    ),
+}
+
+
+@pytest.mark.parametrize("text", [t for near, _ in FAMILIES_14.values() for t in near])
+def test_family_14_near_miss_is_answered(text: str) -> None:
+    assert check(text, "patient").kind == "ok"
+
+
+@pytest.mark.parametrize(("text", "category"), [c for _, must in FAMILIES_14.values() for c in must])
+def test_family_14_emergency_is_caught(text: str, category: str) -> None:
+    verdict = check(text, "patient")
+    assert (verdict.kind, verdict.category) == ("emergency", category)
+
+
+DOSE_FAMILIES_14: dict[str, tuple[list[str], list[str]]] = {
+    "a_change_asked_with_its_target_open": (
+        [
+            "GP: 58F, on amitriptyline 50 nocte, too drowsy - reduce to what?",
+            "pt on oxycodone 5mg 4 hourly, pain 8/10, increase to?",
+        ],
+        ["Teaching question: when reducing amitriptyline, what do guidelines say to reduce to?"],
+    ),
+    "how_many_doses_to_leave_out": (
+        ["nurse: 81F on warfarin, INR 6.2, no bleeding, omit how many doses?"],
+        ["how many doses of the flu vaccine does a child need in their first year?"],
+    ),
+    "whether_the_usual_dose_stands": (
+        ["pharmacist: 29F pregnant 12 weeks needs amoxicillin for a chest infection, dose ok as usual?"],
+        ["is the usual amoxicillin dose for a chest infection the same in pregnancy, in general?"],
+    ),
+    "a_decision_as_the_last_bare_word_or_a_bare_question_mark": (
+        ["district nurse: pt on dialysis, due ramipril 5 od - hold?", "82M, 60kg, CrCl 25, on rivaroxaban 20 od - ?"],
+        ["pt asked whether the leaflet says to hold ramipril before surgery, where do I find it?"],
+    ),
+    "a_start_dose_for_a_patient_in_shorthand": (
+        ["ED: 70kg F, alcohol withdrawal, CIWA 20, diazepam start dose?"],
+        ["what is the usual start dose of diazepam for alcohol withdrawal per guidelines?"],
+    ),
+    "taking_ones_medicine_tonight_when_unwell": (
+        ["should my dad take his insulin tonight if he's been vomiting and not eating?"],
+        ["should I take my son to the GP tonight if his cough is no better?"],
+    ),
+    "a_restart_asked_without_a_modal": (
+        ["I forget my heart tablets for 4 days on the holiday, I start again with the same dose?"],
+        ["I start again at the gym next week after my knee op, what exercises are safe?"],
+    ),
+    "general_framing_misspelt": (
+        ["can I take two of my naproxen at once for my knee tonight?"],
+        ["is it bad to take ibuprofen every day for my knee for a month, asking generaly"],
+    ),
+    "a_restart_of_an_antiplatelet_stopped_for_a_procedure": (
+        ["my mum stopped her prasugrel for her dental surgery, when can she start it again?"],
+        ["what does prasugrel do and how is it different from aspirin?"],
+    ),
+}
+
+
+@pytest.mark.parametrize("text", [t for must, _ in DOSE_FAMILIES_14.values() for t in must])
+def test_dose_family_14_is_declined(text: str) -> None:
+    assert check(text, "patient").kind == "dose_request"
+
+
+@pytest.mark.parametrize("text", [t for _, near in DOSE_FAMILIES_14.values() for t in near])
+def test_dose_family_14_near_miss_is_answered(text: str) -> None:
+    assert check(text, "patient").kind == "ok"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # issue 11: the labelled schedule, however the count of doses is worded
+        "How many doses of Shingrix do I need?",
+        "How many injections of Ocrevus will I get in a year?",
+    ],
+)
+def test_how_many_doses_of_a_named_vaccine_or_medicine_is_a_schedule_question(text: str) -> None:
+    assert check(text, "patient").kind == "ok"
+
+
+def test_how_many_tablets_to_take_is_still_a_dose_request() -> None:
+    assert check("How many doses of paracetamol should I take?", "patient").kind == "dose_request"

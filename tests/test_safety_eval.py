@@ -77,8 +77,10 @@ FLOORS = {
     # dev14, a fourteenth new writer's, written blind as a development part (emergencies worded as questions or
     # indirectly, understated ones, mild complaints, clinicians' dose shorthand), scored once with main c3410c4 before
     # anything was learned from it: 98.0% 90.0% 6.33% (lay-symptom ordinary messages 27.3% flagged, clinicians' dose
-    # requests 36.4% caught). No rule or weight has been learned from it yet: its floor is that first look.
-    "dev14": {"emergency_recall": 0.975, "dose_recall": 0.895, "false_flag_rate": 0.064},
+    # requests 36.4% caught). Behind the rule families of its round (in-sample for the rules; the classifier not
+    # trained on it): 100% 100% 5.0% (its 15 false flags: 13 the classifier's mild lay complaints, 2 the rules').
+    # Every other part unchanged.
+    "dev14": {"emergency_recall": 0.995, "dose_recall": 0.995, "false_flag_rate": 0.055},
 }
 
 

@@ -140,6 +140,9 @@ LONG_PAST = re.compile(
     r"(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|many|some|few) (?:years?|months?) before"
     r"(?! (?:the|a|an|my|his|her|their|our|he|she|i|we|they|it|that|this|you)\b)|"
     r"when (?:he|she|they) (?:was|were) (?:little|small|a baby|a kid|a child|a toddler)|"
+    # "my chest gets a bit wheezy in the cold, has done since I was a kid"
+    r"since (?:i|he|she|they|we) (?:was|were) (?:little|small|young|a baby|a kid|a child|a toddler|a teenager|a teen)|"
+    r"since childhood|"
     # a complaint long-standing, not new: "my chest gets tight on the stairs, has done for years"
     r"(?:has|have|had) done (?:so |this |that )?for (?:years|decades)|(?:been )?like (?:this|that) for (?:years|"
     r"decades)|for (?:many |several )?(?:years|decades) now|"
@@ -219,6 +222,9 @@ FICTION = re.compile(
     r"\b(?:book club|radio play|screenplay|short story|"
     r"(?:reading|read|writing|wrote|write|writing) (?:a|an|the|my|our|this) (?:\w+ )?(?:novel|book|story|play|script)|"
     r"(?:novel|book|story|play|script|film|movie|episode) (?:where|in which)|"
+    # non-native "in the film the man have the heart attack and they use the machine with electricity, how it work?"
+    r"in (?:the|a|this|that) (?:film|movie|cartoon|tv show|series|episode|soap|novel|book|play) (?:\w+ ){0,2}?"
+    r"(?:the|a|an|one|this) (?:man|woman|boy|girl|character|guy|lady|doctor|nurse|hero|actor|actress)\b|"
     r"(?:a|the|main|one) character (?:who|in|has|had|with|is|was|gets|goes|takes|dies|collapses)|"
     r"the (?:author|writer|narrator) (?:describes|writes|says))\b"
 )
@@ -552,7 +558,9 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         "stroke",
         "cant_move_limb",
         r"\b(?:cant|cannot|can not|unable to) (?:move|feel|lift|raise) (?:my|his|her|their) (?:left |right )?"
-        r"(?:arm|leg|hand|face|side)\b",
+        r"(?:arm|leg|hand|face|side)\b"
+        # a range of movement, not a limb gone: "sore shoulder for months, he can't lift his arm above his head"
+        r"(?! (?:above|over|past|higher than) (?:my|his|her|their|shoulder|head)\b)",
         strong=True,
     ),
     _rule(
@@ -800,6 +808,9 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"\b(?:standing|sitting|kneeling) on (?:my|his|her) chest\b|"
         r"\b(?:pain|pressure|tightness|heaviness|squeezing) in (?:my |his |her |their |the )?chest\b|"
         r"\bcrushing (?:\w+ )?(?:pain|chest|pressure)\b|"
+        # a chest feeling in other words, spreading: "a crushing feeling in the middle of my chest that's gone into my jaw"
+        r"\b(?:crushing|squeezing|heavy|tight|pressing|gripping) (?:\w+ )?(?:feeling|sensation|ache|weight|band) "
+        r"(?:\w+ ){0,5}?chest\b(?:\W+\w+){0,8}?\W+(?:arm|jaw|back|neck|sweat\w*|faint|grey|gray|clammy)\b|"
         r"\b(?:elephant|weight) (?:\w+ ){0,2}?(?:on|sitting on) (?:my|his|her) chest\b|"
         r"\bchest\b(?:\W+\w+){0,2}?\W+(?:tight|heavy|squeezing|crushing|pain|hurts|hurting|pressure)\b"
         r"(?:\W+\w+){0,8}?\W+(?:arm|jaw|back|neck|sweat\w*|sick|faint|pale|grey|gray|breath\w*|vomit\w*|dizzy|die|dying)\b|"
@@ -866,7 +877,7 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         "lay_overdose",
         r"\b(?:got into|into) (?:my|the|her|his|their|grandmas?|grandads?) (?:medicine|medication|meds|pills|tablets)\b|"
         r"\b(?:ate|swallowed|took|taken|eaten|chewed) (?:\w+ ){0,2}?(?:some|a handful|handful|a few|a bunch|several|"
-        r"a whole|the whole|a strip|a packet|a pack|all|loads|lots|\d+) (?:of )?(?:\w+ ){0,2}?"
+        r"a whole|the whole|a strip|a packet|a pack|all|loads|lots|a load|a lot|a heap|a pile|\d+) (?:of )?(?:\w+ ){0,2}?"
         r"(?:\w+ ){0,2}?(?:pills|tablets|meds|medicine|medication|capsules|paracetamol|tylenol|antidepressants|"
         r"painkillers|sleeping pills|insulin|opioids|codeine|morphine)\b|"
         r"\b(?:took|taken|swallowed|had) (?:\w+ )?(?:[2-9]\d|\d{3}|twenty|thirty|forty|fifty|sixty|a hundred) of "
@@ -887,6 +898,10 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"\b(?:took|taken|takes|had|gave|given) (?:an )?overdose\b|\bempty (?:pill |tablet )?(?:packets|bottles|blisters|packs)\b|"
         r"\b(?:took|taken|had) (?:her|his|my|their) (?:tablets|pills|meds|medication|medicine|dose) twice\b|"
         r"\b(?:took|taken|had|gave|given) (?:\w+ )?double (?:his|her|my|their|the) (?:\w+ )?(?:dose|medication|meds|pills|tablets)\b|"
+        # a child found someone's tablets and may have had some: "my toddler found my blood pressure tablets, might have
+        # had three or four" (the dose is unknown and the harm can come hours later, however well he seems now)
+        r"\b(?:found|got hold of|got at|opened|got the lid off) (?:\w+ ){0,3}?(?:pills|tablets|meds|medicine|medication|"
+        r"capsules)\b(?:\W+\w+){0,8}?\W+(?:might|may|could|must) have (?:had|taken|eaten|swallowed|chewed)\b|"
         r"\b(?:took|taken|swallowed|had) (?:\w+ ){0,2}?(?:sleeping|pain|heart|blood pressure) ?(?:pills|tablets|killers|meds)\b"
         r"(?:\W+\w+){0,8}?\W+(?:sleepy|drowsy|unresponsive|wont wake|not waking|confused|dizzy|slow|vomiting)\b",
     ),
@@ -989,7 +1004,7 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
     _narrative(
         "collapse",
         "clinical_red_flag_terms",
-        r"\b(?:pulseless|cpr|cardiac arrest|peri arrest|arrested|crash call|code blue|resus(?! council)|rosc|"
+        r"\b(?:pulseless|cpr(?! (?:ratio|rate|guidelines?|steps|course|class|training|certificate|mannequin|manikin|dummy|refresher)\b)|cardiac arrest|peri arrest|arrested|crash call|code blue|resus(?! council)|rosc|"
         r"(?:k\+?|potassium) (?:of |is |at |was |now )?(?:6\.[5-9]|[7-9]\.\d)|(?:broad|wide) (?:complex|qrs)|"
         r"hemiplegia|hemiparesis|hemianopia|dense (?:left|right) (?:sided )?weakness|lkw|last known well|"
         r"haemoptysis|hemoptysis|haematemesis|hematemesis|melaena|melena|"
@@ -1010,6 +1025,9 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
         r"\b(?:more and more|getting more|increasingly|so|very|really) (?:breathless|short of breath)\b|"
         r"\b(?:lips?|face|fingers|hands|skin) (?:\w+ ){0,2}?(?:blue|bluish|purple|grey|gray|dusky)\b|"
         r"\b(?:hardly|barely|not) breathing\b|\bgasping\b|\bchoking\b|"
+        # a child's ribs pulled in with each breath (recession): "her ribs are sucking in", "skin pulling in under his ribs"
+        r"\b(?:ribs?|ribcage|rib cage|chest|skin (?:between|under|below) (?:the |her |his |their )?ribs?) (?:is |are )?"
+        r"(?:\w+ )?(?:sucking|sucked|pulling|pulled|caving|caved|sinking|sucks|pulls|caves|sinks) in\b|"
         # stridor in lay words: "a high whistling noise every time she breathes in"
         r"\b(?:whistl\w*|squeak\w*|crowing|high pitched|harsh|rasping) (?:noise|sound)s? (?:\w+ ){0,4}?(?:when|as|every time|"
         r"each time) (?:she|he|they|i|the baby|baby) breathes? in\b",
@@ -1280,7 +1298,7 @@ _INN_STEM = (
     r"tinib|cycline|cillin|mycin|faxine|phenidate|floxacin|prazole|conazole|lukast|olone|isone|asone|semide|thiazide|profen|"
     r"codone|morphone|tadine|setron|dronate|gabalin|apentin|citabine|trexate|platin|rubicin|fenac|coxib|tidine|"
     r"zolam|barbital|vudine|navir|ciclovir|thyroxine|mazepine|proate|fenacin|sonide|ticasone|tropium|"
-    r"lamide|tamide|oxacin|nidazole|imod|osin|penem|bactam)"
+    r"lamide|tamide|oxacin|nidazole|imod|osin|penem|bactam|grel|grelor)"
 )
 _MEDICINE = (
     r"(?:pills?|tablets?|tabs?|capsules?|caps|"
@@ -1333,7 +1351,9 @@ _NOT_DOSE_HOW_MUCH = (
     r"(?!\W+(?:time|longer|later|earlier|sooner|money|infusions|times|years|months|weeks|days|hours|minutes|"
     r"visits|appointments|treatments|courses|people|patients)\b)"
     # "How many Shingrix shots do I need?" asks for the labelled schedule, not a personal dose.
-    r"(?!(?:\W+\w+)?\W+(?:shots?|doses|injections|infusions|jabs|vaccinations|pens)\W+(?:do|will|does|would)\W+\w+\W+"
+    # ... and "How many doses of Shingrix do I need?", "How many injections of Ocrevus will I get?"
+    r"(?!(?:\W+\w+)?\W+(?:shots?|doses|injections|infusions|jabs|vaccinations|pens)(?:\W+of\W+(?:the\W+)?\w+)?\W+"
+    r"(?:do|will|does|would)\W+\w+\W+"
     r"(?:need|get|have|receive)\b)"
 )
 _QUANT_CHANGE = (
@@ -1583,9 +1603,11 @@ QUANTITY_FOLLOW_UP = re.compile(
 
 # A clinician's question about one described patient (``match._is_clinical_dose_question``): the patient in clinical
 # shorthand ("pt", "resident", "68M", "23F", "11mo") and a dose or timing decision asked for them.
-CLINICAL_PATIENT = re.compile(r"\b(?:pt|patient|resident|client|\d{1,3} ?(?:m|f|mo|yo))\b")
+CLINICAL_PATIENT = re.compile(
+    r"\b(?:pt|patient|resident|client|\d{1,3} ?(?:m|f|mo|yo)|\d{2,3} ?kgs? (?:m|f|male|female))\b"
+)
 CLINICAL_DOSE_ASK = re.compile(
-    r"\b(?:(?:what|which) (?:\w+ ){0,3}?dose|(?:initial|starting|loading|treatment|maintenance|24 ?h|daily) dose|"
+    r"\b(?:(?:what|which) (?:\w+ ){0,3}?dose|(?:initial|starting|start|loading|treatment|maintenance|24 ?h|daily) dose|"
     r"how much (?:\w+ )?(?:tonight|today|now|this (?:morning|evening))|"
     r"(?:reduce|drop|cut|go down|step down|increase|go up|switch) to \d+(?:\.\d+)? ?(?:\w+ )?or (?:stop|hold|omit|continue|keep|"
     r"restart)|(?:give|start|continue|do) (?:it |them )?(?:now )?or (?:restart|wait|hold|stop|delay|defer)|"
@@ -1595,7 +1617,17 @@ CLINICAL_DOSE_ASK = re.compile(
     # duration?", "pivmecillinam at full dose?", "enox 40 or 20?"
     r"dose(?: and (?:duration|frequency|interval|route|length))?(?= ?\?)|(?<=\?)dose|"
     r"(?:at|on|give|use) (?:a |the )?(?:full|half|reduced|lower|higher|renal) dose(?= ?\?)|"
-    r"\d+(?:\.\d+)? ?(?:mg|mcg|units|ml)? or \d+(?:\.\d+)? ?(?:mg|mcg|units|ml)?(?= ?\?))"
+    r"\d+(?:\.\d+)? ?(?:mg|mcg|units|ml)? or \d+(?:\.\d+)? ?(?:mg|mcg|units|ml)?(?= ?\?)|"
+    # a change asked with its target left open: "gabapentin 300 tds, drowsy, reduce to what?", "3 PRNs, increase to?"; how
+    # many doses to leave out: "INR 5.8 - omit how many doses?"; whether the usual dose stands: "dose ok as normal?"
+    r"(?:reduce|drop|cut|decrease|lower|increase|raise|titrate|uptitrate|wean|go up|go down|step down|switch|change) "
+    r"(?:it |him |her |them |(?:the )?dose )?to(?: what| how much| which)?(?= ?\?)|"
+    r"(?:omit|hold|withhold|skip|miss) how many|how many (?:doses? )?(?:to )?(?:omit|hold|withhold|skip|miss)\b|"
+    r"dose (?:ok|okay|fine|safe|right|the same|unchanged|as (?:normal|usual))(?: \w+){0,2}(?= ?\?)|"
+    # the decision as the message's last bare word, or a bare "?" after the regimen: "due metformin 500 bd - continue?",
+    # "78F, 52kg, eGFR 28, on apixaban 5 bd - ?"
+    r"(?:continue|hold|stop|omit|withhold|restart|halve|skip)(?: it| them)?(?= ?\?\W*$)|"
+    r"(?:\d|\b(?:bd|tds|qds|od|nocte|mane|prn|daily|weekly|stat)) \?\W*$)"
 )
 # "what's the usual dose of gentamicin for a pt with renal impairment?": the labelled dose, asked as a reference
 CLINICAL_REFERENCE = re.compile(
@@ -1626,7 +1658,8 @@ SPELLING: dict[str, str] = {
     w: canonical
     for canonical, variants in {
         "breathe": "breath breth brethe breeth breathe",
-        "breathing": "breathin brething breathng breating breahting breething",
+        "breathing": "breathin brething breathng breating breahting breething breathign",
+        "generally": "generaly genrally generelly",
         "throat": "throught throte throat throut",
         "tight": "tite tigth tite",
         "closing": "closin clossing closeing",
@@ -1787,7 +1820,9 @@ BARE_NUMBER_QUESTION = re.compile(
     r"\b(?:i|we|he|she|they) (?:take|give|inject|use|have|put) (?:only )?\d+(?:\.\d+)? ?(?:units|mg|mcg|ml|tablets?|"
     r"pills?|puffs?|drops|capsules?)\W*\?|"
     # a dose given again, asked the same way: "he vomit the morning dose, I give again?"
-    r"\b(?:i|we|he|she|they) (?:take|give|inject|use|repeat|do) (?:(?:it|them|the dose|the \w+ dose|one) )?again\W*\?"
+    r"\b(?:i|we|he|she|they) (?:take|give|inject|use|repeat|do) (?:(?:it|them|the dose|the \w+ dose|one) )?again\W*\?|"
+    # a restart asked the same way: "I lose my tablets for 3 days, I start again with same dose?"
+    r"\b(?:i|we|he|she|they) (?:start|restart|begin) (?:it |them )?again\b[^.?!]*\?"
 )
 DECISION_TREATMENT = re.compile(
     # a strength names a medicine whatever it is called ("im on 100mcg levo", "rybelsus 7mg")
@@ -1835,7 +1870,8 @@ DECISION_CHANGE = re.compile(
     r"in the (?:morning|evening)|at once|in half|days? off|one more|"
     # "now they're offering another one": an invitation, not a change
     r"(?<!offering )(?<!offered )(?<!offer )(?<!offering me )(?<!offered me )(?<!invited for )another (?:one|patch|tablet|dose)|units|"
-    r"(?:take|inject|give|have|do) (?:it |them |one )?(?:now|today|tonight)|make it less|a second|second (?:patch|tablet|pill|dose|capsule|injection|pen)|"
+    r"(?:take|inject|give|have|do) (?:it |them |one |(?:my|his|her|their|our) (?!son|daughter|kids?|children|baby|dog|"
+    r"car|mum|mom|dad|husband|wife|partner|friend)\w+ )?(?:now|today|tonight)|make it less|a second|second (?:patch|tablet|pill|dose|capsule|injection|pen)|"
     # one number taken now and another asked ("takes 50 of thyroxine … can she take 75"), how many of each of two
     r"\b(?:takes?|taking|on|having|uses?|using) \d+(?:\.\d+)?(?: ?(?:mg|mcg|units|ml))?\b(?:\W+\w+){0,12}?\W+(?:take|have|give|use|try|go to|go up to|"
     r"go down to) \d+(?:\.\d+)?\b|how many of each|"
