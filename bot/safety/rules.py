@@ -1004,7 +1004,9 @@ EMERGENCY_RULES: tuple[Rule, ...] = (
     _narrative(
         "collapse",
         "clinical_red_flag_terms",
-        r"\b(?:pulseless|cpr(?! (?:ratio|rate|guidelines?|steps|course|class|training|certificate|mannequin|manikin|dummy|refresher)\b)|cardiac arrest|peri arrest|arrested|crash call|code blue|resus(?! council)|rosc|"
+        # "what's the CPR ratio for adults now?" asks about the technique, not an arrest now
+        r"\b(?:pulseless|cpr(?! (?:ratio|rate|guidelines?|steps|course|class|training|certificate|mannequin|manikin|"
+        r"dummy|refresher)\b)|cardiac arrest|peri arrest|arrested|crash call|code blue|resus(?! council)|rosc|"
         r"(?:k\+?|potassium) (?:of |is |at |was |now )?(?:6\.[5-9]|[7-9]\.\d)|(?:broad|wide) (?:complex|qrs)|"
         r"hemiplegia|hemiparesis|hemianopia|dense (?:left|right) (?:sided )?weakness|lkw|last known well|"
         r"haemoptysis|hemoptysis|haematemesis|hematemesis|melaena|melena|"
