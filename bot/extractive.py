@@ -42,6 +42,7 @@ from bot.followup import (
 from bot.listing import flatten, joined_list, list_parts, point_lines
 from bot.measures import measure_words, states_measure
 from bot.near import NEAR, NearWords, clipped, flat, mentions, phrases_of, words_of
+from bot.premise import Premise, contradiction, implied, states
 from bot.question import (
     Analysis,
     Entities,
@@ -403,7 +404,7 @@ class ExtractiveAnswerer:
         return {t: math.log(1.0 / f) * (1.0 if t in own else 0.5) for t, f in zip(stems, share, strict=True) if f > 0}
 
     def in_scope(self, question: str, passages: Sequence[Passage], candidates: list[Candidate],
-                 entities: Entities, own: str = "") -> bool:  # fmt: skip
+                 entities: Entities, own: str = "", contradicted: bool = False) -> bool:  # fmt: skip
         """Close enough in meaning, and not about something the best passages never mention.
 
         Dense similarity alone lets "side effects of metformin" through on Ocrevus side-effect
@@ -421,6 +422,8 @@ class ExtractiveAnswerer:
         ``STAND_INS``) names no concept, nor does what a follow-up calls the same ("the same length": the earlier
         turn's). A word that only names the kind of figure asked or asserted ("how frequent", "durations", "twice";
         ``bot.measures.measure_words``) is said by a passage that gives a figure of that kind ("1 in 10 people").
+        A question ``contradicted`` (it asserts a value a unit on its aspect contradicts: ``_correction``) needs no
+        key concept said: the correction answers it, in whatever register it was asked ("jab", "counsel").
         """
         top_passage = max((p.dense_score or 0.0 for p in passages), default=0.0)
         top_unit = max((c.dense for c in candidates), default=0.0)
@@ -469,7 +472,7 @@ class ExtractiveAnswerer:
             if unknown and not anchored and not _said_together(question, key, [p.text for p in passages]):
                 return False  # "kinetics" in "Primary humoral response kinetics: lag phase, IgM peak, IgG peak?" is
                 # anchored by the rare words one passage says together (lag, phase, IgM, peak), a "wine" is not
-        if top_unit >= CLOSE_MATCH:
+        if top_unit >= CLOSE_MATCH or contradicted:
             return True
         if not key:
             return True
@@ -624,8 +627,11 @@ class ExtractiveAnswerer:
         follow_up = bool(history) and needs_context(question)
         overview = is_overview(question, analysis, audience) and not follow_up
         cands = self.candidates(question, query, passages, audience, analysis, entities, follow_up, overview)
+        # a yes/no question asserting a value the sources contradict on its aspect is answered by the correction,
+        # whatever words it is put in ("just one jab", "counsel about delayed reactions")
+        contradicted = analysis.yes_no and self._correction(question, analysis, [], cands) is not None
         if not cands or not self.in_scope(question if not history else query, passages, cands, entities,
-                                          question if history else ""):  # fmt: skip
+                                          question if history else "", contradicted):  # fmt: skip
             return
         if analysis.quantity and not _states_figure(analysis.quantity, cands):
             return  # "what is the seroconversion rate ...?" where no sentence gives a figure for seroconversion
@@ -642,10 +648,10 @@ class ExtractiveAnswerer:
         chosen = join_lists(chosen, cands, complete=analysis.wants_list)
         if analysis.wants_list:
             chosen = through_last_list(chosen)
-        correction = self._correction(analysis, chosen, cands)
+        correction = self._correction(question, analysis, chosen, cands)
         if correction is not None:
-            fig, c = correction
-            yield f"The sources give {fig}, not {analysis.figures[0].text} [{c.passage}].\n\n"
+            fig, asserted, c = correction
+            yield f"The sources give {fig}, not {asserted} [{c.passage}].\n\n"
         if audience == "patient":
             chosen = [replace(c, text=_without_codes(c.text)) for c in chosen]
         else:  # a leaflet speaks to the patient; a clinician is told about the patient
@@ -693,22 +699,40 @@ class ExtractiveAnswerer:
 
     @staticmethod
     def _correction(
-        analysis: Analysis, chosen: list[Candidate], cands: list[Candidate]
-    ) -> tuple[str, Candidate] | None:
-        """A figure the question asserts that the sources contradict: the figure they give instead."""
-        if not analysis.figures:
-            return None
-        fig = analysis.figures[0]
-        if any(fig.pattern().search(c.text) for c in cands):
-            return None  # the sources state it
-        unit = re.escape(fig.unit.rstrip("s"))
-        rx = re.compile(rf"\b(?:every |each |at least |up to |about )?(?:\d+(?:\.\d+)?|one|two|three|four|five|six"
-                        rf"|seven|eight|nine|ten|twelve)[\s-]*{unit}s?\b", re.IGNORECASE)  # fmt: skip
-        for c in [*chosen, *sorted(cands, key=lambda c: -c.score)[:5]]:
-            m = rx.search(c.text)
-            if m:
-                return m.group(0), c
+        question: str, analysis: Analysis, chosen: list[Candidate], cands: list[Candidate]
+    ) -> tuple[str, str, Candidate] | None:
+        """A value the question asserts that the sources contradict: the words giving the value they state instead,
+        the asserted words, and the unit that states it. Only units on the premise's aspect count, for and against
+        (``_on_premise``: "2 injections 2 months apart" answers "one shot", "powder for 1 dose" in a pack does not);
+        of those giving another value of its kind, one giving the value over one implying it ("a second dose"), then
+        the best-ranked ("mortality of 30-50 percent" for "kills 90%", not "5 percent of persons infected develop
+        it"), shown in the answer or not. A unit states the asserted value only if it shares
+        a word with the question besides it: "90% of the adrenal cortex" does not make "PML kills 90%" true."""
+        for p in analysis.premises:
+            topic = set(content_words(question)) - set(content_words(p.text))
+            if any(states(p, c.text) and topic & set(content_words(c.text)) for c in cands
+                   if _on_premise(p, analysis, c)):  # fmt: skip
+                continue  # the sources state it
+            found = [(not implied(words), c.score, words, c) for c in cands
+                     if _on_premise(p, analysis, c)
+                     for words in [contradiction(p, c.text)] if words]  # fmt: skip
+            if found:
+                *_, words, c = max(found, key=lambda f: f[:2])
+                return words, p.text, c
         return None
+
+
+# The aspect a kind of premise is about whatever else the question speaks to: a count of doses and an interval
+# between them are the schedule.
+_PREMISE_ASPECT = {"count": "schedule", "interval": "schedule"}
+
+
+def _on_premise(p: Premise, analysis: Analysis, c: Candidate) -> bool:
+    """The unit speaks to the aspect the premise is about (one the question asks about or its kind's own,
+    ``_PREMISE_ASPECT``), or to none: "You will receive 2 injections 2 months apart" is the schedule by its figure
+    alone. Any unit, where the question names no aspect and the kind has none."""
+    want = analysis.aspects | ({_PREMISE_ASPECT[p.kind]} if p.kind in _PREMISE_ASPECT else set())
+    return not want or not c.aspects or bool(c.aspects & want)
 
 
 def _is_list(c: Candidate) -> bool:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.measures import measure_asked
+from bot.premise import AGE_AFTER, AGE_BEFORE, Premise, premises_of
 from bot.text import STOPWORDS as STOP
 from bot.text import content_words
 from bot.types import Passage
@@ -118,7 +119,7 @@ def set_aside(question: str) -> frozenset[str]:
 
 _YES_NO = re.compile(
     r"^\s*(?:(?:and|but|so)\s+)?(?:does|do|is|are|can|could|will|would|should|may|must|has|have|did|was|were)\b"
-    r"|,\s*(?:right|correct|true|isn't it|aren't they|doesn't it|don't they)\s*\??\s*$",
+    r"|(?:,|\s[—–-])\s*(?:right|correct|true|isn't it|aren't they|doesn't it|don't they)\s*\??\s*$",
     re.IGNORECASE,
 )
 _LIST = re.compile(
@@ -183,6 +184,7 @@ class Analysis:
     quantity: str = ""  # what a named figure is asked of: "HBV DNA" in "at what HBV DNA level ...?"
     measure: str = ""  # the kind of figure it asks for: "duration", "frequency", "rate", "amount" (``bot.measures``)
     excluded: frozenset[str] = frozenset()  # stemmed words of what it sets aside ("besides infections")
+    premises: tuple[Premise, ...] = ()  # the values it asserts, in digits or in words (``bot.premise``)
 
 
 def is_broad(analysis: Analysis) -> bool:
@@ -246,8 +248,7 @@ def looks_like_medicine(word: str) -> bool:
 
 # "my 15-year-old son", "she is 40 years old", "aged 12 years": a person's age the question states, not a figure it
 # asserts about the medicine (a correction "the sources give 18 years, not 15-year" answers nothing asked).
-_AGE_AFTER = re.compile(r"[\s-]*olds?\b", re.IGNORECASE)
-_AGE_BEFORE = re.compile(r"\b(?:aged?|age of)\s*$", re.IGNORECASE)
+_AGE_AFTER, _AGE_BEFORE = AGE_AFTER, AGE_BEFORE
 
 
 def figures_of(text: str) -> tuple[Figure, ...]:
@@ -480,4 +481,5 @@ def analyse(question: str, entities: Entities, context: str = "") -> Analysis:
         quantity=quantity_asked(question),
         measure=measure_asked(question),
         excluded=set_aside(question),
+        premises=premises_of(question),
     )
