@@ -4,12 +4,14 @@ Grounded by construction: every claim it writes is a unit of a retrieved passage
 cited to that passage. The steps:
 
 1. analyse the question (``bot.question``): the medicine or condition it names, with the aliases
-   the documents use; the aspect; the timing direction; yes/no or list; figures it asserts;
+   the documents use; the aspect; the timing direction; yes/no or list; figures it asserts, in digits or
+   in words (``bot.premise``);
 2. drop units about another medicine and units about the opposite timing direction (rules the
    training data cannot teach);
 3. score the rest with the learned ranker (``bot.rank``, weights from public data);
 4. abstain when the best passages do not cover the question's key concept, saying so;
-5. compose: a correction first when the question asserts a figure the sources contradict, then the
+5. compose: a correction first when the question asserts a figure the sources contradict (a sentence on
+   the premise's aspect giving another value of its kind), then the
    best unit, then as many further points as clear the relevance floor — grouped under headings by
    aspect for clinicians when the evidence spans several aspects; for patients 3–6 plain points, and past
    the third a point below the floor when the learned stopping rule (``bot.stop``) expects it to make the
