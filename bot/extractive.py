@@ -12,7 +12,8 @@ cited to that passage. The steps:
 4. abstain when the best passages do not cover the question's key concept, saying so;
 5. compose: a correction first when the question asserts a figure the sources contradict (a sentence on
    the premise's aspect giving another value of its kind), then the
-   best unit, then as many further points as clear the relevance floor — grouped under headings by
+   best unit (after the sentence it leans on, if it cannot stand alone), then as many further points as clear
+   the relevance floor — grouped under headings by
    aspect for clinicians when the evidence spans several aspects; for patients 3–6 plain points, and past
    the third a point below the floor when the learned stopping rule (``bot.stop``) expects it to make the
    answer better; for clinicians, past the third, only the points that rule expects to help —
@@ -249,6 +250,20 @@ def _lead(pool: Sequence[Candidate], yes_no: bool) -> Candidate:
     if yes_no:
         lead = next((c for c in pool if _VERDICT.match(c.text) and c.score >= lead.score - VERDICT_MARGIN), lead)
     return lead
+
+
+def _leaning_best(pool: Sequence[Candidate], lead: Candidate) -> tuple[Candidate, Candidate] | None:
+    """(the sentence it leans on, the best unit) when the best unit cannot stand alone ("This can take from six
+    months to two and a half years") and the sentence before it in its passage is a candidate that can and scores
+    within the relevance span of it: the answer opens with the two, in the passage's order, instead of with the
+    best unit that stands alone, which answers less. None when the best unit stands alone or is a verdict's."""
+    best = pool[0]
+    if best is lead or not is_anaphoric(best.text) or _VERDICT.match(lead.text):
+        return None
+    before = next((c for c in pool if c.passage == best.passage and c.position == best.position - 1), None)
+    if before is None or is_anaphoric(before.text) or before.score < best.score - RELEVANCE_SPAN:
+        return None
+    return before, best
 
 
 def _lead_in(text: str) -> str:
@@ -510,7 +525,8 @@ class ExtractiveAnswerer:
     def select(self, candidates: list[Candidate], audience: Audience, sources: Sequence[str],
                said: Sequence[Gist], yes_no: bool = False, overview: bool = False,
                narrow: bool = False) -> list[Candidate]:  # fmt: skip
-        """Lead with the best self-contained unit, then points by maximal marginal relevance down to a relevance
+        """Lead with the best self-contained unit (or, when the best unit leans on the sentence before it, with that
+        sentence and then it: ``_leaning_best``), then points by maximal marginal relevance down to a relevance
         floor; past the first ``MIN_POINTS``, the learned stopping rule (``bot.stop``) decides: for a
         patient it also admits a point below the floor that it expects to make the answer better (where a fixed
         floor cut answers that gain from it), for a clinician it drops one above it that it expects to make the
@@ -528,6 +544,9 @@ class ExtractiveAnswerer:
         sim = _cos_matrix([c.vector for c in pool], [c.vector for c in pool])
         row = {id(c): i for i, c in enumerate(pool)}
         lead = _lead(pool, yes_no)
+        leaning = _leaning_best(pool, lead)
+        if leaning is not None:
+            lead = leaning[0]
         chosen = [lead]
         gists = [gist(lead.text)]
         diversity = OVERVIEW_DIVERSITY if overview else DIVERSITY
@@ -539,6 +558,11 @@ class ExtractiveAnswerer:
         closest = sim[row[id(lead)]].copy()
         left = np.ones(len(pool), dtype=bool)
         left[row[id(lead)]] = False
+        if leaning is not None:  # the best unit follows the sentence it leans on
+            chosen.append(leaning[1])
+            gists.append(gist(leaning[1].text))
+            left[0] = False
+            closest = np.maximum(closest, sim[0])
         waiting: dict[tuple[int, int], int] = {}  # the sentence an anaphoric point leans on -> that point
         reminder = bool(said) and _restates(gist(lead.text), said)
         # a reminder is no new point (the rule learned from answers led by one): a follow-up led by one keeps its count

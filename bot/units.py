@@ -126,6 +126,22 @@ def has_verb(text: str) -> bool:
 _CROSS_REFERENCE = re.compile(r"(?:see|refer to)\s+(?:also\s+)?(?:sections?|part|table|chapter)\s+\d", re.IGNORECASE)
 
 
+# a sentence that only says where something is told ("The side effects of Kesimpta are listed below.", "Its storage
+# is described in section 5."): its subject, then a pointer and nothing more; it answers no question about the subject
+_POINTER = re.compile(
+    r"^(?P<subject>[^,;:()]{2,100}?)\s+(?:is|are)\s+(?:(?:also|further)\s+)?(?:listed|described|shown|explained|given"
+    r"|summari[sz]ed|set out|detailed)\s+(?:below|above|later|overleaf|in\s+(?:this|the following)\s+"
+    r"(?:leaflet|section|document|page|table)|in\s+(?:sections?|parts?|tables?|chapters?)\s+\d[\d.]*)[\s.]*$",
+    re.IGNORECASE,
+)
+
+
+def is_pointer(text: str) -> bool:
+    """A sentence whose one statement is where the document tells something ("X are listed below.")."""
+    m = _POINTER.match(text.strip())
+    return m is not None and not has_verb(m.group("subject"))
+
+
 def is_claim(text: str) -> bool:
     """A full sentence: ends like one, has a verb, and is more than a label or a list of links."""
     bare = text.strip()
@@ -133,6 +149,8 @@ def is_claim(text: str) -> bool:
         return False  # "- Genetic Testing Registry: X - MedlinePlus Encyclopedia: Y": where to read, not what is true
     if _CROSS_REFERENCE.match(bare):
         return False  # "See section 2 Shingrix contains sodium ...": a pointer to another part of the leaflet
+    if is_pointer(bare):
+        return False  # "The side effects of Kesimpta are listed below.": where to read, not what is true
     words = len(bare.split())
     # only short sentences must show a verb ("Fever or chills.")
     return (

@@ -298,3 +298,20 @@ def test_a_question_setting_something_aside_does_not_get_a_list_of_it() -> None:
     assert analysis.excluded == {"infect"}
     got = [c.text for c in answerer.candidates(question, question, [passage], "patient", analysis, entities)]
     assert any("neutrophils" in t for t in got) and not any("chest infections" in t for t in got), got
+
+
+def test_a_best_unit_that_leans_on_the_sentence_before_it_leads_with_that_sentence() -> None:
+    """ "This can take from six months to two and a half years" answered "how long does B-cell repletion take?"
+    best, but could not stand alone, so the answer led with a sentence about another time; the sentence it leans
+    on is shown first, then it. Not when that sentence is far below the relevance span, nor itself leaning."""
+    before = _candidate(1, "Your blood B-cells will gradually increase to normal levels after Zentrab.", 3, 0.7,
+                        (1.0, 0.0, 0.0))  # fmt: skip
+    best = _candidate(1, "This can take from six months to two and a half years.", 4, 1.0, (0.9, 0.1, 0.0))
+    other = _candidate(2, "You may be asked to stop some medicines for 12 hours before each infusion.", 0, 0.95,
+                       (0.0, 0.0, 1.0))  # fmt: skip
+    answerer = ExtractiveAnswerer(FakeEmbedder(), stop_rule=_AdmitAll())
+    chosen = answerer.select([before, best, other], "patient", ["", "a", "b"], [])
+    assert [c.text for c in chosen][:2] == [before.text, best.text]
+    far = _candidate(1, before.text, 3, 0.3, before.vector)
+    chosen = answerer.select([far, best, other], "patient", ["", "a", "b"], [])
+    assert chosen[0].text == other.text

@@ -268,3 +268,18 @@ def test_a_sentence_whose_table_reference_was_lost_in_conversion_is_left_out() -
         "Table 2 shows the doses.",
     ]
     assert text[got[0].start : got[0].end] == got[0].text
+
+
+def test_a_sentence_that_only_says_where_the_document_tells_something_is_no_claim() -> None:
+    # "The side effects of Kesimpta are listed below." led "What side effects do people commonly get?" above the
+    # list it points to
+    for pointer in ("The side effects of Zentrab are listed below.", "Its storage is described in section 5.",
+                    "The possible risks are explained in this leaflet."):  # fmt: skip
+        assert not is_claim(pointer), pointer
+    for claim in ("The side effects listed below are usually mild.",
+                  "These are the most common side effects of Zentrab and are described in section 4.",
+                  "The doses are given below the skin of the belly."):  # fmt: skip
+        assert is_claim(claim), claim
+    assert [u.text for u in units("The side effects of Zentrab are listed below. Headache is very common.")] == [
+        "Headache is very common."
+    ]
