@@ -91,6 +91,18 @@ _GLOSSED_WORD = re.compile(r"\b[\w-]+\s*\(([^()\d]*)\)")  # "neutropenia (low le
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 _TAG_QUESTION = re.compile(r",\s*(?:right|correct|true|isn't it|aren't they|doesn't it|don't they)\s*\??\s*$", re.I)
 _VERDICT = re.compile(r"^(?:yes|no)\b", re.IGNORECASE)
+# a sentence sending the reader to someone ("Tell your doctor ...", "See a doctor right away if ...", "call 9-1-1"),
+# and a question that asks whom to tell, ask or call (then such a sentence answers it)
+_REFERRAL = re.compile(
+    r"\b(?:tell|ask|talk to|speak to|speak with|check with|see|contact|call|consult|inform)\s+(?:your|a|the|their)\s+"
+    r"(?:doctor|nurse|pharmacist|healthcare|health care|care team|midwife|physician|gp)\b"
+    r"|\bcall (?:9-1-1|911|999|112|an ambulance|emergency)",
+    re.IGNORECASE,
+)
+_REFERRAL_ASKED = re.compile(
+    r"\b(?:tell|ask|call|contact|inform|talk|speak|see|consult)\b|\b(?:doctor|nurse|pharmacist|gp|ambulance|911|999|112)\b",
+    re.IGNORECASE,
+)
 FOLLOWUP_OWN_WEIGHT = 0.3
 # Hand-set nudges in the units of the ranker's probability, like the audience and list ones beside them: a sentence
 # naming what the question sets aside ("Apart from genes, …": it may still name the other factors), and for a condition
@@ -244,24 +256,44 @@ def _restates(g: Gist, said: Sequence[Gist], cosines: Sequence[float] = ()) -> b
     return False
 
 
-def _lead(pool: Sequence[Candidate], yes_no: bool) -> Candidate:
-    """The best unit that stands alone; for a yes/no question one that says yes or no, if nearly as good."""
-    lead = next((c for c in pool if not is_anaphoric(c.text)), pool[0])
+def is_referral(c: Candidate) -> bool:
+    """The unit sends the reader to someone ("Tell your doctor before being given X if you are pregnant", "See a
+    doctor right away if ...", "call 9-1-1"): advice on whom to ask, not what is so. One read with the items of its
+    list ("Tell your doctor straight away if you notice any of these signs of infection: fever or chills; ...")
+    states them."""
+    return not c.items and bool(_REFERRAL.search(c.text))
+
+
+def _lead(pool: Sequence[Candidate], yes_no: bool, referral_asked: bool = True) -> Candidate:
+    """The best unit that stands alone; for a yes/no question one that says yes or no, if nearly as good. Unless the
+    question asks whom to tell or ask (``referral_asked``), not a referral (``is_referral``) while a unit that states
+    something scores within the relevance span of it (it would be shown as a point anyway): leaflets close every
+    section with whom to tell, and that sentence named the question's words ahead of the one that answers it."""
+    standing = [c for c in pool if not is_anaphoric(c.text)]
+    lead = standing[0] if standing else pool[0]
+    if not referral_asked and is_referral(lead):
+        floor = lead.score - RELEVANCE_SPAN
+        lead = next((c for c in standing if not is_referral(c) and c.score >= floor), lead)
     if yes_no:
         lead = next((c for c in pool if _VERDICT.match(c.text) and c.score >= lead.score - VERDICT_MARGIN), lead)
     return lead
 
 
-def _leaning_best(pool: Sequence[Candidate], lead: Candidate) -> tuple[Candidate, Candidate] | None:
+def _leaning_best(
+    pool: Sequence[Candidate], lead: Candidate, referral_asked: bool = True
+) -> tuple[Candidate, Candidate] | None:
     """(the sentence it leans on, the best unit) when the best unit cannot stand alone ("This can take from six
     months to two and a half years") and the sentence before it in its passage is a candidate that can and scores
     within the relevance span of it: the answer opens with the two, in the passage's order, instead of with the
-    best unit that stands alone, which answers less. None when the best unit stands alone or is a verdict's."""
+    best unit that stands alone, which answers less. None when the best unit stands alone or is a verdict's, or
+    when the sentence before it is a referral the question did not ask for (``_lead``)."""
     best = pool[0]
     if best is lead or not is_anaphoric(best.text) or _VERDICT.match(lead.text):
         return None
     before = next((c for c in pool if c.passage == best.passage and c.position == best.position - 1), None)
     if before is None or is_anaphoric(before.text) or before.score < best.score - RELEVANCE_SPAN:
+        return None
+    if not referral_asked and is_referral(before):
         return None
     return before, best
 
@@ -524,7 +556,7 @@ class ExtractiveAnswerer:
 
     def select(self, candidates: list[Candidate], audience: Audience, sources: Sequence[str],
                said: Sequence[Gist], yes_no: bool = False, overview: bool = False,
-               narrow: bool = False) -> list[Candidate]:  # fmt: skip
+               narrow: bool = False, referral_asked: bool = True) -> list[Candidate]:  # fmt: skip
         """Lead with the best self-contained unit (or, when the best unit leans on the sentence before it, with that
         sentence and then it: ``_leaning_best``), then points by maximal marginal relevance down to a relevance
         floor; past the first ``MIN_POINTS``, the learned stopping rule (``bot.stop``) decides: for a
@@ -537,14 +569,14 @@ class ExtractiveAnswerer:
         usually one or two sentences, and the points a fixed count let through after them were past the answer."""
         pool = sorted(candidates, key=lambda c: -c.score)
         if said and pool:  # sentences already shown in this conversation: only the best answer, as a reminder
-            best = _lead(pool, yes_no)  # ("Is that for every infusion?" is answered by the sentence just shown)
+            best = _lead(pool, yes_no, referral_asked)  # ("Is that for every infusion?": the sentence just shown)
             pool = [c for c in pool if c is best or not _restates(gist(c.text), said)]
         if not pool:
             return []
         sim = _cos_matrix([c.vector for c in pool], [c.vector for c in pool])
         row = {id(c): i for i, c in enumerate(pool)}
-        lead = _lead(pool, yes_no)
-        leaning = _leaning_best(pool, lead)
+        lead = _lead(pool, yes_no, referral_asked)
+        leaning = _leaning_best(pool, lead, referral_asked)
         if leaning is not None:
             lead = leaning[0]
         chosen = [lead]
@@ -668,7 +700,7 @@ class ExtractiveAnswerer:
             cands = [replace(c, score=c.score + _overview_adjustment(c)) for c in cands]
         said = earlier_sentences(earlier)
         chosen = self.select(cands, audience, [""] + [p.source for p in passages], said, analysis.yes_no,
-                             overview, is_narrow(analysis))  # fmt: skip
+                             overview, is_narrow(analysis), bool(_REFERRAL_ASKED.search(question)))  # fmt: skip
         if not chosen:
             return
         chosen = join_lists(chosen, cands, complete=analysis.wants_list)

@@ -85,23 +85,6 @@ DIRECTION_QUERIES: dict[str, str] = {
     "after": "after the last dose",
 }
 _DEFINITION = re.compile(r"^\s*(?:what (?:is|are)(?: \(are\))?|define|what does .* mean)\b", re.IGNORECASE)
-# What a definition question asks to define: the words after "what is" up to the first word that starts saying what
-# about it is asked ("the hematocrit" of "What is the hematocrit on my blood test?", "the drawbacks" of "What are the
-# drawbacks of live attenuated vaccines?", "celiac disease" of "What is celiac disease a reaction to?")
-_DEFINIENDUM = re.compile(
-    r"^\s*(?:what (?:is|are)(?: \(are\))?|define)\s+(?P<term>.+?)"
-    r"(?=\s+(?:of|for|in|on|to|that|which|who|when|after|before|from|by|with|at|a|an|and|or|if|like|do|does|is|are"
-    r"|can|caused|used)\b|\s*[,?;:.(]|\s*$)"
-    r"|^\s*what does\s+(?P<meant>.+?)\s+mean\b",
-    re.IGNORECASE,
-)
-
-
-def defined_term(question: str) -> frozenset[str]:
-    """The stemmed words of what a definition question asks to define, empty for any other question."""
-    m = _DEFINIENDUM.search(question)
-    return frozenset(content_words(m.group("term") or m.group("meant"))) if m else frozenset()
-
 
 # Timing relative to a treatment course: a question about one direction must not be answered with another.
 DIRECTIONS: dict[str, str] = {
@@ -202,7 +185,6 @@ class Analysis:
     measure: str = ""  # the kind of figure it asks for: "duration", "frequency", "rate", "amount" (``bot.measures``)
     excluded: frozenset[str] = frozenset()  # stemmed words of what it sets aside ("besides infections")
     premises: tuple[Premise, ...] = ()  # the values it asserts, in digits or in words (``bot.premise``)
-    defined: frozenset[str] = frozenset()  # stemmed words of what a "what is" question asks to define: defined_term
 
 
 def is_broad(analysis: Analysis) -> bool:
@@ -495,7 +477,6 @@ def analyse(question: str, entities: Entities, context: str = "") -> Analysis:
         yes_no=bool(_YES_NO.search(question)),
         wants_list=bool(_LIST.search(question)),
         definition=bool(_DEFINITION.search(question)),
-        defined=defined_term(question),
         figures=figures_of(question),
         quantity=quantity_asked(question),
         measure=measure_asked(question),

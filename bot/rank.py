@@ -66,17 +66,6 @@ def is_anaphoric(text: str) -> bool:
     return bool(_ANAPHORIC.match(text[m.end() :] if m else text))
 
 
-def defines(text: str, term: frozenset[str] = frozenset()) -> bool:
-    """The unit defines ("X is a ...") what the question asks to have defined (``Analysis.defined``, any stem of it
-    on either side of the copula: "Changes in HLA-DRB1 are the strongest genetic risk factors" answers "What is the
-    strongest genetic risk factor?"): "The CBC is one of the most common blood tests" defines no hematocrit. With no
-    term read from the question, any definition counts."""
-    m = _DEFINES.match(text)
-    if not m:
-        return False
-    return not term or bool(term & set(content_words(" ".join([m.group(0), *text[m.end() :].split()[:5]]))))
-
-
 @dataclass(frozen=True)
 class UnitView:
     """What the features look at for one unit."""
@@ -114,7 +103,7 @@ def features(
                 1.0 if asked & unit_aspects else 0.0,
                 1.0 if asked and unit_aspects and not asked & unit_aspects else 0.0,
                 1.0 / (1 + unit.position),
-                1.0 if analysis.definition and defines(unit.text, analysis.defined) else 0.0,
+                1.0 if analysis.definition and _DEFINES.match(unit.text) else 0.0,
                 min(len(unit.text.split()) / 40, 1.0),
                 1.0 if _ANAPHORIC.match(unit.text) else 0.0,  # as the weights were learned: any leaning opener
                 lexical if states_measure(analysis.measure, unit.text) else 0.0,

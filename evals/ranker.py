@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from bot.measures import measure_asked
-from bot.question import Analysis, defined_term, direction_of, figures_of, question_aspects
+from bot.question import Analysis, direction_of, figures_of, question_aspects
 from bot.rank import FEATURES, UnitView, auc, features, fit, training_fold
 from bot.text import content_words
 from bot.units import units
@@ -70,8 +70,7 @@ def _examples(
         stems = sorted(set(content_words(q)) - set(content_words(str(doc[qi].get("focus") or ""))))
         weights = {s: math.log(1.0 / df.get(s, 1e-3)) for s in stems if df.get(s, 1e-3) < 1.0}
         analysis = Analysis(frozenset(), question_aspects(q), direction_of(q), False, False,
-                            q.lower().startswith("what is"), figures_of(q), measure=measure_asked(q),
-                            defined=defined_term(q))  # fmt: skip
+                            q.lower().startswith("what is"), figures_of(q), measure=measure_asked(q))  # fmt: skip
         xs.append(features(views, list(uv @ qv[qi]), weights, analysis))
         ys.append(np.asarray([1.0 if i == qi else 0.0 for i, _ in flat]))
         gs.append(np.full(len(flat), qi))

@@ -9,7 +9,7 @@ question gets its list whole.
 from __future__ import annotations
 
 from bot.cite import HeuristicJudge, verify
-from bot.extractive import Candidate, ExtractiveAnswerer
+from bot.extractive import Candidate, ExtractiveAnswerer, is_referral
 from bot.listing import blocks
 from bot.question import Entities, analyse
 from bot.render import answer_text
@@ -315,3 +315,25 @@ def test_a_best_unit_that_leans_on_the_sentence_before_it_leads_with_that_senten
     far = _candidate(1, before.text, 3, 0.3, before.vector)
     chosen = answerer.select([far, best, other], "patient", ["", "a", "b"], [])
     assert chosen[0].text == other.text
+
+
+def test_an_answer_does_not_lead_with_whom_to_tell_unless_the_question_asks_it() -> None:
+    """Leaflets close their sections with whom to tell ("Tell your doctor before being given Zentrab if you are
+    pregnant ..."), and that sentence, naming the question's words, led "how long after exposure do symptoms show
+    up?"-like questions above the sentence that answers. A list of signs read with its lead-in states them."""
+    tell = _candidate(1, "See a doctor right away if you or a child in your care has symptoms of zentritis.", 0, 1.0,
+                      (1.0, 0.0, 0.0))  # fmt: skip
+    answer = _candidate(2, "When symptoms occur, they can begin 2 to 5 months after contact with the virus.", 0, 0.9,
+                        (0.0, 1.0, 0.0))  # fmt: skip
+    other = _candidate(3, "Zentritis is a liver infection caused by the zentritis virus.", 0, 0.3, (0.0, 0.0, 1.0))
+    answerer = ExtractiveAnswerer(FakeEmbedder(), stop_rule=_AdmitAll())
+    sources = ["", "a", "b", "c"]
+    assert answerer.select([tell, answer], "patient", sources, [], referral_asked=False)[0] is answer
+    assert answerer.select([tell, answer], "patient", sources, [], referral_asked=True)[0] is tell
+    assert answerer.select([tell, other], "patient", sources, [], referral_asked=False)[0] is tell  # 0.7 below
+    signs = Candidate(1, "Tell your doctor straight away if you notice any of these signs of infection: fever or "
+                         "chills; cough.", 0, 10, 1.0, 0.6, (1.0, 0.0, 0.0), frozenset(), 0,
+                      lead="Tell your doctor straight away if you notice any of these signs of infection",
+                      items=("fever or chills", "cough"))  # fmt: skip
+    assert is_referral(tell) and not is_referral(signs) and not is_referral(answer)
+    assert answerer.select([signs, answer], "patient", sources, [], referral_asked=False)[0] is signs

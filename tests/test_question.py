@@ -292,26 +292,3 @@ def test_an_ordinal_in_digits_is_its_word() -> None:
     from bot.followup import topic_terms
 
     assert "second" in topic_terms("what if i can't get back for the 2nd one exactly on time?")
-
-
-def test_the_definition_feature_asks_that_the_unit_define_what_the_question_asks_to_have_defined() -> None:
-    # "The CBC is one of the most common blood tests." led "What is the hematocrit on my blood test?" on the
-    # definition feature alone, and "Your doctor will tell you whether the vaccination you need is a live vaccine"
-    # "What are the drawbacks of live attenuated vaccines?"
-    from bot.question import defined_term
-    from bot.rank import UnitView, defines, features
-
-    assert defined_term("What is the hematocrit on my blood test?") == {"hematocrit"}
-    assert defined_term("What are the drawbacks of live attenuated vaccines?") == {"drawback"}
-    assert defined_term("What is (are) Zentritis ?") == {"zentriti"}
-    assert defined_term("What does hematocrit mean?") == {"hematocrit"}
-    assert defined_term("How does Zentrab work?") == frozenset()
-    assert not defines("The CBC is one of the most common blood tests.", frozenset({"hematocrit"}))
-    assert defines("The hematocrit is the share of your blood made of red cells.", frozenset({"hematocrit"}))
-    assert defines("Changes in the ZNT1 gene are the strongest genetic risk factors for zentritis.",
-                   defined_term("What is the strongest genetic risk factor for zentritis?"))  # fmt: skip
-    assert defines("The CBC is one of the most common blood tests.")  # no term read: any definition, as trained
-    a = analyse("What is the hematocrit on my blood test?", Entities.from_passages([]))
-    views = [UnitView(t, "", 1) for t in ("The CBC is one of the most common blood tests.",
-                                           "The hematocrit is the share of your blood made of red cells.")]  # fmt: skip
-    assert features(views, [0.5, 0.5], {}, a)[:, FEATURES.index("definition")].tolist() == [0.0, 1.0]
