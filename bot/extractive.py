@@ -99,6 +99,7 @@ _REFERRAL = re.compile(
     r"|\bcall (?:9-1-1|911|999|112|an ambulance|emergency)",
     re.IGNORECASE,
 )
+_REASON = re.compile(r"\b(?:because|since|as (?:it|this|they|\w+) (?:can|may|might|could|will))\b", re.IGNORECASE)
 _REFERRAL_ASKED = re.compile(
     r"\b(?:tell|ask|call|contact|inform|talk|speak|see|consult)\b|\b(?:doctor|nurse|pharmacist|gp|ambulance|911|999|112)\b",
     re.IGNORECASE,
@@ -260,8 +261,9 @@ def is_referral(c: Candidate) -> bool:
     """The unit sends the reader to someone ("Tell your doctor before being given X if you are pregnant", "See a
     doctor right away if ...", "call 9-1-1"): advice on whom to ask, not what is so. One read with the items of its
     list ("Tell your doctor straight away if you notice any of these signs of infection: fever or chills; ...")
-    states them."""
-    return not c.items and bool(_REFERRAL.search(c.text))
+    states them, and so does one that gives its reason ("Call your care team if you have diarrhoea that does not stop,
+    because X can cause bowel inflammation")."""
+    return not c.items and bool(_REFERRAL.search(c.text)) and not _REASON.search(c.text)
 
 
 def _lead(pool: Sequence[Candidate], yes_no: bool, referral_asked: bool = True) -> Candidate:

@@ -335,5 +335,7 @@ def test_an_answer_does_not_lead_with_whom_to_tell_unless_the_question_asks_it()
                          "chills; cough.", 0, 10, 1.0, 0.6, (1.0, 0.0, 0.0), frozenset(), 0,
                       lead="Tell your doctor straight away if you notice any of these signs of infection",
                       items=("fever or chills", "cough"))  # fmt: skip
-    assert is_referral(tell) and not is_referral(signs) and not is_referral(answer)
+    why = _candidate(1, "Call your care team if you have diarrhoea that does not stop, because Zentrab can cause "
+                        "bowel inflammation.", 0, 1.0, (1.0, 0.0, 0.0))  # fmt: skip
+    assert is_referral(tell) and not is_referral(signs) and not is_referral(answer) and not is_referral(why)
     assert answerer.select([signs, answer], "patient", sources, [], referral_asked=False)[0] is signs
