@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_WORDS = "zero one two three four five six seven eight nine ten eleven twelve".split()
-_WORDNUM = {w: i for i, w in enumerate(_WORDS)}
-_N = r"(\d+(?:\.\d+)?|" + "|".join(_WORDS) + r")"
+from bot.text import SMALL_NUMBERS
+
+_N = r"(\d+(?:\.\d+)?|" + "|".join(SMALL_NUMBERS) + r")"
 # the length of one period in days: an interval "every 3 months" and "once a week" compare on it
 _DAYS = {"hour": 1 / 24, "day": 1.0, "week": 7.0, "month": 30.4, "year": 365.0}
 _PERIOD = r"(hours?|days?|weeks?|months?|years?)"
@@ -39,7 +39,7 @@ class Premise:
 
 def _num(word: str) -> float:
     w = word.lower()
-    return float(_WORDNUM[w]) if w in _WORDNUM else float(w)
+    return float(SMALL_NUMBERS[w]) if w in SMALL_NUMBERS else float(w)
 
 
 def _period(word: str) -> float:

@@ -17,8 +17,8 @@ from functools import lru_cache
 
 from bot.measures import measure_asked
 from bot.premise import AGE_AFTER, AGE_BEFORE, Premise, premises_of
+from bot.text import SMALL_NUMBERS, content_words
 from bot.text import STOPWORDS as STOP
-from bot.text import content_words
 from bot.types import Passage
 
 # A baby or a newborn speaks of pregnancy, unless breastfeeding is named: then it is the baby being fed.
@@ -135,11 +135,9 @@ _LIST = re.compile(
     re.IGNORECASE,
 )
 _UNIT = r"(months?|weeks?|days?|years?|hours?|minutes?|mg|ml|%|percent)"
-_NUM = r"(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_NUM = r"(\d+(?:\.\d+)?|" + "|".join(w for w, i in SMALL_NUMBERS.items() if i) + ")"
 _FIGURE = re.compile(rf"\b(?:(every|each|after|within|at least|up to) )?{_NUM}[\s-]*{_UNIT}(?![a-z])", re.IGNORECASE)
-_WORDNUM = {
-    w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())
-}
+_WORDNUM = {w: str(i) for w, i in SMALL_NUMBERS.items()}
 _PAIR = re.compile(r"\b([A-Za-z][A-Za-z-]{3,}(?: [A-Z][a-z]+)?)\s*\(([A-Za-z][A-Za-z -]{3,40}?)\)")
 _TITLE_PRODUCT = re.compile(r"^\s*([A-Z][\w-]{3,})\s*\(([a-z][^),;]{3,40})")  # "Shingrix (herpes zoster vaccine, ..."
 _ACRONYM = re.compile(r"\(([A-Z][A-Za-z]?[A-Z]{1,5})\)")  # "(CVID)", "(HBV)", "(PML)", "(IgA)" is not one
@@ -246,17 +244,13 @@ def looks_like_medicine(word: str) -> bool:
     return len(word) >= 7 and bool(_MEDICINE_NAME.match(word.lower()))
 
 
-# "my 15-year-old son", "she is 40 years old", "aged 12 years": a person's age the question states, not a figure it
-# asserts about the medicine (a correction "the sources give 18 years, not 15-year" answers nothing asked).
-_AGE_AFTER, _AGE_BEFORE = AGE_AFTER, AGE_BEFORE
-
-
 def figures_of(text: str) -> tuple[Figure, ...]:
-    """The figures a question asserts ("every 3 months"), leaving out ages of people ("my 15-year-old son")."""
+    """The figures a question asserts ("every 3 months"), leaving out ages of people ("my 15-year-old son", "aged 12
+    years": a correction "the sources give 18 years, not 15-year" answers nothing asked; ``bot.premise.AGE_AFTER``)."""
     out = []
     for m in _FIGURE.finditer(text):
         if m.group(3).lower().startswith("year") and (
-            _AGE_AFTER.match(text, m.end()) or _AGE_BEFORE.search(text, 0, m.start())
+            AGE_AFTER.match(text, m.end()) or AGE_BEFORE.search(text, 0, m.start())
         ):
             continue
         value = _WORDNUM.get(m.group(2).lower(), m.group(2))

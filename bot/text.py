@@ -11,10 +11,14 @@ from ingest.chunk import split_sentences
 CITE = re.compile(r"\[(\d+(?:\s*[-–,]\s*\d+)*)\]")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9']*|\d+(?:[.,]\d+)*")
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?![\w])|(?<![\w.])\d+(?:\.\d+)?(?=%|mg|ml|kg|x)")
+# The number words a question or a sentence writes a small figure with ("two doses", "one jab"): one table for the
+# question's figures (bot.question), its premises (bot.premise) and the figures a text states (below).
+SMALL_NUMBERS = {
+    w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())
+}
 _NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
-    "fifty": 50, "sixty": 60, "hundred": 100,
+    **{w: i for w, i in SMALL_NUMBERS.items() if i},
+    "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "hundred": 100,
 }  # fmt: skip
 STOPWORDS = frozenset(
     """a an and are as at be been being but by can could did do does doing for from had has have having he her him
