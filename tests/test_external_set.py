@@ -43,6 +43,10 @@ CASES6 = load_dataset(EXTERNAL6)
 EXTERNAL7 = ROOT / "evals" / "datasets" / "external7.jsonl"
 EXTERNAL7_SHA256 = "1fb784d3ba53dd0efee713c56ff4eb7698d03cdf051c8ef647345f18df3f3d74"
 CASES7 = load_dataset(EXTERNAL7)
+# An eighth writer's, written the same day under the same rule and frozen before anything scored it: all held out.
+EXTERNAL8 = ROOT / "evals" / "datasets" / "external8.jsonl"
+EXTERNAL8_SHA256 = "5ed31a10a920940be1154bc59ef3602d6388e43027bb98a4be15535f4b1109f7"
+CASES8 = load_dataset(EXTERNAL8)
 
 
 def _answers(cases: list[Case] = CASES) -> list[Case]:
@@ -65,7 +69,7 @@ def test_counts_and_kinds() -> None:
 
 
 def test_every_case_id_is_unique_across_the_sets() -> None:
-    ids = [c.id for c in (*CASES, *CASES2, *CASES3, *CASES4, *CASES5, *CASES6, *CASES7)]
+    ids = [c.id for c in (*CASES, *CASES2, *CASES3, *CASES4, *CASES5, *CASES6, *CASES7, *CASES8)]
     assert len(ids) == len(set(ids))
     assert {c.split for c in CASES3} == {c.split for c in CASES4} == {"dev"}
 
@@ -77,8 +81,9 @@ def test_every_case_id_is_unique_across_the_sets() -> None:
         (EXTERNAL5, EXTERNAL5_SHA256, CASES5),
         (EXTERNAL6, EXTERNAL6_SHA256, CASES6),
         (EXTERNAL7, EXTERNAL7_SHA256, CASES7),
+        (EXTERNAL8, EXTERNAL8_SHA256, CASES8),
     ],
-    ids=["external2", "external5", "external6", "external7"],
+    ids=["external2", "external5", "external6", "external7", "external8"],
 )
 def test_the_held_out_sets_are_frozen_and_cover_the_same_kinds(path: Path, sha256: str, cases: list[Case]) -> None:
     """If the hash fails, restore the file: a held-out set edited after it was scored no longer measures anything."""
@@ -95,8 +100,8 @@ def test_the_held_out_sets_are_frozen_and_cover_the_same_kinds(path: Path, sha25
 
 @pytest.mark.parametrize(
     "cases",
-    [CASES, CASES2, CASES3, CASES4, CASES5, CASES6, CASES7],
-    ids=["external", "external2", "external3", "external4", "external5", "external6", "external7"],
+    [CASES, CASES2, CASES3, CASES4, CASES5, CASES6, CASES7, CASES8],
+    ids=["external", "external2", "external3", "external4", "external5", "external6", "external7", "external8"],
 )
 def test_answer_cases_carry_sources_facts_and_support_and_the_others_none(cases: list[Case]) -> None:
     for case in cases:
@@ -141,8 +146,8 @@ def test_every_document_is_asked_about_and_every_source_names_one(shared: Path) 
 
 @pytest.mark.parametrize(
     "cases",
-    [CASES, CASES2, CASES3, CASES4, CASES5, CASES6, CASES7],
-    ids=["external", "external2", "external3", "external4", "external5", "external6", "external7"],
+    [CASES, CASES2, CASES3, CASES4, CASES5, CASES6, CASES7, CASES8],
+    ids=["external", "external2", "external3", "external4", "external5", "external6", "external7", "external8"],
 )
 def test_every_support_pattern_matches_a_sentence_of_its_documents(shared: Path, cases: list[Case]) -> None:
     docs = _documents(shared)
@@ -154,8 +159,8 @@ def test_every_support_pattern_matches_a_sentence_of_its_documents(shared: Path,
 
 @pytest.mark.parametrize(
     "cases",
-    [CASES, CASES2, CASES3, CASES4, CASES5, CASES6, CASES7],
-    ids=["external", "external2", "external3", "external4", "external5", "external6", "external7"],
+    [CASES, CASES2, CASES3, CASES4, CASES5, CASES6, CASES7, CASES8],
+    ids=["external", "external2", "external3", "external4", "external5", "external6", "external7", "external8"],
 )
 def test_questions_are_not_written_in_the_documents_words(shared: Path, cases: list[Case]) -> None:
     """No turn shares a run of eight words with a document (the seed questions are the users' own words)."""
