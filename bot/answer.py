@@ -19,7 +19,7 @@ from bot.extractive import ExtractiveAnswerer
 from bot.followup import covered_topics, suggest, topic_terms
 from bot.guard import clean_output, strip_injections
 from bot.llm import LLMAnswerer, LLMError, make_chat_model
-from bot.question import figures_of
+from bot.premise import premises_of, states
 from bot.retrieve import Retriever, open_retriever, to_passage
 from bot.text import CITE
 from bot.types import Answer, Audience, Passage, Status
@@ -69,12 +69,13 @@ def assistant_turns(history: Sequence[Any]) -> list[str]:
 
 
 def premise_notices(question: str, passages: Sequence[Passage]) -> list[str]:
-    """A figure the user asserts that no passage states: flag it so the cited figures read as a correction."""
+    """A value the user asserts that no passage states, in digits or in words ("every 3 months", "just one shot";
+    ``bot.premise``, as the answerer's correction reads it): flag it so the cited figures read as a correction."""
     shown = " ".join(p.text for p in passages)
     return [
-        f"The sources do not state “{fig.value} {fig.unit}”; the cited passages give the figures they support."
-        for fig in figures_of(question)
-        if not fig.pattern().search(shown)
+        f"The sources do not state “{premise.text}”; the cited passages give the figures they support."
+        for premise in premises_of(question)
+        if not states(premise, shown)
     ]
 
 

@@ -180,8 +180,14 @@ def test_premise_notice_when_no_passage_states_the_asserted_figure() -> None:
 
     shown = [Passage("a", "Ocrelizumab is given every 6 months.", "T", "S", "d.md")]
     assert premise_notices("It's every 3 months, right?", shown) == [
-        "The sources do not state “3 months”; the cited passages give the figures they support."
+        "The sources do not state “every 3 months”; the cited passages give the figures they support."
     ]
+    # a premise in words, as the answerer's correction reads it (bot.premise)
+    two = [*shown, Passage("b", "You will receive 2 injections.", "T", "S", "d.md")]
+    assert premise_notices("It's just one shot, right?", two) == [
+        "The sources do not state “one shot”; the cited passages give the figures they support."
+    ]
+    assert premise_notices("So it's given twice a year?", shown) == []  # every 6 months, in other words
     assert premise_notices("Is it every 6 months?", shown) == []
     assert premise_notices("Is it every six months?", shown) == []  # the same figure in words
     assert premise_notices("Can my 15-year-old get it every 6 months?", shown) == []  # an age asserts nothing
