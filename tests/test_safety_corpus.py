@@ -41,6 +41,8 @@ FROZEN = {
     "heldout11": "7a4042f0c32ba129fec012e56f0acb77c4347c9ac0bc9c5e42b6eb4766afbba6",
     # heldout12: a twelfth held-out part by another new writer, frozen before anything scored it.
     "heldout12": "e5da2e57b3f0ce22f83dd095c1da3251259ce7919aff1eed8dff1430c186aac2",
+    # heldout13: a thirteenth held-out part by another new writer, frozen before anything scored it.
+    "heldout13": "cf8b97fe03ca29b765172d4f724eef5719650e7a3888004d762e30c8602e9149",
 }
 
 LABELS = ("emergency", "dose", "ordinary")
@@ -68,6 +70,7 @@ ID_PREFIX = {
     "heldout9": "h9",
     "heldout11": "h11",
     "heldout12": "h12",
+    "heldout13": "h13",
     "dev13": "d13",
     "dev14": "d14",
 }
@@ -90,6 +93,7 @@ COUNTS = {
     "heldout9": (200, 100, 300),
     "heldout11": (200, 120, 280),
     "heldout12": (200, 100, 300),
+    "heldout13": (200, 100, 300),
     "dev12": (180, 140, 280),
     "dev13": (200, 100, 300),
     "dev14": (200, 100, 300),
@@ -108,19 +112,20 @@ MIN_MULTI_TURN = {
     "heldout9": 15,
     "heldout11": 15,
     "heldout12": 15,
+    "heldout13": 15,
     "dev12": 15,
     "dev13": 15,
     "dev14": 15,
 }
 EVEN = {
     "dev", "dev2", "dev4", "dev5", "dev6", "dev7", "dev8", "dev10", "dev11", "dev12", "dev13", "dev14", "heldout9",
-    "heldout11", "heldout12",
+    "heldout11", "heldout12", "heldout13",
 }  # fmt: skip
 HEAVY = ("typos", "run_on", "multi_sentence", "non_native")
 # the point is one sentence among several (3-6)
 LONG_MULTI_SENTENCE = {
     "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11", "dev12", "dev13", "dev14", "heldout9",
-    "heldout11", "heldout12",
+    "heldout11", "heldout12", "heldout13",
 }  # fmt: skip
 
 # Issue 11: at least 400 / 200 / 600 messages in all, at least 40% of each class held out (heldout + dev, the
