@@ -50,6 +50,9 @@ FLOORS = {
     # settled complaints that sound alarming), its first look with main d2d2f8d: 94.5% 93.0% 5.0%; its second, after
     # dev13's rule round: 94.5% 94.0% 5.0%
     "heldout12": {"emergency_recall": 0.94, "dose_recall": 0.935, "false_flag_rate": 0.051},
+    # heldout13, a thirteenth new writer's (a realistic mix, written quickly and plainly), its first look with main
+    # 3c17148 (after dev14's rule round): 99.0% 95.0% 13.0% -- 31 of its 39 false flags the classifier's emergency side
+    "heldout13": {"emergency_recall": 0.985, "dose_recall": 0.945, "false_flag_rate": 0.131},
     # In-sample since the classifier was retrained with dev … dev11 (thresholds 0.68 / 0.93); every part's rules are
     # in-sample too (written from its misses). Each part's untuned figures are in the comment above. Re-measured with
     # the dose head (dose threshold 0.93 -> 0.63, the same weights): the same figures on every part, so the same floors.
