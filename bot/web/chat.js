@@ -33,9 +33,11 @@
   }
 
   // Once the reader scrolls (the chat or the page), the answer is theirs to move.
+  var lastUserScroll = 0; // when the reader last scrolled: a scroll we started must not undo theirs (below)
   function onUserScroll(e) {
     var t = e.target;
     if (t && t.closest && t.closest("textarea, input")) return;
+    lastUserScroll = performance.now();
     if (pinned >= 0) userMoved = true;
   }
   ["wheel", "touchmove"].forEach(function (t) {
@@ -127,8 +129,11 @@
     }
     var target = mark || card;
     target.scrollIntoView({ behavior: motion, block: "center" });
-    // A smooth scroll can be cut short (the page re-rendering under it): make sure it arrived.
+    // A smooth scroll can be cut short (the page re-rendering under it): make sure it arrived, unless the reader
+    // has scrolled since (then the view is theirs: scrolling back would fight them).
+    var clickedAt = performance.now();
     setTimeout(function () {
+      if (lastUserScroll > clickedAt) return;
       var r = target.getBoundingClientRect();
       if (r.top < 0 || r.top > window.innerHeight - 24) target.scrollIntoView({ block: "center" });
     }, 800);
