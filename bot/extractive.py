@@ -689,7 +689,7 @@ class ExtractiveAnswerer:
         cands = self.candidates(question, query, passages, audience, analysis, entities, follow_up, overview)
         # a yes/no question asserting a value the sources contradict on its aspect is answered by the correction,
         # whatever words it is put in ("just one jab", "counsel about delayed reactions")
-        contradicted = analysis.yes_no and self._correction(question, analysis, [], cands) is not None
+        contradicted = analysis.yes_no and self._correction(question, analysis, cands) is not None
         if not cands or not self.in_scope(question if not history else query, passages, cands, entities,
                                           question if history else "", contradicted):  # fmt: skip
             return
@@ -708,7 +708,7 @@ class ExtractiveAnswerer:
         chosen = join_lists(chosen, cands, complete=analysis.wants_list)
         if analysis.wants_list:
             chosen = through_last_list(chosen)
-        correction = self._correction(question, analysis, chosen, cands)
+        correction = self._correction(question, analysis, cands)
         if correction is not None:
             fig, asserted, c = correction
             yield f"The sources give {fig}, not {asserted} [{c.passage}].\n\n"
@@ -758,9 +758,7 @@ class ExtractiveAnswerer:
         return out
 
     @staticmethod
-    def _correction(
-        question: str, analysis: Analysis, chosen: list[Candidate], cands: list[Candidate]
-    ) -> tuple[str, str, Candidate] | None:
+    def _correction(question: str, analysis: Analysis, cands: list[Candidate]) -> tuple[str, str, Candidate] | None:
         """A value the question asserts that the sources contradict: the words giving the value they state instead,
         the asserted words, and the unit that states it. Only units on the premise's aspect count, for and against
         (``_on_premise``: "2 injections 2 months apart" answers "one shot", "powder for 1 dose" in a pack does not);

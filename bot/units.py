@@ -136,9 +136,13 @@ _POINTER = re.compile(
 )
 
 
-def is_pointer(text: str) -> bool:
-    """A sentence whose one statement is where the document tells something ("X are listed below.")."""
-    m = _POINTER.match(text.strip())
+def _points_elsewhere(text: str) -> bool:
+    """A sentence that sends the reader to another part of the document: one opening "See section N …" ("See section 2
+    Shingrix contains sodium ...") or one whose only statement is where the document tells something ("The side
+    effects of Kesimpta are listed below."): where to read, not what is true."""
+    if _CROSS_REFERENCE.match(text):
+        return True
+    m = _POINTER.match(text)
     return m is not None and not has_verb(m.group("subject"))
 
 
@@ -147,10 +151,8 @@ def is_claim(text: str) -> bool:
     bare = text.strip()
     if len(_LINK.findall(bare)) >= 2:
         return False  # "- Genetic Testing Registry: X - MedlinePlus Encyclopedia: Y": where to read, not what is true
-    if _CROSS_REFERENCE.match(bare):
-        return False  # "See section 2 Shingrix contains sodium ...": a pointer to another part of the leaflet
-    if is_pointer(bare):
-        return False  # "The side effects of Kesimpta are listed below.": where to read, not what is true
+    if _points_elsewhere(bare):
+        return False
     words = len(bare.split())
     # only short sentences must show a verb ("Fever or chills.")
     return (

@@ -70,7 +70,7 @@ def _unit(text: str, score: float, *aspects: str) -> Candidate:
 
 def _corrected(question: str, *cands: Candidate) -> str | None:
     analysis = analyse(question, Entities([], []))
-    found = ExtractiveAnswerer._correction(question, analysis, [], list(cands))
+    found = ExtractiveAnswerer._correction(question, analysis, list(cands))
     return found[0] if found else None
 
 
@@ -119,7 +119,7 @@ def test_a_contradicted_premise_is_in_scope_though_put_in_words_the_passages_nev
     # "jab" is a key concept the leaflet never says: alone, it leaves the question out of scope
     assert not answerer.in_scope(question, [LEAFLET], cands, entities)
     # but the leaflet contradicts the premise on its aspect, and the correction answers it
-    found = ExtractiveAnswerer._correction(question, analyse(question, entities), [], cands)
+    found = ExtractiveAnswerer._correction(question, analyse(question, entities), cands)
     assert found is not None and found[:2] == ("2 injections 2 months apart", "one jab")
     assert answerer.in_scope(question, [LEAFLET], cands, entities, contradicted=True)
     # end to end, the answer leads with the correction, cited
