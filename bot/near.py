@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterator, Sequence
+from functools import lru_cache
 from itertools import pairwise
 
 import numpy as np
@@ -36,6 +37,7 @@ from ingest.embed import Embedder
 NEAR = 0.741  # `citebot eval calibrate-near ../shared/data/medquad/medquad_answered_subsample35.jsonl` (seed 0)
 NEAR_PHRASE = 0.679  # the same command (seed 0): a word to a passage's phrase, a question's phrase to a word or phrase
 MIN_COMPOUND_STEM = 6  # a key concept's stem this long also counts inside a compound ("corticosteroids")
+PATTERN_CACHE = 20_000  # words and phrases whose searches ``mentions`` keeps compiled
 WORD_CACHE = 20_000  # words (float32, 384 dims: about 31 MB at most), as many as the answerer caches units
 _WORD = re.compile(r"[a-z][a-z'-]*[a-z]")
 _BREAK = re.compile(r"[.,;:!?()\[\]{}\"/–—]|\s-\s")  # punctuation that ends a phrase
@@ -51,11 +53,18 @@ def mentions(flat_text: str, term: str) -> bool:
     """ "breastfeed" in "breast-feeding", "vaccinat" in "vaccination": a word prefix, hyphens ignored; "exception"
     in "except" (the same stem); "steroids" in "corticosteroids" (a stem of ``MIN_COMPOUND_STEM`` letters or
     more closing a compound word, where a chance match inside another word is unlikely)."""
+    return any(p.search(flat_text) for p in _patterns(term))
+
+
+@lru_cache(maxsize=PATTERN_CACHE)
+def _patterns(term: str) -> tuple[re.Pattern[str], ...]:
+    """``mentions``'s searches for ``term``, compiled once: the scope check asks about the same words of a
+    question against thousands of passage words and phrases, and stemming and compiling them each time was most
+    of an abstention's time."""
     word = term.lower().replace("-", "")
-    stems = {word[: max(4, len(word) - 2)], *(s for s in content_words(word) if len(s) >= 4)}
-    if any(re.search(rf"\b{re.escape(s)}", flat_text) for s in stems):
-        return True
-    return any(re.search(rf"\w{re.escape(s)}", flat_text) for s in stems if len(s) >= MIN_COMPOUND_STEM)
+    stems = sorted({word[: max(4, len(word) - 2)], *(s for s in content_words(word) if len(s) >= 4)})
+    return (*(re.compile(rf"\b{re.escape(s)}") for s in stems),
+            *(re.compile(rf"\w{re.escape(s)}") for s in stems if len(s) >= MIN_COMPOUND_STEM))  # fmt: skip
 
 
 def words_of(text: str) -> frozenset[str]:

@@ -258,6 +258,15 @@ def figures_of(text: str) -> tuple[Figure, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=256)
+def _names_pattern(alts: tuple[str, ...]) -> re.Pattern[str]:
+    """One search for every name; compiled once per set of names: the answerer builds the same ``Entities``
+    (the corpus' and the retrieved passages') several times per question, and compiling the alternation of a
+    few hundred names each time cost more than the searches."""
+    # a name in the plural is the same entity ("flu shots" for the "Flu shot" page)
+    return re.compile(r"\b(" + "|".join(alts) + r")(?:e?s)?\b", re.IGNORECASE)
+
+
 class Entities:
     """Entity names and their aliases as the documents use them (see the module docstring).
 
@@ -289,9 +298,8 @@ class Entities:
         self._alias = {a: g for g in self.groups for a in g}
         names = sorted(self._alias, key=len, reverse=True)
         acronyms = set(self._parts[3])  # matched in capitals only: "PI" is an immunodeficiency, "pi" is not
-        alts = [f"(?-i:{re.escape(n.upper())})" if n in acronyms else re.escape(n) for n in names]
-        # a name in the plural is the same entity ("flu shots" for the "Flu shot" page)
-        self._rx = re.compile(r"\b(" + "|".join(alts) + r")(?:e?s)?\b", re.IGNORECASE) if names else None
+        alts = tuple(f"(?-i:{re.escape(n.upper())})" if n in acronyms else re.escape(n) for n in names)
+        self._rx = _names_pattern(alts) if names else None
 
     @classmethod
     def from_passages(cls, passages: Sequence[Passage]) -> Entities:
