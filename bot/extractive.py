@@ -55,7 +55,7 @@ from bot.question import (
     is_broad,
     looks_like_medicine,
 )
-from bot.rank import FEATURES, UnitView, features, is_anaphoric, lead_rows, load_lead, load_ranker, share
+from bot.rank import FEATURES, UnitView, features, is_anaphoric, load_ranker, share
 from bot.stop import Admits, load_stop_rule
 from bot.text import STOPWORDS, collapse_acronyms, content_words, numbers, sentences, strip_citations
 from bot.types import Audience, Passage
@@ -177,7 +177,6 @@ class Candidate:
     section: str = ""  # its document and section: the points of one reference answer usually share one
     lead: str = ""  # a list item's lead-in (``AnswerUnit.lead``): the items of one list are shown as one point
     items: tuple[str, ...] = ()
-    opening: float = 0.0  # the lead model's logit (``bot.rank.load_lead``): how much it reads as an answer's opening
 
 
 def _covered(question: str, key: Sequence[str], texts: Sequence[str]) -> list[set[str]]:
@@ -301,33 +300,6 @@ def _leaning_best(
     return before, best
 
 
-def opening_first(chosen: Sequence[Candidate], referral_asked: bool = True) -> list[Candidate]:
-    """The points chosen, led by the one the lead model reads most as an answer's opening (``Candidate.opening``):
-    the ranker finds the right section, and its best unit there was often a neighbour of the direct answer ("The
-    initial dosing is 20 mg ..." for the interval before the first dose). Only a point that could lead (it stands
-    alone, is no referral the question did not ask for, scores within the relevance span of the lead) is moved; the
-    point that leans on it, chosen right after it in its passage, moves with it; the rest keep their order."""
-    if not chosen:
-        return []
-    floor = chosen[0].score - RELEVANCE_SPAN
-    able = [
-        i
-        for i, c in enumerate(chosen)
-        if not is_anaphoric(c.text) and c.score >= floor and (referral_asked or not is_referral(c))
-    ]
-    if not able:
-        return list(chosen)
-    best = max(able, key=lambda i: chosen[i].opening)  # ties: the earlier
-    head = chosen[best]
-    leaning = [
-        i
-        for i, c in enumerate(chosen)
-        if c.passage == head.passage and c.position == head.position + 1 and is_anaphoric(c.text)
-    ]
-    moved = [best, *leaning[:1]]
-    return [chosen[i] for i in moved] + [c for i, c in enumerate(chosen) if i not in moved]
-
-
 def _lead_in(text: str) -> str:
     """ "People more likely to get it are those who: " of a list item's unit (``bot.units`` repeats the lead-in
     before each item too long to join): the items of one list share it and say different things after it."""
@@ -434,10 +406,8 @@ class ExtractiveAnswerer:
         if overview:  # its answer spans aspects: a unit about another aspect than the question's is not off it
             rows[:, FEATURES.index("other_aspect")] = 0.0
         learned = self.ranker.similarity_units(rows)
-        lead_model, lead_names = load_lead()
-        openings = lead_model.logits(lead_rows(rows, views, weights, lead_names))
         out = []
-        for (number, u, head), vec, sim, prob, opens in zip(raw, vecs[1:], sims, learned, openings, strict=True):
+        for (number, u, head), vec, sim, prob in zip(raw, vecs[1:], sims, learned, strict=True):
             p = passages[number - 1]
             score = float(prob)
             if p.audience in (audience, "both"):
@@ -458,7 +428,7 @@ class ExtractiveAnswerer:
             score -= 0.004 * (number - 1)  # retrieval order as a tie-breaker
             out.append(Candidate(number, u.text, u.start, u.end, score, float(sim), tuple(vec),
                                  aspects_of(u.text) or aspects_of(head), u.position,
-                                 f"{p.source}#{p.section}", u.lead, u.items, float(opens)))  # fmt: skip
+                                 f"{p.source}#{p.section}", u.lead, u.items))  # fmt: skip
         return out
 
     def _embed(self, texts: list[str]) -> list[list[float]]:
@@ -689,9 +659,7 @@ class ExtractiveAnswerer:
             j = waiting.pop((pick.passage, pick.position), None)
             if j is not None:
                 left[j] = True
-        if leaning is not None or reminder or _VERDICT.match(lead.text):
-            return chosen
-        return opening_first(chosen, referral_asked)
+        return chosen
 
     def generate(
         self,

@@ -43,13 +43,6 @@ from bot.text import content_words
 
 FEATURES = ("dense", "lexical", "aspect", "other_aspect", "position", "definition", "length", "anaphoric", "measure")
 WEIGHTS_PATH = Path(__file__).with_name("ranker.json")
-LEAD_PATH = Path(__file__).with_name("lead.json")
-# The lead model's candidate columns: the ranker's but ``position`` (in MedQuAD a unit's place in its own answer is the
-# lead label itself; on a leaflet it is the place in a passage, another thing), and ``early_lexical``: the share of the
-# question's topic-word weight in the unit's first EARLY_WORDS words ("Treatment of X includes ...": it names the
-# asked thing first)
-LEAD_CANDIDATES = (*(f for f in FEATURES if f != "position"), "early_lexical")
-EARLY_WORDS = 8
 # "It is not known whether ...", "It is important to ...": an "it" that stands for the clause after it, not for
 # something said before
 _DUMMY_IT = (r"(?:is|was|may be|can be)(?: not)? (?:yet )?(?:known|unknown|clear|unclear|important|essential|necessary"
@@ -160,30 +153,6 @@ def read_model(path: Path, features: Sequence[str]) -> Ranker:
 @cache
 def load_ranker(path: Path = WEIGHTS_PATH) -> Ranker:
     return read_model(path, FEATURES)
-
-
-def lead_rows(
-    rows: np.ndarray, units: Sequence[UnitView], weights: dict[str, float], names: Sequence[str]
-) -> np.ndarray:
-    """The lead model's columns ``names`` (of LEAD_CANDIDATES) from the ranker's ``features`` rows of ``units``."""
-    cols = []
-    for name in names:
-        if name == "early_lexical":
-            early = [share(weights, set(content_words(" ".join(u.text.split()[:EARLY_WORDS])))) for u in units]
-            cols.append(np.asarray(early, dtype=np.float64))
-        else:
-            cols.append(rows[:, FEATURES.index(name)] if len(rows) else np.zeros(0))
-    return np.stack(cols, axis=1) if cols else np.zeros((len(units), 0))
-
-
-@cache
-def load_lead(path: Path = LEAD_PATH) -> tuple[Ranker, tuple[str, ...]]:
-    """The lead model (``citebot eval train-lead``) and the columns it reads: P(the unit opens the answer)."""
-    names = tuple(json.loads(path.read_text())["features"])
-    unknown = set(names) - set(LEAD_CANDIDATES)
-    if unknown:
-        raise ValueError(f"{path} reads unknown features {sorted(unknown)}: retrain it")
-    return read_model(path, names), names
 
 
 def fit(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 500) -> Ranker:

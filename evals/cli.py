@@ -6,7 +6,6 @@
     citebot eval medquad PATH.jsonl [--limit N] [--out DIR]
     citebot eval medquad PATH.jsonl --answers [--limit N] [--out DIR] [--fail-under/--fail-over METRIC=VALUE]
     citebot eval train-ranker PATH/medquad.jsonl [--limit DOCS_PER_FOLD] [--out DIR]
-    citebot eval train-lead PATH/medquad.jsonl [--limit DOCS_PER_FOLD] [--out DIR]
     citebot eval train-stop PATH/medquad.jsonl [--limit QUESTIONS] [--out DIR]
     citebot eval calibrate-near PATH/medquad.jsonl [--limit PAIRS]
     citebot eval safety [--split PART] [--misses] [--latency] [--train PUBLIC_QA ... [--out DIR]]
@@ -34,7 +33,7 @@ from ingest.errors import CitebotError
 # safety eval only.
 SAFETY_PARTS = tuple(p for p in (*development_parts(), *heldout_parts()) if p not in SPLITS)
 
-BENCHMARKS = ("pubmedqa", "medquad", "train-ranker", "train-lead", "train-stop", "calibrate-near")
+BENCHMARKS = ("pubmedqa", "medquad", "train-ranker", "train-stop", "calibrate-near")
 
 
 def gate(text: str) -> tuple[str, float]:
@@ -293,8 +292,6 @@ def run_benchmark(name: str, path: Path, args: argparse.Namespace) -> int:
     embedder = make_embedder(settings)
     if name == "train-ranker":
         return train_ranker(path, embedder, args)
-    if name == "train-lead":
-        return train_lead(path, embedder, args)
     if name == "train-stop":
         return train_stop(path, settings, embedder, args)
     if name == "calibrate-near":
@@ -322,16 +319,6 @@ def train_ranker(path: Path, embedder: Any, args: argparse.Namespace) -> int:
 
     weights, report = train(path, embedder, args.limit or DOCS_PER_FOLD)
     return _write_model(weights, report, args.out / "ranker.json" if args.out else WEIGHTS_PATH)
-
-
-def train_lead(path: Path, embedder: Any, args: argparse.Namespace) -> int:
-    """Retrain the model that picks the answer's lead sentence; writes bot/lead.json (or DIR/lead.json with --out)."""
-    from bot.rank import LEAD_PATH
-    from evals.lead_train import train
-    from evals.ranker import DOCS_PER_FOLD
-
-    weights, report = train(path, embedder, args.limit or DOCS_PER_FOLD)
-    return _write_model(weights, report, args.out / "lead.json" if args.out else LEAD_PATH)
 
 
 def train_stop(path: Path, settings: Any, embedder: Any, args: argparse.Namespace) -> int:

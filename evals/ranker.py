@@ -23,7 +23,7 @@ from bot.measures import measure_asked
 from bot.question import Analysis, direction_of, figures_of, question_aspects
 from bot.rank import FEATURES, UnitView, auc, features, fit, training_fold
 from bot.text import content_words
-from bot.units import AnswerUnit, units
+from bot.units import units
 from evals.public import load_medquad
 from ingest.embed import Embedder
 
@@ -51,50 +51,34 @@ def _documents(rows: Sequence[dict[str, Any]]) -> dict[str, list[dict[str, Any]]
     return {d: rs for d, rs in docs.items() if len(rs) >= 3}
 
 
-def _page(
+def _examples(
     doc: list[dict[str, Any]], embedder: Embedder, df: dict[str, float]
-) -> tuple[list[tuple[int, AnswerUnit]], list[UnitView], list[tuple[np.ndarray, dict[str, float]]]]:
-    """One document's units (with the number of the answer each is from), their views, and for every question of it
-    its feature rows over all the units and its topic-word weights."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Feature rows, labels and question numbers for every question of one document."""
     sections = [(i, list(units(r["answer"]))) for i, r in enumerate(doc)]
     flat = [(i, u) for i, us in sections for u in us]
     if not flat:
-        return [], [], []
+        return np.zeros((0, len(FEATURES))), np.zeros(0), np.zeros(0)
     questions = [r["question"] for r in doc]
     vecs = np.asarray(embedder.embed_documents(questions + [u.text for _, u in flat]), dtype=np.float64)
     vecs /= np.linalg.norm(vecs, axis=1, keepdims=True).clip(1e-9)
     qv, uv = vecs[: len(questions)], vecs[len(questions) :]
     views = [UnitView(u.text, u.heading, u.position) for _, u in flat]
-    out = []
+    xs, ys, gs = [], [], []
     for qi, q in enumerate(questions):
         # the document's subject is in every section: only the words saying which part count
         stems = sorted(set(content_words(q)) - set(content_words(str(doc[qi].get("focus") or ""))))
         weights = {s: math.log(1.0 / df.get(s, 1e-3)) for s in stems if df.get(s, 1e-3) < 1.0}
         analysis = Analysis(frozenset(), question_aspects(q), direction_of(q), False, False,
                             q.lower().startswith("what is"), figures_of(q), measure=measure_asked(q))  # fmt: skip
-        out.append((features(views, list(uv @ qv[qi]), weights, analysis), weights))
-    return flat, views, out
-
-
-def _examples(
-    doc: list[dict[str, Any]], embedder: Embedder, df: dict[str, float]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Feature rows, labels and question numbers for every question of one document."""
-    flat, _, questions = _page(doc, embedder, df)
-    if not flat:
-        return np.zeros((0, len(FEATURES))), np.zeros(0), np.zeros(0)
-    xs, ys, gs = [], [], []
-    for qi, (x, _) in enumerate(questions):
-        xs.append(x)
+        xs.append(features(views, list(uv @ qv[qi]), weights, analysis))
         ys.append(np.asarray([1.0 if i == qi else 0.0 for i, _ in flat]))
         gs.append(np.full(len(flat), qi))
     return np.vstack(xs), np.concatenate(ys), np.concatenate(gs)
 
 
-def sample(
-    path: Path, docs_per_fold: int
-) -> tuple[dict[str, list[dict[str, Any]]], dict[str, float], dict[bool, list[str]]]:
-    """The documents, the answers' document frequencies of stems, and the seeded sample of each fold's documents."""
+def train(path: Path, embedder: Embedder, docs_per_fold: int = DOCS_PER_FOLD) -> tuple[str, dict[str, Any]]:
+    """Fit on the training fold, score on the held-out fold; return (weights JSON, report)."""
     rows = load_medquad(path)
     docs = _documents(rows)
     df_count: dict[str, int] = defaultdict(int)
@@ -107,12 +91,6 @@ def sample(
     for d in sorted(docs):
         folds[training_fold(d)].append(d)
     picked = {k: sorted(rng.sample(v, min(docs_per_fold, len(v)))) for k, v in folds.items()}
-    return docs, df, picked
-
-
-def train(path: Path, embedder: Embedder, docs_per_fold: int = DOCS_PER_FOLD) -> tuple[str, dict[str, Any]]:
-    """Fit on the training fold, score on the held-out fold; return (weights JSON, report)."""
-    docs, df, picked = sample(path, docs_per_fold)
     data = {}
     for k, ids in picked.items():
         parts = [_examples(docs[d], embedder, df) for d in ids]
