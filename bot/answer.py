@@ -15,7 +15,7 @@ from typing import Any, Literal, Protocol
 from bot import safety
 from bot.aspects import BACKGROUND_SHARE, PER_QUERY, WIDEN, about, aspect_queries, merge, subject_of
 from bot.cite import HeuristicJudge, Judge, Judgement, Verified, verify
-from bot.extractive import ExtractiveAnswerer
+from bot.extractive import ExtractiveAnswerer, Warmed
 from bot.followup import covered_topics, suggest, topic_terms
 from bot.guard import clean_output, strip_injections
 from bot.llm import LLMAnswerer, LLMError, make_chat_model
@@ -135,6 +135,13 @@ class Bot:
             model = chat_model if chat_model is not None else make_chat_model(settings)
             answerer = LLMAnswerer(model, f"llm:{settings.llm or type(model).__name__}")
         return cls(retriever, settings, answerer)
+
+    def warm(self, progress: bool = False, passages: Sequence[Passage] | None = None) -> Warmed:
+        """Embed every passage's units, words and phrases ahead of questions (``ExtractiveAnswerer.warm``), so that a
+        served bot answers its first questions about a document as fast as later ones. For a long-lived process
+        (``citebot chat`` runs it in a background thread); a one-question process would only pay for it.
+        ``passages``: every passage of the index by default."""
+        return self.offline.warm(passages, progress)
 
     def ask(self, question: str, audience: Audience | None = None, history: Sequence[Any] = ()) -> Answer:
         final = None

@@ -27,6 +27,8 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
@@ -42,9 +44,10 @@ from bot.followup import (
     swap_entity,
     topic_terms,
 )
+from bot.guard import strip_injections
 from bot.listing import flatten, joined_list, list_parts, point_lines
 from bot.measures import measure_words, states_measure
-from bot.near import NEAR, NearWords, clipped, flat, mentions, phrases_of, words_of
+from bot.near import NEAR, WARM_SHARE, NearWords, clipped, flat, mentions, phrases_of, warm_cache, words_of
 from bot.premise import Premise, contradiction, implied, states
 from bot.question import (
     Analysis,
@@ -123,6 +126,7 @@ FIGURE_BONUS = 0.15  # the sentence that gives the figure ("58% had an infection
 GENERIC_PENALTY = 1.0  # a glossary entry ("Term: a term is ...") or a list of topics says nothing specific
 _GLOSSARY = re.compile(r"^(?P<term>[^:.;]{2,40}):\s+(?:(?:an?|the)\s+)?(?P<next>\S+)")
 VECTOR_CACHE = 20_000
+WARM_BATCH = 32  # texts per embedding call of a warm-up: a question waits for at most one call (the model's lock)
 _PATIENT_VOICE = re.compile(r"\b(?:you|your)\b", re.IGNORECASE)
 _HEADINGS = {  # in order of specificity: a unit goes under the first heading it speaks to
     "mechanism": "How it works",
@@ -177,6 +181,32 @@ class Candidate:
     section: str = ""  # its document and section: the points of one reference answer usually share one
     lead: str = ""  # a list item's lead-in (``AnswerUnit.lead``): the items of one list are shown as one point
     items: tuple[str, ...] = ()
+
+
+def unit_label(p: Passage) -> str:
+    """The label ``units`` reads a passage's units under: its own section heading."""
+    return p.section.split(" > ")[-1]
+
+
+def embeddable(text: str) -> bool:
+    """A unit ``candidates`` may embed whatever the question: not a list item torn from its lead-in ("if you plan to
+    have any vaccinations."), nor advice ("talk to your doctor ...", which the verifier would show uncited)."""
+    return not text[:1].islower() and is_factual(text)
+
+
+def scope_text(p: Passage) -> str:
+    """What the scope check (``in_scope``) reads a passage's words and phrases in."""
+    return f"{p.title} {p.section} {p.text}"
+
+
+@dataclass(frozen=True)
+class Warmed:
+    """What a warm-up (``ExtractiveAnswerer.warm``) embedded ahead of questions."""
+
+    passages: int
+    units: int  # unit sentences added to the answerer's cache
+    words: int  # words and phrases added to the scope check's (``NearWords``)
+    seconds: float
 
 
 def _covered(question: str, key: Sequence[str], texts: Sequence[str]) -> list[set[str]]:
@@ -332,15 +362,16 @@ class ExtractiveAnswerer:
         self.ranker = load_ranker()
         self.stop_rule: Admits | None = stop_rule  # None: the shipped rule (bot/stop.json), read on first use
         self._vectors: dict[str, list[float]] = {}
+        self._lock = threading.Lock()  # a warm-up (``warm``) fills ``_vectors`` from a thread of its own
         self.near = NearWords(embedder)
-        self._corpus = corpus
+        self.corpus = corpus  # every passage of the index, read on demand
         self._corpus_entities: Entities | None = None
 
     def corpus_entities(self) -> Entities:
         """The names the whole corpus uses (its titles, brand/generic pairs, spelled-out acronyms), read once:
         a question about anaphylaxis is about anaphylaxis even when no anaphylaxis page was retrieved."""
         if self._corpus_entities is None:
-            self._corpus_entities = Entities.from_passages(list(self._corpus()) if self._corpus else [])
+            self._corpus_entities = Entities.from_passages(list(self.corpus()) if self.corpus else [])
         return self._corpus_entities
 
     def standalone(self, question: str, history: Sequence[str], entities: Entities | None = None) -> str:
@@ -377,21 +408,19 @@ class ExtractiveAnswerer:
                 doc = entities.products_in(p.title)
                 if doc and not doc & wanted_products:
                     continue  # another medicine's document
-            for u in units(p.text, p.section.split(" > ")[-1]):
+            for u in units(p.text, unit_label(p)):
                 if entities.off_topic(wanted, u.text, p.title):
                     continue  # another medicine's or condition's sentence, or one from its page naming nothing
                 if analysis.direction and _conflicts(analysis.direction, u.text, f"{u.heading} {p.section}"):
                     continue  # "before starting" when the question asks "after the last dose"
                 if audience == "patient" and in_clinician_register(u.text):
                     continue
-                if u.text[:1].islower():
-                    continue  # "if you plan to have any vaccinations.": a list item torn from its lead-in
+                if not embeddable(u.text):
+                    continue  # a list item torn from its lead-in, or advice (``embeddable``)
                 if frequencies and frequency_class(u.lead) not in frequencies | {""}:
                     continue  # "Very common AEs?": not the items of another frequency class
                 if u.items and all(analysis.excluded & set(content_words(item)) for item in u.items):
                     continue  # "besides infections": a list all of whose items are infections
-                if not is_factual(u.text):
-                    continue  # "talk to your doctor ..." reads as advice, and the verifier would show it uncited
                 raw.append((number, u, f"{u.heading} {p.section.split(' > ')[-1]}"))
         if not raw:
             return []
@@ -432,13 +461,41 @@ class ExtractiveAnswerer:
         return out
 
     def _embed(self, texts: list[str]) -> list[list[float]]:
-        """Embeddings with a bounded cache: the same passages come back across questions and turns."""
-        missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
-        if missing:
-            if len(self._vectors) + len(missing) > VECTOR_CACHE:
-                self._vectors.clear()
-            self._vectors.update(zip(missing, self.embedder.embed_documents(missing), strict=True))
-        return [self._vectors[t] for t in texts]
+        """Embeddings with a bounded cache: the same passages come back across questions and turns (a full cache
+        starts again, with these texts)."""
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+            if missing:
+                if len(self._vectors) + len(missing) > VECTOR_CACHE:
+                    self._vectors.clear()
+                    missing = list(dict.fromkeys(texts))
+                self._vectors.update(zip(missing, self.embedder.embed_documents(missing), strict=True))
+            return [self._vectors[t] for t in texts]
+
+    def warm(self, passages: Iterable[Passage] | None = None, progress: bool = False,
+             batch: int = WARM_BATCH) -> Warmed:  # fmt: skip
+        """Embed ahead of questions what answering them would embed the first time a passage is retrieved: its units
+        (those ``candidates`` embeds, keyed as it keys them) and the words and phrases the scope check compares a
+        question's with (``in_scope``, through ``NearWords``). ``passages``: the corpus's by default, read as the
+        Bot shows them (instruction-like sentences cut: ``strip_injections``). Each cache is filled to
+        ``WARM_SHARE`` of its size at most, never evicting; safe beside questions answered meanwhile (a question
+        waits for one batch at most). Answers are the same with or without it: the same texts, the same vectors."""
+        start = time.perf_counter()
+        if passages is None:
+            passages = self.corpus() if self.corpus else ()
+        shown = [strip_injections(p)[0] for p in passages]
+        texts = [u.text for p in shown for u in units(p.text, unit_label(p)) if embeddable(u.text)]
+        scoped = [scope_text(p) for p in shown]
+        words = [*(w for t in scoped for w in sorted(words_of(t))), *(w for t in scoped for w in sorted(phrases_of(t)))]
+        from tqdm import tqdm
+
+        with tqdm(total=len(set(texts)) + len(set(words)), unit="text", desc="warming", disable=not progress or None,
+                  leave=False) as bar:  # fmt: skip
+            limit = int(VECTOR_CACHE * WARM_SHARE)
+            embed = self.embedder.embed_documents
+            added = warm_cache(self._vectors, self._lock, limit, texts, embed, batch, bar.update)
+            near = self.near.warm(words, batch, bar.update)
+        return Warmed(len(shown), added, near, time.perf_counter() - start)
 
     def _term_weights(self, question: str, query: str) -> dict[str, float]:
         """Inverse document frequency of the topic words: the rare ones say what a question is about.
@@ -530,7 +587,7 @@ class ExtractiveAnswerer:
         shown = list(passages)
         if names:  # the concept must be covered where the sources speak of the entity asked about
             shown = [p for p in passages if any(a in p.title.lower() for a in aliases)] or shown
-        texts = [f"{p.title} {p.section} {p.text}" for p in shown]
+        texts = [scope_text(p) for p in shown]
         allowed = len(key) - 1 if len(key) >= 2 else len(key)
         covered = _covered(question, key, texts)
         if any(len(c) >= allowed for c in covered):

@@ -99,6 +99,16 @@ def make_thread_safe(bot: Bot) -> Bot:
     bot.retriever = SerialRetriever(bot.retriever, lock)
     if bot.offline.embedder is raw:
         bot.offline.embedder = locked
+    if bot.offline.near.embedder is raw:  # the scope check's words: a warm-up thread embeds them beside questions
+        bot.offline.near.embedder = locked
+    corpus = bot.offline.corpus
+    if corpus is not None:  # the store is read under the lock too (the corpus's names, a warm-up): Chroma's client
+
+        def read() -> list[Passage]:
+            with lock:
+                return list(corpus())
+
+        bot.offline.corpus = read
     if isinstance(bot.judge, HeuristicJudge) and bot.judge.embedder is raw:
         bot.judge.embedder = locked
     return bot
@@ -262,6 +272,26 @@ def build_bot(settings: Settings, embedder: Embedder | None = None) -> Bot:
     bot = make_thread_safe(Bot.from_settings(settings, retriever=open_retriever(settings, embedder)))
     bot.retriever.embedder.embed_query("warm up")
     return bot
+
+
+def warm_in_background(bot: Bot, say: Callable[[str], None] = log.info) -> threading.Thread:
+    """Start the bot's warm-up (``Bot.warm``) in a daemon thread and return at once: questions asked meanwhile are
+    answered as before, each waiting at most for one of its batches. ``say``s the number of passages, then the time."""
+    bot = make_thread_safe(bot)
+
+    def warm() -> None:
+        try:
+            passages = list(bot.offline.corpus()) if bot.offline.corpus else []
+            say(f"warming up: embedding the sentences, words and phrases of {len(passages)} passages in the background")
+            warmed = bot.warm(passages=passages)
+        except Exception:  # the bot answers as before, embedding each passage when it is first retrieved
+            log.exception("warm-up failed; passages are embedded when first retrieved")
+            return
+        say(f"warm-up done in {warmed.seconds:.1f} s ({warmed.units} sentences, {warmed.words} words and phrases)")
+
+    thread = threading.Thread(target=warm, name="citebot-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def create_app(bot: Bot, settings: Settings) -> FastAPI:

@@ -32,13 +32,17 @@ def run_chat(args: argparse.Namespace) -> int:
 
     import uvicorn
 
-    from bot.web.api import build_bot, create_app
+    from bot.web.api import build_bot, create_app, warm_in_background
     from ingest.errors import CitebotError
 
     if not 0 < args.port < 65536:
         raise CitebotError(f"--port must be between 1 and 65535, not {args.port}")
     settings = settings_from(args)
-    app = create_app(build_bot(settings), settings)
+    bot = build_bot(settings)
+    app = create_app(bot, settings)
+    # Once serving: every passage embedded ahead of questions, in the background (a served bot lives long enough to
+    # gain from it; ``citebot ask`` answers one question and does not warm).
+    app.router.on_startup.append(lambda: warm_in_background(bot, lambda line: print(f"citebot: {line}", flush=True)))
     shown = "localhost" if args.host in ("127.0.0.1", "0.0.0.0") else args.host
     print(f"citebot: chat on http://{shown}:{args.port}/  widget /widget  API /v1 (Ctrl+C to stop)", flush=True)
     # citebot's own log at CITEBOT_LOG_LEVEL; question text appears in it only at 'debug' (bot.web.privacy).
