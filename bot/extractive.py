@@ -126,6 +126,7 @@ FIGURE_BONUS = 0.15  # the sentence that gives the figure ("58% had an infection
 GENERIC_PENALTY = 1.0  # a glossary entry ("Term: a term is ...") or a list of topics says nothing specific
 _GLOSSARY = re.compile(r"^(?P<term>[^:.;]{2,40}):\s+(?:(?:an?|the)\s+)?(?P<next>\S+)")
 VECTOR_CACHE = 20_000
+MAX_NAME_VARIANTS = 3  # extra query embeddings per question for the asked entities' other names
 WARM_BATCH = 32  # texts per embedding call of a warm-up: a question waits for at most one call (the model's lock)
 _PATIENT_VOICE = re.compile(r"\b(?:you|your)\b", re.IGNORECASE)
 _HEADINGS = {  # in order of specificity: a unit goes under the first heading it speaks to
@@ -207,6 +208,21 @@ class Warmed:
     units: int  # unit sentences added to the answerer's cache
     words: int  # words and phrases added to the scope check's (``NearWords``)
     seconds: float
+
+
+def named_otherwise(text: str, groups: Iterable[frozenset[str]]) -> list[str]:
+    """``text`` with an entity it names written under each other name the corpus pairs with it ("Kesimpta" as
+    "ofatumumab", "PML" as "progressive multifocal leukoencephalopathy"), at most ``MAX_NAME_VARIANTS``: the
+    embedding model does not know that a brand and its INN are one drug, so a sentence naming the other scores as
+    off topic."""
+    out: list[str] = []
+    for group in sorted(groups, key=sorted):
+        for name in sorted(group, key=len, reverse=True):
+            m = re.search(rf"\b{re.escape(name)}\b", text, re.IGNORECASE)
+            if m:
+                out += [f"{text[: m.start()]}{other}{text[m.end() :]}" for other in sorted(group - {name})]
+                break
+    return out[:MAX_NAME_VARIANTS]
 
 
 def _covered(question: str, key: Sequence[str], texts: Sequence[str]) -> list[set[str]]:
@@ -426,6 +442,9 @@ class ExtractiveAnswerer:
             return []
         vecs = self._embed([query] + [u.text for _, u, _ in raw])
         sims = _cos_matrix(vecs[:1], vecs[1:])[0]
+        variants = named_otherwise(query, wanted)
+        if variants:  # "Kesimpta" asked, "Ofatumumab belongs to a group of medicines called monoclonal antibodies"
+            sims = np.maximum(sims, _cos_matrix(self._embed(variants), vecs[1:]).max(axis=0))
         names = {w for k in analysis.entities for w in content_words(k.replace("|", " "))}
         weights = {t: w for t, w in self._term_weights(question, query).items() if t not in names}
         views = [UnitView(u.text, head, u.position) for _, u, head in raw]
