@@ -62,6 +62,13 @@ def test_a_one_drug_question_quotes_only_that_drug(bot: Bot, drug: str, question
     assert not any(OTHER_DRUGS[drug].search(c.title) for c in answer.citations), [c.title for c in answer.citations]
 
 
+def test_a_drug_asked_by_its_brand_finds_the_sentence_naming_its_inn(bot: Bot) -> None:
+    """The embedding model does not know that Kesimpta is ofatumumab: the leaflet's "Ofatumumab belongs to a group of
+    medicines called monoclonal antibodies" scored 0.26 against the question and was not shown."""
+    answer = ask(bot, "What kind of medicine is Kesimpta and who is it for?", "patient")
+    assert "monoclonal antibodies" in answer.text, answer.text
+
+
 def test_the_sentence_that_answers_is_found(bot: Bot) -> None:
     answer = ask(bot, "What medicines are given before each Ocrevus infusion?")
     assert "corticosteroid and an anti-histamine" in answer.text, answer.text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.extractive import Candidate, ExtractiveAnswerer
+from bot.extractive import Candidate, ExtractiveAnswerer, named_otherwise
 from bot.question import Analysis
 
 
@@ -30,3 +30,12 @@ def test_a_unit_speaking_to_many_aspects_is_an_overview_not_filed_under_the_firs
     sections = dict(ExtractiveAnswerer._sections(rest, analysis))
     assert list(sections) == ["How it works", "Vaccination", "Infections and the immune system", "Other points"]
     assert [c.text for c in sections["Other points"]] == [rest[-1].text]
+
+
+def test_a_question_is_also_read_under_the_other_names_of_what_it_asks_about() -> None:
+    groups = [frozenset({"kesimpta", "ofatumumab"}), frozenset({"pml", "progressive multifocal leukoencephalopathy"})]
+    assert named_otherwise("Does Kesimpta cause PML?", groups) == [
+        "Does ofatumumab cause PML?",
+        "Does Kesimpta cause progressive multifocal leukoencephalopathy?",
+    ]
+    assert named_otherwise("What is the dose?", groups) == []
