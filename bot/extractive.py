@@ -27,7 +27,6 @@ from __future__ import annotations
 import difflib
 import math
 import re
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -47,7 +46,7 @@ from bot.followup import (
 from bot.guard import strip_injections
 from bot.listing import flatten, joined_list, list_parts, point_lines
 from bot.measures import measure_words, states_measure
-from bot.near import NEAR, WARM_SHARE, NearWords, clipped, flat, mentions, phrases_of, warm_cache, words_of
+from bot.near import NEAR, NearWords, clipped, flat, mentions, phrases_of, words_of
 from bot.premise import Premise, contradiction, implied, states
 from bot.question import (
     Analysis,
@@ -63,6 +62,7 @@ from bot.stop import Admits, load_stop_rule
 from bot.text import STOPWORDS, collapse_acronyms, content_words, numbers, sentences, strip_citations
 from bot.types import Audience, Passage
 from bot.units import AnswerUnit, classes_asked, frequency_class, units
+from bot.vectors import VectorCache
 from bot.voice import third_person
 from ingest.embed import Embedder
 from ingest.lexical import LexicalIndex
@@ -377,8 +377,8 @@ class ExtractiveAnswerer:
         self.lexical = lexical
         self.ranker = load_ranker()
         self.stop_rule: Admits | None = stop_rule  # None: the shipped rule (bot/stop.json), read on first use
-        self._vectors: dict[str, list[float]] = {}
-        self._lock = threading.Lock()  # a warm-up (``warm``) fills ``_vectors`` from a thread of its own
+        # read through self.embedder at each call: a served bot swaps in one that holds the model's lock
+        self._cache = VectorCache(lambda texts: self.embedder.embed_documents(texts), VECTOR_CACHE)
         self.near = NearWords(embedder)
         self.corpus = corpus  # every passage of the index, read on demand
         self._corpus_entities: Entities | None = None
@@ -480,16 +480,8 @@ class ExtractiveAnswerer:
         return out
 
     def _embed(self, texts: list[str]) -> list[list[float]]:
-        """Embeddings with a bounded cache: the same passages come back across questions and turns (a full cache
-        starts again, with these texts)."""
-        with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
-            if missing:
-                if len(self._vectors) + len(missing) > VECTOR_CACHE:
-                    self._vectors.clear()
-                    missing = list(dict.fromkeys(texts))
-                self._vectors.update(zip(missing, self.embedder.embed_documents(missing), strict=True))
-            return [self._vectors[t] for t in texts]
+        """Embeddings with a bounded cache: the same passages come back across questions and turns."""
+        return self._cache.get(texts)
 
     def warm(self, passages: Iterable[Passage] | None = None, progress: bool = False,
              batch: int = WARM_BATCH) -> Warmed:  # fmt: skip
@@ -510,9 +502,7 @@ class ExtractiveAnswerer:
 
         with tqdm(total=len(set(texts)) + len(set(words)), unit="text", desc="warming", disable=not progress or None,
                   leave=False) as bar:  # fmt: skip
-            limit = int(VECTOR_CACHE * WARM_SHARE)
-            embed = self.embedder.embed_documents
-            added = warm_cache(self._vectors, self._lock, limit, texts, embed, batch, bar.update)
+            added = self._cache.warm(texts, batch, bar.update)
             near = self.near.warm(words, batch, bar.update)
         return Warmed(len(shown), added, near, time.perf_counter() - start)
 

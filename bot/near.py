@@ -25,15 +25,14 @@ another page's answer (``citebot eval calibrate-near``).
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import pairwise
-from typing import Any
 
 import numpy as np
 
 from bot.text import STOPWORDS, content_words
+from bot.vectors import VectorCache
 from ingest.embed import Embedder
 
 NEAR = 0.741  # `citebot eval calibrate-near ../shared/data/medquad/medquad_answered_subsample35.jsonl` (seed 0)
@@ -41,7 +40,6 @@ NEAR_PHRASE = 0.679  # the same command (seed 0): a word to a passage's phrase, 
 MIN_COMPOUND_STEM = 6  # a key concept's stem this long also counts inside a compound ("corticosteroids")
 PATTERN_CACHE = 20_000  # words and phrases whose searches ``mentions`` keeps compiled
 WORD_CACHE = 20_000  # words (float32, 384 dims: about 31 MB at most), as many as the answerer caches units
-WARM_SHARE = 0.75  # a warm-up fills a cache to this share at most: the rest is for the questions' own words and queries
 _WORD = re.compile(r"[a-z][a-z'-]*[a-z]")
 _BREAK = re.compile(r"[.,;:!?()\[\]{}\"/–—]|\s-\s")  # punctuation that ends a phrase
 
@@ -110,27 +108,6 @@ def phrase_comparisons(term: str, question: str, words: Collection[str], phrases
             yield mine, [w for w in (*words, *phrases) if not own_words(mine, w)]
 
 
-def warm_cache(cache: dict[str, Any], lock: threading.Lock, limit: int, texts: Iterable[str],
-               embed: Callable[[list[str]], Any], batch: int,
-               progress: Callable[[int], None] | None = None) -> int:  # fmt: skip
-    """Embed the ``texts`` not in ``cache``, ``batch`` at a time, and add them until it holds ``limit``: never one
-    evicted, nor a vector a question cached meanwhile replaced. Embedding happens outside ``lock``, so a question
-    waits at most for one batch (the model's own lock) and one insertion. The number of texts added."""
-    todo = [t for t in dict.fromkeys(texts) if t not in cache][: max(0, limit - len(cache))]
-    added = 0
-    for lo in range(0, len(todo), batch):
-        part = todo[lo : lo + batch]
-        vectors = embed(part)
-        with lock:
-            if len(cache) + len(part) > limit:
-                break
-            for text, vector in zip(part, vectors, strict=True):
-                added += cache.setdefault(text, vector) is vector
-        if progress:
-            progress(len(part))
-    return added
-
-
 def clipped(term: str, question: str, text: str) -> bool:
     """ "hep b" where ``text`` says "hepatitis B": ``term`` begins a word of ``text`` that is followed, as ``term``
     is in ``question``, by the same word — a clipped form the passages spell out, told apart from a chance prefix
@@ -146,9 +123,7 @@ class NearWords:
 
     def __init__(self, embedder: Embedder, cache: int = WORD_CACHE) -> None:
         self.embedder = embedder
-        self.cache = cache
-        self._vectors: dict[str, np.ndarray] = {}
-        self._lock = threading.Lock()  # a warm-up (``warm``) fills the cache from a thread of its own
+        self._cache = VectorCache(self._unit, cache)  # a warm-up (``warm``) fills it from a thread of its own
 
     def _unit(self, words: Sequence[str]) -> np.ndarray:
         vecs = np.asarray(self.embedder.embed_documents(words), dtype=np.float32)
@@ -157,19 +132,12 @@ class NearWords:
 
     def _matrix(self, words: Sequence[str]) -> np.ndarray:
         """The unit vectors of ``words``, in order, embedding only those not cached (a full cache starts again)."""
-        with self._lock:
-            missing = [w for w in dict.fromkeys(words) if w not in self._vectors]
-            if missing:
-                if len(self._vectors) + len(missing) > self.cache:
-                    self._vectors.clear()
-                    missing = list(dict.fromkeys(words))
-                self._vectors.update(zip(missing, self._unit(missing), strict=True))
-            return np.stack([self._vectors[w] for w in words]) if words else np.zeros((0, 1), dtype=np.float32)
+        return np.stack(self._cache.get(words)) if words else np.zeros((0, 1), dtype=np.float32)
 
     def warm(self, words: Iterable[str], batch: int, progress: Callable[[int], None] | None = None) -> int:
-        """Embed ``words`` (and phrases) not cached yet, ``batch`` at a time, until the cache holds ``WARM_SHARE`` of
-        what it may: a question then finds its passages' words embedded. Never evicts; the number embedded."""
-        return warm_cache(self._vectors, self._lock, int(self.cache * WARM_SHARE), words, self._unit, batch, progress)
+        """Embed ``words`` (and phrases) not cached yet, ``batch`` at a time, to ``WARM_SHARE`` of the cache: a
+        question then finds its passages' words embedded. Never evicts; the number embedded."""
+        return self._cache.warm(words, batch, progress)
 
     def closeness(self, term: str, words: Collection[str]) -> dict[str, float]:
         """The cosine of ``term`` to each of ``words``."""

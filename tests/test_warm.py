@@ -15,12 +15,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-import bot.extractive
 from bot.answer import Bot
 from bot.extractive import Warmed, embeddable, scope_text, unit_label
-from bot.near import WARM_SHARE, NearWords, phrases_of, words_of
+from bot.near import NearWords, phrases_of, words_of
 from bot.question import Entities
 from bot.units import units
+from bot.vectors import WARM_SHARE
 from bot.web import api
 from citebot.cli import main
 from ingest.settings import Settings
@@ -78,7 +78,7 @@ def test_after_the_warm_up_a_question_embeds_no_unit_sentence_again(served: Bot)
     texts, words = _corpus_texts(served)
     warmed = served.warm()
     assert warmed == Warmed(3, len(texts), len(words), warmed.seconds)
-    assert set(served.offline._vectors) == texts and set(served.offline.near._vectors) == words
+    assert set(served.offline._cache.vectors) == texts and set(served.offline.near._cache.vectors) == words
     seen = Recorder(served.offline.embedder)  # type: ignore[arg-type]
     served.offline.embedder = seen
     for question in QUESTIONS:
@@ -121,20 +121,20 @@ def test_answers_are_the_same_with_and_without_the_warm_up(
 def test_the_warm_up_fills_a_cache_to_its_share_never_evicting(served: Bot, monkeypatch: pytest.MonkeyPatch) -> None:
     near = NearWords(FakeEmbedder(), cache=20)
     near._matrix(["asked", "before"])  # a question's words, cached before the warm-up
-    kept = dict(near._vectors)
+    kept = dict(near._cache.vectors)
     words = [f"word{i}" for i in range(30)]
     added = near.warm(words, batch=4)
-    assert added == int(20 * WARM_SHARE) - 2 and len(near._vectors) == int(20 * WARM_SHARE)
-    assert all(near._vectors[w] is v for w, v in kept.items())  # never evicted nor replaced
-    assert list(near._vectors)[2:] == words[:added]  # in the order given
+    assert added == int(20 * WARM_SHARE) - 2 and len(near._cache.vectors) == int(20 * WARM_SHARE)
+    assert all(near._cache.vectors[w] is v for w, v in kept.items())  # never evicted nor replaced
+    assert list(near._cache.vectors)[2:] == words[:added]  # in the order given
     assert near.warm(words, batch=4) == 0  # full to its share: a question's own words still fit
     assert np.allclose(near._matrix(["word0"])[0], near._matrix(["word0", "other"])[0])
     # the answerer's units likewise, to its share of VECTOR_CACHE
-    monkeypatch.setattr(bot.extractive, "VECTOR_CACHE", 4)
+    monkeypatch.setattr(served.offline._cache, "size", 4)
     warmed = served.warm(passages=[])
     assert warmed.passages == 0 and warmed.units == 0
     texts, _ = _corpus_texts(served)
-    assert len(texts) > 4 and served.warm().units == int(4 * WARM_SHARE) == len(served.offline._vectors)
+    assert len(texts) > 4 and served.warm().units == int(4 * WARM_SHARE) == len(served.offline._cache.vectors)
 
 
 def test_chat_starts_the_warm_up_in_the_background_without_blocking(
