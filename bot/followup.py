@@ -98,7 +98,7 @@ def condense_offline(
         products = set(entities.products)
         kinds = {g in products for g in own}
         for turn in history[-3:]:
-            for group in entities.find(turn):
+            for group in entities.named(turn):  # in the turn's order: the query must not depend on a hash seed
                 if group in own or (group in products) in kinds:
                     # named again (maybe by another alias), or replaced by the follow-up's own of its kind
                     dropped |= {w.lower() for alias in group for w in _WORD.findall(alias)}

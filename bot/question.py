@@ -350,9 +350,14 @@ class Entities:
 
     def find(self, text: str) -> frozenset[frozenset[str]]:
         """The alias groups a text names."""
+        return frozenset(self.named(text))
+
+    def named(self, text: str) -> list[frozenset[str]]:
+        """The alias groups a text names, in the order it first names them: what is carried or written from them
+        keeps that order whatever the process's hash seed (a set's order is not)."""
         if self._rx is None:
-            return frozenset()
-        return frozenset(self._alias[m.group(1).lower()] for m in self._rx.finditer(text))
+            return []
+        return list(dict.fromkeys(self._alias[m.group(1).lower()] for m in self._rx.finditer(text)))
 
     def products_in(self, text: str) -> frozenset[frozenset[str]]:
         return frozenset(g for g in self.find(text) if g in self.products)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from bot.followup import (
     as_question,
     condense_offline,
@@ -137,3 +139,26 @@ def test_a_complete_question_naming_no_entity_carries_the_conversations_entity_a
     assert condense_offline(new_topic, earlier, entities) == new_topic
     own = "Which side effects are common with Vexora apart from infections?"
     assert condense_offline(own, earlier, entities) == own  # it names its own medicine
+
+
+def test_two_names_of_an_earlier_turn_are_carried_in_its_order_whatever_the_hash_seed() -> None:
+    """A frozenset's order changes with the process's hash seed: the standalone query (and so the passages and the
+    scope decision) changed from one process to the next ("what signs should i be watching for?" after "im on
+    kesimpta and just read about PML" was answered or declined)."""
+    import subprocess
+    import sys
+
+    code = (
+        "from bot.followup import condense_offline; from bot.question import Entities; from bot.types import Passage; "
+        "ps = [Passage(id=t, title=t, section='', source=t, text='It is a medicine.') for t in "
+        "('Zentrab (zentrabumab) 20 mg solution', 'Hepatitis B — health topic summary')]; "
+        "print(condense_offline('what should i watch for?', ['im on zentrab and read about hepatitis b'], "
+        "Entities.from_passages(ps)))"
+    )
+
+    def query(seed: int) -> str:
+        env = {**os.environ, "PYTHONHASHSEED": str(seed)}
+        return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+
+    queries = {query(seed) for seed in range(6)}
+    assert queries == {"what should i watch for? (hepatitis b zentrab read)\n"}, queries
